@@ -1,0 +1,86 @@
+// What the server (and through it the REPL, the console and the conformance runner for
+// REST cases) sees of the engine. Entities and rows are already in ksqlDB's JSON shapes
+// (spec §6), so the server only frames them.
+
+export interface RequestContext {
+  /** streamsProperties / properties of the request, plus SET overrides. */
+  properties: Record<string, unknown>;
+  /** sessionVariables of the request, plus DEFINEs made earlier in the same request. */
+  variables: Record<string, string>;
+}
+
+/** One `/ksql` result, e.g. {"@type":"currentStatus", statementText, commandId, commandStatus, ...}. */
+export interface KsqlEntity {
+  '@type': string;
+  statementText: string;
+  warnings: { message: string }[];
+  [field: string]: unknown;
+}
+
+/** HTTP status and ksqlDB error_code of a failure (spec §6). */
+export class KsqlError extends Error {
+  constructor(
+    message: string,
+    readonly errorCode: number = 40000,
+    readonly httpStatus: number = Math.floor(errorCode / 100),
+  ) {
+    super(message);
+  }
+}
+
+/** A statement failed: 400 / 40001 with the failing text and the entities of statements already run. */
+export class StatementError extends KsqlError {
+  constructor(
+    message: string,
+    readonly statementText: string,
+    readonly entities: KsqlEntity[] = [],
+    errorCode = 40001,
+  ) {
+    super(message, errorCode);
+  }
+}
+
+export interface QueryHeader {
+  queryId: string;
+  columnNames: string[];
+  /** ksqlDB type texts, e.g. BIGINT, `STRUCT<`A` INTEGER>` */
+  columnTypes: string[];
+  /** `` `ID` BIGINT KEY, `NAME` STRING `` */
+  schema: string;
+}
+
+export type StreamedItem =
+  | { row: unknown[]; tombstone?: boolean }
+  | { errorMessage: { '@type': 'generic_error'; error_code: number; message: string } };
+
+/** A running SELECT (push or pull) or PRINT. */
+export interface QueryStream {
+  kind: 'push' | 'pull' | 'print';
+  header: QueryHeader;
+  /** Rows as JSON-ready column arrays; PRINT yields one `{ row: [line] }` per output line. */
+  items: AsyncIterable<StreamedItem>;
+  /** Resolves with the final message once the stream has ended on its own or by close(). */
+  finalMessage: Promise<'Limit Reached' | 'Query Completed' | string>;
+  close(): void;
+}
+
+export interface ServerInfo {
+  version: string;
+  kafkaClusterId: string;
+  ksqlServiceId: string;
+  serverStatus: 'RUNNING' | 'ERROR' | 'DEGRADED';
+}
+
+export interface EngineApi {
+  /** Runs the statements of a `/ksql` request in order. Throws StatementError on the first failure. */
+  execute(sql: string, context: RequestContext): Promise<KsqlEntity[]>;
+  /** Starts a SELECT or PRINT for `/query`, `/query-stream` and the websocket. */
+  query(sql: string, context: RequestContext): Promise<QueryStream>;
+  /** Stops a transient push query by id; false when unknown. */
+  closeQuery(queryId: string): boolean;
+  /** INSERT of one row given as a JSON object (for /inserts-stream). */
+  insertRow(target: string, row: Record<string, unknown>): Promise<void>;
+  info(): ServerInfo;
+  healthy(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,103 @@
+// The log the runtime reads and writes. Two implementations: the embedded log (durable
+// files in the data directory, shared with the embedded broker) and the Kafka log
+// (kafkajs against any cluster). Both pass test/log/contract tests.
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+/** A record to append. A null value is a tombstone. */
+export interface ProduceRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Epoch ms; defaults to the append time. */
+  timestamp?: number;
+  headers?: RecordHeader[];
+  /** Explicit partition; otherwise Kafka's murmur2 partitioner on the key (round-robin for null keys). */
+  partition?: number;
+}
+
+export interface LogRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
+}
+
+export interface TopicSpec {
+  partitions: number;
+  replicationFactor?: number;
+  /** Kafka topic configs, e.g. cleanup.policy, retention.ms */
+  configs?: Record<string, string>;
+}
+
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read. */
+  offset: number;
+}
+
+export interface FetchRequest {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export interface FetchOptions {
+  /** Upper bound on the records returned across all partitions. */
+  maxRecords?: number;
+  /** How long to wait for data when none is available (0 = return at once). */
+  maxWaitMs?: number;
+  /** Read only committed transactional data (default true). */
+  readCommitted?: boolean;
+}
+
+/** Writes that become visible together, with the consumer offsets, or not at all. */
+export interface LogTransaction {
+  produce(topic: string, records: ProduceRecord[]): Promise<void>;
+  commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export class TopicExistsError extends Error {}
+export class UnknownTopicError extends Error {}
+
+export interface TopicLog {
+  createTopic(name: string, spec: TopicSpec): Promise<void>;
+  deleteTopic(name: string): Promise<void>;
+  describeTopic(name: string): Promise<TopicDescription | undefined>;
+  listTopics(): Promise<TopicDescription[]>;
+
+  /** Appends records; resolves with the partition and offset of each, in order. */
+  produce(topic: string, records: ProduceRecord[]): Promise<{ partition: number; offset: number }[]>;
+  /** Reads from several partitions at once; waits up to maxWaitMs when there is nothing to read. */
+  fetch(requests: FetchRequest[], options?: FetchOptions): Promise<LogRecord[]>;
+
+  /** Log start offset of each partition (index = partition). */
+  beginningOffsets(topic: string): Promise<number[]>;
+  /** High watermark (or last stable offset for read-committed) of each partition. */
+  endOffsets(topic: string): Promise<number[]>;
+  /** First offset with timestamp >= ts per partition (end offset when none). */
+  offsetsForTimestamp(topic: string, timestamp: number): Promise<number[]>;
+
+  commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  committedOffsets(group: string, topic: string): Promise<Map<number, number>>;
+
+  /** Starts a transaction for a transactional id; a newer one with the same id fences the older. */
+  beginTransaction(transactionalId: string): Promise<LogTransaction>;
+
+  close(): Promise<void>;
+}

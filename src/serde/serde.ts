@@ -1,0 +1,53 @@
+// The contract for key and value formats. A serde turns the columns of one side of a
+// record (key columns or value columns) into bytes and back, in the value
+// representation of src/planner/types.ts.
+
+import type { Column } from '../planner/types.js';
+
+export type FormatName =
+  | 'KAFKA'
+  | 'JSON'
+  | 'DELIMITED'
+  | 'NONE'
+  | 'AVRO'
+  | 'JSON_SR'
+  | 'PROTOBUF'
+  | 'PROTOBUF_NOSR';
+
+export interface FormatOptions {
+  /** Values only: false writes/reads a single column as an anonymous primitive. Default true. */
+  wrapSingleValue?: boolean;
+  /** DELIMITED only: one character. */
+  delimiter?: string;
+  /** Schema-registry formats: the full schema name. */
+  schemaFullName?: string;
+  schemaId?: number;
+}
+
+export interface SerdeSpec {
+  format: FormatName;
+  /** The columns of this side in order (key columns for a key serde). */
+  columns: Column[];
+  side: 'key' | 'value';
+  options?: FormatOptions;
+  /** Topic name, for messages and schema-registry subjects. */
+  topic: string;
+}
+
+export interface Serde {
+  /** null row (tombstone / no key) → null bytes. Throws SerdeError. */
+  serialize(row: unknown[] | null): Buffer | null;
+  /** null bytes → null row. Throws SerdeError naming what is wrong with the record. */
+  deserialize(bytes: Buffer | null): unknown[] | null;
+}
+
+export class SerdeError extends Error {}
+
+export interface FormatInfo {
+  name: FormatName;
+  supportsKey: boolean;
+  supportsValue: boolean;
+  supportsMultiColumnKey: boolean;
+  supportsWrapping: boolean;
+  needsSchemaRegistry: boolean;
+}
