@@ -1,0 +1,59 @@
+// The boundary between the engine (statements, catalog, command log) and the query
+// service (planning SELECTs against the catalog, and running persistent, push and pull
+// queries). The engine owns the catalog and decides when queries start and stop; the
+// query service owns plans, tasks, state stores and the processing log writes.
+
+import type { CreateAsSelect, InsertInto, SelectStatement } from '../parser/ast.js';
+import type { CatalogView, DataSource } from '../catalog/model.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import type { TopicLog, TopicSpec } from '../log/topic-log.js';
+import type { QueryStream } from '../engine/api.js';
+
+export interface QueryServiceContext {
+  catalog: CatalogView;
+  log: TopicLog;
+  functions: FunctionRegistry;
+  /** Directory for SQLite state stores of this server. */
+  dataDir: string;
+  /** Server config merged with the statement's overrides (ksql.*, auto.offset.reset, ...). */
+  properties: Record<string, unknown>;
+}
+
+/** A persistent query planned but not started. Errors are thrown by planPersistent with ksqlDB's messages. */
+export interface PersistentQueryPlan {
+  queryId: string;
+  /** CSAS/CTAS: the source to register. INSERT INTO: the existing target. */
+  sink: DataSource;
+  /** How to create the sink topic when it does not exist. */
+  sinkTopic: TopicSpec;
+  /** Names of the sources it reads. */
+  sources: string[];
+  /** Text of the logical and physical plan, for EXPLAIN. */
+  explain: string;
+}
+
+export interface RunningQuery {
+  readonly id: string;
+  readonly state: 'RUNNING' | 'PAUSED' | 'ERROR';
+  pause(): void;
+  resume(): void;
+  /** Stops processing; with `cleanup` also drops its state stores and internal topics. */
+  stop(cleanup: boolean): Promise<void>;
+}
+
+export interface QueryService {
+  planPersistent(statement: CreateAsSelect | InsertInto, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan;
+  /** Starts (or, after a restart, resumes from committed offsets) a planned query. */
+  start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery;
+  /** Runs a push or pull SELECT. */
+  runTransient(statement: SelectStatement, ctx: QueryServiceContext): Promise<QueryStream>;
+  /** EXPLAIN of a SELECT without running it. */
+  explainSelect(statement: SelectStatement, ctx: QueryServiceContext): string;
+  /**
+   * Processes every record currently available to every running persistent query, including
+   * records their outputs make available to others, and resolves when nothing is left.
+   * Used by tests and the conformance runner to wait deterministically.
+   */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
