@@ -25,7 +25,7 @@ function items(q: Query): string[] {
 test('select items: *, src.*, struct->*, aliases with and without AS', () => {
   const q = query('SELECT *, a.*, s->nested->*, x AS y, z w, `q` FROM src a;');
   assert.deepEqual(items(q), ['*', 'A.*', 'S->NESTED->*', 'X AS Y', 'Z AS W', '`q`']);
-  assert.deepEqual(q.from, { name: 'SRC', alias: 'A', loc: { line: 1, column: 62, offset: 61 } });
+  assert.deepEqual(q.from, { name: 'SRC', alias: 'A', loc: { line: 1, column: 52, offset: 51 } });
 });
 
 test('->* is only valid as a whole select item', () => {
