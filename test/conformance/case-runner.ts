@@ -105,11 +105,12 @@ function errorChain(e: unknown): unknown[] {
   return out;
 }
 
+/** A ParseError in the chain, or a message in the parser's `line L:C: …` form. */
 function isParseError(e: unknown): boolean {
   return errorChain(e).some((x) => {
     const name = (x as Error)?.name ?? '';
     const ctor = (x as object)?.constructor?.name ?? '';
-    return /Parse|Syntax/.test(name) || /Parse|Syntax/.test(ctor);
+    return /Parse|Syntax/.test(name) || /Parse|Syntax/.test(ctor) || /^line \d+:\d+: /.test(errorMessage(x));
   });
 }
 
@@ -164,7 +165,7 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       }
       const outputs = appended.filter((r) => !produced.has(`${r.topic}/${r.partition}/${r.offset}`));
       const outputReason = compareOutputs(engine, spec, outputs);
-      if (outputReason) return { passed: false, reason: outputReason };
+      if (outputReason) return { passed: false, reason: outputReason + processingLogNote(engine, outputs) };
       const postReason = spec.post ? await checkPost(engine, spec.post) : null;
       if (postReason) return { passed: false, reason: postReason };
       return { passed: true };
@@ -183,7 +184,8 @@ export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[
       key: h.KEY,
       value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
     }));
-    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers }]);
+    // Everything goes to partition 0, as in ksqlDB's test driver (ROWPARTITION cases rely on it).
+    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers, partition: 0 }]);
     if (pos) produced.add(`${rec.topic}/${pos.partition}/${pos.offset}`);
     await engine.drain();
   }
@@ -231,6 +233,21 @@ function compareOutputs(engine: EngineUnderTest, spec: CaseJson, outputs: LogRec
     }
   }
   return null;
+}
+
+/** The first processing-log errors written during the case, to explain missing outputs. */
+function processingLogNote(engine: EngineUnderTest, records: LogRecord[]): string {
+  const topic = engine.catalog.getSource('KSQL_PROCESSING_LOG')?.topic;
+  if (!topic) return '';
+  const messages: string[] = [];
+  for (const r of records) {
+    if (r.topic !== topic || r.value === null) continue;
+    const text = r.value.toString('utf8');
+    const m = /"(?:ERRORMESSAGE|errorMessage)"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(text);
+    messages.push(m ? (JSON.parse(m[1]!) as string) : text.slice(0, 200));
+    if (messages.length >= 2) break;
+  }
+  return messages.length ? ` (processing log: ${messages.join(' | ')})` : '';
 }
 
 const FEATURE_FORMATS = new Set(['JSON', 'JSON_SR', 'AVRO']);

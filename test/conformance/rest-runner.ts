@@ -20,7 +20,14 @@ function subsetMismatch(expected: unknown, actual: unknown, path: string): strin
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
     if (actual === null || typeof actual !== 'object') return `${path}: expected ${describe(expected)}, got ${describe(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
-      const why = subsetMismatch(v, (actual as Record<string, unknown>)[k], `${path}.${k}`);
+      // `"field|starts_with": "prefix"` matches a field by prefix (ksqlDB's RQTT matcher syntax).
+      const [field, matcher] = k.split('|') as [string, string | undefined];
+      const got = (actual as Record<string, unknown>)[field];
+      if (matcher === 'starts_with') {
+        if (typeof got === 'string' && typeof v === 'string' && got.startsWith(v)) continue;
+        return `${path}.${field}: expected a value starting with ${describe(v)}, got ${describe(got ?? null)}`;
+      }
+      const why = subsetMismatch(v, got, `${path}.${field}`);
       if (why) return why;
     }
     return null;
