@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { DataSource } from '../../src/catalog/model.js';
 import type { LogRecord } from '../../src/log/topic-log.js';
 import { formatSchema } from '../../src/planner/types.js';
+import { defaultSchemaRegistry, resetDefaultSchemaRegistry, type SchemaType } from '../../src/serde/registry.js';
+import { stringifyJson } from '../../src/serde/json-value.js';
 import { describe, matchValue } from './compare.js';
 import { loadEngine, type EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, ExpectedException, PostConditions, RecordSpec, TestCase } from './loader.js';
@@ -38,6 +40,7 @@ export async function withEngine<T>(
   body: (engine: EngineUnderTest) => Promise<T>,
 ): Promise<T> {
   const Engine = await loadEngine();
+  resetDefaultSchemaRegistry();
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-qtt-'));
   let engine: EngineUnderTest | undefined;
   try {
@@ -74,6 +77,29 @@ export function plannedTopics(spec: CaseJson): Map<string, number> {
   }
   for (const r of spec.inputs ?? []) if (!topics.has(r.topic)) topics.set(r.topic, DEFAULT_PARTITIONS);
   return topics;
+}
+
+function schemaTypeOf(format: unknown, schema: unknown): SchemaType {
+  const f = typeof format === 'string' ? format.toUpperCase() : '';
+  if (f === 'AVRO') return 'AVRO';
+  if (f === 'JSON' || f === 'JSON_SR') return 'JSON';
+  if (f.startsWith('PROTOBUF')) return 'PROTOBUF';
+  if (typeof schema === 'string' && /^\s*syntax\b/.test(schema)) return 'PROTOBUF';
+  if (schema && typeof schema === 'object' && !Array.isArray(schema) && ('$schema' in schema || 'properties' in schema)) return 'JSON';
+  return 'AVRO';
+}
+
+/** Registers the key/value schemas of `topics[]` under `<topic>-key` / `<topic>-value`. */
+export function registerTopicSchemas(spec: CaseJson): void {
+  const registry = defaultSchemaRegistry();
+  for (const t of spec.topics ?? []) {
+    for (const side of ['key', 'value'] as const) {
+      const schema = t[`${side}Schema`];
+      if (schema === undefined || schema === null) continue;
+      const text = typeof schema === 'string' && schemaTypeOf(t[`${side}Format`], schema) === 'PROTOBUF' ? schema : stringifyJson(schema);
+      registry.register(`${t.name}-${side}`, { schemaType: schemaTypeOf(t[`${side}Format`], schema), schema: text });
+    }
+  }
 }
 
 export async function createTopics(engine: EngineUnderTest, topics: Map<string, number>): Promise<void> {
@@ -145,6 +171,7 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       for (const r of records) appended.push(r);
     });
     try {
+      registerTopicSchemas(spec);
       await createTopics(engine, plannedTopics(spec));
       for (let i = 0; i < spec.statements.length; i++) {
         const statement = spec.statements[i]!;

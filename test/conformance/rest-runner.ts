@@ -8,7 +8,7 @@ import type { KsqlEntity, QueryStream, StreamedItem } from '../../src/engine/api
 import { describe, matchValue } from './compare.js';
 import type { EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, TestCase } from './loader.js';
-import { createTopics, errorMessage, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
+import { createTopics, registerTopicSchemas, errorMessage, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
 
 const QUERY_START = /^\s*(SELECT|PRINT)\b/i;
 /** How long a push query may stay silent before the rows seen so far are taken as its result. */
@@ -89,6 +89,7 @@ function compareQuery(expected: Record<string, unknown>[], actual: Record<string
 export async function runRestCase(tc: TestCase): Promise<CaseResult> {
   const spec = tc.spec;
   return withEngine(spec.properties ?? {}, async (engine: EngineUnderTest) => {
+    registerTopicSchemas(spec);
     await createTopics(engine, plannedTopics(spec));
     const firstQuery = spec.statements.findIndex((s) => QUERY_START.test(s));
     const admin = firstQuery < 0 ? spec.statements : spec.statements.slice(0, firstQuery);
