@@ -4,7 +4,8 @@
 // Chevrotain runs every rule once in a "recording phase" to learn the grammar; anything
 // that inspects sub-results (arrays, fields) is therefore wrapped in ACTION().
 
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF } from './chevrotain.js';
 import type {
   AliasedSource,
   AstType,
@@ -134,7 +135,7 @@ export class SqlParser extends EmbeddedActionsParser {
   structAllLoc: Loc | undefined;
 
   constructor() {
-    super(T.allTokens, { maxLookahead: 4, recoveryEnabled: false, errorMessageProvider });
+    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider });
     this.performSelfAnalysis();
   }
 

@@ -1,7 +1,8 @@
 // Public API of the SQL parser: split a request into statements, substitute variables,
 // and parse statements, expressions, types and schema strings into the AST of ./ast.ts.
 
-import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
+import { EOF } from './chevrotain.js';
 import type { AstType, Expression, Loc, Statement, TableElement } from './ast.js';
 import { ParseError, SubstitutionError, locAt } from './errors.js';
 import { SqlParser, type EncodedSyntaxError, type StatementBody } from './grammar.js';

@@ -3,7 +3,8 @@
 // identifier is allowed. Labels follow ANTLR's display style ('KW', ',' and TOKEN_CLASS) so
 // syntax errors read like ksqlDB's.
 
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 // ---------------------------------------------------------------- categories
 
@@ -351,4 +352,4 @@ export const allTokens: TokenType[] = [
 
 export const keywordTokenTypes: readonly TokenType[] = keywordTokens;
 
-export const sqlLexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: 'full' });
+export const sqlLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'full' });
