@@ -8,6 +8,8 @@ import { registerCollections } from './scalar/collections.js';
 import { registerDateTime } from './scalar/datetime.js';
 import { registerJson } from './scalar/json.js';
 import { registerUrlAndBytes } from './scalar/url.js';
+import { registerAggregates } from './aggregate/aggregates.js';
+import { registerTableFunctions } from './table/table-functions.js';
 
 export function buildFunctionLibrary(): FunctionLibrary {
   const lib = new FunctionLibrary();
@@ -17,6 +19,8 @@ export function buildFunctionLibrary(): FunctionLibrary {
   registerDateTime(lib);
   registerJson(lib);
   registerUrlAndBytes(lib);
+  registerAggregates(lib);
+  registerTableFunctions(lib);
   return lib;
 }
 

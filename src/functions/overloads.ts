@@ -15,6 +15,7 @@ import {
   type Signature,
   type TypePattern,
   formatPattern,
+  genericity,
   instantiate,
   matchPattern,
 } from './signature.js';
@@ -214,6 +215,9 @@ function compareCandidates<O extends OverloadBase>(a: Candidate<O>, b: Candidate
   const pa = a.overload.signature.params.length;
   const pb = b.overload.signature.params.length;
   if (pa !== pb) return pb - pa;
+  const ga = a.overload.signature.params.reduce((n, p) => n + genericity(p.pattern), 0);
+  const gb = b.overload.signature.params.reduce((n, p) => n + genericity(p.pattern), 0);
+  if (ga !== gb) return ga - gb;
   if (va === 0 && a.cost !== b.cost) return a.cost - b.cost;
   return 0;
 }

@@ -25,6 +25,8 @@ export type TypePattern =
   | { p: 'decimal' }
   /** Any STRUCT. */
   | { p: 'struct' }
+  /** Any type at all, without binding (TOPK's extra columns). */
+  | { p: 'any' }
   /** A type variable such as T, K, V, U, S. */
   | { p: 'generic'; name: string }
   | { p: 'array'; item: TypePattern }
@@ -84,6 +86,7 @@ export function parsePattern(text: string): TypePattern {
   if (upper in PRIMITIVES) return { p: 'concrete', type: PRIMITIVES[upper]! };
   if (upper === 'DECIMAL') return { p: 'decimal' };
   if (upper === 'STRUCT') return { p: 'struct' };
+  if (upper === 'ANY') return { p: 'any' };
   if (upper === 'UNIT') return { p: 'unit' };
   if (/^[A-Z][0-9]?$/.test(t)) return { p: 'generic', name: t };
   let m = /^ARRAY<(.*)>$/i.exec(t);
@@ -146,6 +149,8 @@ export function formatPattern(p: TypePattern): string {
       return 'DECIMAL';
     case 'struct':
       return 'STRUCT';
+    case 'any':
+      return 'ANY';
     case 'generic':
       return p.name;
     case 'array':
@@ -268,6 +273,8 @@ export function matchPattern(
       return null;
     case 'struct':
       return arg.base === 'STRUCT' ? arg : null;
+    case 'any':
+      return arg;
     case 'generic': {
       const bound = bindings.get(pattern.name);
       if (bound === undefined) {
@@ -309,6 +316,7 @@ export function instantiate(pattern: TypePattern, bindings: Bindings): SqlType |
       return pattern.type;
     case 'decimal':
     case 'struct':
+    case 'any':
     case 'lambda':
     case 'unit':
       return null;
@@ -347,4 +355,21 @@ export function formatPatternDoc(p: TypePattern): string {
   return formatPattern(p)
     .replace(/\bSTRING\b/g, 'VARCHAR')
     .replace(/\bINTEGER\b/g, 'INT');
+}
+
+/** Number of parameters whose pattern involves a type variable (less generic overloads win ties). */
+export function genericity(p: TypePattern): number {
+  switch (p.p) {
+    case 'generic':
+    case 'any':
+      return 1;
+    case 'array':
+      return genericity(p.item);
+    case 'map':
+      return genericity(p.key) + genericity(p.value);
+    case 'lambda':
+      return p.params.reduce((n, x) => n + genericity(x), genericity(p.body));
+    default:
+      return 0;
+  }
 }
