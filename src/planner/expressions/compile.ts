@@ -213,6 +213,14 @@ export class ExpressionCompiler {
     return `(${conds.join(' || ')} ? ${nullResult} : ${body(refs)})`;
   }
 
+  /**
+   * NOT BETWEEN / NOT IN / NOT LIKE negate the positive predicate, as ksqlDB parses them:
+   * the positive form is false on nulls, so the negated form is true.
+   */
+  private negateIf(not: boolean, node: Node): Node {
+    return not ? { ...node, code: `(!${node.code})` } : node;
+  }
+
   private err(message: string, expr: Expression, stage: 'type' | 'codegen' = 'type'): ExpressionError {
     return new ExpressionError(message, stage, expr.loc);
   }
@@ -597,11 +605,8 @@ export class ExpressionCompiler {
     const p2 = this.comparePlan(expr, 'LESS_THAN_OR_EQUAL', v, hi);
     // the value may have been converted differently for each bound (e.g. a DATE vs TIMESTAMP bound)
     const operands = p1.l === p2.l ? [p1.l, p1.r, p2.r] : [p1.l, p1.r, p2.r, p2.l];
-    const code = this.guarded(operands, 'false', ([a, lo2, hi2, a2]) => {
-      const inside = `${p1.test('>=', a!, lo2!)} && ${p2.test('<=', a2 ?? a!, hi2!)}`;
-      return expr.not ? `!(${inside})` : inside;
-    });
-    const node: Node = { type: BOOLEAN, code, ast: expr, notNull: true };
+    const code = this.guarded(operands, 'false', ([a, lo2, hi2, a2]) => `${p1.test('>=', a!, lo2!)} && ${p2.test('<=', a2 ?? a!, hi2!)}`);
+    const node = this.negateIf(expr.not, { type: BOOLEAN, code, ast: expr, notNull: true });
     return v.lit && lo.lit && hi.lit ? this.fold(node) : node;
   }
 
@@ -625,12 +630,13 @@ export class ExpressionCompiler {
       }
     }
     const any = checks.length === 0 ? 'false' : checks.join(' || ');
-    const node: Node = {
+    const positive: Node = {
       type: BOOLEAN,
-      code: `((${a} = ${v.code}) === null ? false : (${any}) === ${expr.not ? 'false' : 'true'})`,
+      code: `((${a} = ${v.code}) === null ? false : (${any}))`,
       ast: expr,
       notNull: true,
     };
+    const node = this.negateIf(expr.not, positive);
     return v.lit && items.every((i) => i.lit) ? this.fold(node) : node;
   }
 
@@ -688,7 +694,6 @@ export class ExpressionCompiler {
     if (expr.escape !== undefined && [...expr.escape].length !== 1) {
       throw this.err(`LIKE escape must be a single character, got '${expr.escape}'`, expr);
     }
-    const neg = expr.not ? '!' : '';
     let node: Node;
     if (p.lit) {
       if (p.lit.value === null) return this.constNode(expr, BOOLEAN, false);
@@ -697,11 +702,12 @@ export class ExpressionCompiler {
       const test = simple
         ? (a: string) => (simple.kind === 'equals' ? `${a} === ${this.k(simple.text)}` : `${a}.${simple.kind}(${this.k(simple.text)})`)
         : (a: string) => `${this.k(likeToRegExp(pattern, expr.escape))}.test(${a})`;
-      node = { type: BOOLEAN, code: this.guarded([v], 'false', ([a]) => `${neg}(${test(a!)})`), ast: expr, notNull: true };
+      node = { type: BOOLEAN, code: this.guarded([v], 'false', ([a]) => test(a!)), ast: expr, notNull: true };
     } else {
       const m = this.k(likeMatcher(expr.escape));
-      node = { type: BOOLEAN, code: this.guarded([v, p], 'false', ([a, b]) => `${neg}${m}(${a}, ${b})`), ast: expr, notNull: true };
+      node = { type: BOOLEAN, code: this.guarded([v, p], 'false', ([a, b]) => `${m}(${a}, ${b})`), ast: expr, notNull: true };
     }
+    node = this.negateIf(expr.not, node);
     return v.lit && p.lit ? this.fold(node) : node;
   }
 
