@@ -70,6 +70,8 @@ export class Engine implements EngineApi {
   private readonly commandLog: CommandLog;
   private readonly running = new Map<string, RunningQuery>();
   private readonly plans = new Map<string, PersistentQueryPlan>();
+  /** The request overrides each persistent query was created with. */
+  private readonly queryOverrides = new Map<string, Record<string, unknown>>();
   private readonly transient = new Map<string, QueryStream>();
   /** Serialises statement execution so sequence numbers and the catalog stay consistent. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -92,7 +94,7 @@ export class Engine implements EngineApi {
     mkdirSync(options.dataDir, { recursive: true });
     const config = loadServerConfig({ overrides: options.properties ?? {} });
     const log = options.log ?? (await defaultLog(options.dataDir));
-    const functions = options.functions ?? defaultFunctions();
+    const functions = options.functions ?? (await defaultFunctions());
     const queryService = options.queryService ?? (await defaultQueryService());
     const engine = new Engine(options.dataDir, log, functions, queryService, config);
     await engine.start();
@@ -160,7 +162,7 @@ export class Engine implements EngineApi {
       const info = this.catalog.getQuery(plan.queryId);
       if (!info || this.running.has(plan.queryId)) continue;
       try {
-        const q = this.queryServiceOrFail().start(plan, this.queryContext(info.overrides ?? {}));
+        const q = this.queryServiceOrFail().start(plan, this.queryContext(this.queryOverrides.get(plan.queryId) ?? {}));
         this.running.set(plan.queryId, q);
         if (info.state === 'PAUSED') q.pause();
       } catch (e) {
@@ -186,7 +188,8 @@ export class Engine implements EngineApi {
     if (this.closed) throw new KsqlError('The server is shutting down', 50303);
     const session: Session = { overrides: { ...context.properties }, variables: { ...context.variables } };
     const entities: KsqlEntity[] = [];
-    for await (const parsed of parseRequest(sql, () => session.variables)) {
+    const substitute = this.config['ksql.variable.substitution.enable'] !== false;
+    for (const parsed of parseRequest(sql, () => (substitute ? session.variables : undefined))) {
       if (parsed.error) throw new StatementError(parsed.error.message, parsed.text, entities);
       const stmt = parsed.statement!;
       try {
@@ -217,6 +220,7 @@ export class Engine implements EngineApi {
     const sequence = await this.commandLog.nextSequence();
     const prepared = await this.prepare(stmt, session, sequence);
     if (!prepared) return undefined;
+    if (prepared.commandId === '') return prepared.apply(sequence);
     const written = await this.commandLog.append(prepared.commandId, {
       statement: stmt.text,
       streamsProperties: { ...session.overrides },
@@ -376,8 +380,8 @@ export class Engine implements EngineApi {
           `Cannot check schema ${stmt.subject ?? stmt.id ?? ''}: no Schema Registry is configured (ksql.schema.registry.url)`,
           41700,
         );
-      case 'QueryControl':
-        if (stmt.queryId && this.transient.has(stmt.queryId) && stmt.kind === 'TerminateQuery') {
+      case 'TerminateQuery':
+        if (stmt.queryId && this.transient.has(stmt.queryId)) {
           this.closeQuery(stmt.queryId);
           return entity('terminate_query', stmt.text, { queryId: stmt.queryId, wasTerminated: true });
         }
@@ -518,7 +522,7 @@ export class Engine implements EngineApi {
       sinks: [q.sink],
       topology: plan?.explain ?? '',
       executionPlan: plan?.explain ?? '',
-      overriddenProperties: q.overrides ?? {},
+      overriddenProperties: this.queryOverrides.get(q.id) ?? {},
       ksqlHostQueryStatus: {},
       queryType: 'PERSISTENT',
       queryErrors: [],
@@ -634,7 +638,9 @@ export class Engine implements EngineApi {
         return this.prepareCreateType(stmt);
       case 'DropType':
         return this.prepareDropType(stmt);
-      case 'QueryControl':
+      case 'TerminateQuery':
+      case 'PauseQuery':
+      case 'ResumeQuery':
         return this.prepareQueryControl(stmt);
       default:
         throw new KsqlError(`Unsupported statement: ${stmt.kind}`);
@@ -792,8 +798,8 @@ export class Engine implements EngineApi {
       sink: plan.sink.name,
       sinkTopic: plan.sink.topic,
       state: 'RUNNING',
-      overrides: { ...overrides },
     });
+    this.queryOverrides.set(plan.queryId, { ...overrides });
   }
 
   /** Starts a planned query now, or (during replay) once the whole command topic is read. */
@@ -807,6 +813,7 @@ export class Engine implements EngineApi {
     const q = this.running.get(id);
     this.running.delete(id);
     this.plans.delete(id);
+    this.queryOverrides.delete(id);
     this.catalog.removeQuery(id);
     if (q) await q.stop(cleanup);
   }
