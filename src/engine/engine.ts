@@ -442,7 +442,7 @@ export class Engine implements EngineApi {
             queryDescriptions: this.catalog.listQueries().map((q) => this.queryDescription(q)),
           });
         }
-        const persistent = this.catalog.listQueries().map(runningQueryItem);
+        const persistent = this.catalog.listQueries().map((q) => runningQueryItem(this.live(q)));
         const push = [...this.transient.values()].map((t) => ({
           queryString: '',
           sinks: [],
@@ -493,8 +493,8 @@ export class Engine implements EngineApi {
     return sourceDescription({
       source,
       extended,
-      readQueries,
-      writeQueries,
+      readQueries: readQueries.map((q) => this.live(q)),
+      writeQueries: writeQueries.map((q) => this.live(q)),
       topic: extended ? await this.log.describeTopic(source.topic) : undefined,
       sourceConstraints: derived,
     });
@@ -508,6 +508,12 @@ export class Engine implements EngineApi {
     const out = [];
     for (const s of this.catalog.listSources(stmt.sourceType)) out.push(await this.describeSourceBody(s.name, stmt.extended));
     return entity('source_descriptions', stmt.text, { sourceDescriptions: out });
+  }
+
+  /** A query's catalog entry with the state its running handle reports. */
+  private live(q: PersistentQueryInfo): PersistentQueryInfo {
+    const r = this.running.get(q.id);
+    return r ? { ...q, state: r.state } : q;
   }
 
   private queryDescription(q: PersistentQueryInfo): Record<string, unknown> {
@@ -527,7 +533,7 @@ export class Engine implements EngineApi {
       queryType: 'PERSISTENT',
       queryErrors: [],
       tasksMetadata: [],
-      state: q.state,
+      state: this.live(q).state,
     };
   }
 
