@@ -619,7 +619,7 @@ export class Engine implements EngineApi {
       }
       throw new KsqlError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`);
     }
-    await insertValues(this.log, source, stmt, props, this.catalog);
+    await insertValues(this.log, source, stmt, props, this.catalog, this.functions);
   }
 
   // ------------------------------------------------------------------ distributed statements
