@@ -5,14 +5,14 @@ import type { FunctionRegistry } from '../functions/registry.js';
 import type { TopicLog } from '../log/topic-log.js';
 import type { QueryService } from '../runtime/contract.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
+import { functionRegistry } from '../functions/index.js';
 
 export async function defaultLog(dataDir: string): Promise<TopicLog> {
   return EmbeddedLog.open(dataDir);
 }
 
-// Modules other helpers are still building are loaded by path at run time, so the engine
-// type-checks and runs DDL before they land.
-const FUNCTIONS_MODULE = '../functions/index.js';
+// The query service is loaded by path at run time, so the engine type-checks and runs DDL
+// before src/runtime lands.
 const RUNTIME_MODULE = '../runtime/index.js';
 
 async function tryImport(path: string): Promise<Record<string, unknown> | undefined> {
@@ -25,12 +25,9 @@ async function tryImport(path: string): Promise<Record<string, unknown> | undefi
   }
 }
 
-/** The built-in function library (src/functions `functionRegistry`). */
-export async function defaultFunctions(): Promise<FunctionRegistry> {
-  const mod = await tryImport(FUNCTIONS_MODULE);
-  const registry = mod?.functionRegistry as FunctionRegistry | undefined;
-  if (registry) return registry;
-  return new MissingFunctionLibrary();
+/** The built-in function library. */
+export function defaultFunctions(): FunctionRegistry {
+  return functionRegistry;
 }
 
 /**
@@ -44,29 +41,4 @@ export async function defaultQueryService(): Promise<QueryService | undefined> {
   if (typeof factory === 'function') return factory();
   const instance = mod.queryService as QueryService | undefined;
   return instance;
-}
-
-/** Used only while src/functions has not landed: every lookup says so. */
-class MissingFunctionLibrary implements FunctionRegistry {
-  private fail(): never {
-    throw new Error('The function library (src/functions) is not available in this build.');
-  }
-  kindOf(): undefined {
-    return undefined;
-  }
-  resolveScalar(): never {
-    return this.fail();
-  }
-  resolveTable(): never {
-    return this.fail();
-  }
-  resolveAggregate(): never {
-    return this.fail();
-  }
-  describe(): undefined {
-    return undefined;
-  }
-  list(): [] {
-    return [];
-  }
 }

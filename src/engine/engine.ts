@@ -94,7 +94,7 @@ export class Engine implements EngineApi {
     mkdirSync(options.dataDir, { recursive: true });
     const config = loadServerConfig({ overrides: options.properties ?? {} });
     const log = options.log ?? (await defaultLog(options.dataDir));
-    const functions = options.functions ?? (await defaultFunctions());
+    const functions = options.functions ?? defaultFunctions();
     const queryService = options.queryService ?? (await defaultQueryService());
     const engine = new Engine(options.dataDir, log, functions, queryService, config);
     await engine.start();

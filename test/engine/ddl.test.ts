@@ -246,3 +246,18 @@ test('connectors report that no Kafka Connect cluster is configured', async () =
     await fails(e.execute(`SHOW CONNECTORS;`, ctx()), 'no Kafka Connect cluster configured (ksql.connect.url)');
   });
 });
+
+test('SHOW FUNCTIONS and DESCRIBE FUNCTION come from the function library', async () => {
+  await withEngine(async (e) => {
+    const [list, desc] = await e.execute('SHOW FUNCTIONS; DESCRIBE FUNCTION substring;', ctx());
+    assert.equal(list!['@type'], 'function_names');
+    const fns = list!.functions as { name: string; type: string; category: string }[];
+    const sub = fns.find((f) => f.name === 'SUBSTRING');
+    assert.equal(sub?.type, 'SCALAR');
+    assert.equal(sub?.category, 'STRING');
+    assert.equal(desc!['@type'], 'describe_function');
+    assert.equal(desc!.name, 'SUBSTRING');
+    assert.ok((desc!.functions as unknown[]).length >= 1);
+    await fails(e.execute('DESCRIBE FUNCTION wont_find_me;', ctx()), "Can't find any functions with the name 'WONT_FIND_ME'");
+  });
+});
