@@ -7,6 +7,7 @@ import type { TopicDescription, TopicSpec } from '../log/topic-log.js';
 import type { FormatName, FormatOptions } from '../serde/serde.js';
 import type { Column, LogicalSchema, SqlType } from '../planner/types.js';
 import { BYTES, STRING, arrayOf, formatType, structOf, typesEqual } from '../planner/types.js';
+import { ParseError } from '../parser/index.js';
 import { KsqlError } from './api.js';
 import { checkKeyFormat, checkValueFormat, formatCapabilities, parseFormatName } from './formats.js';
 import { containsMap, resolveType } from './sql-types.js';
@@ -33,8 +34,10 @@ export function propertyIdentifier(text: string): string {
   return m ? m[2]! : text.toUpperCase();
 }
 
-function where(e: TableElement): string {
-  return e.loc ? `Line: ${e.loc.line}, Col: ${e.loc.column}: ` : '';
+/** A KEY / PRIMARY KEY mix-up is a syntax-level error in ksqlDB (ParseFailedException). */
+function constraintError(e: TableElement, detail: string): ParseError {
+  const loc = e.loc ?? { line: 1, column: 1 };
+  return new ParseError(`Line: ${loc.line}, Col: ${loc.column}: ${detail}`, { line: loc.line, column: loc.column, detail });
 }
 
 /** Builds the logical schema of a CREATE statement's column list. */
@@ -49,10 +52,10 @@ export function buildSchema(stmt: { sourceType: 'STREAM' | 'TABLE'; elements: Ta
     const c = e.constraint;
     if (c === 'KEY' || c === 'PRIMARY KEY') {
       if (stmt.sourceType === 'STREAM' && c === 'PRIMARY KEY') {
-        throw new KsqlError(`${where(e)}Column \`${e.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.`);
+        throw constraintError(e, `Column \`${e.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.`);
       }
       if (stmt.sourceType === 'TABLE' && c === 'KEY') {
-        throw new KsqlError(`${where(e)}Column \`${e.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.`);
+        throw constraintError(e, `Column \`${e.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.`);
       }
       if (containsMap(type)) {
         throw new KsqlError(
@@ -149,7 +152,8 @@ export function decideFormats(
     const wrap = props.WRAP_SINGLE_VALUE === true;
     if (wrap && !caps.wrap) throw new KsqlError(`Format '${valueFormatName}' does not support 'WRAP_SINGLE_VALUE' set to 'true'.`);
     if (!wrap && !caps.unwrap) throw new KsqlError(`Format '${valueFormatName}' does not support 'WRAP_SINGLE_VALUE' set to 'false'.`);
-    if (valueColumns.length !== 1) throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
+    const inferred = valueColumns.length === 0 && caps.inference;
+    if (valueColumns.length !== 1 && !inferred) throw new KsqlError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
     valueOptions.wrapSingleValue = wrap;
   } else if (opts.inheritedValue?.options?.wrapSingleValue !== undefined && explicitValue === undefined && valueColumns.length === 1) {
     valueOptions.wrapSingleValue = opts.inheritedValue.options.wrapSingleValue;

@@ -190,7 +190,11 @@ export class Engine implements EngineApi {
     const entities: KsqlEntity[] = [];
     const substitute = this.config['ksql.variable.substitution.enable'] !== false;
     for (const parsed of parseRequest(sql, () => (substitute ? session.variables : undefined))) {
-      if (parsed.error) throw new StatementError(parsed.error.message, parsed.text, entities);
+      if (parsed.error) {
+        const err = new StatementError(parsed.error.message, parsed.text, entities);
+        err.cause = parsed.error;
+        throw err;
+      }
       const stmt = parsed.statement!;
       try {
         const result = await this.executeStatement(stmt, session);
@@ -204,13 +208,12 @@ export class Engine implements EngineApi {
 
   private statementError(e: unknown, stmt: Statement, entities: KsqlEntity[]): KsqlError {
     if (e instanceof StatementError) return e;
-    if (e instanceof KsqlError && e.errorCode !== 40000 && e.errorCode !== 40001) {
-      // Wrong-endpoint, assertion and registry errors keep their codes.
-      const err = new StatementError(e.message, stmt.text, entities, e.errorCode);
-      return err;
-    }
     const message = e instanceof Error ? e.message : String(e);
-    return new StatementError(message, stmt.text, entities);
+    // Wrong-endpoint, assertion and registry errors keep their codes.
+    const code = e instanceof KsqlError && e.errorCode !== 40000 ? e.errorCode : 40001;
+    const err = new StatementError(message, stmt.text, entities, code);
+    err.cause = e;
+    return err;
   }
 
   /** Runs one parsed statement in a session (exposed for the conformance runner). */
@@ -667,11 +670,14 @@ export class Engine implements EngineApi {
   private async prepareCreateSource(stmt: CreateSource, session: Session): Promise<Prepared | undefined> {
     const noun = stmt.sourceType.toLowerCase();
     const existing = this.catalog.getSource(stmt.name);
+    if (stmt.orReplace && stmt.isSource) {
+      throw new KsqlError(`Cannot add ${noun} '${stmt.name}': CREATE OR REPLACE is not supported on source ${noun}s.`);
+    }
     if (existing) {
       if (stmt.ifNotExists && !stmt.orReplace) return this.skipped(stmt, `Cannot add ${noun} '${stmt.name}': A ${noun} with the same name already exists`);
       const conflict = this.existingConflict(stmt.sourceType, stmt.name, stmt.orReplace);
       if (conflict) throw new KsqlError(conflict);
-      if (existing.isSource || stmt.isSource) {
+      if (existing.isSource) {
         throw new KsqlError(`Cannot add ${noun} '${stmt.name}': CREATE OR REPLACE is not supported on source ${noun}s.`);
       }
       if (existing.createdByQuery) {
@@ -978,6 +984,8 @@ function parseSingleInRequest(sql: string, variables: Record<string, string>): S
   try {
     return parseSingle(sql, variables);
   } catch (e) {
-    throw new StatementError((e as Error).message, sql);
+    const err = new StatementError((e as Error).message, sql);
+    err.cause = e;
+    throw err;
   }
 }

@@ -122,14 +122,14 @@ export function parseDelimiter(text: string, property: string): string {
   const upper = text.toUpperCase();
   if (upper === 'TAB') return '\t';
   if (upper === 'SPACE') return ' ';
-  if (text === '') {
+  if (text.trim() === '') {
     throw new KsqlError(
-      `Configuration ${property} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'`,
+      `Failed to prepare statement: Configuration ${property} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'`,
     );
   }
   if ([...text].length !== 1) {
     throw new KsqlError(
-      `Configuration ${property} is invalid: Invalid delimiter value: '${text}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`,
+      `Failed to prepare statement: Configuration ${property} is invalid: Invalid delimiter value: '${text}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`,
     );
   }
   return text;
