@@ -1,0 +1,77 @@
+// The command topic: every catalog-changing statement is appended here before it takes
+// effect, and replayed at startup to rebuild the catalog and restart live queries.
+
+import type { TopicLog } from '../log/topic-log.js';
+
+export const COMMAND_LOG_VERSION = 1;
+
+export function commandTopicName(serviceId: string): string {
+  return `_confluent-ksql-${serviceId}_command_topic`;
+}
+
+export interface Command {
+  /** The statement text after variable substitution. */
+  statement: string;
+  /** The request's overrides at the time (SET included), so a replay plans identically. */
+  streamsProperties: Record<string, unknown>;
+  originalProperties: Record<string, unknown>;
+  version: number;
+}
+
+export interface StoredCommand {
+  commandId: string;
+  command: Command;
+  /** The command's offset: its command sequence number. */
+  sequence: number;
+}
+
+export class CommandLog {
+  constructor(
+    private readonly log: TopicLog,
+    readonly topic: string,
+  ) {}
+
+  async ensureTopic(): Promise<void> {
+    if (await this.log.describeTopic(this.topic)) return;
+    try {
+      await this.log.createTopic(this.topic, { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '-1', 'cleanup.policy': 'delete' } });
+    } catch (e) {
+      if (!(await this.log.describeTopic(this.topic))) throw e;
+    }
+  }
+
+  /** The sequence number the next appended command will get. */
+  async nextSequence(): Promise<number> {
+    const [end] = await this.log.endOffsets(this.topic);
+    return end ?? 0;
+  }
+
+  async append(commandId: string, command: Command): Promise<number> {
+    const [r] = await this.log.produce(this.topic, [
+      { key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(command)), partition: 0 },
+    ]);
+    return r!.offset;
+  }
+
+  /** Every command from the start of the topic up to its current end. */
+  async readAll(): Promise<StoredCommand[]> {
+    const out: StoredCommand[] = [];
+    const [start] = await this.log.beginningOffsets(this.topic);
+    const [end] = await this.log.endOffsets(this.topic);
+    let offset = start ?? 0;
+    while (offset < (end ?? 0)) {
+      const batch = await this.log.fetch([{ topic: this.topic, partition: 0, offset }], { maxRecords: 500, maxWaitMs: 0 });
+      if (batch.length === 0) break;
+      for (const r of batch) {
+        offset = r.offset + 1;
+        if (r.value === null) continue;
+        out.push({
+          commandId: r.key?.toString() ?? '',
+          command: JSON.parse(r.value.toString()) as Command,
+          sequence: r.offset,
+        });
+      }
+    }
+    return out;
+  }
+}
