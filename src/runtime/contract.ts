@@ -30,6 +30,13 @@ export interface PersistentQueryPlan {
   sources: string[];
   /** Text of the logical and physical plan, for EXPLAIN. */
   explain: string;
+  /**
+   * Set when no PARTITIONS was given: the sink topic takes the partition count of this
+   * topic (the leftmost source's). `sinkTopic.partitions` is then only a placeholder;
+   * start() creates a missing sink topic with the inherited count, so the engine may
+   * leave sink topic creation to start().
+   */
+  inheritPartitionsFrom?: string;
 }
 
 export interface RunningQuery {
