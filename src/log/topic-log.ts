@@ -74,6 +74,8 @@ export interface LogTransaction {
 
 export class TopicExistsError extends Error {}
 export class UnknownTopicError extends Error {}
+/** A transaction's producer was fenced by a newer beginTransaction with the same transactional id. */
+export class ProducerFencedError extends Error {}
 
 export interface TopicLog {
   createTopic(name: string, spec: TopicSpec): Promise<void>;

@@ -1,0 +1,175 @@
+// HTTP client for the Eddy / ksqlDB REST API, as used by the CLI.
+
+export type Json = Record<string, unknown>;
+
+export interface QueryHeaderInfo {
+  queryId: string;
+  schema: string;
+  /** Column names parsed from the schema text (`` `K` STRING KEY, `V` INT ``). */
+  columnNames: string[];
+}
+
+/** A failed request: HTTP status plus the error body the server sent (ksqlDB error shape). */
+export class ServerError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: Json | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The server could not be reached at all. */
+export class ConnectionError extends Error {}
+
+export interface QueryCallbacks {
+  onHeader(header: QueryHeaderInfo): void;
+  onRow(columns: unknown[], tombstone: boolean): void;
+  /** PRINT output lines. */
+  onLine(line: string): void;
+  onError(message: string): void;
+}
+
+/** Column names of a schema text; backquoted names may contain anything but a backquote. */
+export function columnNamesOf(schema: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let i = 0;
+  let atStart = true;
+  while (i < schema.length) {
+    const c = schema[i]!;
+    if (atStart && depth === 0) {
+      if (c === ' ') {
+        i++;
+        continue;
+      }
+      if (c === '`') {
+        const end = schema.indexOf('`', i + 1);
+        names.push(schema.slice(i + 1, end < 0 ? schema.length : end));
+        i = end < 0 ? schema.length : end + 1;
+      } else {
+        const m = /^[^\s,]+/.exec(schema.slice(i))!;
+        names.push(m[0]);
+        i += m[0].length;
+      }
+      atStart = false;
+      continue;
+    }
+    if (c === '<' || c === '(') depth++;
+    else if (c === '>' || c === ')') depth--;
+    else if (c === '`') {
+      const end = schema.indexOf('`', i + 1);
+      i = end < 0 ? schema.length : end;
+    } else if (c === ',' && depth === 0) atStart = true;
+    i++;
+  }
+  return names;
+}
+
+export class KsqlClient {
+  constructor(public url: string) {}
+
+  private async post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ConnectionError(`Could not reach the server at ${this.url}: ${causeText(err)}`);
+    }
+    if (!res.ok) {
+      const text = await res.text();
+      let parsed: Json | undefined;
+      try {
+        parsed = JSON.parse(text) as Json;
+      } catch {
+        parsed = undefined;
+      }
+      throw new ServerError(typeof parsed?.message === 'string' ? parsed.message : text || `HTTP ${res.status}`, res.status, parsed);
+    }
+    return res;
+  }
+
+  async info(): Promise<Json> {
+    let res: Response;
+    try {
+      res = await fetch(new URL('/info', this.url), { signal: AbortSignal.timeout(3000) });
+    } catch (err) {
+      throw new ConnectionError(`Could not reach the server at ${this.url}: ${causeText(err)}`);
+    }
+    if (!res.ok) throw new ServerError(`HTTP ${res.status} from ${this.url}/info`, res.status, undefined);
+    return ((await res.json()) as { KsqlServerInfo: Json }).KsqlServerInfo;
+  }
+
+  async ksql(ksql: string, streamsProperties: Json, sessionVariables: Record<string, string>): Promise<Json[]> {
+    const res = await this.post('/ksql', { ksql, streamsProperties, sessionVariables });
+    return (await res.json()) as Json[];
+  }
+
+  /**
+   * Runs a SELECT or PRINT on /query, calling back for each part as it arrives. Resolves
+   * with the final message (undefined when cancelled by the signal or cut short).
+   */
+  async query(
+    ksql: string,
+    streamsProperties: Json,
+    sessionVariables: Record<string, string>,
+    callbacks: QueryCallbacks,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
+    const res = await this.post('/query', { ksql, streamsProperties, sessionVariables }, signal);
+    const isPrint = /^\s*PRINT\b/i.test(ksql);
+    let pending = '';
+    let finalMessage: string | undefined;
+    const handle = (line: string) => {
+      if (isPrint) {
+        callbacks.onLine(line);
+        return;
+      }
+      let text = line.trim();
+      if (text.startsWith('[')) text = text.slice(1);
+      if (text.endsWith(',') || text.endsWith(']')) text = text.slice(0, -1);
+      if (text === '') return;
+      const item = JSON.parse(text) as Json;
+      if (item.header) {
+        const h = item.header as { queryId: string; schema: string };
+        callbacks.onHeader({ queryId: h.queryId, schema: h.schema, columnNames: columnNamesOf(h.schema) });
+      } else if (item.row) {
+        const r = item.row as { columns: unknown[]; tombstone?: boolean };
+        callbacks.onRow(r.columns, r.tombstone === true);
+      } else if (item.errorMessage) {
+        callbacks.onError(String((item.errorMessage as Json).message ?? JSON.stringify(item.errorMessage)));
+      } else if (typeof item.finalMessage === 'string') {
+        finalMessage = item.finalMessage;
+      }
+    };
+    try {
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        pending += decoder.decode(chunk, { stream: true });
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          handle(line);
+        }
+      }
+      if (pending.trim() !== '') handle(pending);
+    } catch (err) {
+      if (signal?.aborted) return undefined;
+      throw err;
+    }
+    return finalMessage;
+  }
+}
+
+function causeText(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}

@@ -1,0 +1,205 @@
+// A CLI session: the client-side state (SET properties, DEFINE variables, output format)
+// and the routing of statements: plain statements in batches to /ksql, SELECT and PRINT to
+// /query with live output, SET/UNSET/DEFINE/UNDEFINE/SHOW VARIABLES/RUN SCRIPT locally.
+
+import { readFileSync } from 'node:fs';
+import { KsqlClient, ServerError, type Json } from './client.js';
+import { renderEntity, renderError, firstLine } from './render/entities.js';
+import { boxHeader, boxRow, boxRule, queryColumnWidths, renderDashedTable } from './render/table.js';
+import { isQueryStatement, splitStatementTexts } from '../src/server/statement-text.js';
+
+export type OutputFormat = 'TABULAR' | 'JSON';
+
+export interface Output {
+  /** Finished lines of output. */
+  print(lines: string[]): void;
+  /** Lines that report a failure. */
+  error(lines: string[]): void;
+}
+
+const SET_RE = /^SET\s+'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'\s*;$/is;
+const UNSET_RE = /^UNSET\s+'((?:[^']|'')*)'\s*;$/is;
+const DEFINE_RE = /^DEFINE\s+([A-Za-z_]\w*)\s*=\s*'((?:[^']|'')*)'\s*;$/is;
+const UNDEFINE_RE = /^UNDEFINE\s+([A-Za-z_]\w*)\s*;$/is;
+const SHOW_VARIABLES_RE = /^(SHOW|LIST)\s+VARIABLES\s*;$/is;
+const RUN_SCRIPT_RE = /^RUN\s+SCRIPT\s+'((?:[^']|'')*)'\s*;$/is;
+
+const unquote = (s: string) => s.replace(/''/g, "'");
+
+export class Session {
+  properties: Json = {};
+  variables: Record<string, string> = {};
+  format: OutputFormat = 'TABULAR';
+
+  constructor(
+    public client: KsqlClient,
+    private readonly out: Output,
+    private readonly terminalWidth: () => number = () => 120,
+  ) {}
+
+  /** Runs every statement of `text`; stops at the first error and returns false. */
+  async runText(text: string, signal?: AbortSignal): Promise<boolean> {
+    const { statements, rest } = splitStatementTexts(text);
+    if (rest !== '') statements.push(rest.endsWith(';') ? rest : rest + ';');
+    return this.runStatements(statements, signal);
+  }
+
+  async runStatements(statements: string[], signal?: AbortSignal): Promise<boolean> {
+    let batch: string[] = [];
+    const flush = async (): Promise<boolean> => {
+      if (batch.length === 0) return true;
+      const sql = batch.join('\n');
+      batch = [];
+      return this.sendBatch(sql);
+    };
+    for (const stmt of statements) {
+      if (signal?.aborted) return false;
+      const local = this.localStatement(stmt);
+      if (local !== null) {
+        if (!(await flush())) return false;
+        if (!(await local())) return false;
+      } else if (isQueryStatement(stmt)) {
+        if (!(await flush())) return false;
+        if (!(await this.runQuery(stmt, signal))) return false;
+      } else {
+        batch.push(stmt);
+      }
+    }
+    return flush();
+  }
+
+  /** The handler of a statement the CLI executes itself, or null. */
+  private localStatement(stmt: string): (() => Promise<boolean>) | null {
+    let m: RegExpExecArray | null;
+    if ((m = SET_RE.exec(stmt))) {
+      const [name, value] = [unquote(m[1]!), unquote(m[2]!)];
+      return async () => {
+        const old = this.properties[name];
+        this.properties[name] = value;
+        this.out.print([
+          old === undefined
+            ? `Successfully changed local property '${name}' to '${value}'.`
+            : `Successfully changed local property '${name}' from '${String(old)}' to '${value}'.`,
+        ]);
+        return true;
+      };
+    }
+    if ((m = UNSET_RE.exec(stmt))) {
+      const name = unquote(m[1]!);
+      return async () => {
+        if (!(name in this.properties)) {
+          this.out.error([`Property '${name}' was not set locally.`]);
+          return false;
+        }
+        const old = this.properties[name];
+        delete this.properties[name];
+        this.out.print([`Successfully unset local property '${name}' (value was '${String(old)}').`]);
+        return true;
+      };
+    }
+    if ((m = DEFINE_RE.exec(stmt))) {
+      const [name, value] = [m[1]!, unquote(m[2]!)];
+      return async () => {
+        for (const k of Object.keys(this.variables)) if (k.toLowerCase() === name.toLowerCase()) delete this.variables[k];
+        this.variables[name] = value;
+        return true;
+      };
+    }
+    if ((m = UNDEFINE_RE.exec(stmt))) {
+      const name = m[1]!;
+      return async () => {
+        const key = Object.keys(this.variables).find((k) => k.toLowerCase() === name.toLowerCase());
+        if (key === undefined) this.out.print([`WARNING: Cannot undefine variable '${name}' which was never defined`]);
+        else delete this.variables[key];
+        return true;
+      };
+    }
+    if (SHOW_VARIABLES_RE.test(stmt)) {
+      return async () => {
+        this.out.print(renderDashedTable(['Variable Name', 'Value'], Object.entries(this.variables)));
+        return true;
+      };
+    }
+    if ((m = RUN_SCRIPT_RE.exec(stmt))) {
+      const path = unquote(m[1]!);
+      return async () => this.runScript(path);
+    }
+    return null;
+  }
+
+  async runScript(path: string, signal?: AbortSignal): Promise<boolean> {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      this.out.error([`Cannot read script '${path}': ${(err as Error).message}`]);
+      return false;
+    }
+    return this.runText(text, signal);
+  }
+
+  private reportFailure(err: unknown): false {
+    if (err instanceof ServerError) this.out.error(renderError(err.body, err.message));
+    else this.out.error([firstLine((err as Error).message ?? String(err))]);
+    return false;
+  }
+
+  private async sendBatch(sql: string): Promise<boolean> {
+    let entities: Json[];
+    try {
+      entities = await this.client.ksql(sql, this.properties, this.variables);
+    } catch (err) {
+      if (err instanceof ServerError && err.body && Array.isArray(err.body.entities)) {
+        this.printEntities(err.body.entities as Json[]);
+      }
+      return this.reportFailure(err);
+    }
+    this.printEntities(entities);
+    const failed = entities.find((e) => (e.commandStatus as Json | undefined)?.status === 'ERROR');
+    return failed === undefined;
+  }
+
+  private printEntities(entities: Json[]): void {
+    for (const e of entities) {
+      this.out.print(this.format === 'JSON' ? JSON.stringify(e, null, 2).split('\n') : renderEntity(e));
+    }
+  }
+
+  private async runQuery(stmt: string, signal?: AbortSignal): Promise<boolean> {
+    let widths: number[] = [];
+    let rows = 0;
+    try {
+      const final = await this.client.query(
+        stmt,
+        this.properties,
+        this.variables,
+        {
+          onHeader: (h) => {
+            widths = queryColumnWidths(h.columnNames, this.terminalWidth());
+            if (this.format === 'TABULAR') this.out.print(boxHeader(h.columnNames, widths));
+            else this.out.print([JSON.stringify({ header: { queryId: h.queryId, schema: h.schema } })]);
+          },
+          onRow: (columns, tombstone) => {
+            rows++;
+            if (this.format === 'JSON') this.out.print([JSON.stringify({ row: { columns, ...(tombstone ? { tombstone } : {}) } })]);
+            else this.out.print(boxRow(tombstone ? columns.map((c) => (c === null ? '<TOMBSTONE>' : c)) : columns, widths));
+          },
+          onLine: (line) => this.out.print([line]),
+          onError: (message) => this.out.error([firstLine(message)]),
+        },
+        signal,
+      );
+      if (this.format === 'TABULAR' && widths.length > 0 && rows > 0) this.out.print([boxRule(widths)]);
+      if (final === undefined) this.out.print(['Query terminated']);
+      else if (final === 'Limit Reached') this.out.print(['Limit Reached', 'Query terminated']);
+      else if (final !== 'Query Completed') this.out.print([final]);
+      return true;
+    } catch (err) {
+      if (signal?.aborted) {
+        this.out.print(['Query terminated']);
+        return true;
+      }
+      return this.reportFailure(err);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// Record batch body codecs. gzip comes from zlib; snappy, lz4 and zstd from optional
+// native packages registered in codecs-native.ts when they are installed.
+
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { CODEC_GZIP, CODEC_LZ4, CODEC_NONE, CODEC_SNAPPY, CODEC_ZSTD } from './record-batch.js';
+import { LogError, ErrorCode } from './errors.js';
+
+export interface Codec {
+  compress(data: Buffer): Buffer;
+  decompress(data: Buffer): Buffer;
+}
+
+const codecs = new Map<number, Codec>([[CODEC_GZIP, { compress: (d) => gzipSync(d), decompress: (d) => gunzipSync(d) }]]);
+
+export const CODEC_NAMES: Record<number, string> = {
+  [CODEC_NONE]: 'none',
+  [CODEC_GZIP]: 'gzip',
+  [CODEC_SNAPPY]: 'snappy',
+  [CODEC_LZ4]: 'lz4',
+  [CODEC_ZSTD]: 'zstd',
+};
+
+export function registerCodec(id: number, codec: Codec): void {
+  codecs.set(id, codec);
+}
+
+export function codecAvailable(id: number): boolean {
+  return id === CODEC_NONE || codecs.has(id);
+}
+
+export function decompress(codec: number, data: Buffer): Buffer {
+  const c = codecs.get(codec);
+  if (!c) {
+    throw new LogError(
+      ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+      `record batch compressed with ${CODEC_NAMES[codec] ?? `codec ${codec}`}, which this server cannot decompress`,
+    );
+  }
+  return c.decompress(data);
+}
+
+export function compress(codec: number, data: Buffer): Buffer {
+  const c = codecs.get(codec);
+  if (!c) throw new LogError(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, `compression ${CODEC_NAMES[codec] ?? codec} is not available`);
+  return c.compress(data);
+}

@@ -1,0 +1,1 @@
+export { EmbeddedLog, type EmbeddedLogOptions, type AppendListener, type TopicState } from './embedded-log.js';

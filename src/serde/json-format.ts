@@ -1,0 +1,102 @@
+// The JSON format (and JSON_SR, which is JSON behind the 5-byte Confluent wire-format header).
+// Keys: one column is the bare JSON value; several are an object. Values: an object, or the
+// bare value of the single column when WRAP_SINGLE_VALUE is false.
+
+import { structOf, type SqlType } from '../planner/types.js';
+import type { Serde, SerdeSpec } from './serde.js';
+import { cannotConvert, deserializeError, serializeError } from './errors.js';
+import { parseJson } from './json-parse.js';
+import { FieldMatcher, isPlainObject, jsonReader, type JsonReader } from './json-read.js';
+import { jsonWriter, type JsonWriter } from './json-write.js';
+
+export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean): Serde {
+  const { columns, side, topic } = spec;
+  const n = columns.length;
+  if (n === 0) return emptySerde(side);
+  const unwrapped = n === 1 && (side === 'key' || spec.options?.wrapSingleValue === false);
+  const header = schemaRegistryFraming ? wireHeader(spec.options?.schemaId ?? 0) : null;
+
+  const toText = (bytes: Buffer): string => {
+    if (header && bytes.length >= 5 && bytes[0] === 0) return bytes.toString('utf8', 5);
+    return bytes.toString('utf8');
+  };
+  const frame = (text: string): Buffer => {
+    const body = Buffer.from(text, 'utf8');
+    return header ? Buffer.concat([header, body]) : body;
+  };
+
+  if (unwrapped) {
+    const type = columns[0]!.type;
+    const read = jsonReader(type);
+    const write = jsonWriter(type);
+    return {
+      serialize(row) {
+        if (row === null || row[0] === null || row[0] === undefined) return null;
+        try {
+          return frame(write(row[0]));
+        } catch (e) {
+          throw serializeError(side, topic, e);
+        }
+      },
+      deserialize(bytes) {
+        if (bytes === null || bytes.length === 0) return null;
+        try {
+          const doc = parseJson(toText(bytes));
+          if (doc === null) return null;
+          return [read(doc)];
+        } catch (e) {
+          throw deserializeError(side, topic, e);
+        }
+      },
+    };
+  }
+
+  const rowType: SqlType = structOf(columns.map((c) => ({ name: c.name, type: c.type })));
+  const matcher = new FieldMatcher(columns);
+  const readers: JsonReader[] = columns.map((c) => jsonReader(c.type));
+  const writers: JsonWriter[] = columns.map((c) => jsonWriter(c.type));
+  const prefixes = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':');
+  const raw: unknown[] = new Array(n);
+  return {
+    serialize(row) {
+      if (row === null) return null;
+      try {
+        let s = '';
+        for (let i = 0; i < n; i++) s += prefixes[i] + writers[i]!(row[i]);
+        return frame(`${s}}`);
+      } catch (e) {
+        throw serializeError(side, topic, e);
+      }
+    },
+    deserialize(bytes) {
+      if (bytes === null || bytes.length === 0) return null;
+      try {
+        const doc = parseJson(toText(bytes));
+        if (doc === null) return null;
+        if (!isPlainObject(doc)) throw cannotConvert(doc, rowType);
+        matcher.match(doc, raw);
+        const row = new Array(n);
+        for (let i = 0; i < n; i++) row[i] = readers[i]!(raw[i]);
+        return row;
+      } catch (e) {
+        throw deserializeError(side, topic, e);
+      }
+    },
+  };
+}
+
+function wireHeader(schemaId: number): Buffer {
+  const b = Buffer.alloc(5);
+  b.writeUInt8(0, 0);
+  b.writeInt32BE(schemaId, 1);
+  return b;
+}
+
+/** Keyless sources and value schemas without columns: nothing is written, nothing read. */
+export function emptySerde(side: 'key' | 'value'): Serde {
+  return {
+    serialize: () => null,
+    deserialize: (bytes) => (bytes === null && side === 'value' ? null : []),
+  };
+}
+

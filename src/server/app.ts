@@ -1,0 +1,315 @@
+// The ksqlDB-compatible REST API over an EngineApi (spec §6). Nothing here plans or runs
+// SQL: the server parses requests, routes them to the engine and frames the answers.
+
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { EngineApi, KsqlEntity, QueryStream, RequestContext } from '../engine/api.js';
+import { genericError, toErrorReply, type ErrorReply } from './errors.js';
+import { DELIMITED, JSON_TYPE, KSQL_V1_JSON, negotiate } from './media-types.js';
+import { delimitedFramer, jsonArrayFramer, printFramer, queryEndpointFramer, type Framer } from './framing.js';
+import { streamQuery } from './stream-response.js';
+import { isQueryStatement, leadingKeyword, splitStatementTexts } from './statement-text.js';
+import { registerInsertsStream } from './inserts-stream.js';
+import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
+
+export interface ServerOptions {
+  /** Server configuration; its ksql.properties.overrides.denylist limits request overrides. */
+  config?: Record<string, unknown>;
+  /** Fastify's logger switch; off by default so tests and the REPL stay quiet. */
+  logger?: boolean;
+}
+
+const JSON_RESPONSE_TYPES = [KSQL_V1_JSON, JSON_TYPE] as const;
+
+export const WRONG_ENDPOINT_MESSAGE =
+  "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT";
+
+interface CommandStatusRecord {
+  status: string;
+  message: string;
+}
+
+/** Serialized here so the content type goes out exactly as negotiated (no charset suffix). */
+function sendJson(reply: FastifyReply, status: number, contentType: string, value: unknown): FastifyReply {
+  return reply.code(status).header('content-type', contentType).send(JSON.stringify(value));
+}
+
+function sendError(reply: FastifyReply, error: ErrorReply, contentType = KSQL_V1_JSON): FastifyReply {
+  return sendJson(reply, error.status, contentType, error.body);
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(objectOf(value))) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+function parseJsonBody(body: string): unknown {
+  if (body.trim() === '') return {};
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    throw Object.assign(new Error(`Request body is not valid JSON: ${(err as Error).message}`), { errorCode: 40000 });
+  }
+}
+
+export function createServer(engine: EngineApi, options: ServerOptions = {}): FastifyInstance {
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
+  const config = options.config ?? DEFAULT_PROPERTIES;
+  const commandStatuses = new Map<string, CommandStatusRecord>();
+  const activeQueries = new Set<QueryStream>();
+
+  // Every request body of the JSON endpoints is JSON whatever content type the client sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler((err, _request, reply) => {
+    const e = err as { errorCode?: unknown; statusCode?: number; message: string };
+    if (typeof e.errorCode === 'number') return sendError(reply, toErrorReply(err));
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return sendError(reply, genericError(e.statusCode * 100, e.message));
+    }
+    return sendError(reply, genericError(50000, e.message));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, genericError(40400, `Not found: ${request.method} ${request.url}`)),
+  );
+
+  // Open streams end when the server shuts down, so close() does not wait on push queries.
+  app.addHook('preClose', async () => {
+    for (const q of activeQueries) q.close();
+  });
+
+  const checkOverrides = (properties: Record<string, unknown>): void => {
+    for (const key of Object.keys(properties)) {
+      try {
+        checkOverridable(key, config);
+      } catch (err) {
+        throw Object.assign(new Error((err as Error).message), { errorCode: 40000 });
+      }
+    }
+  };
+
+  const accepted = (request: FastifyRequest, reply: FastifyReply, offered: readonly string[]): string | null => {
+    const type = negotiate(request.headers.accept, offered);
+    if (type === null) {
+      sendError(
+        reply,
+        genericError(40600, `Unsupported Accept type '${request.headers.accept}'; use one of ${offered.join(', ')}`),
+      );
+    }
+    return type;
+  };
+
+  // ------------------------------------------------------------------ /ksql
+
+  app.post('/ksql', async (request, reply) => {
+    const contentType = accepted(request, reply, JSON_RESPONSE_TYPES);
+    if (contentType === null) return reply;
+    const body = objectOf(request.body);
+    if (typeof body.ksql !== 'string') {
+      return sendError(reply, genericError(40000, "The request body must be a JSON object with a string field 'ksql'"), contentType);
+    }
+    const properties = objectOf(body.streamsProperties);
+    checkOverrides(properties);
+    const context: RequestContext = { properties: { ...properties }, variables: stringMap(body.sessionVariables) };
+    const queries = splitStatementTexts(body.ksql).statements.filter(isQueryStatement);
+    if (queries.length > 0) {
+      return sendError(
+        reply,
+        {
+          status: 400,
+          body: {
+            '@type': 'statement_error',
+            error_code: 40002,
+            message: WRONG_ENDPOINT_MESSAGE,
+            statementText: queries[0]!,
+            entities: [],
+          },
+        },
+        contentType,
+      );
+    }
+    try {
+      const entities = await engine.execute(body.ksql, context);
+      recordStatuses(entities);
+      return sendJson(reply, 200, contentType, entities);
+    } catch (err) {
+      const error = toErrorReply(err);
+      if (error.body['@type'] === 'statement_error') recordStatuses(error.body.entities);
+      return sendError(reply, error, contentType);
+    }
+  });
+
+  function recordStatuses(entities: KsqlEntity[]): void {
+    for (const e of entities) {
+      const status = objectOf(e.commandStatus);
+      if (typeof e.commandId === 'string' && typeof status.status === 'string') {
+        commandStatuses.set(e.commandId, { status: status.status, message: String(status.message ?? '') });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  const runQuery = async (
+    reply: FastifyReply,
+    sql: string,
+    context: RequestContext,
+    framerFor: (stream: QueryStream) => Framer,
+    contentType: string,
+  ): Promise<FastifyReply> => {
+    let stream: QueryStream;
+    try {
+      stream = await engine.query(sql, context);
+    } catch (err) {
+      return sendError(reply, toErrorReply(err), contentType === DELIMITED ? KSQL_V1_JSON : contentType);
+    }
+    activeQueries.add(stream);
+    reply.hijack();
+    try {
+      await streamQuery(reply.raw, stream, framerFor(stream), contentType);
+    } finally {
+      activeQueries.delete(stream);
+    }
+    return reply;
+  };
+
+  const singleQueryStatement = (sql: string): string | ErrorReply => {
+    const { statements, rest } = splitStatementTexts(sql);
+    const all = rest === '' ? statements : [...statements, rest];
+    if (all.length !== 1) {
+      return genericError(40000, `Expected exactly one SELECT or PRINT statement, found ${all.length} statements`);
+    }
+    const stmt = all[0]!;
+    if (!isQueryStatement(stmt)) {
+      return {
+        status: 400,
+        body: {
+          '@type': 'statement_error',
+          error_code: 40000,
+          message: `Statement type '${leadingKeyword(stmt) || stmt}' is not supported on this endpoint: send it to /ksql`,
+          statementText: stmt,
+          entities: [],
+        },
+      };
+    }
+    return stmt;
+  };
+
+  app.post('/query', async (request, reply) => {
+    const contentType = accepted(request, reply, JSON_RESPONSE_TYPES);
+    if (contentType === null) return reply;
+    const body = objectOf(request.body);
+    if (typeof body.ksql !== 'string') {
+      return sendError(reply, genericError(40000, "The request body must be a JSON object with a string field 'ksql'"), contentType);
+    }
+    const stmt = singleQueryStatement(body.ksql);
+    if (typeof stmt !== 'string') return sendError(reply, stmt, contentType);
+    const properties = objectOf(body.streamsProperties);
+    checkOverrides(properties);
+    const context = { properties: { ...properties }, variables: stringMap(body.sessionVariables) };
+    return runQuery(reply, body.ksql, context, (s) => (s.kind === 'print' ? printFramer() : queryEndpointFramer()), contentType);
+  });
+
+  app.post('/query-stream', async (request, reply) => {
+    const contentType = accepted(request, reply, [DELIMITED, JSON_TYPE, KSQL_V1_JSON]);
+    if (contentType === null) return reply;
+    const errorType = contentType === DELIMITED ? KSQL_V1_JSON : contentType;
+    const body = objectOf(request.body);
+    if (typeof body.sql !== 'string') {
+      return sendError(reply, genericError(40000, "The request body must be a JSON object with a string field 'sql'"), errorType);
+    }
+    const stmt = singleQueryStatement(body.sql);
+    if (typeof stmt !== 'string') return sendError(reply, stmt, errorType);
+    if (leadingKeyword(stmt) === 'PRINT' && contentType !== DELIMITED) {
+      return sendError(reply, genericError(40600, `PRINT on /query-stream needs Accept: ${DELIMITED}`), errorType);
+    }
+    const properties = objectOf(body.properties);
+    checkOverrides(properties);
+    const context = { properties: { ...properties }, variables: stringMap(body.sessionVariables) };
+    const framer = (s: QueryStream): Framer =>
+      s.kind === 'print'
+        ? printFramer()
+        : contentType === DELIMITED
+          ? delimitedFramer()
+          : contentType === JSON_TYPE
+            ? jsonArrayFramer()
+            : queryEndpointFramer();
+    return runQuery(reply, body.sql, context, framer, contentType);
+  });
+
+  app.post('/close-query', async (request, reply) => {
+    const body = objectOf(request.body);
+    if (typeof body.queryId !== 'string') {
+      return sendError(reply, genericError(40000, "The request body must be a JSON object with a string field 'queryId'"));
+    }
+    const open = [...activeQueries].find((q) => q.header.queryId === body.queryId);
+    const closedByEngine = engine.closeQuery(body.queryId);
+    if (open) open.close();
+    if (!open && !closedByEngine) {
+      return sendError(reply, genericError(40000, `No query with id ${body.queryId}`));
+    }
+    return reply.code(200).send('');
+  });
+
+  registerInsertsStream(app, engine);
+
+  // ------------------------------------------------------------------ server state
+
+  app.get('/', async (_request, reply) => reply.redirect('/info', 307));
+
+  app.get('/info', async (request, reply) => {
+    const contentType = accepted(request, reply, JSON_RESPONSE_TYPES);
+    if (contentType === null) return reply;
+    return sendJson(reply, 200, contentType, { KsqlServerInfo: engine.info() });
+  });
+
+  app.get('/healthcheck', async (_request, reply) => {
+    const healthy = engine.healthy();
+    const part = { isHealthy: healthy };
+    return sendJson(reply, healthy ? 200 : 503, KSQL_V1_JSON, {
+      isHealthy: healthy,
+      details: { metastore: part, kafka: part, commandRunner: part },
+      serverState: healthy ? 'READY' : 'NOT_READY',
+    });
+  });
+
+  app.get('/status', async (_request, reply) => {
+    const all: Record<string, string> = {};
+    for (const [id, s] of commandStatuses) all[id] = s.status;
+    return sendJson(reply, 200, KSQL_V1_JSON, { commandStatuses: all });
+  });
+
+  app.get<{ Params: { type: string; entity: string; action: string } }>(
+    '/status/:type/:entity/:action',
+    async (request, reply) => {
+      const { type, entity, action } = request.params;
+      const id = `${type}/${entity}/${action}`;
+      const s = commandStatuses.get(id);
+      if (!s) return sendError(reply, genericError(40400, `Command not found: ${id}`));
+      return sendJson(reply, 200, KSQL_V1_JSON, s);
+    },
+  );
+
+  app.get<{ Params: { name: string } }>('/is_valid_property/:name', async (request, reply) => {
+    try {
+      checkOverridable(request.params.name, config);
+    } catch (err) {
+      return sendError(reply, genericError(40000, (err as Error).message));
+    }
+    return sendJson(reply, 200, KSQL_V1_JSON, true);
+  });
+
+  return app;
+}

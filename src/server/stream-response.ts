@@ -1,0 +1,61 @@
+// Writes a running QueryStream to a raw HTTP response with a given framing, honouring
+// back-pressure, and stops the query when the client goes away.
+
+import type { ServerResponse } from 'node:http';
+import type { QueryStream } from '../engine/api.js';
+import type { Framer } from './framing.js';
+
+/** Resolves when the response has ended (normally or because the client disconnected). */
+export async function streamQuery(
+  res: ServerResponse,
+  query: QueryStream,
+  framer: Framer,
+  contentType: string,
+): Promise<void> {
+  let clientGone = false;
+  const onClose = () => {
+    if (!res.writableFinished) {
+      clientGone = true;
+      query.close();
+    }
+  };
+  res.on('close', onClose);
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache', 'x-query-id': query.header.queryId });
+  res.flushHeaders();
+
+  const write = async (chunk: string): Promise<void> => {
+    if (chunk === '' || clientGone) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  };
+
+  try {
+    await write(framer.begin(query.header));
+    for await (const item of query.items) {
+      if (clientGone) break;
+      if ('errorMessage' in item) await write(framer.error(item.errorMessage));
+      else await write(framer.row(item.row, item.tombstone === true));
+    }
+    if (clientGone) return;
+    const finalMessage = await query.finalMessage;
+    if (!clientGone) res.end(framer.end(finalMessage));
+  } catch (err) {
+    if (!clientGone) {
+      const message = err instanceof Error ? err.message : String(err);
+      await write(framer.error({ '@type': 'generic_error', error_code: 50000, message }));
+      res.end(framer.end(undefined));
+    }
+  } finally {
+    res.off('close', onClose);
+    query.close();
+  }
+}

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { boxHeader, boxRow, cellText, queryColumnWidths, renderBoxedTable, renderDashedTable } from '../../cli/render/table.js';
+import { renderEntity, schemaText } from '../../cli/render/entities.js';
+import { columnNamesOf } from '../../cli/client.js';
+
+test('dashed tables size columns to their widest cell', () => {
+  assert.deepEqual(renderDashedTable(['Name', 'Topic'], [['S', 'stream_topic'], ['LONGER_NAME', 't']]), [
+    ' Name        | Topic        ',
+    '----------------------------',
+    ' S           | stream_topic ',
+    ' LONGER_NAME | t            ',
+    '----------------------------',
+  ]);
+});
+
+test('boxed query tables wrap long cells and show null and JSON values', () => {
+  const widths = [4, 6];
+  assert.deepEqual(boxHeader(['K', 'VALUE'], widths), ['+----+------+', '|K   |VALUE |', '+----+------+']);
+  assert.deepEqual(boxRow(['abcdef', null], widths), ['|abcd|null  |', '|ef  |      |']);
+  assert.equal(cellText({ A: 1 }), '{"A":1}');
+  assert.equal(cellText([1, 'x']), '[1,"x"]');
+  assert.deepEqual(renderBoxedTable(['A'], [], 20).length, 3);
+});
+
+test('query column widths share the terminal but fit the headers', () => {
+  assert.deepEqual(queryColumnWidths(['A', 'B'], 41), [19, 19]);
+  assert.deepEqual(queryColumnWidths(['A_VERY_LONG_COLUMN_NAME'], 10), [23]);
+});
+
+test('entity renderers: status, listings, descriptions, errors', () => {
+  assert.deepEqual(
+    renderEntity({ '@type': 'currentStatus', statementText: 'x', commandStatus: { status: 'SUCCESS', message: 'Stream created' }, warnings: [] }),
+    [' Message        ', '----------------', ' Stream created ', '----------------'],
+  );
+  assert.deepEqual(
+    renderEntity({ '@type': 'currentStatus', commandStatus: { status: 'ERROR', message: 'Bad thing\nstack trace' }, warnings: [] }),
+    ['Bad thing'],
+  );
+  const streams = renderEntity({
+    '@type': 'streams',
+    streams: [{ name: 'S', topic: 's', keyFormat: 'KAFKA', valueFormat: 'JSON', isWindowed: false, type: 'STREAM' }],
+    warnings: [{ message: 'careful' }],
+  });
+  assert.match(streams[0]!, /Stream Name \| Kafka Topic \| Key Format \| Value Format \| Windowed/);
+  assert.match(streams[2]!, /S +\| s +\| KAFKA +\| JSON +\| false/);
+  assert.equal(streams.at(-1), 'WARNING: careful');
+  const described = renderEntity({
+    '@type': 'sourceDescription',
+    sourceDescription: {
+      name: 'S',
+      type: 'STREAM',
+      keyFormat: 'KAFKA',
+      valueFormat: 'JSON',
+      topic: 's',
+      partitions: 1,
+      replication: 1,
+      fields: [
+        { name: 'K', schema: { type: 'STRING' }, type: 'KEY' },
+        { name: 'L', schema: { type: 'ARRAY', memberSchema: { type: 'INTEGER' } } },
+      ],
+    },
+  });
+  assert.ok(described.some((l) => /K +\| VARCHAR\(STRING\)  \(key\)/.test(l)));
+  assert.ok(described.some((l) => /L +\| ARRAY<INTEGER>/.test(l)));
+  const queries = renderEntity({
+    '@type': 'queries',
+    queries: [{ id: 'CSAS_X_0', queryType: 'PERSISTENT', statusCount: { RUNNING: 1 }, sinks: ['X'], sinkKafkaTopics: ['X'], queryString: 'CREATE STREAM X AS SELECT * FROM S;' }],
+  });
+  assert.match(queries[2]!, /CSAS_X_0 +\| PERSISTENT \| RUNNING:1 \| X +\| X +\| CREATE STREAM X/);
+  assert.deepEqual(renderEntity({ '@type': 'warning_entity', message: 'hm' }), ['hm']);
+  assert.match(renderEntity({ '@type': 'something_new', a: 1 }).join('\n'), /"something_new"/);
+  assert.equal(schemaText({ type: 'STRUCT', fields: [{ name: 'A', schema: { type: 'BIGINT' } }] }), 'STRUCT<A BIGINT>');
+});
+
+test('column names come out of schema texts, nested types included', () => {
+  assert.deepEqual(columnNamesOf('`K` STRING KEY, `V` STRUCT<`A` INTEGER, `B` MAP<STRING, INTEGER>>, `x,y` DECIMAL(4, 2)'), ['K', 'V', 'x,y']);
+});

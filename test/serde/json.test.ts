@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSerde, SerdeError } from '../../src/serde/index.js';
+import { Decimal } from '../../src/planner/decimal.js';
+import {
+  arrayOf, BIGINT, BOOLEAN, BYTES, decimalType, DOUBLE, INTEGER, mapOf, STRING, structOf, TIMESTAMP,
+  type Column, type SqlType,
+} from '../../src/planner/types.js';
+
+const col = (name: string, type: SqlType, namespace: 'KEY' | 'VALUE' = 'VALUE'): Column => ({ name, type, namespace });
+const b = (s: string) => Buffer.from(s, 'utf8');
+
+test('JSON value: wrapped object, case-insensitive names, exact names on write', () => {
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('ID', BIGINT), col('NAME', STRING)] });
+  assert.deepEqual(s.deserialize(b('{"id": 1, "Name": "a", "other": true}')), [1, 'a']);
+  assert.deepEqual(s.deserialize(b('{"ID": 2}')), [2, null]);
+  assert.equal(s.serialize([3, 'x'])!.toString(), '{"ID":3,"NAME":"x"}');
+  assert.equal(s.serialize(null), null);
+  assert.equal(s.deserialize(null), null);
+});
+
+test('JSON field match: exact name wins, otherwise the first upper-cased match', () => {
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('FOO', INTEGER), col('bar', INTEGER)] });
+  assert.deepEqual(s.deserialize(b('{"foo": 1, "Foo": 2, "BAR": 3}')), [1, null]);
+  assert.deepEqual(s.deserialize(b('{"foo": 1, "FOO": 2, "bar": 3}')), [2, 3]);
+});
+
+test('JSON coercion: numeric strings, truncation, anything to STRING', () => {
+  const s = createSerde({
+    format: 'JSON', side: 'value', topic: 't',
+    columns: [col('I', INTEGER), col('D', DOUBLE), col('S', STRING), col('B', BOOLEAN)],
+  });
+  assert.deepEqual(s.deserialize(b('{"I": "12", "D": "1.5", "S": 10, "B": true}')), [12, 1.5, '10', true]);
+  assert.deepEqual(s.deserialize(b('{"I": 12.9, "D": 2, "S": {"a":1}, "B": null}')), [12, 2, '{"a":1}', null]);
+  assert.throws(
+    () => s.deserialize(b('{"I": "x"}')),
+    (e: unknown) => e instanceof SerdeError && /Failed to deserialize value from topic: t\. .*INTEGER/.test(e.message),
+  );
+  assert.throws(
+    () => s.deserialize(b('{"B": [1]}')),
+    /Can't convert type\. sourceType: ArrayNode, requiredType: BOOLEAN/,
+  );
+});
+
+test('JSON BIGINT is exact beyond 2^53', () => {
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('V', BIGINT)] });
+  const row = s.deserialize(b('{"V": 9223372036854775807}'))!;
+  assert.equal(row[0], 9223372036854775807n);
+  assert.equal(s.serialize(row)!.toString(), '{"V":9223372036854775807}');
+  assert.deepEqual(s.deserialize(b('{"V": "-9007199254740993"}')), [-9007199254740993n]);
+});
+
+test('JSON DECIMAL: from number or string, rescaled, written exactly', () => {
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('D', decimalType(33, 16))] });
+  const row = s.deserialize(b('{"D": 12345678987654321.2345678987654321}'))!;
+  assert.equal((row[0] as Decimal).toString(), '12345678987654321.2345678987654321');
+  assert.equal(s.serialize(row)!.toString(), '{"D":12345678987654321.2345678987654321}');
+  const small = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('D', decimalType(4, 2))] });
+  assert.equal((small.deserialize(b('{"D": "10.1"}'))![0] as Decimal).toString(), '10.10');
+  assert.throws(() => small.deserialize(b('{"D": 123.4}')), /Cannot fit decimal/);
+});
+
+test('JSON unwrapped single value and single key', () => {
+  const v = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('V', BOOLEAN)], options: { wrapSingleValue: false } });
+  assert.deepEqual(v.deserialize(b('true')), [true]);
+  assert.equal(v.serialize([false])!.toString(), 'false');
+  assert.equal(v.serialize([null]), null);
+  const k = createSerde({ format: 'JSON', side: 'key', topic: 't', columns: [col('K', arrayOf(DOUBLE), 'KEY')] });
+  assert.deepEqual(k.deserialize(b('[10.1]')), [[10.1]]);
+  assert.equal(k.serialize([[1.5, null]])!.toString(), '[1.5,null]');
+});
+
+test('JSON multi-column key is an object', () => {
+  const k = createSerde({ format: 'JSON', side: 'key', topic: 't', columns: [col('K1', STRING, 'KEY'), col('K2', INTEGER, 'KEY')] });
+  assert.equal(k.serialize(['a', 1])!.toString(), '{"K1":"a","K2":1}');
+  assert.deepEqual(k.deserialize(b('{"k1":"a","k2":"2"}')), ['a', 2]);
+});
+
+test('JSON nested STRUCT, MAP, ARRAY, BYTES and TIMESTAMP', () => {
+  const t = structOf([{ name: 'A', type: mapOf(STRING, arrayOf(INTEGER)) }, { name: 'b', type: BYTES }]);
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('S', t), col('TS', TIMESTAMP)] });
+  const row = s.deserialize(b('{"s": {"a": {"x": [1, null]}, "b": "AQI="}, "ts": 10}'))!;
+  assert.deepEqual(row[0], { A: new Map([['x', [1, null]]]), b: Buffer.from([1, 2]) });
+  assert.equal(row[1], 10);
+  assert.equal(s.serialize(row)!.toString(), '{"S":{"A":{"x":[1,null]},"b":"AQI="},"TS":10}');
+  assert.throws(() => s.deserialize(b('[1]')), /sourceType: ArrayNode, requiredType: STRUCT</);
+});
+
+test('JSON_SR frames the payload with magic byte and schema id', () => {
+  const s = createSerde({ format: 'JSON_SR', side: 'value', topic: 't', columns: [col('A', INTEGER)], options: { schemaId: 7 } });
+  const bytes = s.serialize([5])!;
+  assert.deepEqual([...bytes.subarray(0, 5)], [0, 0, 0, 0, 7]);
+  assert.deepEqual(s.deserialize(bytes), [5]);
+});
