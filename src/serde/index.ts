@@ -58,3 +58,4 @@ export function createSerde(spec: SerdeSpec): Serde {
       throw new SerdeError(`Format ${spec.format} is not supported yet`);
   }
 }
+export { serializeWindowedKey, deserializeWindowedKey, type WindowKind, type WindowBounds } from './windowed.js';

@@ -1,0 +1,311 @@
+// Runs one query-validation case against a fresh engine (spec §10 steps 1-8): topics,
+// statements, inputs one at a time with a drain after each, outputs collected in append
+// order and decoded with the formats of the sink that owns the topic, then the expected
+// exception and post conditions.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from '../../src/catalog/model.js';
+import type { LogRecord } from '../../src/log/topic-log.js';
+import { formatSchema } from '../../src/planner/types.js';
+import { describe, matchValue } from './compare.js';
+import { loadEngine, type EngineUnderTest } from './engine-adapter.js';
+import type { CaseJson, ExpectedException, PostConditions, RecordSpec, TestCase } from './loader.js';
+import { decodeBytes, decodeKey, encodeKey, encodeValue, valueSide } from './records.js';
+import { canonicalSchema } from './schema-text.js';
+
+export interface CaseResult {
+  passed: boolean;
+  reason?: string;
+}
+
+/** A case failed for a stated reason (as opposed to a bug in the runner). */
+export class CaseFailure extends Error {}
+
+export const BASE_PROPERTIES: Record<string, unknown> = {
+  'auto.offset.reset': 'earliest',
+  'cache.max.bytes.buffering': 0,
+  'ksql.service.id': 'some.ksql.service.id',
+  'ksql.headers.columns.enabled': true,
+  'ksql.schema.registry.url': 'http://schema-registry.invalid:8081',
+};
+
+export const DEFAULT_PARTITIONS = 4;
+
+export async function withEngine<T>(
+  properties: Record<string, unknown>,
+  body: (engine: EngineUnderTest) => Promise<T>,
+): Promise<T> {
+  const Engine = await loadEngine();
+  const dataDir = mkdtempSync(join(tmpdir(), 'eddy-qtt-'));
+  let engine: EngineUnderTest | undefined;
+  try {
+    engine = await Engine.open({ dataDir, properties: { ...BASE_PROPERTIES, ...properties } });
+    return await body(engine);
+  } finally {
+    try {
+      await engine?.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+const CREATE_WITH_COLUMNS = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:SOURCE\s+)?(?:STREAM|TABLE)\b[\s\S]*?\(/i;
+const AS_SELECT = /\bAS\s+SELECT\b/i;
+
+function withProperty(statement: string, name: string): string | undefined {
+  const m = new RegExp(`\\b${name}\\s*=\\s*(?:'((?:[^']|'')*)'|(\\d+))`, 'i').exec(statement);
+  if (!m) return undefined;
+  return m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
+}
+
+/** Topics a case needs before its statements run (§10 step 2). Sink topics are left to the engine. */
+export function plannedTopics(spec: CaseJson): Map<string, number> {
+  const topics = new Map<string, number>();
+  for (const t of spec.topics ?? []) topics.set(t.name, t.partitions ?? DEFAULT_PARTITIONS);
+  for (const s of spec.statements) {
+    if (!CREATE_WITH_COLUMNS.test(s) || AS_SELECT.test(s)) continue;
+    const topic = withProperty(s, 'KAFKA_TOPIC');
+    if (!topic || topics.has(topic)) continue;
+    const partitions = withProperty(s, 'PARTITIONS');
+    topics.set(topic, partitions ? Number(partitions) : DEFAULT_PARTITIONS);
+  }
+  for (const r of spec.inputs ?? []) if (!topics.has(r.topic)) topics.set(r.topic, DEFAULT_PARTITIONS);
+  return topics;
+}
+
+export async function createTopics(engine: EngineUnderTest, topics: Map<string, number>): Promise<void> {
+  for (const [name, partitions] of topics) {
+    if (await engine.log.describeTopic(name)) continue;
+    await engine.log.createTopic(name, { partitions, replicationFactor: 1 });
+  }
+}
+
+/** The source that reads a topic: a declared source before a query's sink. */
+export function inputOwner(engine: EngineUnderTest, topic: string): DataSource | undefined {
+  const all = engine.catalog.listSources().filter((s) => s.topic === topic);
+  return all.find((s) => !s.createdByQuery) ?? all[0];
+}
+
+/** The source a query writes to a topic, else any source on it. */
+export function outputOwner(engine: EngineUnderTest, topic: string): DataSource | undefined {
+  const all = engine.catalog.listSources().filter((s) => s.topic === topic);
+  return all.find((s) => s.createdByQuery) ?? all[0];
+}
+
+function errorChain(e: unknown): unknown[] {
+  const out: unknown[] = [];
+  let cur: unknown = e;
+  while (cur && out.length < 10) {
+    out.push(cur);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+function isParseError(e: unknown): boolean {
+  return errorChain(e).some((x) => {
+    const name = (x as Error)?.name ?? '';
+    const ctor = (x as object)?.constructor?.name ?? '';
+    return /Parse|Syntax/.test(name) || /Parse|Syntax/.test(ctor);
+  });
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Null when the thrown error satisfies the expectation, else why not. */
+export function checkExpectedException(expected: ExpectedException, e: unknown): string | null {
+  const messages = errorChain(e).map(errorMessage);
+  if (expected.type?.endsWith('ParseFailedException') && !isParseError(e)) {
+    return `expected a parse error (${expected.type}) but got: ${firstLine(messages[0] ?? '')}`;
+  }
+  if (expected.message !== undefined && !messages.some((m) => m.includes(expected.message!))) {
+    return `expected error containing "${expected.message}" but got: ${messages[0]}`;
+  }
+  return null;
+}
+
+export function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return i < 0 ? s : s.slice(0, i);
+}
+
+const ctx = () => ({ properties: {}, variables: {} });
+
+export async function runQttCase(tc: TestCase): Promise<CaseResult> {
+  const spec = tc.spec;
+  return withEngine(spec.properties ?? {}, async (engine) => {
+    const appended: LogRecord[] = [];
+    const unsubscribe = engine.log.onAppend((_topic, records) => {
+      for (const r of records) appended.push(r);
+    });
+    try {
+      await createTopics(engine, plannedTopics(spec));
+      for (let i = 0; i < spec.statements.length; i++) {
+        const statement = spec.statements[i]!;
+        try {
+          await engine.execute(statement, ctx());
+        } catch (e) {
+          if (spec.expectedException) {
+            const why = checkExpectedException(spec.expectedException, e);
+            return why ? { passed: false, reason: why } : { passed: true };
+          }
+          return { passed: false, reason: `statement ${i + 1} failed: ${errorMessage(e)}` };
+        }
+      }
+      const produced = new Set<string>();
+      await produceInputs(engine, spec.inputs ?? [], produced);
+      if (spec.expectedException) {
+        return { passed: false, reason: `Expected test to throw ${spec.expectedException.type ?? ''}: ${spec.expectedException.message ?? ''}` };
+      }
+      const outputs = appended.filter((r) => !produced.has(`${r.topic}/${r.partition}/${r.offset}`));
+      const outputReason = compareOutputs(engine, spec, outputs);
+      if (outputReason) return { passed: false, reason: outputReason };
+      const postReason = spec.post ? await checkPost(engine, spec.post) : null;
+      if (postReason) return { passed: false, reason: postReason };
+      return { passed: true };
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[], produced: Set<string>): Promise<void> {
+  for (const rec of inputs) {
+    const owner = inputOwner(engine, rec.topic);
+    const key = encodeKey(owner, rec);
+    const value = encodeValue(owner, rec);
+    const headers = (rec.headers ?? []).map((h) => ({
+      key: h.KEY,
+      value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
+    }));
+    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers }]);
+    if (pos) produced.add(`${rec.topic}/${pos.partition}/${pos.offset}`);
+    await engine.drain();
+  }
+}
+
+function compareOutputs(engine: EngineUnderTest, spec: CaseJson, outputs: LogRecord[]): string | null {
+  const expected = spec.outputs ?? [];
+  const topics = [...new Set(expected.map((r) => r.topic))];
+  const anyTimestamp = (spec.inputs ?? []).length === 0;
+  for (const topic of topics) {
+    const exp = expected.filter((r) => r.topic === topic);
+    const act = outputs.filter((r) => r.topic === topic);
+    const owner = outputOwner(engine, topic);
+    const decoded = act.map((r) => ({ rec: r, ...decodeKey(owner, r.key), value: decodeBytes(valueSide(owner), r.value) }));
+    const shown = (n: number) =>
+      decoded
+        .slice(0, n)
+        .map((d) => `{key: ${describe(d.key)}, value: ${describe(d.value)}${d.window ? `, window: ${describe(d.window)}` : ''}, ts: ${d.rec.timestamp}}`)
+        .join(', ');
+    for (let i = 0; i < Math.min(exp.length, decoded.length); i++) {
+      const e = exp[i]!;
+      const a = decoded[i]!;
+      const where = `topic ${topic} record ${i + 1}`;
+      const keyWhy = matchValue(e.key ?? null, a.key, 'key');
+      if (keyWhy) return `output mismatch: ${where}: ${keyWhy}`;
+      const valueWhy = matchValue(e.value ?? null, a.value, 'value');
+      if (valueWhy) return `output mismatch: ${where}: ${valueWhy}`;
+      if (e.window) {
+        const w = a.window;
+        if (!w || w.start !== e.window.start || w.end !== e.window.end || w.type !== e.window.type) {
+          return `output mismatch: ${where}: window expected ${describe(e.window)}, got ${describe(w ?? null)}`;
+        }
+      }
+      if (e.timestamp !== undefined && !(anyTimestamp && e.timestamp === 0) && e.timestamp !== a.rec.timestamp) {
+        return `output mismatch: ${where}: timestamp expected ${e.timestamp}, got ${a.rec.timestamp}`;
+      }
+      if (e.headers) {
+        const ah = a.rec.headers.map((h) => ({ KEY: h.key, VALUE: h.value === null ? null : h.value.toString('base64') }));
+        const why = matchValue(e.headers, ah, 'headers');
+        if (why) return `output mismatch: ${where}: ${why}`;
+      }
+    }
+    if (exp.length !== decoded.length) {
+      return `output count mismatch on topic ${topic}: expected ${exp.length}, got ${decoded.length}${decoded.length ? ` [${shown(5)}${decoded.length > 5 ? ', …' : ''}]` : ''}`;
+    }
+  }
+  return null;
+}
+
+const FEATURE_FORMATS = new Set(['JSON', 'JSON_SR', 'AVRO']);
+
+function keyFeatures(s: DataSource): string[] {
+  return FEATURE_FORMATS.has(s.keyFormat.format) && s.schema.key.length === 1 ? ['UNWRAP_SINGLES'] : [];
+}
+
+function valueFeatures(s: DataSource): string[] {
+  const w = s.valueFormat.options?.wrapSingleValue;
+  return w === false ? ['UNWRAP_SINGLES'] : w === true ? ['WRAP_SINGLES'] : [];
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function sourceMismatch(exp: NonNullable<PostConditions['sources']>[number], s: DataSource): string | null {
+  if (exp.type.toUpperCase() !== s.sourceType) return `type ${s.sourceType}, expected ${exp.type.toUpperCase()}`;
+  if (exp.schema !== undefined) {
+    let want: string;
+    try {
+      want = canonicalSchema(exp.schema);
+    } catch (e) {
+      return `unreadable expected schema: ${errorMessage(e)}`;
+    }
+    const got = formatSchema(s.schema);
+    if (want !== got) return `schema ${got}, expected ${want}`;
+  }
+  if (exp.keyFormat) {
+    if (exp.keyFormat.format.toUpperCase() !== s.keyFormat.format) return `key format ${s.keyFormat.format}, expected ${exp.keyFormat.format}`;
+    if (exp.keyFormat.windowType && exp.keyFormat.windowType.toUpperCase() !== s.keyFormat.window?.type) {
+      return `window type ${s.keyFormat.window?.type ?? 'none'}, expected ${exp.keyFormat.windowType}`;
+    }
+    if (exp.keyFormat.windowSize !== undefined && exp.keyFormat.windowSize !== s.keyFormat.window?.sizeMs) {
+      return `window size ${s.keyFormat.window?.sizeMs ?? 'none'}, expected ${exp.keyFormat.windowSize}`;
+    }
+  }
+  if (exp.valueFormat && exp.valueFormat.toUpperCase() !== s.valueFormat.format) return `value format ${s.valueFormat.format}, expected ${exp.valueFormat}`;
+  if (exp.keyFeatures && !sameSet(exp.keyFeatures, keyFeatures(s))) return `key features ${describe(keyFeatures(s))}, expected ${describe(exp.keyFeatures)}`;
+  if (exp.valueFeatures && !sameSet(exp.valueFeatures, valueFeatures(s))) {
+    return `value features ${describe(valueFeatures(s))}, expected ${describe(exp.valueFeatures)}`;
+  }
+  if (exp.isSource !== undefined && exp.isSource !== s.isSource) return `isSource ${s.isSource}, expected ${exp.isSource}`;
+  return null;
+}
+
+async function checkPost(engine: EngineUnderTest, post: PostConditions): Promise<string | null> {
+  for (const exp of post.sources ?? []) {
+    const s = engine.catalog.getSource(exp.name) ?? engine.catalog.listSources().find((x) => x.name.toUpperCase() === exp.name.toUpperCase());
+    if (!s) return `post: source ${exp.name} does not exist`;
+    const why = sourceMismatch(exp, s);
+    if (why) return `post: source ${exp.name}: ${why}`;
+  }
+  if (post.topics) {
+    const names = (await engine.log.listTopics()).map((t) => t.name);
+    if (post.topics.blacklist) {
+      const re = new RegExp(post.topics.blacklist);
+      const bad = names.find((n) => re.test(n));
+      if (bad) return `post: topic ${bad} matches blacklist ${post.topics.blacklist}`;
+    }
+    for (const t of post.topics.topics ?? []) {
+      const d = await engine.log.describeTopic(t.name);
+      if (!d) return `post: topic ${t.name} does not exist`;
+      if (t.partitions !== undefined && d.partitions !== t.partitions) return `post: topic ${t.name} has ${d.partitions} partitions, expected ${t.partitions}`;
+      const owner = outputOwner(engine, t.name);
+      if (owner && t.keyFormat && t.keyFormat.format.toUpperCase() !== owner.keyFormat.format) {
+        return `post: topic ${t.name} key format ${owner.keyFormat.format}, expected ${t.keyFormat.format}`;
+      }
+      if (owner && t.valueFormat && t.valueFormat.format.toUpperCase() !== owner.valueFormat.format) {
+        return `post: topic ${t.name} value format ${owner.valueFormat.format}, expected ${t.valueFormat.format}`;
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,123 @@
+// Turns the logical records of a case (JSON keys and values) into bytes with the formats of
+// the source that owns the topic, and decodes produced records back into comparable values.
+// JSON payloads are written as the case gives them (so coercion on read is exercised), and
+// DELIMITED payloads are the case's text; KAFKA values go through the binary codecs.
+
+import type { DataSource } from '../../src/catalog/model.js';
+import type { Column } from '../../src/planner/types.js';
+import { parseJson } from '../../src/serde/json-parse.js';
+import { jsonReader } from '../../src/serde/json-read.js';
+import { kafkaCodec } from '../../src/serde/kafka.js';
+import { stringifyJson, toJsonValue } from '../../src/serde/json-value.js';
+import { deserializeWindowedKey, serializeWindowedKey, type WindowKind } from '../../src/serde/windowed.js';
+import type { RecordSpec } from './loader.js';
+
+interface SideFormat {
+  format: string;
+  columns: Column[];
+}
+
+export function keySide(source: DataSource | undefined): SideFormat | undefined {
+  return source && { format: source.keyFormat.format, columns: source.schema.key };
+}
+
+export function valueSide(source: DataSource | undefined): SideFormat | undefined {
+  return source && { format: source.valueFormat.format, columns: source.schema.value.filter((c) => c.namespace === 'VALUE') };
+}
+
+export class UnsupportedFormatError extends Error {}
+
+function srHeader(): Buffer {
+  return Buffer.from([0, 0, 0, 0, 1]);
+}
+
+export function encodeLogical(side: SideFormat | undefined, logical: unknown): Buffer | null {
+  if (logical === null || logical === undefined) return null;
+  const format = side?.format ?? 'JSON';
+  switch (format) {
+    case 'JSON':
+      return Buffer.from(stringifyJson(logical), 'utf8');
+    case 'JSON_SR':
+      return Buffer.concat([srHeader(), Buffer.from(stringifyJson(logical), 'utf8')]);
+    case 'DELIMITED':
+      return Buffer.from(typeof logical === 'string' ? logical : stringifyJson(logical), 'utf8');
+    case 'KAFKA': {
+      const col = side!.columns[0];
+      if (!col) return null;
+      return kafkaCodec(col.type).encode(jsonReader(col.type)(logical));
+    }
+    case 'NONE':
+      return null;
+    default:
+      throw new UnsupportedFormatError(`the runner cannot encode ${format} records yet`);
+  }
+}
+
+export function decodeBytes(side: SideFormat | undefined, bytes: Buffer | null): unknown {
+  if (bytes === null) return null;
+  const format = side?.format;
+  switch (format) {
+    case 'JSON':
+      return parseJsonOrText(bytes);
+    case 'JSON_SR':
+      return parseJsonOrText(bytes.length >= 5 && bytes[0] === 0 ? bytes.subarray(5) : bytes);
+    case 'DELIMITED':
+      return bytes.toString('utf8');
+    case 'KAFKA': {
+      const col = side!.columns[0];
+      if (!col) return null;
+      try {
+        return toJsonValue(kafkaCodec(col.type).decode(bytes), col.type);
+      } catch {
+        return `<${bytes.length} bytes: ${bytes.toString('hex')}>`;
+      }
+    }
+    case 'NONE':
+      return null;
+    default:
+      return parseJsonOrText(bytes);
+  }
+}
+
+function parseJsonOrText(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  try {
+    return parseJson(text);
+  } catch {
+    return text;
+  }
+}
+
+function windowKind(source: DataSource | undefined): WindowKind | undefined {
+  return source?.keyFormat.window?.type;
+}
+
+export function encodeKey(source: DataSource | undefined, rec: RecordSpec): Buffer | null {
+  const key = encodeLogical(keySide(source), rec.key);
+  if (!rec.window) return key;
+  const kind: WindowKind = windowKind(source) ?? (rec.window.type === 'session' ? 'SESSION' : 'TUMBLING');
+  return serializeWindowedKey(key, kind, rec.window);
+}
+
+export function encodeValue(source: DataSource | undefined, rec: RecordSpec): Buffer | null {
+  return encodeLogical(valueSide(source), rec.value);
+}
+
+export interface DecodedKey {
+  key: unknown;
+  window?: { start: number; end: number; type: 'time' | 'session' };
+}
+
+export function decodeKey(source: DataSource | undefined, bytes: Buffer | null): DecodedKey {
+  const kind = windowKind(source);
+  if (!kind || bytes === null) return { key: decodeBytes(keySide(source), bytes) };
+  try {
+    const { key, window } = deserializeWindowedKey(bytes, kind, source?.keyFormat.window?.sizeMs ?? 0);
+    return {
+      key: decodeBytes(keySide(source), key.length === 0 ? null : key),
+      window: { ...window, type: kind === 'SESSION' ? 'session' : 'time' },
+    };
+  } catch {
+    return { key: decodeBytes(keySide(source), bytes) };
+  }
+}

@@ -1,0 +1,56 @@
+// npm run conformance -- [dir|file …] [--report PATH] [--filter REGEX] [--timeout MS] [--status PATH]
+// Runs ksqlDB query-validation cases (default: ../shared/conformance/ksqldb) against the
+// engine, writes conformance-report.json and prints `conformance: N passed, M failed of T`.
+
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCases } from './loader.js';
+import { buildReport, runCases } from './suite.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function parseArgs(argv: string[]) {
+  const paths: string[] = [];
+  let report = 'conformance-report.json';
+  let filter: RegExp | undefined;
+  let timeoutMs = 10_000;
+  let status: string | undefined;
+  let verbose = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--report') report = argv[++i]!;
+    else if (a === '--filter') filter = new RegExp(argv[++i]!);
+    else if (a === '--timeout') timeoutMs = Number(argv[++i]);
+    else if (a === '--status') status = argv[++i]!;
+    else if (a === '--verbose' || a === '-v') verbose = true;
+    else paths.push(a);
+  }
+  if (paths.length === 0) paths.push(join(repoRoot, '..', 'shared', 'conformance', 'ksqldb'));
+  return { paths, report, filter, timeoutMs, status, verbose };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const loaded = loadCases(args.paths, args.filter);
+  let done = 0;
+  const results = await runCases(loaded.cases, {
+    timeoutMs: args.timeoutMs,
+    onResult: (tc, r) => {
+      done++;
+      if (args.verbose) console.log(`${r.passed ? 'PASS' : 'FAIL'} ${tc.name}${r.passed ? '' : `: ${r.reason}`}`);
+      else if (done % 200 === 0) console.error(`… ${done}/${loaded.cases.length}`);
+    },
+  });
+  const report = buildReport(loaded, results, Date.now() - started);
+  writeFileSync(args.report, JSON.stringify(report, null, 2));
+  const line = `conformance: ${report.passed} passed, ${report.failed} failed of ${report.total}`;
+  if (args.status) {
+    const top = report.failureGroups.slice(0, 15).map((g) => `  ${g.count}\t${g.reason}`).join('\n');
+    writeFileSync(args.status, `${new Date().toISOString()} ${line} (skipped ${report.skipped})\ntop failure reasons:\n${top}\n`);
+  }
+  console.log(line);
+}
+
+await main();
