@@ -50,6 +50,13 @@ export interface RunningQuery {
 
 export interface QueryService {
   planPersistent(statement: CreateAsSelect | InsertInto, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan;
+  /**
+   * CREATE SOURCE TABLE: plans the hidden query (id CST_<NAME>_<n>) that materializes the
+   * table so it can be pull-queried. The returned plan's `sink` is the source with
+   * `stateStore` set: register that in the catalog, then start() the plan like any other.
+   * Optional so that other implementations of this contract stay valid.
+   */
+  planSourceTable?(source: DataSource, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan;
   /** Starts (or, after a restart, resumes from committed offsets) a planned query. */
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery;
   /** Runs a push or pull SELECT. */

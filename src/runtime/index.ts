@@ -4,9 +4,11 @@
 import { existsSync } from 'node:fs';
 import type { CreateAsSelect, InsertInto, SelectStatement } from '../parser/ast.js';
 import type { QueryStream } from '../engine/api.js';
+import type { DataSource } from '../catalog/model.js';
 import { ProcessingLogWriter, processingLogTopic, type ProcessingLogEntry } from '../engine/processing-log.js';
 import type { TopicLog } from '../log/topic-log.js';
-import { planPersistentQuery, planTransientQuery, explainPlan, type PersistentPhysicalPlan } from '../planner/query/plan.js';
+import { EmbeddedLog } from '../log/embedded/index.js';
+import { planPersistentQuery, planSourceTableQuery, planTransientQuery, explainPlan, type PersistentPhysicalPlan } from '../planner/query/plan.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
 import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from './contract.js';
 import { PersistentQuery, storeFile } from './persistent-query.js';
@@ -17,6 +19,11 @@ import { checkPullQuery, runPullQuery, runPushQuery, type TransientServices } fr
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
 export { stringifyExact, renderValue, renderRow } from './json-render.js';
+
+/** Partition count without I/O: the embedded log knows it in memory. */
+function knownPartitions(log: TopicLog, topic: string): number | undefined {
+  return log instanceof EmbeddedLog ? log.topics.get(topic)?.partitions.length : undefined;
+}
 
 interface PlannedInternals {
   physical: PersistentPhysicalPlan;
@@ -53,7 +60,10 @@ class EddyQueryService implements QueryService {
       const what = statement.kind === 'InsertInto' ? 'INSERT INTO' : `CREATE ${statement.sourceType} AS SELECT`;
       throw new QueryPlanningError(`${what} statements don't support LIMIT clause.`);
     }
-    const { physical, sinkTopic, inheritPartitionsFrom } = planPersistentQuery(statement, queryId, ctx);
+    const { physical, sinkTopic, inheritPartitionsFrom } = planPersistentQuery(statement, queryId, {
+      ...ctx,
+      partitionsOf: (topic) => knownPartitions(ctx.log, topic),
+    });
     this.planned.set(queryId, { physical });
     const plan: PersistentQueryPlan & { physical: PersistentPhysicalPlan } = {
       queryId,
@@ -62,6 +72,20 @@ class EddyQueryService implements QueryService {
       sources: [physical.analysis.source.name],
       explain: physical.explain,
       ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}),
+      physical,
+    };
+    return plan;
+  }
+
+  planSourceTable(source: DataSource, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan {
+    const physical = planSourceTableQuery(source, queryId, ctx);
+    this.planned.set(queryId, { physical });
+    const plan: PersistentQueryPlan & { physical: PersistentPhysicalPlan } = {
+      queryId,
+      sink: physical.sink,
+      sinkTopic: { partitions: knownPartitions(ctx.log, source.topic) ?? 1 },
+      sources: [source.name],
+      explain: physical.explain,
       physical,
     };
     return plan;

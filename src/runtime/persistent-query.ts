@@ -104,7 +104,7 @@ export class PersistentQuery implements RunningQuery {
     const source = await log.describeTopic(this.sourceTopic);
     if (!source) throw new Error(`Topic '${this.sourceTopic}' of source ${this.plan.analysis.source.name} does not exist`);
     const sink = this.plan.sink;
-    if (!(await log.describeTopic(sink.topic))) {
+    if (this.plan.produce && !(await log.describeTopic(sink.topic))) {
       let partitions = this.sinkTopic.partitions;
       if (this.inheritPartitionsFrom) {
         const from = this.inheritPartitionsFrom === this.sourceTopic ? source : await log.describeTopic(this.inheritPartitionsFrom);
@@ -119,8 +119,8 @@ export class PersistentQuery implements RunningQuery {
     if (this.plan.materialize) {
       this.store = new TableStore(
         storeFile(this.services.dataDir, this.id),
-        sink.schema.key.map((c) => c.type),
-        sink.schema.value.map((c) => c.type),
+        this.plan.analysis.keyColumns.map((c) => c.type),
+        this.plan.analysis.valueColumns.map((c) => c.type),
       );
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
@@ -144,10 +144,10 @@ export class PersistentQuery implements RunningQuery {
       while (!this.stopped && this.status === 'RUNNING') {
         let n = 0;
         try {
-          n = await this.pump(POLL_WAIT_MS);
+          n = await this.poll();
           if (n === 0) {
-            await this.commitIfDirty(true);
-            await new Promise((r) => setTimeout(r, 10));
+            await this.exclusive(() => this.commitIfDirty(true));
+            await new Promise((r) => setTimeout(r, 5));
           }
         } catch (e) {
           this.fail(e);
@@ -168,29 +168,55 @@ export class PersistentQuery implements RunningQuery {
     return this.exclusive(async () => {
       await this.ready.catch(() => undefined);
       if (this.stopped || this.status !== 'RUNNING') return 0;
-      const requests: FetchRequest[] = [];
-      for (const [partition, offset] of this.positions) requests.push({ topic: this.sourceTopic, partition, offset });
-      const records = await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs });
-      if (records.length === 0) return 0;
-      let outputs;
-      try {
-        outputs = this.pipeline.process(records);
-      } catch (e) {
-        if (e instanceof QueryFailure) {
-          this.fail(e);
-          return 0;
-        }
-        throw e;
-      }
-      const produce = this.writer.toRecords(outputs);
-      if (produce.length > 0) await this.services.log.produce(this.plan.sink.topic, produce);
-      for (const r of records) {
-        const next = r.offset + 1;
-        if (next > (this.positions.get(r.partition) ?? 0)) this.positions.set(r.partition, next);
-      }
-      await this.commitIfDirty(false);
-      return records.length;
+      const records = await this.services.log.fetch(this.requests(), { maxRecords: MAX_BATCH, maxWaitMs });
+      return this.processBatch(records);
     });
+  }
+
+  /**
+   * The background loop's step: waits for data without holding the lock (so drain() never
+   * queues behind a long poll), then processes the batch only if no one else moved the
+   * positions meanwhile.
+   */
+  private async poll(): Promise<number> {
+    await this.ready.catch(() => undefined);
+    if (this.stopped || this.status !== 'RUNNING') return 0;
+    const requests = this.requests();
+    const records = await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs: POLL_WAIT_MS });
+    if (records.length === 0) return 0;
+    return this.exclusive(async () => {
+      if (this.stopped || this.status !== 'RUNNING') return 0;
+      const unchanged = requests.every((r) => this.positions.get(r.partition) === r.offset);
+      return unchanged ? this.processBatch(records) : 0;
+    });
+  }
+
+  private requests(): FetchRequest[] {
+    const requests: FetchRequest[] = [];
+    for (const [partition, offset] of this.positions) requests.push({ topic: this.sourceTopic, partition, offset });
+    return requests;
+  }
+
+  private async processBatch(records: import('../log/topic-log.js').LogRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    let outputs;
+    try {
+      outputs = this.pipeline.process(records);
+    } catch (e) {
+      if (e instanceof QueryFailure) {
+        this.fail(e);
+        return 0;
+      }
+      throw e;
+    }
+    const produce = this.writer.toRecords(outputs);
+    if (produce.length > 0 && this.plan.produce) await this.services.log.produce(this.plan.sink.topic, produce);
+    for (const r of records) {
+      const next = r.offset + 1;
+      if (next > (this.positions.get(r.partition) ?? 0)) this.positions.set(r.partition, next);
+    }
+    await this.commitIfDirty(false);
+    return records.length;
   }
 
   private dirty(): boolean {

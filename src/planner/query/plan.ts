@@ -18,6 +18,8 @@ export interface PersistentPhysicalPlan {
   sinkTimestamp?: { index: number; format?: string };
   /** The sink is a table materialized in a SQLite store. */
   materialize: boolean;
+  /** False for SOURCE TABLE materialization: the rows only go to the store. */
+  produce: boolean;
   explain: string;
 }
 
@@ -25,6 +27,8 @@ export interface PlanContext {
   catalog: CatalogView;
   functions: FunctionRegistry;
   properties: Record<string, unknown>;
+  /** Partition count of a topic when it is known without I/O (for inherited sink partitions). */
+  partitionsOf?: (topic: string) => number | undefined;
 }
 
 const QUERY_ID_PATTERN = /^[A-Za-z0-9_]+$/;
@@ -77,7 +81,7 @@ export function planPersistentQuery(
         `Incompatible schema between results and sink.\nResult schema is ${formatSchema(schema)}\nSink schema is ${formatSchema(sink.schema)}`,
       );
     }
-    sinkTopic = { partitions: 1 };
+    sinkTopic = { partitions: ctx.partitionsOf?.(analysis.source.topic) ?? 1 };
     inheritPartitionsFrom = analysis.source.topic;
   } else {
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
@@ -105,7 +109,7 @@ export function planPersistentQuery(
     if (cleanup !== undefined) configs['cleanup.policy'] = String(cleanup);
     else if (statement.sourceType === 'TABLE') configs['cleanup.policy'] = 'compact';
     sinkTopic = {
-      partitions: partitions !== undefined ? Number(partitions) : 1,
+      partitions: partitions !== undefined ? Number(partitions) : (ctx.partitionsOf?.(analysis.source.topic) ?? 1),
       ...(replicas !== undefined ? { replicationFactor: Number(replicas) } : {}),
       configs,
     };
@@ -125,10 +129,22 @@ export function planPersistentQuery(
     sink,
     ...(tsIndex ? { sinkTimestamp: tsIndex } : {}),
     materialize: sink.sourceType === 'TABLE',
+    produce: true,
     explain: '',
   };
   physical.explain = explainPlan(analysis, queryId, sink);
   return { physical, sinkTopic, ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}) };
+}
+
+/** CREATE SOURCE TABLE: a hidden query (CST_<NAME>_<n>) that materializes the table for pull queries. */
+export function planSourceTableQuery(source: DataSource, queryId: string, ctx: PlanContext): PersistentPhysicalPlan {
+  if (source.sourceType !== 'TABLE') throw new QueryPlanningError(`Only tables can be materialized; ${source.name} is a stream.`);
+  const query: Query = { select: [{ kind: 'AllColumns' }], from: { name: source.name }, joins: [] };
+  const analysis = analyzeQuery(query, { mode: 'persistent', catalog: ctx.catalog, functions: ctx.functions, sinkName: source.name });
+  const sink: DataSource = { ...source, stateStore: queryId, createdByQuery: queryId };
+  const physical: PersistentPhysicalPlan = { queryId, analysis, sink, materialize: true, produce: false, explain: '' };
+  physical.explain = explainPlan(analysis, queryId, sink);
+  return physical;
 }
 
 export function planTransientQuery(query: Query, ctx: PlanContext, mode: QueryMode): AnalyzedQuery {
