@@ -1,0 +1,18 @@
+// Errors found while analysing or compiling an expression. `stage` tells the query planner
+// which ksqlDB prefix to use: type errors are reported as "Error in WHERE expression: ...",
+// code-generation errors (literal coercion, unsupported casts) as "Invalid Predicate: ...".
+
+import type { Loc } from '../../parser/ast.js';
+
+export type ExpressionErrorStage = 'type' | 'codegen';
+
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly stage: ExpressionErrorStage = 'type',
+    readonly loc?: Loc,
+  ) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
