@@ -125,6 +125,25 @@ export class Pipeline {
     this.projectValue = compileProjector(analysis.valueColumns.map((c) => c.expr));
     this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
     this.logger = `processing.${opts.queryId}`;
+    analysis.errors.handler = (message) => this.logEvaluationError(message);
+  }
+
+  /** The row being evaluated, for processing-log entries that include rows. */
+  private currentRow: unknown[] | null = null;
+
+  private logEvaluationError(message: string): void {
+    const row = this.currentRow;
+    this.opts.processingLog.write({
+      logger: `${this.logger}.Project`,
+      message: {
+        type: ProcessingLogType.RECORD_PROCESSING_ERROR,
+        recordProcessingError: {
+          errorMessage: message,
+          record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
+          cause: [],
+        },
+      },
+    });
   }
 
   // ---------------------------------------------------------------- processing log
@@ -287,6 +306,7 @@ export class Pipeline {
         try {
           for (; i < n; i++) {
             const row = rows[i]!;
+            this.currentRow = row;
             if ((row as { nullValue?: boolean }).nullValue !== true && where(row) === true) {
               passed.push(row);
               passedMeta.push(meta[i]!);
@@ -318,6 +338,7 @@ export class Pipeline {
     const exprs = this.partitionExprs;
     const base = this.partitionIndex;
     for (const row of rows) {
+      this.currentRow = row;
       for (let k = 0; k < exprs.length; k++) {
         const e = exprs[k]!;
         if (e.columnIndex !== undefined) {
@@ -340,6 +361,7 @@ export class Pipeline {
     const outMeta: LogRecord[] = [];
     rowLoop: for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
+      this.currentRow = row;
       if ((row as { nullValue?: boolean }).nullValue === true) continue;
       const results: unknown[][] = [];
       let max = 0;
@@ -377,6 +399,7 @@ export class Pipeline {
       try {
         for (; i < n; i++) {
           const row = rows[i]!;
+          this.currentRow = row;
           const rec = meta[i]!;
           const nullValue = (row as { nullValue?: boolean }).nullValue === true;
           out.push({

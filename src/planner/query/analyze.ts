@@ -7,7 +7,7 @@ import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.js';
 import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
 import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../types.js';
-import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
+import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
 import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
@@ -55,6 +55,8 @@ export interface AnalyzedQuery {
   /** Length of a working row (source row + appended values). */
   rowWidth: number;
   limit?: number;
+  /** Evaluation failures of every compiled expression of this query go through here. */
+  errors: EvaluationErrors;
 }
 
 export interface AnalyzeOptions {
@@ -92,7 +94,8 @@ function unsupported(what: string, loc?: import('../../parser/ast.js').Loc): nev
 
 export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery {
   const { mode, catalog, functions } = opts;
-  const cctx: CompileContext = { functions, resolveType: (n) => catalog.getType(n) };
+  const errors: EvaluationErrors = { handler: () => undefined };
+  const cctx: CompileContext = { functions, errors, resolveType: (n) => catalog.getType(n) };
 
   const source = catalog.getSource(query.from.name);
   if (!source) {
@@ -360,6 +363,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     resultType,
     rowWidth: width,
     limit: query.limit,
+    errors,
   };
 }
 

@@ -6,6 +6,7 @@ import type { FunctionRegistry } from '../../functions/registry.js';
 import type { SqlType } from '../types.js';
 import type { RowScope } from './layout.js';
 import { expressionText } from './expression-text.js';
+import { compileExpression } from '../expressions/index.js';
 
 export interface CompiledExpression {
   type: SqlType;
@@ -18,8 +19,14 @@ export interface CompiledExpression {
   ast: Expression;
 }
 
+/** Where evaluation failures go; the runtime points `handler` at the processing log. */
+export interface EvaluationErrors {
+  handler: (message: string) => void;
+}
+
 export interface CompileContext {
   functions: FunctionRegistry;
+  errors?: EvaluationErrors;
   /** Resolves CREATE TYPE names used in CASTs. */
   resolveType?: (name: string) => SqlType | undefined;
 }
@@ -38,9 +45,24 @@ export function compileIn(expr: Expression, scope: RowScope, ctx: CompileContext
 }
 
 function compileWithExpressions(
-  _expr: Expression,
-  _scope: RowScope,
-  _ctx: CompileContext,
+  expr: Expression,
+  scope: RowScope,
+  ctx: CompileContext,
 ): { type: SqlType; evaluate: (row: unknown[]) => unknown } {
-  throw new Error('expression compiler not yet integrated');
+  const errors = ctx.errors;
+  const compiled = compileExpression(
+    expr,
+    {
+      resolveColumn: (ref) => {
+        const c = scope.resolve(ref);
+        return c ? { index: c.index, type: c.type } : undefined;
+      },
+    },
+    {
+      functions: ctx.functions,
+      onError: (message) => errors?.handler(message),
+      ...(ctx.resolveType ? { resolveType: ctx.resolveType } : {}),
+    },
+  );
+  return { type: compiled.type as SqlType, evaluate: compiled.evaluate };
 }
