@@ -125,18 +125,8 @@ export class KsqlClient {
   ): Promise<string | undefined> {
     const res = await this.post('/query', { ksql, streamsProperties, sessionVariables }, signal);
     const isPrint = /^\s*PRINT\b/i.test(ksql);
-    let pending = '';
     let finalMessage: string | undefined;
-    const handle = (line: string) => {
-      if (isPrint) {
-        callbacks.onLine(line);
-        return;
-      }
-      let text = line.trim();
-      if (text.startsWith('[')) text = text.slice(1);
-      if (text.endsWith(',') || text.endsWith(']')) text = text.slice(0, -1);
-      if (text === '') return;
-      const item = JSON.parse(text) as Json;
+    const handleItem = (item: Json) => {
       if (item.header) {
         const h = item.header as { queryId: string; schema: string };
         callbacks.onHeader({ queryId: h.queryId, schema: h.schema, columnNames: columnNamesOf(h.schema) });
@@ -149,18 +139,24 @@ export class KsqlClient {
         finalMessage = item.finalMessage;
       }
     };
+    const splitter = new JsonArrayItems((text) => handleItem(JSON.parse(text) as Json));
+    let pendingLine = '';
     try {
       const decoder = new TextDecoder();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        pending += decoder.decode(chunk, { stream: true });
+        const text = decoder.decode(chunk, { stream: true });
+        if (!isPrint) {
+          splitter.push(text);
+          continue;
+        }
+        pendingLine += text;
         let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          handle(line);
+        while ((nl = pendingLine.indexOf('\n')) >= 0) {
+          callbacks.onLine(pendingLine.slice(0, nl));
+          pendingLine = pendingLine.slice(nl + 1);
         }
       }
-      if (pending.trim() !== '') handle(pending);
+      if (isPrint && pendingLine !== '') callbacks.onLine(pendingLine);
     } catch (err) {
       if (signal?.aborted) return undefined;
       throw err;
@@ -172,4 +168,54 @@ export class KsqlClient {
 function causeText(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
+/**
+ * Cuts the elements out of a JSON array that arrives in pieces, calling back with each
+ * element's text as soon as it is complete (whatever the whitespace and chunking).
+ */
+export class JsonArrayItems {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private item = '';
+
+  constructor(private readonly onItem: (text: string) => void) {}
+
+  push(text: string): void {
+    for (const c of text) {
+      if (this.depth === 0) {
+        if (c === '[') this.depth = 1;
+        continue;
+      }
+      if (this.inString) {
+        this.item += c;
+        if (this.escaped) this.escaped = false;
+        else if (c === '\\') this.escaped = true;
+        else if (c === '"') {
+          this.inString = false;
+          if (this.depth === 1) this.emit();
+        }
+        continue;
+      }
+      if (this.depth === 1 && (c === ',' || c === ']' || /\s/.test(c))) {
+        this.emit(); // a pending scalar element, if any
+        if (c === ']') this.depth = 0;
+        continue;
+      }
+      this.item += c;
+      if (c === '"') this.inString = true;
+      else if (c === '{' || c === '[') this.depth++;
+      else if (c === '}' || c === ']') {
+        this.depth--;
+        if (this.depth === 1) this.emit();
+      }
+    }
+  }
+
+  private emit(): void {
+    const text = this.item.trim();
+    this.item = '';
+    if (text !== '') this.onItem(text);
+  }
 }

@@ -1,7 +1,13 @@
-// Placeholder replaced by the Ink REPL in the next step.
+// Starts the Ink REPL on the terminal and resolves when the user leaves it.
+
+import React from 'react';
+import { render } from 'ink';
 import type { KsqlClient } from '../client.js';
 import type { EmbeddedServer } from '../embedded.js';
 import type { OutputFormat } from '../session.js';
+import { App } from './App.js';
+import { History, defaultHistoryFile } from './history.js';
+import { bannerLines } from './controller.js';
 
 export interface ReplOptions {
   client: KsqlClient;
@@ -11,6 +17,35 @@ export interface ReplOptions {
   format: OutputFormat;
 }
 
-export async function runRepl(_options: ReplOptions): Promise<void> {
-  process.stderr.write('The interactive REPL is not in this build yet: use -e "SQL" or -f file.sql.\n');
+export async function runRepl(options: ReplOptions): Promise<void> {
+  let serverVersion: string | undefined;
+  let status = 'unknown';
+  try {
+    const info = await options.client.info();
+    serverVersion = typeof info.version === 'string' ? info.version : undefined;
+    status = String(info.serverStatus ?? 'unknown');
+  } catch (err) {
+    status = `not reachable (${(err as Error).message})`;
+  }
+  const banner = bannerLines(
+    options.client.url,
+    serverVersion,
+    status,
+    options.embedded ? `Embedded server running in this process (stops when you exit).` : undefined,
+  );
+  const history = new History(defaultHistoryFile());
+  const app = render(
+    React.createElement(App, {
+      client: options.client,
+      history,
+      banner,
+      configure: (c) => {
+        Object.assign(c.session.properties, options.properties);
+        Object.assign(c.session.variables, options.variables);
+        c.session.format = options.format;
+      },
+    }),
+    { exitOnCtrlC: false, patchConsole: false },
+  );
+  await app.waitUntilExit();
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boxHeader, boxRow, cellText, queryColumnWidths, renderBoxedTable, renderDashedTable } from '../../cli/render/table.js';
 import { renderEntity, schemaText } from '../../cli/render/entities.js';
-import { columnNamesOf } from '../../cli/client.js';
+import { columnNamesOf, JsonArrayItems } from '../../cli/client.js';
 
 test('dashed tables size columns to their widest cell', () => {
   assert.deepEqual(renderDashedTable(['Name', 'Topic'], [['S', 'stream_topic'], ['LONGER_NAME', 't']]), [
@@ -75,4 +75,20 @@ test('entity renderers: status, listings, descriptions, errors', () => {
 
 test('column names come out of schema texts, nested types included', () => {
   assert.deepEqual(columnNamesOf('`K` STRING KEY, `V` STRUCT<`A` INTEGER, `B` MAP<STRING, INTEGER>>, `x,y` DECIMAL(4, 2)'), ['K', 'V', 'x,y']);
+});
+
+test('JSON array elements are cut out as soon as they are complete, however chunked', () => {
+  const text = '[{"header":{"schema":"`A` STRING"}},\n{"row":{"columns":["a]},{\\"",1]}},\n{"finalMessage":"Limit Reached"}]\n';
+  for (const size of [1, 3, 7, text.length]) {
+    const items: unknown[] = [];
+    const splitter = new JsonArrayItems((t) => items.push(JSON.parse(t)));
+    for (let i = 0; i < text.length; i += size) splitter.push(text.slice(i, i + size));
+    assert.deepEqual(items, JSON.parse(text), `chunk size ${size}`);
+  }
+  const partial: unknown[] = [];
+  const s = new JsonArrayItems((t) => partial.push(JSON.parse(t)));
+  s.push('[{"header":{}}');
+  assert.equal(partial.length, 1, 'an element is delivered before the next one starts');
+  s.push(', 1, "x" ]');
+  assert.deepEqual(partial, [{ header: {} }, 1, 'x']);
 });

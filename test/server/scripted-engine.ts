@@ -83,6 +83,8 @@ export class ScriptedEngine implements EngineApi {
           commandSequenceNumber: entities.length + 1,
           warnings: [],
         });
+      } else if (/^INSERT INTO/i.test(stmt)) {
+        // INSERT VALUES answers with no entity, like ksqlDB.
       } else if (/^SHOW PROPERTIES/i.test(stmt)) {
         entities.push({ '@type': 'properties', statementText: stmt, properties: [], overwrittenProperties: [], defaultProperties: [], warnings: [] });
       } else {

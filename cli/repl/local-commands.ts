@@ -1,0 +1,45 @@
+// Commands the REPL handles itself (case-insensitive, optional trailing `;`).
+
+export type LocalCommand =
+  | { name: 'help' | 'exit' | 'clear' | 'history' | 'version' }
+  | { name: 'server'; url?: string }
+  | { name: 'output'; format?: string }
+  | { name: 'run-script'; path: string };
+
+export function parseLocalCommand(line: string): LocalCommand | null {
+  const text = line.trim().replace(/;\s*$/, '').trim();
+  const lower = text.toLowerCase();
+  if (['help', 'exit', 'quit', 'clear', 'history', 'version'].includes(lower)) {
+    return { name: lower === 'quit' ? 'exit' : (lower as 'help' | 'exit' | 'clear' | 'history' | 'version') };
+  }
+  let m = /^server(?:\s+(\S+))?$/i.exec(text);
+  if (m) return { name: 'server', url: m[1] };
+  m = /^output(?:\s+(\S+))?$/i.exec(text);
+  if (m) return { name: 'output', format: m[1] };
+  // `RUN SCRIPT 'file';` is a statement; `run script file` is the local command.
+  m = /^run\s+script\s+([^'\s].*)$/i.exec(text);
+  if (m) return { name: 'run-script', path: m[1]!.trim() };
+  return null;
+}
+
+export const HELP_TEXT = `Description:
+  The Eddy CLI talks to an Eddy server over its ksqlDB-compatible REST API.
+  Statements end with ';' and may span several lines.
+
+Commands (case-insensitive, a trailing ';' is optional):
+  help                    Show this help.
+  exit                    Leave the CLI (Ctrl-D does the same).
+  clear                   Clear the screen.
+  history                 Show the input history.
+  version                 Show the CLI version.
+  server [url]            Show the server, or switch to another one.
+  output [JSON|TABULAR]   Show or change how results are printed.
+  run script <path>       Run the statements of a file.
+
+Client-side statements:
+  SET 'property' = 'value';  UNSET 'property';     sent with every request
+  DEFINE name = 'value';     UNDEFINE name;        variables for \${name}
+  SHOW VARIABLES;            RUN SCRIPT 'path';
+
+SELECT and PRINT stream their results until LIMIT is reached or Ctrl-C cancels them.
+Up/Down browse the history; Ctrl-C at an empty prompt twice exits.`;
