@@ -30,6 +30,13 @@ export interface PersistentQueryPlan {
   sources: string[];
   /** Text of the logical and physical plan, for EXPLAIN. */
   explain: string;
+  /**
+   * Set when no PARTITIONS was given: the sink topic takes the partition count of this
+   * topic (the leftmost source's). `sinkTopic.partitions` is then only a placeholder;
+   * start() creates a missing sink topic with the inherited count, so the engine may
+   * leave sink topic creation to start().
+   */
+  inheritPartitionsFrom?: string;
 }
 
 export interface RunningQuery {
@@ -43,6 +50,13 @@ export interface RunningQuery {
 
 export interface QueryService {
   planPersistent(statement: CreateAsSelect | InsertInto, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan;
+  /**
+   * CREATE SOURCE TABLE: plans the hidden query (id CST_<NAME>_<n>) that materializes the
+   * table so it can be pull-queried. The returned plan's `sink` is the source with
+   * `stateStore` set: register that in the catalog, then start() the plan like any other.
+   * Optional so that other implementations of this contract stay valid.
+   */
+  planSourceTable?(source: DataSource, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan;
   /** Starts (or, after a restart, resumes from committed offsets) a planned query. */
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery;
   /** Runs a push or pull SELECT. */

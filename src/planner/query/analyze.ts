@@ -1,0 +1,395 @@
+// Analysis of a SELECT over one source (the stateless part of the language): resolves the
+// source, expands and names the select items, compiles WHERE / PARTITION BY / table
+// functions / projections into functions over the row array, and decides which output
+// columns form the key. Persistent queries also get ksqlDB's projection checks.
+
+import type { CatalogView, DataSource } from '../../catalog/model.js';
+import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.js';
+import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
+import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../types.js';
+import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
+import { QueryPlanningError, at } from './errors.js';
+import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
+import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
+
+export type QueryMode = 'persistent' | 'push' | 'pull';
+
+export interface OutputColumn {
+  name: string;
+  type: SqlType;
+  namespace: 'KEY' | 'VALUE';
+  expr: CompiledExpression;
+}
+
+export interface TableFunctionStep {
+  name: string;
+  fn: ResolvedTable;
+  args: CompiledExpression[];
+  /** Row index the produced element is written to. */
+  index: number;
+  text: string;
+}
+
+export interface PartitionStep {
+  /** Empty for PARTITION BY NULL. */
+  exprs: CompiledExpression[];
+  names: string[];
+  /** Row index of the first partition key value (they are appended after the source row). */
+  index: number;
+}
+
+export interface AnalyzedQuery {
+  mode: QueryMode;
+  source: DataSource;
+  layout: SourceLayout;
+  where?: CompiledExpression;
+  partitionBy?: PartitionStep;
+  tableFunctions: TableFunctionStep[];
+  /** Select items in select order. */
+  selected: OutputColumn[];
+  /** Output key columns in key order (persistent: the sink key). */
+  keyColumns: OutputColumn[];
+  /** Output value columns in select order. */
+  valueColumns: OutputColumn[];
+  resultType: 'STREAM' | 'TABLE';
+  /** Length of a working row (source row + appended values). */
+  rowWidth: number;
+  limit?: number;
+  /** Evaluation failures of every compiled expression of this query go through here. */
+  errors: EvaluationErrors;
+}
+
+export interface AnalyzeOptions {
+  mode: QueryMode;
+  catalog: CatalogView;
+  functions: FunctionRegistry;
+  /** CSAS/CTAS/INSERT target name, for messages. */
+  sinkName?: string;
+}
+
+const KSQL_COL = 'KSQL_COL_';
+
+class AliasGenerator {
+  private next = 0;
+  constructor(private readonly taken: Set<string>) {}
+  generate(): string {
+    for (;;) {
+      const name = `${KSQL_COL}${this.next++}`;
+      if (!this.taken.has(name)) {
+        this.taken.add(name);
+        return name;
+      }
+    }
+  }
+}
+
+function joinNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function unsupported(what: string, loc?: import('../../parser/ast.js').Loc): never {
+  throw new QueryPlanningError(at(loc, `${what} is not supported yet by Eddy.`), loc);
+}
+
+export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery {
+  const { mode, catalog, functions } = opts;
+  const errors: EvaluationErrors = { handler: () => undefined };
+  const cctx: CompileContext = { functions, errors, resolveType: (n) => catalog.getType(n) };
+
+  const source = catalog.getSource(query.from.name);
+  if (!source) {
+    throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
+  }
+  if (query.joins.length > 0) unsupported('JOIN', query.joins[0]!.loc);
+  if (query.window) unsupported('WINDOW', query.window.loc);
+  if (query.groupBy && query.groupBy.length > 0) unsupported('GROUP BY');
+  if (query.having) unsupported('HAVING');
+  for (const item of query.select) {
+    if (item.kind === 'SingleColumn' && containsAny(item.expr, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'AGGREGATE')) {
+      unsupported('Aggregation', item.loc);
+    }
+  }
+
+  const layout = sourceLayout(source, query.from.alias);
+  let width = layout.width;
+
+  // ---------------------------------------------------------------- WHERE
+  let where: CompiledExpression | undefined;
+  if (query.where) {
+    checkResolvable(query.where, layout.scope, (name) => `WHERE column '${name}' cannot be resolved.`);
+    where = compileIn(query.where, layout.scope, cctx);
+    if (where.type.base !== 'BOOLEAN') {
+      throw new QueryPlanningError(
+        `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,
+        query.where.loc,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- PARTITION BY
+  const taken = new Set(layout.scope.columns.map((c) => c.name));
+  const aliases = new AliasGenerator(taken);
+  let scope = layout.scope;
+  let intermediateKeys: ScopeColumn[] = layout.scope.columns.filter((c) => c.namespace === 'KEY');
+  let partitionBy: PartitionStep | undefined;
+  const partitionRewrites: { text: string; name: string }[] = [];
+  if (query.partitionBy && query.partitionBy.length > 0) {
+    if (source.sourceType === 'TABLE') {
+      throw new QueryPlanningError('Unsupported PARTITION BY on a TABLE: tables are partitioned by their PRIMARY KEY.');
+    }
+    const exprs = query.partitionBy;
+    const isNull = exprs.some((e) => e.kind === 'Literal' && e.type === 'NULL');
+    if (isNull && exprs.length > 1) {
+      throw new QueryPlanningError('Cannot PARTITION BY multiple columns including NULL');
+    }
+    const index = width;
+    const compiled: CompiledExpression[] = [];
+    const names: string[] = [];
+    const keyCols: ScopeColumn[] = [];
+    const movedToKey = new Set<string>();
+    if (!isNull) {
+      exprs.forEach((e, i) => {
+        checkResolvable(
+          e,
+          layout.scope,
+          (name) =>
+            `PARTITION BY column '${name}' cannot be resolved.` +
+            (mentionsSelectAlias(query.select, name) ? ` '${name}' must be a column in the source schema since PARTITION BY is applied on the input.` : ''),
+        );
+        const c = compileIn(e, layout.scope, cctx);
+        compiled.push(c);
+        let name: string;
+        if (e.kind === 'ColumnRef') {
+          name = e.name;
+          const col = layout.scope.resolve(e);
+          if (col && col.namespace !== 'PSEUDO') movedToKey.add(col.name);
+        } else if (e.kind === 'Dereference') name = e.field;
+        else name = aliases.generate();
+        names.push(name);
+        keyCols.push({ name, type: c.type, index: index + i, namespace: 'KEY' });
+        partitionRewrites.push({ text: expressionText(e), name });
+      });
+    }
+    width += compiled.length;
+    partitionBy = { exprs: compiled, names, index };
+    // Intermediate schema: new keys, source values, old keys moved into the value.
+    const keyNames = new Set(names);
+    const values = layout.scope.columns.filter((c) => (c.namespace === 'VALUE' || c.namespace === 'HEADER') && !movedToKey.has(c.name) && !keyNames.has(c.name));
+    const oldKeys = layout.scope.columns
+      .filter((c) => c.namespace === 'KEY' && !movedToKey.has(c.name) && !keyNames.has(c.name))
+      .map((c) => ({ ...c, namespace: 'VALUE' as const }));
+    const pseudo = layout.scope.columns.filter((c) => c.namespace === 'PSEUDO');
+    scope = new RowScope([...keyCols, ...values, ...oldKeys, ...pseudo], layout.scope.qualifiers);
+    intermediateKeys = keyCols;
+  }
+  const dataColumns = scope.columns.filter((c) => c.namespace !== 'PSEUDO');
+
+  // ---------------------------------------------------------------- select items
+  interface Item {
+    expr: Expression;
+    alias?: string;
+    name?: string;
+    loc?: import('../../parser/ast.js').Loc;
+  }
+  const items: Item[] = [];
+  for (const item of query.select) expandItem(item, items);
+
+  function expandItem(item: SelectItem, out: Item[]): void {
+    if (item.kind === 'AllColumns') {
+      if (item.source !== undefined && !scope.qualifiers.has(item.source)) {
+        throw new QueryPlanningError(at(item.loc, `Source \`${item.source}\` does not exist.`), item.loc);
+      }
+      for (const c of dataColumns) out.push({ expr: { kind: 'ColumnRef', name: c.name }, name: c.name, loc: item.loc });
+      return;
+    }
+    if (item.kind === 'StructAll') {
+      const c = compileIn(item.expr, scope, cctx);
+      if (c.type.base !== 'STRUCT') {
+        throw new QueryPlanningError(at(item.loc, `Expression ${c.text} is not a STRUCT and cannot be used with ->*.`), item.loc);
+      }
+      for (const f of c.type.fields) {
+        out.push({ expr: { kind: 'Dereference', base: item.expr, field: f.name, loc: item.loc }, name: f.name, loc: item.loc });
+      }
+      return;
+    }
+    out.push({ expr: item.expr, alias: item.alias, loc: item.loc });
+  }
+
+  // Expressions equal to a PARTITION BY expression read the new key column.
+  if (partitionRewrites.length > 0) {
+    for (const it of items) {
+      it.expr = rewriteExpression(it.expr, (n) => {
+        if (n.kind === 'Literal') return n;
+        const t = expressionText(n);
+        const hit = partitionRewrites.find((p) => p.text === t);
+        return hit ? { kind: 'ColumnRef', name: hit.name, loc: n.loc } : undefined;
+      });
+    }
+  }
+
+  // Names (ksqlDB rules): alias; column keeps its name; a->b->c gives C; else KSQL_COL_<n>.
+  const usedNames = new Set<string>();
+  for (const it of items) {
+    if (it.alias !== undefined) {
+      if (mode === 'persistent' && (it.alias === 'WINDOWSTART' || it.alias === 'WINDOWEND')) {
+        throw new QueryPlanningError(`\`${it.alias}\` is a reserved column name. You cannot use it as an alias for a column.`, it.loc);
+      }
+      it.name = it.alias;
+    } else if (it.name === undefined) {
+      if (it.expr.kind === 'ColumnRef') it.name = it.expr.name;
+      else if (it.expr.kind === 'Dereference') it.name = it.expr.field;
+      else it.name = aliases.generate();
+    }
+  }
+  // Clashing unaliased names get _1, _2, ...
+  for (const it of items) {
+    let name = it.name!;
+    if (usedNames.has(name) && it.alias === undefined) {
+      let n = 1;
+      while (usedNames.has(`${name}_${n}`) || items.some((o) => o !== it && o.alias === `${name}_${n}`)) n++;
+      name = `${name}_${n}`;
+      it.name = name;
+    }
+    usedNames.add(name);
+  }
+
+  if (mode === 'persistent') {
+    for (const it of items) {
+      if (it.alias === undefined && it.expr.kind === 'ColumnRef' && RESERVED_COLUMN_NAMES.has(it.expr.name)) {
+        const col = scope.resolve(it.expr);
+        if (col?.namespace === 'PSEUDO') {
+          throw new QueryPlanningError(`Reserved column name in select: \`${it.expr.name}\`. Please remove or alias the column.`, it.loc);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- table functions
+  const tableFunctions: TableFunctionStep[] = [];
+  const hasTableFunction = (e: Expression) => containsAny(e, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'TABLE');
+  if (items.some((it) => hasTableFunction(it.expr))) {
+    if (source.sourceType === 'TABLE') throw new QueryPlanningError('Table source is not supported with table functions');
+    const tfScope = scope;
+    const extra: ScopeColumn[] = [];
+    for (const it of items) {
+      it.expr = rewriteExpression(it.expr, (n) => {
+        if (n.kind !== 'FunctionCall' || functions.kindOf(n.name) !== 'TABLE') return undefined;
+        const args = n.args.map((a) => {
+          checkResolvable(a, tfScope, (name) => `SELECT column '${name}' cannot be resolved.`);
+          return compileIn(a, tfScope, cctx);
+        });
+        const fn = functions.resolveTable(
+          n.name,
+          args.map((a, i) => ({ kind: 'value' as const, type: a.type, literal: n.args[i]!.kind === 'Literal' ? (n.args[i] as { value: unknown }).value : undefined })),
+        );
+        const index = width++;
+        const internalName = `\u0000TF${tableFunctions.length}`;
+        tableFunctions.push({ name: n.name, fn, args, index, text: expressionText(n) });
+        extra.push({ name: internalName, type: fn.returnType, index, namespace: 'VALUE' });
+        return { kind: 'ColumnRef', name: internalName, loc: n.loc } satisfies ColumnRef;
+      });
+    }
+    scope = scope.extend(extra);
+  }
+
+  // ---------------------------------------------------------------- projection
+  const selected: OutputColumn[] = items.map((it) => {
+    checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
+    const expr = compileIn(it.expr, scope, cctx);
+    if (expr.type === null || expr.type === undefined) {
+      throw new QueryPlanningError("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.loc);
+    }
+    const refKey = it.expr.kind === 'ColumnRef' ? scope.resolve(it.expr) : undefined;
+    const isKey = refKey !== undefined && refKey.namespace === 'KEY' && intermediateKeys.some((k) => k.index === refKey.index);
+    return { name: it.name!, type: expr.type, namespace: isKey ? 'KEY' : 'VALUE', expr };
+  });
+
+  const resultType: 'STREAM' | 'TABLE' = source.sourceType;
+  let keyColumns: OutputColumn[];
+  let valueColumns: OutputColumn[];
+  if (mode === 'persistent') {
+    keyColumns = [];
+    const missing: string[] = [];
+    for (const key of intermediateKeys) {
+      const uses = selected.filter((s) => s.namespace === 'KEY' && s.expr.columnIndex === key.index);
+      if (uses.length === 0) {
+        missing.push(partitionBy ? partitionBy.exprs[partitionBy.names.indexOf(key.name)]?.text ?? key.name : key.name);
+        continue;
+      }
+      if (uses.length > 1) {
+        throw new QueryPlanningError(
+          `The projection contains a key column (\`${key.name}\`) more than once, aliased as: ${joinNames(uses.map((u) => u.name))}.`,
+        );
+      }
+      keyColumns.push(uses[0]!);
+    }
+    if (missing.length > 0) {
+      const what = partitionBy
+        ? missing.length === 1
+          ? 'partitioning expression'
+          : 'partitioning expressions'
+        : missing.length === 1
+          ? 'key column'
+          : 'key columns';
+      throw new QueryPlanningError(
+        `The query used to build \`${opts.sinkName}\` must include the ${what} ${joinNames(missing)} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+      );
+    }
+    valueColumns = selected.filter((s) => !keyColumns.includes(s));
+    if (valueColumns.length === 0) throw new QueryPlanningError('The projection contains no value columns.');
+    const seen = new Set<string>();
+    for (const c of [...keyColumns, ...valueColumns]) {
+      if (seen.has(c.name)) {
+        throw new QueryPlanningError(`Cannot create ${resultType === 'TABLE' ? 'table' : 'stream'} with duplicate column name: \`${c.name}\``);
+      }
+      seen.add(c.name);
+    }
+  } else {
+    keyColumns = selected.filter((s) => s.namespace === 'KEY');
+    valueColumns = selected.filter((s) => s.namespace !== 'KEY');
+  }
+
+  return {
+    mode,
+    source,
+    layout,
+    where,
+    partitionBy,
+    tableFunctions,
+    selected,
+    keyColumns,
+    valueColumns,
+    resultType,
+    rowWidth: width,
+    limit: query.limit,
+    errors,
+  };
+}
+
+function mentionsSelectAlias(select: SelectItem[], name: string): boolean {
+  return select.some((s) => s.kind === 'SingleColumn' && s.alias === name);
+}
+
+function checkResolvable(e: Expression, scope: RowScope, message: (name: string) => string, loc?: import('../../parser/ast.js').Loc): void {
+  for (const ref of columnRefs(e)) {
+    if (!scope.resolve(ref)) {
+      const name = ref.source ? `${ref.source}.${ref.name}` : ref.name;
+      throw new QueryPlanningError(message(name), ref.loc ?? loc);
+    }
+  }
+}
+
+/** The result schema: keys then values (persistent) — for transient queries, select order. */
+export function resultSchema(a: AnalyzedQuery): LogicalSchema {
+  return {
+    key: a.keyColumns.map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' as const })),
+    value: a.valueColumns.map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' as const })),
+  };
+}
+
+export function schemasEqual(a: LogicalSchema, b: LogicalSchema): boolean {
+  const eq = (x: LogicalSchema['key'], y: LogicalSchema['key']) =>
+    x.length === y.length && x.every((c, i) => c.name === y[i]!.name && typesEqual(c.type, y[i]!.type));
+  return eq(a.key, b.key) && eq(a.value, b.value);
+}

@@ -1,0 +1,68 @@
+// The bridge between query planning and the expression compiler (src/planner/expressions):
+// compiles one expression against a RowScope into a function over the row array.
+
+import type { Expression } from '../../parser/ast.js';
+import type { FunctionRegistry } from '../../functions/registry.js';
+import type { SqlType } from '../types.js';
+import type { RowScope } from './layout.js';
+import { expressionText } from './expression-text.js';
+import { compileExpression } from '../expressions/index.js';
+
+export interface CompiledExpression {
+  type: SqlType;
+  /** Evaluates against a row; throws when evaluation fails (the runtime logs and uses null). */
+  evaluate: (row: unknown[]) => unknown;
+  /** ksqlDB-style text, for EXPLAIN and messages. */
+  text: string;
+  /** Set when the expression is a plain column reference: the row index it reads. */
+  columnIndex?: number;
+  ast: Expression;
+}
+
+/** Where evaluation failures go; the runtime points `handler` at the processing log. */
+export interface EvaluationErrors {
+  handler: (message: string) => void;
+}
+
+export interface CompileContext {
+  functions: FunctionRegistry;
+  errors?: EvaluationErrors;
+  /** Resolves CREATE TYPE names used in CASTs. */
+  resolveType?: (name: string) => SqlType | undefined;
+}
+
+export function compileIn(expr: Expression, scope: RowScope, ctx: CompileContext): CompiledExpression {
+  const text = expressionText(expr);
+  if (expr.kind === 'ColumnRef') {
+    const col = scope.resolve(expr);
+    if (col) {
+      const i = col.index;
+      return { type: col.type, evaluate: (row) => row[i], text, columnIndex: i, ast: expr };
+    }
+  }
+  const compiled = compileWithExpressions(expr, scope, ctx);
+  return { type: compiled.type, evaluate: compiled.evaluate, text, ast: expr };
+}
+
+function compileWithExpressions(
+  expr: Expression,
+  scope: RowScope,
+  ctx: CompileContext,
+): { type: SqlType; evaluate: (row: unknown[]) => unknown } {
+  const errors = ctx.errors;
+  const compiled = compileExpression(
+    expr,
+    {
+      resolveColumn: (ref) => {
+        const c = scope.resolve(ref);
+        return c ? { index: c.index, type: c.type } : undefined;
+      },
+    },
+    {
+      functions: ctx.functions,
+      onError: (message) => errors?.handler(message),
+      ...(ctx.resolveType ? { resolveType: ctx.resolveType } : {}),
+    },
+  );
+  return { type: compiled.type as SqlType, evaluate: compiled.evaluate };
+}

@@ -1,0 +1,19 @@
+// Errors raised while planning a query. Messages follow ksqlDB's texts so that clients
+// and the conformance cases that match on substrings keep working.
+
+import type { Loc } from '../../parser/ast.js';
+
+export class QueryPlanningError extends Error {
+  constructor(
+    message: string,
+    readonly loc?: Loc,
+  ) {
+    super(message);
+    this.name = 'QueryPlanningError';
+  }
+}
+
+/** ksqlDB prefixes some analysis errors with the position: `Line: 2, Col: 13: `. */
+export function at(loc: Loc | undefined, message: string): string {
+  return loc ? `Line: ${loc.line}, Col: ${loc.column}: ${message}` : message;
+}

@@ -1,0 +1,116 @@
+// The row layout of a query: which column of a source (or of an intermediate step) sits at
+// which index of the row array the operators pass along.
+//
+// A source row is [key columns..., value and header columns in schema order..., ROWTIME,
+// ROWPARTITION, ROWOFFSET]. Later steps only append (partition keys, table function
+// results), so every compiled expression indexes the same array.
+
+import type { DataSource } from '../../catalog/model.js';
+import type { ColumnRef } from '../../parser/ast.js';
+import { BIGINT, INTEGER, type Column, type SqlType } from '../types.js';
+
+export const PSEUDO_COLUMNS: readonly { name: string; type: SqlType }[] = [
+  { name: 'ROWTIME', type: BIGINT },
+  { name: 'ROWPARTITION', type: INTEGER },
+  { name: 'ROWOFFSET', type: BIGINT },
+];
+
+export const RESERVED_COLUMN_NAMES = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND']);
+
+export type ScopeNamespace = 'KEY' | 'VALUE' | 'HEADER' | 'PSEUDO';
+
+export interface ScopeColumn {
+  name: string;
+  type: SqlType;
+  /** Index in the row array. */
+  index: number;
+  namespace: ScopeNamespace;
+  headerKey?: string;
+}
+
+/** Name resolution for expressions: columns visible at one step, with the qualifiers that may prefix them. */
+export class RowScope {
+  private readonly byName = new Map<string, ScopeColumn>();
+
+  constructor(
+    readonly columns: ScopeColumn[],
+    readonly qualifiers: ReadonlySet<string>,
+  ) {
+    for (const c of columns) if (!this.byName.has(c.name)) this.byName.set(c.name, c);
+  }
+
+  resolve(ref: Pick<ColumnRef, 'source' | 'name'>): ScopeColumn | undefined {
+    if (ref.source !== undefined && !this.qualifiers.has(ref.source)) return undefined;
+    return this.byName.get(ref.name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** The same columns plus others, e.g. appended results. */
+  extend(extra: ScopeColumn[], hideNames: Iterable<string> = []): RowScope {
+    const hidden = new Set(hideNames);
+    const kept = this.columns.filter((c) => !hidden.has(c.name));
+    return new RowScope([...extra, ...kept], this.qualifiers);
+  }
+}
+
+export interface SourceLayout {
+  source: DataSource;
+  alias: string;
+  keyColumns: Column[];
+  /** Value-namespace columns, in the order the value serde reads and writes them. */
+  valueColumns: Column[];
+  /** For each value serde column, its index in the row. */
+  valueIndexes: number[];
+  /** Header columns and their row indexes. */
+  headerColumns: { column: Column; index: number }[];
+  rowtimeIndex: number;
+  rowpartitionIndex: number;
+  rowoffsetIndex: number;
+  /** Length of a source row. */
+  width: number;
+  /** Key and value columns in row order (no pseudo columns). */
+  dataColumns: ScopeColumn[];
+  scope: RowScope;
+}
+
+export function sourceLayout(source: DataSource, alias?: string): SourceLayout {
+  const columns: ScopeColumn[] = [];
+  const keyColumns = source.schema.key;
+  keyColumns.forEach((c, i) => columns.push({ name: c.name, type: c.type, index: i, namespace: 'KEY' }));
+  const valueColumns: Column[] = [];
+  const valueIndexes: number[] = [];
+  const headerColumns: { column: Column; index: number }[] = [];
+  source.schema.value.forEach((c, i) => {
+    const index = keyColumns.length + i;
+    if (c.namespace === 'HEADER') {
+      headerColumns.push({ column: c, index });
+      columns.push({ name: c.name, type: c.type, index, namespace: 'HEADER', headerKey: c.headerKey });
+    } else {
+      valueColumns.push(c);
+      valueIndexes.push(index);
+      columns.push({ name: c.name, type: c.type, index, namespace: 'VALUE' });
+    }
+  });
+  const base = keyColumns.length + source.schema.value.length;
+  const dataColumns = columns.slice();
+  PSEUDO_COLUMNS.forEach((p, i) => columns.push({ name: p.name, type: p.type, index: base + i, namespace: 'PSEUDO' }));
+  const qualifiers = new Set([source.name]);
+  if (alias) qualifiers.add(alias);
+  return {
+    source,
+    alias: alias ?? source.name,
+    keyColumns,
+    valueColumns,
+    valueIndexes,
+    headerColumns,
+    rowtimeIndex: base,
+    rowpartitionIndex: base + 1,
+    rowoffsetIndex: base + 2,
+    width: base + PSEUDO_COLUMNS.length,
+    dataColumns,
+    scope: new RowScope(columns, qualifiers),
+  };
+}

@@ -1,0 +1,155 @@
+// Sink properties of CSAS/CTAS (spec §1.2): formats, topic name, partitions, replicas,
+// retention, WRAP_SINGLE_VALUE, delimiters and the TIMESTAMP column of the sink.
+
+import type { DataSource, KeyFormat, ValueFormat } from '../../catalog/model.js';
+import type { Property } from '../../parser/ast.js';
+import type { FormatName, FormatOptions } from '../../serde/serde.js';
+import { formatType, type Column, type LogicalSchema } from '../types.js';
+import { QueryPlanningError } from './errors.js';
+
+export const FORMATS: readonly FormatName[] = ['KAFKA', 'JSON', 'DELIMITED', 'NONE', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR'];
+
+export type PropertyMap = Map<string, unknown>;
+
+export function propertyMap(props: Property[]): PropertyMap {
+  const m = new Map<string, unknown>();
+  for (const p of props) m.set(p.name.toUpperCase(), p.value.value);
+  return m;
+}
+
+function formatName(value: unknown): FormatName {
+  const name = String(value).toUpperCase();
+  if (!(FORMATS as readonly string[]).includes(name)) throw new QueryPlanningError(`Unknown format: ${String(value)}`);
+  return name as FormatName;
+}
+
+function delimiter(value: unknown): string {
+  const v = String(value);
+  if (v.toUpperCase() === 'SPACE') return ' ';
+  if (v.toUpperCase() === 'TAB') return '\t';
+  if (v.length !== 1) throw new QueryPlanningError(`Invalid delimiter value: '${v}'. Delimiter must be a single character or TAB or SPACE`);
+  return v;
+}
+
+/** Column name written in a WITH property: unquoted names are upper-cased. */
+export function propertyColumnName(value: unknown): string {
+  const v = String(value);
+  if (v.startsWith('`') && v.endsWith('`') && v.length >= 2) return v.slice(1, -1);
+  return v.toUpperCase();
+}
+
+const KAFKA_TYPES = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES']);
+
+function persistenceText(cols: Column[], suffix: string): string {
+  return cols.map((c) => `\`${c.name}\` ${formatType(c.type)}${suffix}`).join(', ');
+}
+
+/** Checks the columns of one side against what the format can hold; ksqlDB's error texts. */
+export function checkFormatSupportsColumns(format: FormatName, cols: Column[], side: 'key' | 'value'): void {
+  if (format !== 'KAFKA' || cols.length === 0) return;
+  const label = side === 'key' ? 'Key' : 'Value';
+  const suffix = side === 'key' ? ' KEY' : '';
+  const schemaText = `Persistence{columns=[${persistenceText(cols, suffix)}], features=[]}`;
+  if (cols.length > 1) {
+    throw new QueryPlanningError(
+      `${label} format does not support schema.\nformat: KAFKA\nschema: ${schemaText}\nreason: The 'KAFKA' format only supports a single field. Got: [${persistenceText(cols, suffix)}]`,
+    );
+  }
+  const t = cols[0]!.type;
+  if (!KAFKA_TYPES.has(t.base)) {
+    throw new QueryPlanningError(
+      `${label} format does not support schema.\nformat: KAFKA\nschema: ${schemaText}\nreason: The 'KAFKA' format does not support type '${t.base}'`,
+    );
+  }
+}
+
+export interface SinkFormats {
+  keyFormat: KeyFormat;
+  valueFormat: ValueFormat;
+}
+
+export function sinkFormats(
+  props: PropertyMap,
+  leftmost: DataSource,
+  schema: LogicalSchema,
+  config: Record<string, unknown>,
+  partitionByNull: boolean,
+): SinkFormats {
+  const format = props.get('FORMAT');
+  const keyProp = props.get('KEY_FORMAT');
+  const valueProp = props.get('VALUE_FORMAT');
+  if (format !== undefined && valueProp !== undefined) {
+    throw new QueryPlanningError(
+      "Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
+    );
+  }
+  if (format !== undefined && keyProp !== undefined) {
+    throw new QueryPlanningError(
+      "Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
+    );
+  }
+  const explicitKey = keyProp ?? format;
+  const explicitValue = valueProp ?? format;
+
+  let keyFormat: KeyFormat;
+  if (explicitKey !== undefined) {
+    keyFormat = { format: formatName(explicitKey) };
+  } else {
+    keyFormat = { format: leftmost.keyFormat.format, ...(leftmost.keyFormat.options ? { options: { ...leftmost.keyFormat.options } } : {}) };
+    if (keyFormat.format === 'NONE' && schema.key.length > 0) {
+      keyFormat = { format: formatName(config['ksql.persistence.default.format.key'] ?? 'KAFKA') };
+    }
+  }
+  if (partitionByNull) keyFormat = { format: 'NONE' };
+  if (props.has('KEY_DELIMITER')) keyFormat.options = { ...keyFormat.options, delimiter: delimiter(props.get('KEY_DELIMITER')) };
+  if (props.has('KEY_SCHEMA_FULL_NAME')) keyFormat.options = { ...keyFormat.options, schemaFullName: String(props.get('KEY_SCHEMA_FULL_NAME')) };
+
+  let valueFormat: ValueFormat;
+  if (explicitValue !== undefined) {
+    valueFormat = { format: formatName(explicitValue) };
+  } else {
+    const inherited: FormatOptions = { ...leftmost.valueFormat.options };
+    delete inherited.wrapSingleValue;
+    delete inherited.schemaId;
+    delete inherited.schemaFullName;
+    valueFormat = { format: leftmost.valueFormat.format, ...(Object.keys(inherited).length ? { options: inherited } : {}) };
+  }
+  if (props.has('VALUE_DELIMITER')) valueFormat.options = { ...valueFormat.options, delimiter: delimiter(props.get('VALUE_DELIMITER')) };
+  const schemaFullName = props.get('VALUE_SCHEMA_FULL_NAME') ?? props.get('VALUE_AVRO_SCHEMA_FULL_NAME');
+  if (schemaFullName !== undefined) valueFormat.options = { ...valueFormat.options, schemaFullName: String(schemaFullName) };
+
+  const wrapProp = props.get('WRAP_SINGLE_VALUE');
+  const wrapConfig = config['ksql.persistence.wrap.single.values'];
+  if (wrapProp !== undefined) {
+    if (schema.value.length !== 1) throw new QueryPlanningError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
+    valueFormat.options = { ...valueFormat.options, wrapSingleValue: wrapProp === true || String(wrapProp).toLowerCase() === 'true' };
+  } else if (wrapConfig !== undefined && wrapConfig !== null && schema.value.length === 1) {
+    valueFormat.options = { ...valueFormat.options, wrapSingleValue: wrapConfig === true || String(wrapConfig).toLowerCase() === 'true' };
+  }
+
+  checkFormatSupportsColumns(keyFormat.format, schema.key, 'key');
+  checkFormatSupportsColumns(valueFormat.format, schema.value, 'value');
+  return { keyFormat, valueFormat };
+}
+
+export function sinkTimestamp(props: PropertyMap, schema: LogicalSchema): DataSource['timestamp'] {
+  const ts = props.get('TIMESTAMP');
+  if (ts === undefined || ts === null) return undefined;
+  const column = propertyColumnName(ts);
+  const col = [...schema.key, ...schema.value].find((c) => c.name === column);
+  if (!col) throw new QueryPlanningError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${column}'`);
+  const format = props.get('TIMESTAMP_FORMAT');
+  if (format === undefined && col.type.base !== 'BIGINT' && col.type.base !== 'TIMESTAMP') {
+    throw new QueryPlanningError(
+      `Timestamp column, \`${column}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
+    );
+  }
+  return format === undefined ? { column } : { column, format: String(format) };
+}
+
+export function sinkTopicName(name: string, props: PropertyMap, config: Record<string, unknown>): string {
+  const explicit = props.get('KAFKA_TOPIC');
+  if (explicit !== undefined && explicit !== null) return String(explicit);
+  const prefix = config['ksql.output.topic.name.prefix'];
+  return `${prefix === undefined || prefix === null ? '' : String(prefix)}${name.toUpperCase()}`;
+}

@@ -1,0 +1,291 @@
+// A running persistent query: pulls record batches from the source topic's partitions,
+// runs the pipeline, produces to the sink, and commits the consumed offsets on a cycle
+// (to the consumer group, and for materialized tables in the same SQLite transaction as
+// the state). Restarts resume from the committed offsets (at-least-once).
+
+import { join } from 'node:path';
+import { getProperty } from '../config/index.js';
+import type { FetchRequest, TopicLog, TopicSpec } from '../log/topic-log.js';
+import type { PersistentPhysicalPlan } from '../planner/query/plan.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import type { RunningQuery } from './contract.js';
+import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
+import { SinkWriter } from './sink-writer.js';
+import { TableStore } from './table-store.js';
+import { ProcessingLogType } from '../engine/processing-log.js';
+
+export interface PersistentQueryServices {
+  log: TopicLog;
+  functions: FunctionRegistry;
+  dataDir: string;
+  properties: Record<string, unknown>;
+  processingLog: ProcessingLogSink;
+}
+
+const MAX_BATCH = 5000;
+const POLL_WAIT_MS = 100;
+
+export function consumerGroup(properties: Record<string, unknown>, queryId: string): string {
+  const serviceId = String(getProperty(properties, 'ksql.service.id') ?? 'default_');
+  const prefix = String(getProperty(properties, 'ksql.persistent.prefix') ?? 'query_');
+  return `_confluent-ksql-${serviceId}${prefix}${queryId}`;
+}
+
+export function storeFile(dataDir: string, queryId: string): string {
+  return join(dataDir, 'state', `${queryId}.db`);
+}
+
+function flag(v: unknown): boolean {
+  return v === true || String(v).toLowerCase() === 'true';
+}
+
+export class PersistentQuery implements RunningQuery {
+  readonly id: string;
+  private status: 'RUNNING' | 'PAUSED' | 'ERROR' = 'RUNNING';
+  private stopped = false;
+  private readonly pipeline: Pipeline;
+  private readonly group: string;
+  private readonly sourceTopic: string;
+  private positions = new Map<number, number>();
+  private committed = new Map<number, number>();
+  private store: TableStore | null = null;
+  private writer!: SinkWriter;
+  private readonly ready: Promise<void>;
+  private lock: Promise<unknown> = Promise.resolve();
+  private loop: Promise<void> | null = null;
+  private lastCommit = Date.now();
+  private readonly commitIntervalMs: number;
+  /** The error that put the query into ERROR, if any. */
+  error: Error | null = null;
+
+  constructor(
+    readonly plan: PersistentPhysicalPlan,
+    private readonly services: PersistentQueryServices,
+    private readonly sinkTopic: TopicSpec,
+    private readonly inheritPartitionsFrom: string | undefined,
+    private readonly onStoreOpened: (name: string, store: TableStore | null) => void,
+  ) {
+    this.id = plan.queryId;
+    const props = services.properties;
+    this.pipeline = new Pipeline(plan.analysis, {
+      queryId: plan.queryId,
+      functions: services.functions,
+      processingLog: services.processingLog,
+      includeRows: flag(getProperty(props, 'ksql.logging.processing.rows.include')),
+      throwOnInvalidTimestamp: flag(getProperty(props, 'ksql.timestamp.throw.on.invalid')),
+      failOnDeserializationError: flag(getProperty(props, 'ksql.fail.on.deserialization.error')),
+    });
+    this.group = consumerGroup(props, plan.queryId);
+    this.sourceTopic = plan.analysis.source.topic;
+    const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
+    this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
+    this.ready = this.init();
+    this.ready.catch((e) => this.fail(e));
+  }
+
+  get state(): 'RUNNING' | 'PAUSED' | 'ERROR' {
+    return this.status;
+  }
+
+  private fail(e: unknown): void {
+    this.error = e instanceof Error ? e : new Error(String(e));
+    this.status = 'ERROR';
+    this.services.processingLog.write({
+      logger: `processing.${this.id}`,
+      message: {
+        type: ProcessingLogType.KAFKA_STREAMS_THREAD_ERROR,
+        kafkaStreamsThreadError: { threadName: this.id, errorMessage: this.error.message, cause: [] },
+      },
+    });
+  }
+
+  private async init(): Promise<void> {
+    const { log, properties } = this.services;
+    const source = await log.describeTopic(this.sourceTopic);
+    if (!source) throw new Error(`Topic '${this.sourceTopic}' of source ${this.plan.analysis.source.name} does not exist`);
+    const sink = this.plan.sink;
+    if (this.plan.produce && !(await log.describeTopic(sink.topic))) {
+      let partitions = this.sinkTopic.partitions;
+      if (this.inheritPartitionsFrom) {
+        const from = this.inheritPartitionsFrom === this.sourceTopic ? source : await log.describeTopic(this.inheritPartitionsFrom);
+        if (from) partitions = from.partitions;
+      }
+      try {
+        await log.createTopic(sink.topic, { ...this.sinkTopic, partitions });
+      } catch (e) {
+        if (!(await log.describeTopic(sink.topic))) throw e;
+      }
+    }
+    if (this.plan.materialize) {
+      this.store = new TableStore(
+        storeFile(this.services.dataDir, this.id),
+        this.plan.analysis.keyColumns.map((c) => c.type),
+        this.plan.analysis.valueColumns.map((c) => c.type),
+      );
+      this.onStoreOpened(sink.stateStore ?? this.id, this.store);
+    }
+    this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
+
+    const fromStore = this.store?.committedOffsets(this.sourceTopic);
+    const fromGroup = await log.committedOffsets(this.group, this.sourceTopic);
+    const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
+    const fallback = reset === 'earliest' ? await log.beginningOffsets(this.sourceTopic) : await log.endOffsets(this.sourceTopic);
+    for (let p = 0; p < source.partitions; p++) {
+      const offset = fromStore?.get(p) ?? fromGroup.get(p) ?? fallback[p] ?? 0;
+      this.positions.set(p, offset);
+      this.committed.set(p, offset);
+    }
+  }
+
+  /** Starts the background poll loop. */
+  startLoop(): void {
+    if (this.loop || this.stopped) return;
+    this.loop = (async () => {
+      while (!this.stopped && this.status === 'RUNNING') {
+        let n = 0;
+        try {
+          n = await this.poll();
+          if (n === 0) {
+            await this.exclusive(() => this.commitIfDirty(true));
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        } catch (e) {
+          this.fail(e);
+        }
+      }
+      this.loop = null;
+    })();
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Processes one batch; resolves with the number of records consumed. */
+  pump(maxWaitMs = 0): Promise<number> {
+    return this.exclusive(async () => {
+      await this.ready.catch(() => undefined);
+      if (this.stopped || this.status !== 'RUNNING') return 0;
+      const records = await this.services.log.fetch(this.requests(), { maxRecords: MAX_BATCH, maxWaitMs });
+      return this.processBatch(records);
+    });
+  }
+
+  /**
+   * The background loop's step: waits for data without holding the lock (so drain() never
+   * queues behind a long poll), then processes the batch only if no one else moved the
+   * positions meanwhile.
+   */
+  private async poll(): Promise<number> {
+    await this.ready.catch(() => undefined);
+    if (this.stopped || this.status !== 'RUNNING') return 0;
+    const requests = this.requests();
+    const records = await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs: POLL_WAIT_MS });
+    if (records.length === 0) return 0;
+    return this.exclusive(async () => {
+      if (this.stopped || this.status !== 'RUNNING') return 0;
+      const unchanged = requests.every((r) => this.positions.get(r.partition) === r.offset);
+      return unchanged ? this.processBatch(records) : 0;
+    });
+  }
+
+  private requests(): FetchRequest[] {
+    const requests: FetchRequest[] = [];
+    for (const [partition, offset] of this.positions) requests.push({ topic: this.sourceTopic, partition, offset });
+    return requests;
+  }
+
+  private async processBatch(records: import('../log/topic-log.js').LogRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    let outputs;
+    try {
+      outputs = this.pipeline.process(records);
+    } catch (e) {
+      if (e instanceof QueryFailure) {
+        this.fail(e);
+        return 0;
+      }
+      throw e;
+    }
+    const produce = this.writer.toRecords(outputs);
+    if (produce.length > 0 && this.plan.produce) await this.services.log.produce(this.plan.sink.topic, produce);
+    for (const r of records) {
+      const next = r.offset + 1;
+      if (next > (this.positions.get(r.partition) ?? 0)) this.positions.set(r.partition, next);
+    }
+    await this.commitIfDirty(false);
+    return records.length;
+  }
+
+  private dirty(): boolean {
+    for (const [p, o] of this.positions) if (this.committed.get(p) !== o) return true;
+    return false;
+  }
+
+  private async commitIfDirty(force: boolean): Promise<void> {
+    if (!this.dirty()) return;
+    if (!force && Date.now() - this.lastCommit < this.commitIntervalMs) return;
+    await this.commitNow();
+  }
+
+  /** Commits consumed offsets (and the table state with them). */
+  async commitNow(): Promise<void> {
+    const offsets = [...this.positions].map(([partition, offset]) => ({ topic: this.sourceTopic, partition, offset }));
+    this.store?.commit(offsets);
+    await this.services.log.commitOffsets(this.group, offsets);
+    for (const [p, o] of this.positions) this.committed.set(p, o);
+    this.lastCommit = Date.now();
+  }
+
+  /** Processes until nothing is available, then commits. Returns the number of records consumed. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.pump(0);
+      if (n === 0) break;
+      total += n;
+    }
+    await this.exclusive(async () => {
+      await this.ready.catch(() => undefined);
+      if (this.status !== 'ERROR' || this.store) await this.commitIfDirty(true);
+    });
+    return total;
+  }
+
+  storeRef(): TableStore | null {
+    return this.store;
+  }
+
+  async whenReady(): Promise<void> {
+    await this.ready;
+  }
+
+  pause(): void {
+    if (this.status === 'RUNNING') this.status = 'PAUSED';
+  }
+
+  resume(): void {
+    if (this.status === 'PAUSED') {
+      this.status = 'RUNNING';
+      this.startLoop();
+    }
+  }
+
+  async stop(cleanup: boolean): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+    await this.exclusive(async () => {
+      try {
+        await this.ready;
+        await this.commitIfDirty(true);
+      } catch {
+        // a query that never started has nothing to commit
+      }
+    });
+    this.onStoreOpened(this.plan.sink.stateStore ?? this.id, null);
+    if (cleanup) this.store?.destroy();
+    else this.store?.close();
+  }
+}

@@ -1,0 +1,474 @@
+// The operator chain of a stateless query over batches of log records:
+// deserialize → timestamp → filter → partition by → flat map → project.
+// Rows are arrays in the layout of src/planner/query/layout.ts. Errors in one record go to
+// the processing log and never stop the batch: a record that cannot be read is skipped,
+// a failing expression yields null, a failing table function drops the input row.
+
+import type { DataSource } from '../catalog/model.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import type { LogRecord, RecordHeader } from '../log/topic-log.js';
+import type { AnalyzedQuery, OutputColumn } from '../planner/query/analyze.js';
+import type { CompiledExpression } from '../planner/query/compile.js';
+import { createSerde } from '../serde/index.js';
+import type { Serde } from '../serde/serde.js';
+import { ProcessingLogType, type ProcessingLogEntry } from '../engine/processing-log.js';
+import { timestampReader, type TimestampReader } from './timestamps.js';
+
+export interface ProcessingLogSink {
+  write(entry: ProcessingLogEntry): void;
+}
+
+export interface PipelineOptions {
+  queryId: string;
+  functions: FunctionRegistry;
+  processingLog: ProcessingLogSink;
+  /** ksql.logging.processing.rows.include */
+  includeRows: boolean;
+  /** ksql.timestamp.throw.on.invalid */
+  throwOnInvalidTimestamp: boolean;
+  /** ksql.fail.on.deserialization.error */
+  failOnDeserializationError: boolean;
+}
+
+/** One output change of the chain. `value` null: a tombstone (tables) or a null-valued stream record. */
+export interface OutputRow {
+  key: unknown[];
+  value: unknown[] | null;
+  rowtime: number;
+  headers: RecordHeader[];
+  partition: number;
+  offset: number;
+  /** A table row that did not pass the filter: a delete if the key is present downstream. */
+  filteredOut?: boolean;
+}
+
+export class QueryFailure extends Error {}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function causes(e: unknown): string[] {
+  const out: string[] = [];
+  let c: unknown = e instanceof Error ? e.cause : undefined;
+  while (c instanceof Error && out.length < 5) {
+    out.push(c.message);
+    c = c.cause;
+  }
+  return out;
+}
+
+export function sourceSerdes(source: DataSource): { key: Serde | null; value: Serde } {
+  const valueColumns = source.schema.value.filter((c) => c.namespace !== 'HEADER');
+  const key =
+    source.schema.key.length === 0 || source.keyFormat.format === 'NONE'
+      ? null
+      : createSerde({ format: source.keyFormat.format, columns: source.schema.key, side: 'key', options: source.keyFormat.options, topic: source.topic });
+  const value = createSerde({ format: source.valueFormat.format, columns: valueColumns, side: 'value', options: source.valueFormat.options, topic: source.topic });
+  return { key, value };
+}
+
+/** Builds `(row) => [..]` from compiled expressions: plain column refs are read inline. */
+function compileProjector(exprs: CompiledExpression[]): (row: unknown[]) => unknown[] {
+  const fns = exprs.map((e) => e.evaluate);
+  const body = exprs.map((e, i) => (e.columnIndex !== undefined ? `r[${e.columnIndex}]` : `f[${i}](r)`)).join(', ');
+  return new Function('f', `return function project(r) { return [${body}]; };`)(fns) as (row: unknown[]) => unknown[];
+}
+
+export class Pipeline {
+  readonly source: DataSource;
+  private readonly keySerde: Serde | null;
+  private readonly valueSerde: Serde;
+  private readonly width: number;
+  private readonly keyCount: number;
+  private readonly valueIndexes: number[];
+  private readonly contiguousValues: boolean;
+  private readonly headerColumns: { index: number; headerKey?: string }[];
+  private readonly rowtimeIndex: number;
+  private readonly timestamp: TimestampReader | null;
+  private readonly isTable: boolean;
+  private readonly where?: (row: unknown[]) => unknown;
+  private readonly whereText: string;
+  private readonly partitionExprs: CompiledExpression[];
+  private readonly partitionIndex: number;
+  private readonly projectKey: (row: unknown[]) => unknown[];
+  private readonly projectValue: (row: unknown[]) => unknown[];
+  private readonly keyOut: OutputColumn[];
+  private readonly valueOut: OutputColumn[];
+  private readonly projectSelected: (row: unknown[]) => unknown[];
+  private readonly logger: string;
+
+  constructor(
+    readonly analysis: AnalyzedQuery,
+    private readonly opts: PipelineOptions,
+  ) {
+    const { layout } = analysis;
+    this.source = analysis.source;
+    const serdes = sourceSerdes(this.source);
+    this.keySerde = serdes.key;
+    this.valueSerde = serdes.value;
+    this.width = analysis.rowWidth;
+    this.keyCount = layout.keyColumns.length;
+    this.valueIndexes = layout.valueIndexes;
+    this.contiguousValues = layout.headerColumns.length === 0;
+    this.headerColumns = layout.headerColumns.map((h) => ({ index: h.index, headerKey: h.column.headerKey }));
+    this.rowtimeIndex = layout.rowtimeIndex;
+    this.isTable = this.source.sourceType === 'TABLE';
+    this.timestamp = this.source.timestamp ? timestampReader(this.source, layout, opts.functions) : null;
+    this.where = analysis.where?.evaluate;
+    this.whereText = analysis.where?.text ?? '';
+    this.partitionExprs = analysis.partitionBy?.exprs ?? [];
+    this.partitionIndex = analysis.partitionBy?.index ?? -1;
+    this.keyOut = analysis.keyColumns;
+    this.valueOut = analysis.valueColumns;
+    this.projectKey = compileProjector(analysis.keyColumns.map((c) => c.expr));
+    this.projectValue = compileProjector(analysis.valueColumns.map((c) => c.expr));
+    this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
+    this.logger = `processing.${opts.queryId}`;
+    analysis.errors.handler = (message) => this.logEvaluationError(message);
+  }
+
+  /** The row being evaluated, for processing-log entries that include rows. */
+  private currentRow: unknown[] | null = null;
+
+  private logEvaluationError(message: string): void {
+    const row = this.currentRow;
+    this.opts.processingLog.write({
+      logger: `${this.logger}.Project`,
+      message: {
+        type: ProcessingLogType.RECORD_PROCESSING_ERROR,
+        recordProcessingError: {
+          errorMessage: message,
+          record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
+          cause: [],
+        },
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- processing log
+
+  private logDeserialization(rec: LogRecord, target: 'key' | 'value', e: unknown): void {
+    const bytes = target === 'key' ? rec.key : rec.value;
+    this.opts.processingLog.write({
+      logger: `${this.logger}.KsqlTopic.Source.deserializer`,
+      message: {
+        type: ProcessingLogType.DESERIALIZATION_ERROR,
+        deserializationError: {
+          target,
+          errorMessage: `Failed to deserialize ${target} from topic: ${rec.topic}. ${errorText(e)}`,
+          recordB64: this.opts.includeRows && bytes ? bytes.toString('base64') : null,
+          cause: causes(e),
+          topic: rec.topic,
+        },
+      },
+    });
+    if (this.opts.failOnDeserializationError) {
+      throw new QueryFailure(`Failed to deserialize ${target} from topic: ${rec.topic}. ${errorText(e)}`);
+    }
+  }
+
+  logRecordError(step: string, message: string, row: unknown[] | null, e: unknown): void {
+    this.opts.processingLog.write({
+      logger: `${this.logger}.${step}`,
+      message: {
+        type: ProcessingLogType.RECORD_PROCESSING_ERROR,
+        recordProcessingError: {
+          errorMessage: `${message}: ${errorText(e)}`,
+          record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
+          cause: causes(e),
+        },
+      },
+    });
+  }
+
+  private invalidTimestamp(row: unknown[], rec: LogRecord): void {
+    const message = `Fatal user code error in TimestampExtractor callback for record ${rec.topic}-${rec.partition}@${rec.offset}`;
+    if (this.opts.throwOnInvalidTimestamp) throw new QueryFailure(message);
+    this.logRecordError('KsqlTopic.Source', `Invalid timestamp in column ${this.source.timestamp?.column}; record skipped`, row, new Error(message));
+  }
+
+  // ---------------------------------------------------------------- stages
+
+  /** Log records → source rows (invalid records are logged and skipped). */
+  decode(records: LogRecord[]): { rows: unknown[][]; meta: LogRecord[]; tombstones: { key: unknown[]; rec: LogRecord }[] } {
+    const rows: unknown[][] = [];
+    const meta: LogRecord[] = [];
+    const tombstones: { key: unknown[]; rec: LogRecord }[] = [];
+    const keySerde = this.keySerde;
+    const valueSerde = this.valueSerde;
+    const keyCount = this.keyCount;
+    for (let n = 0; n < records.length; n++) {
+      const rec = records[n]!;
+      let key: unknown[] | null = null;
+      if (keySerde !== null) {
+        try {
+          key = keySerde.deserialize(rec.key);
+        } catch (e) {
+          this.logDeserialization(rec, 'key', e);
+          continue;
+        }
+      }
+      if (this.isTable && (key === null || key.some((k) => k === null))) continue;
+      if (rec.value === null) {
+        if (this.isTable) tombstones.push({ key: key ?? [], rec });
+        else {
+          const row = new Array<unknown>(this.width).fill(null);
+          for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
+          row[this.rowtimeIndex] = rec.timestamp;
+          row[this.rowtimeIndex + 1] = rec.partition;
+          row[this.rowtimeIndex + 2] = rec.offset;
+          (row as { nullValue?: boolean }).nullValue = true;
+          rows.push(row);
+          meta.push(rec);
+        }
+        continue;
+      }
+      let values: unknown[] | null;
+      try {
+        values = valueSerde.deserialize(rec.value);
+      } catch (e) {
+        this.logDeserialization(rec, 'value', e);
+        continue;
+      }
+      const row = new Array<unknown>(this.width);
+      for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
+      if (values === null) {
+        for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
+      } else if (this.contiguousValues) {
+        for (let i = 0; i < values.length; i++) row[keyCount + i] = values[i];
+      } else {
+        const idx = this.valueIndexes;
+        for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
+      }
+      for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
+      row[this.rowtimeIndex + 1] = rec.partition;
+      row[this.rowtimeIndex + 2] = rec.offset;
+      if (this.timestamp) {
+        const ts = this.timestamp(row, rec);
+        if (ts === null) {
+          this.invalidTimestamp(row, rec);
+          continue;
+        }
+        row[this.rowtimeIndex] = ts;
+      } else {
+        row[this.rowtimeIndex] = rec.timestamp;
+      }
+      rows.push(row);
+      meta.push(rec);
+    }
+    return { rows, meta, tombstones };
+  }
+
+  /** Runs the chain over one batch of records and returns the output changes in input order. */
+  process(records: LogRecord[]): OutputRow[] {
+    const { rows, meta, tombstones } = this.decode(records);
+    const out: OutputRow[] = [];
+    if (tombstones.length > 0 && rows.length === 0) {
+      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      return out;
+    }
+    if (tombstones.length > 0) {
+      // Interleave tombstones with rows by record position to keep log order.
+      return this.processInterleaved(records);
+    }
+    this.run(rows, meta, out);
+    return out;
+  }
+
+  private processInterleaved(records: LogRecord[]): OutputRow[] {
+    const out: OutputRow[] = [];
+    for (const rec of records) {
+      const { rows, meta, tombstones } = this.decode([rec]);
+      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      this.run(rows, meta, out);
+    }
+    return out;
+  }
+
+  private tombstone(key: unknown[], rec: LogRecord): OutputRow {
+    // Table → table without a key change: the output key is the source key.
+    const row = new Array<unknown>(this.width).fill(null);
+    for (let i = 0; i < this.keyCount; i++) row[i] = key[i];
+    return { key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+  }
+
+  private run(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    const where = this.where;
+    let passed: unknown[][] = rows;
+    let passedMeta: LogRecord[] = meta;
+    if (where) {
+      passed = [];
+      passedMeta = [];
+      let i = 0;
+      const n = rows.length;
+      while (i < n) {
+        try {
+          for (; i < n; i++) {
+            const row = rows[i]!;
+            this.currentRow = row;
+            if ((row as { nullValue?: boolean }).nullValue !== true && where(row) === true) {
+              passed.push(row);
+              passedMeta.push(meta[i]!);
+            } else if (this.isTable) {
+              this.emitFilteredOut(row, meta[i]!, out);
+            }
+          }
+        } catch (e) {
+          this.logRecordError('WhereFilter', `Error evaluating predicate ${this.whereText}`, rows[i]!, e);
+          if (this.isTable) this.emitFilteredOut(rows[i]!, meta[i]!, out);
+          i++;
+        }
+      }
+    }
+    if (this.partitionExprs.length > 0) this.partition(passed);
+    if (this.analysis.tableFunctions.length > 0) {
+      const flat = this.flatMap(passed, passedMeta);
+      passed = flat.rows;
+      passedMeta = flat.meta;
+    }
+    this.project(passed, passedMeta, out);
+  }
+
+  private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });
+  }
+
+  private partition(rows: unknown[][]): void {
+    const exprs = this.partitionExprs;
+    const base = this.partitionIndex;
+    for (const row of rows) {
+      this.currentRow = row;
+      for (let k = 0; k < exprs.length; k++) {
+        const e = exprs[k]!;
+        if (e.columnIndex !== undefined) {
+          row[base + k] = row[e.columnIndex];
+          continue;
+        }
+        try {
+          row[base + k] = e.evaluate(row);
+        } catch (err) {
+          row[base + k] = null;
+          this.logRecordError('PartitionBy', `Error computing expression ${e.text} for PARTITION BY`, row, err);
+        }
+      }
+    }
+  }
+
+  private flatMap(rows: unknown[][], meta: LogRecord[]): { rows: unknown[][]; meta: LogRecord[] } {
+    const tfs = this.analysis.tableFunctions;
+    const outRows: unknown[][] = [];
+    const outMeta: LogRecord[] = [];
+    rowLoop: for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      this.currentRow = row;
+      if ((row as { nullValue?: boolean }).nullValue === true) continue;
+      const results: unknown[][] = [];
+      let max = 0;
+      for (const tf of tfs) {
+        try {
+          const args = tf.args.map((a) => a.evaluate(row));
+          const produced = tf.fn.invoke(...args) ?? [];
+          results.push(produced);
+          if (produced.length > max) max = produced.length;
+        } catch (e) {
+          this.logRecordError('FlatMap', `Error evaluating table function ${tf.text}`, row, e);
+          continue rowLoop;
+        }
+      }
+      for (let i = 0; i < max; i++) {
+        const copy = row.slice();
+        for (let t = 0; t < tfs.length; t++) {
+          const produced = results[t]!;
+          copy[tfs[t]!.index] = i < produced.length ? produced[i] : null;
+        }
+        outRows.push(copy);
+        outMeta.push(meta[r]!);
+      }
+    }
+    return { rows: outRows, meta: outMeta };
+  }
+
+  private project(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    const n = rows.length;
+    const projectKey = this.projectKey;
+    const projectValue = this.projectValue;
+    const rt = this.rowtimeIndex;
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) {
+          const row = rows[i]!;
+          this.currentRow = row;
+          const rec = meta[i]!;
+          const nullValue = (row as { nullValue?: boolean }).nullValue === true;
+          out.push({
+            key: projectKey(row),
+            value: nullValue ? null : projectValue(row),
+            rowtime: row[rt] as number,
+            headers: rec.headers,
+            partition: rec.partition,
+            offset: rec.offset,
+          });
+        }
+      } catch {
+        const row = rows[i]!;
+        const rec = meta[i]!;
+        out.push({
+          key: this.slowProject(this.keyOut, row),
+          value: this.slowProject(this.valueOut, row),
+          rowtime: row[rt] as number,
+          headers: rec.headers,
+          partition: rec.partition,
+          offset: rec.offset,
+        });
+        i++;
+      }
+    }
+  }
+
+  private slowProject(cols: OutputColumn[], row: unknown[]): unknown[] {
+    return cols.map((c, i) => {
+      try {
+        return c.expr.evaluate(row);
+      } catch (e) {
+        this.logRecordError('Project', `Error computing expression ${c.expr.text} for column ${c.name} with index ${i}`, row, e);
+        return null;
+      }
+    });
+  }
+
+  /** Select items in select order (transient queries). */
+  selectedRow(o: OutputRow): unknown[] | null {
+    if (o.value === null) return null;
+    // Rebuild from key/value split: selected = analysis.selected order.
+    const a = this.analysis;
+    const out = new Array<unknown>(a.selected.length);
+    let k = 0;
+    let v = 0;
+    for (let i = 0; i < a.selected.length; i++) {
+      const c = a.selected[i]!;
+      out[i] = a.keyColumns.includes(c) ? o.key[k++] : o.value[v++];
+    }
+    return out;
+  }
+
+  get selectedProjector(): (row: unknown[]) => unknown[] {
+    return this.projectSelected;
+  }
+}
+
+function headerValue(headers: RecordHeader[], key: string | undefined): unknown {
+  if (key === undefined) return headers.map((h) => ({ KEY: h.key, VALUE: h.value }));
+  let found: Buffer | null = null;
+  for (const h of headers) if (h.key === key) found = h.value;
+  return found;
+}
+
+function safeJson(row: unknown[]): string {
+  try {
+    return JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  } catch {
+    return String(row);
+  }
+}

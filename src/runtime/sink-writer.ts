@@ -1,0 +1,118 @@
+// Turns output rows into log records for a sink: serializes key and value with the sink's
+// formats, applies the sink's TIMESTAMP column, and (for tables) keeps the SQLite
+// materialization in step with what is emitted.
+
+import type { DataSource } from '../catalog/model.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import type { ProduceRecord } from '../log/topic-log.js';
+import type { PersistentPhysicalPlan } from '../planner/query/plan.js';
+import { createSerde } from '../serde/index.js';
+import type { Serde } from '../serde/serde.js';
+import { ProcessingLogType } from '../engine/processing-log.js';
+import type { OutputRow, ProcessingLogSink } from './pipeline.js';
+import type { TableStore } from './table-store.js';
+import { stringTimestampParser, toEpochMs } from './timestamps.js';
+
+export function sinkSerdes(sink: DataSource): { key: Serde | null; value: Serde } {
+  const key =
+    sink.schema.key.length === 0 || sink.keyFormat.format === 'NONE'
+      ? null
+      : createSerde({ format: sink.keyFormat.format, columns: sink.schema.key, side: 'key', options: sink.keyFormat.options, topic: sink.topic });
+  const value = createSerde({
+    format: sink.valueFormat.format,
+    columns: sink.schema.value.filter((c) => c.namespace !== 'HEADER'),
+    side: 'value',
+    options: sink.valueFormat.options,
+    topic: sink.topic,
+  });
+  return { key, value };
+}
+
+export class SinkWriter {
+  private readonly keySerde: Serde | null;
+  private readonly valueSerde: Serde;
+  private readonly timestampOf?: (o: OutputRow) => number | null;
+  private readonly logger: string;
+
+  constructor(
+    private readonly plan: PersistentPhysicalPlan,
+    functions: FunctionRegistry,
+    private readonly processingLog: ProcessingLogSink,
+    private readonly store: TableStore | null,
+  ) {
+    const serdes = sinkSerdes(plan.sink);
+    this.keySerde = serdes.key;
+    this.valueSerde = serdes.value;
+    this.logger = `processing.${plan.queryId}.${plan.sink.name}`;
+    const ts = plan.sinkTimestamp;
+    if (ts) {
+      const keyCount = plan.sink.schema.key.length;
+      const all = [...plan.sink.schema.key, ...plan.sink.schema.value];
+      const type = all[ts.index]!.type;
+      const parse = stringTimestampParser(ts.format, functions);
+      this.timestampOf = (o) => {
+        const v = ts.index < keyCount ? o.key[ts.index] : o.value?.[ts.index - keyCount];
+        const ms = toEpochMs(v, type, parse);
+        return ms === null || Number.isNaN(ms) || ms < 0 ? null : ms;
+      };
+    }
+  }
+
+  private serializationError(target: 'key' | 'value', e: unknown): void {
+    this.processingLog.write({
+      logger: this.logger,
+      message: {
+        type: ProcessingLogType.SERIALIZATION_ERROR,
+        serializationError: {
+          target,
+          errorMessage: `Error serializing message to topic: ${this.plan.sink.topic}. ${e instanceof Error ? e.message : String(e)}`,
+          record: null,
+          cause: [],
+          topic: this.plan.sink.topic,
+        },
+      },
+    });
+  }
+
+  /** Records to produce for a batch of output rows; updates the table store (uncommitted). */
+  toRecords(rows: OutputRow[]): ProduceRecord[] {
+    const out: ProduceRecord[] = [];
+    const store = this.store;
+    const keySerde = this.keySerde;
+    const valueSerde = this.valueSerde;
+    for (let i = 0; i < rows.length; i++) {
+      const o = rows[i]!;
+      if (store) {
+        if (o.key.some((k) => k === null)) continue;
+        if (o.value === null) {
+          if (!store.get(o.key)) continue;
+          store.delete(o.key);
+        } else {
+          store.put({ key: o.key, values: o.value, rowtime: o.rowtime, partition: o.partition });
+        }
+      }
+      let timestamp = o.rowtime;
+      if (this.timestampOf && o.value !== null) {
+        const ts = this.timestampOf(o);
+        if (ts === null) continue;
+        timestamp = ts;
+      }
+      let key: Buffer | null = null;
+      let value: Buffer | null = null;
+      try {
+        key = keySerde === null ? null : keySerde.serialize(o.key);
+      } catch (e) {
+        this.serializationError('key', e);
+        continue;
+      }
+      try {
+        value = o.value === null ? null : valueSerde.serialize(o.value);
+      } catch (e) {
+        this.serializationError('value', e);
+        continue;
+      }
+      out.push({ key, value, timestamp, headers: o.headers });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,317 @@
+// Transient queries: push queries (EMIT CHANGES) that stream changes until LIMIT or
+// close(), and pull queries that answer from a materialized table's SQLite store or by
+// scanning a stream's topic up to the end offsets captured when the query starts.
+
+import { randomBytes } from 'node:crypto';
+import { getProperty } from '../config/index.js';
+import type { QueryHeader, QueryStream, StreamedItem } from '../engine/api.js';
+import type { FetchRequest, TopicLog } from '../log/topic-log.js';
+import type { AnalyzedQuery } from '../planner/query/analyze.js';
+import { compileIn } from '../planner/query/compile.js';
+import { QueryPlanningError } from '../planner/query/errors.js';
+import type { Expression, Query } from '../parser/ast.js';
+import type { FunctionRegistry } from '../functions/registry.js';
+import { formatType } from '../planner/types.js';
+import { AsyncQueue } from './async-queue.js';
+import { renderRow } from './json-render.js';
+import { Pipeline, type OutputRow, type ProcessingLogSink } from './pipeline.js';
+import type { StoredRow, TableStore } from './table-store.js';
+import { columnRefs } from '../planner/query/expression-text.js';
+
+export interface TransientServices {
+  log: TopicLog;
+  functions: FunctionRegistry;
+  properties: Record<string, unknown>;
+  processingLog: ProcessingLogSink;
+  getStore(name: string): TableStore | undefined;
+}
+
+const SUFFIX = '\nAdd EMIT CHANGES if you intended to issue a push query.';
+const MORE = ' See https://cnfl.io/queries for more info.';
+
+export function transientQueryId(properties: Record<string, unknown>, sourceName: string): string {
+  const prefix = String(getProperty(properties, 'ksql.transient.prefix') ?? 'transient_');
+  const random = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 18n;
+  return `${prefix}${sourceName}_${random}`;
+}
+
+function header(a: AnalyzedQuery, queryId: string, markKeys: boolean): QueryHeader {
+  return {
+    queryId,
+    columnNames: a.selected.map((c) => c.name),
+    columnTypes: a.selected.map((c) => formatType(c.type)),
+    schema: a.selected
+      .map((c) => `\`${c.name}\` ${formatType(c.type)}${markKeys && c.namespace === 'KEY' ? ' KEY' : ''}`)
+      .join(', '),
+  };
+}
+
+function pipelineFor(a: AnalyzedQuery, queryId: string, s: TransientServices): Pipeline {
+  return new Pipeline(a, {
+    queryId,
+    functions: s.functions,
+    processingLog: s.processingLog,
+    includeRows: false,
+    throwOnInvalidTimestamp: false,
+    failOnDeserializationError: false,
+  });
+}
+
+function flag(v: unknown, dflt: boolean): boolean {
+  if (v === undefined || v === null) return dflt;
+  return v === true || String(v).toLowerCase() === 'true';
+}
+
+// ---------------------------------------------------------------- pull checks
+
+export function checkPullQuery(q: Query, properties: Record<string, unknown>): void {
+  const reject = (what: string) => {
+    throw new QueryPlanningError(`Pull queries don't support ${what} clauses.${MORE}${SUFFIX}`);
+  };
+  if (q.joins.length > 0) reject('JOIN');
+  if (q.window) reject('WINDOW');
+  if (q.groupBy && q.groupBy.length > 0) reject('GROUP BY');
+  if (q.partitionBy && q.partitionBy.length > 0) reject('PARTITION BY');
+  if (q.having) reject('HAVING');
+  if (q.limit !== undefined) {
+    if (q.limit < 0) throw new QueryPlanningError(`Pull queries don't support negative integers in the LIMIT clause.${MORE}`);
+    if (!flag(getProperty(properties, 'ksql.query.pull.limit.clause.enabled'), true)) {
+      throw new QueryPlanningError(
+        `LIMIT clause in pull queries is currently disabled. You can enable them by setting ksql.query.pull.limit.clause.enabled=true.${MORE}${SUFFIX}`,
+      );
+    }
+  }
+  const disallowed = (exprs: Expression[], clause: string) => {
+    const bad = new Set<string>();
+    for (const e of exprs) for (const r of columnRefs(e)) if (r.name === 'ROWPARTITION' || r.name === 'ROWOFFSET') bad.add(r.name);
+    if (bad.size > 0) {
+      throw new QueryPlanningError(
+        `Pull queries don't support the following columns in ${clause} clauses: ${[...bad].map((b) => `\`${b}\``).join(', ')}${MORE}${SUFFIX}`,
+      );
+    }
+  };
+  disallowed(
+    q.select.flatMap((s) => (s.kind === 'SingleColumn' ? [s.expr] : s.kind === 'StructAll' ? [s.expr] : [])),
+    'SELECT',
+  );
+  if (q.where) disallowed([q.where], 'WHERE');
+}
+
+// ---------------------------------------------------------------- push
+
+export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStream {
+  const queryId = transientQueryId(s.properties, a.source.name);
+  const pipeline = pipelineFor(a, queryId, s);
+  const queue = new AsyncQueue<StreamedItem>();
+  const types = a.selected.map((c) => c.type);
+  let closed = false;
+  let resolveFinal!: (m: string) => void;
+  const finalMessage = new Promise<string>((r) => (resolveFinal = r));
+  let emitted = 0;
+  const limit = a.limit;
+
+  const finish = (message: string) => {
+    if (closed) return;
+    closed = true;
+    queue.end();
+    resolveFinal(message);
+  };
+
+  const emit = (rows: OutputRow[]): void => {
+    for (const o of rows) {
+      if (closed) return;
+      if (o.value === null) {
+        if (o.filteredOut || a.source.sourceType !== 'TABLE') continue;
+        const row = a.selected.map((c) => (c.namespace === 'KEY' ? o.key[a.keyColumns.indexOf(c)] : null));
+        queue.push({ row: renderRow(row, types), tombstone: true });
+      } else {
+        queue.push({ row: renderRow(pipeline.selectedRow(o)!, types) });
+      }
+      emitted++;
+      if (limit !== undefined && emitted >= limit) {
+        finish('Limit Reached');
+        return;
+      }
+    }
+  };
+
+  void (async () => {
+    try {
+      if (limit === 0) return finish('Limit Reached');
+      const topic = a.source.topic;
+      const reset = String(getProperty(s.properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
+      const start = reset === 'earliest' ? await s.log.beginningOffsets(topic) : await s.log.endOffsets(topic);
+      const positions = start.slice();
+      while (!closed) {
+        const requests: FetchRequest[] = positions.map((offset, partition) => ({ topic, partition, offset }));
+        const records = await s.log.fetch(requests, { maxRecords: 1000, maxWaitMs: 100 });
+        if (closed) break;
+        for (const r of records) if (r.offset + 1 > positions[r.partition]!) positions[r.partition] = r.offset + 1;
+        if (records.length > 0) emit(pipeline.process(records));
+        else await new Promise((r) => setTimeout(r, 10));
+      }
+    } catch (e) {
+      if (!closed) {
+        queue.push({ errorMessage: { '@type': 'generic_error', error_code: 50000, message: e instanceof Error ? e.message : String(e) } });
+        finish(e instanceof Error ? e.message : String(e));
+      }
+    }
+  })();
+
+  return {
+    kind: 'push',
+    header: header(a, queryId, false),
+    items: queue,
+    finalMessage,
+    close: () => finish('Query Completed'),
+  };
+}
+
+// ---------------------------------------------------------------- pull
+
+export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStream {
+  const queryId = transientQueryId(s.properties, a.source.name);
+  const queue = new AsyncQueue<StreamedItem>();
+  const types = a.selected.map((c) => c.type);
+  let resolveFinal!: (m: string) => void;
+  const finalMessage = new Promise<string>((r) => (resolveFinal = r));
+  let closed = false;
+  const finish = (m: string) => {
+    if (closed) return;
+    closed = true;
+    queue.end();
+    resolveFinal(m);
+  };
+  const limit = a.limit;
+  let emitted = 0;
+  const push = (row: unknown[]): boolean => {
+    if (closed) return false;
+    queue.push({ row: renderRow(row, types) });
+    emitted++;
+    if (limit !== undefined && emitted >= limit) {
+      finish('Limit Reached');
+      return false;
+    }
+    return true;
+  };
+
+  if (a.source.sourceType === 'TABLE') {
+    const store = a.source.stateStore ? s.getStore(a.source.stateStore) : undefined;
+    if (!store) {
+      throw new QueryPlanningError(
+        `The \`${a.source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${a.source.name} AS SELECT * FROM ${a.source.name}'.${MORE}${SUFFIX}`,
+      );
+    }
+    const rows = tableRows(a, store, s.functions);
+    const where = a.where?.evaluate;
+    const project = (r: unknown[]) => a.selected.map((c) => c.expr.evaluate(r));
+    queueMicrotask(() => {
+      try {
+        if (limit !== 0) {
+          for (const row of rows) {
+            if (where && where(row) !== true) continue;
+            if (!push(project(row))) break;
+          }
+        }
+        finish('Query Completed');
+      } catch (e) {
+        queue.push({ errorMessage: { '@type': 'generic_error', error_code: 50000, message: e instanceof Error ? e.message : String(e) } });
+        finish(e instanceof Error ? e.message : String(e));
+      }
+    });
+    return { kind: 'pull', header: header(a, queryId, true), items: queue, finalMessage, close: () => finish('Query Completed') };
+  }
+
+  if (!flag(getProperty(s.properties, 'ksql.query.pull.stream.enabled'), true)) {
+    throw new QueryPlanningError(`Pull queries on streams are disabled. To enable, set ksql.query.pull.stream.enabled=true.${SUFFIX}`);
+  }
+  const pipeline = pipelineFor(a, queryId, s);
+  void (async () => {
+    try {
+      const topic = a.source.topic;
+      const end = await s.log.endOffsets(topic);
+      const positions = await s.log.beginningOffsets(topic);
+      const pending = () => positions.some((p, i) => p < end[i]!);
+      if (limit === 0) return finish('Limit Reached');
+      while (!closed && pending()) {
+        const requests: FetchRequest[] = [];
+        positions.forEach((offset, partition) => {
+          if (offset < end[partition]!) requests.push({ topic, partition, offset });
+        });
+        const fetched = await s.log.fetch(requests, { maxRecords: 1000, maxWaitMs: 0 });
+        const records = fetched.filter((r) => r.offset < end[r.partition]!);
+        for (const r of fetched) if (r.offset + 1 > positions[r.partition]!) positions[r.partition] = Math.min(r.offset + 1, end[r.partition]!);
+        if (fetched.length === 0) break;
+        for (const o of pipeline.process(records)) {
+          const row = pipeline.selectedRow(o);
+          if (row && !push(row)) break;
+        }
+      }
+      finish('Query Completed');
+    } catch (e) {
+      queue.push({ errorMessage: { '@type': 'generic_error', error_code: 50000, message: e instanceof Error ? e.message : String(e) } });
+      finish(e instanceof Error ? e.message : String(e));
+    }
+  })();
+  return { kind: 'pull', header: header(a, queryId, false), items: queue, finalMessage, close: () => finish('Query Completed') };
+}
+
+/** Source rows of a materialized table, narrowed to key lookups when WHERE pins the key. */
+function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegistry): unknown[][] {
+  const layout = a.layout;
+  const toRow = (r: StoredRow): unknown[] => {
+    const row = new Array<unknown>(a.rowWidth).fill(null);
+    for (let i = 0; i < r.key.length; i++) row[i] = r.key[i];
+    for (let i = 0; i < r.values.length; i++) row[layout.keyColumns.length + i] = r.values[i];
+    row[layout.rowtimeIndex] = r.rowtime;
+    row[layout.rowpartitionIndex] = r.partition;
+    return row;
+  };
+  const keys = a.where ? lookupKeys(a.where.ast, a, functions) : undefined;
+  if (keys) {
+    const out: unknown[][] = [];
+    for (const k of keys) {
+      const r = store.lookup([k]);
+      if (r) out.push(toRow(r));
+    }
+    return out;
+  }
+  const out: unknown[][] = [];
+  for (const r of store.scan()) out.push(toRow(r));
+  return out;
+}
+
+/** `K = lit`, `K IN (lit, ...)` or an OR of those, on a single-column key of a comparable primitive type. */
+function lookupKeys(where: Expression, a: AnalyzedQuery, functions: FunctionRegistry): unknown[] | undefined {
+  if (a.layout.keyColumns.length !== 1) return undefined;
+  const key = a.layout.keyColumns[0]!;
+  if (!['INTEGER', 'BIGINT', 'STRING', 'DOUBLE'].includes(key.type.base)) return undefined;
+  const isKey = (e: Expression) => e.kind === 'ColumnRef' && a.layout.scope.resolve(e)?.namespace === 'KEY';
+  const literal = (e: Expression): unknown => {
+    if (e.kind !== 'Literal' || e.type === 'NULL') return undefined;
+    const c = compileIn(e, a.layout.scope, { functions });
+    const numericKey = key.type.base !== 'STRING';
+    const numericLit = c.type.base === 'INTEGER' || c.type.base === 'BIGINT' || c.type.base === 'DOUBLE';
+    if (numericKey !== numericLit) return undefined;
+    const v = c.evaluate([]);
+    return typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' ? v : undefined;
+  };
+  const collect = (e: Expression): unknown[] | undefined => {
+    if (e.kind === 'Comparison' && e.op === '=') {
+      const v = isKey(e.left) ? literal(e.right) : isKey(e.right) ? literal(e.left) : undefined;
+      return v === undefined ? undefined : [v];
+    }
+    if (e.kind === 'In' && !e.not && isKey(e.value)) {
+      const vs = e.list.map(literal);
+      return vs.some((v) => v === undefined) ? undefined : vs;
+    }
+    if (e.kind === 'Logical' && e.op === 'OR') {
+      const l = collect(e.left);
+      const r = collect(e.right);
+      return l && r ? [...l, ...r] : undefined;
+    }
+    return undefined;
+  };
+  const keys = collect(where);
+  return keys ? [...new Set(keys)] : undefined;
+}
