@@ -369,3 +369,50 @@ export function decodeBatchRecords(
   }
   return added;
 }
+
+function skipBytes(buf: Buffer, end: number, what: string, allowNull: boolean): void {
+  const n = readVarint(buf);
+  if (n < -1 || (n === -1 && !allowNull) || rp + Math.max(n, 0) > end) throw new CorruptBatchError(`bad ${what} length ${n}`);
+  if (n > 0) rp += n;
+}
+
+/**
+ * Checks that the records of a client's batch are well formed (lengths, varints, offset
+ * deltas 0..n-1), decompressing when needed. Throws CorruptBatchError.
+ */
+export function validateBatchRecords(buf: Buffer, pos: number, size: number, decompress: Decompressor): void {
+  const attributes = buf.readInt16BE(pos + 21);
+  const count = buf.readInt32BE(pos + 57);
+  if (buf.readInt32BE(pos + 23) !== count - 1) throw new CorruptBatchError('lastOffsetDelta does not match the record count');
+  let body = buf;
+  let end = pos + size;
+  rp = pos + BATCH_HEADER_SIZE;
+  if ((attributes & ATTR_COMPRESSION) !== CODEC_NONE) {
+    try {
+      body = decompress(attributes & ATTR_COMPRESSION, buf.subarray(rp, end));
+    } catch (e) {
+      if (e instanceof Error && e.constructor.name === 'LogError') throw e;
+      throw new CorruptBatchError(`cannot decompress the batch: ${(e as Error).message}`);
+    }
+    rp = 0;
+    end = body.length;
+  }
+  for (let i = 0; i < count; i++) {
+    const len = readVarint(body);
+    const recEnd = rp + len;
+    if (len < 6 || recEnd > end) throw new CorruptBatchError(`record ${i} overruns the batch`);
+    rp++;
+    readVarint(body);
+    if (readVarint(body) !== i) throw new CorruptBatchError(`record ${i} has a wrong offset delta`);
+    skipBytes(body, recEnd, 'key', true);
+    skipBytes(body, recEnd, 'value', true);
+    const hc = readVarint(body);
+    if (hc < 0 || hc > len) throw new CorruptBatchError(`bad header count ${hc}`);
+    for (let h = 0; h < hc; h++) {
+      skipBytes(body, recEnd, 'header key', false);
+      skipBytes(body, recEnd, 'header value', true);
+    }
+    if (rp !== recEnd) throw new CorruptBatchError(`record ${i} has a wrong length`);
+  }
+  if (rp !== end) throw new CorruptBatchError('bytes after the last record');
+}

@@ -23,13 +23,7 @@ function normEncoding(enc: string): string {
 
 export function stringToBytes(s: string, encoding: string): Buffer {
   const enc = normEncoding(encoding);
-  if (enc === 'hex') {
-    let h = s;
-    if (/^0x/i.test(h)) h = h.slice(2);
-    if (h.length % 2 === 1) h = '0' + h;
-    if (!/^[0-9a-fA-F]*$/.test(h)) throw new Error(`Invalid hex string: ${s}`);
-    return Buffer.from(h, 'hex');
-  }
+  if (enc === 'hex') return hexToBytes(s);
   if (enc === 'base64') {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new Error(`Invalid base64 string: ${s}`);
     return Buffer.from(s, 'base64');
@@ -45,9 +39,23 @@ export function stringToBytes(s: string, encoding: string): Buffer {
   return Buffer.from(s, 'utf8');
 }
 
-export function bytesToString(b: Buffer, encoding: string): string {
+/** Hex text, optionally as `0x…` (odd length gets a leading zero) or `X'…'`. */
+function hexToBytes(s: string): Buffer {
+  let h = s;
+  if (/^0x/i.test(h)) {
+    h = h.slice(2);
+    if (h.length % 2 === 1) h = '0' + h;
+  } else if (/^[xX]'.*'$/.test(h)) {
+    h = h.slice(2, -1);
+  }
+  if (h.length % 2 === 1 || !/^[0-9a-fA-F]*$/.test(h)) throw new Error(`Invalid hex string: ${s}`);
+  return Buffer.from(h, 'hex');
+}
+
+/** `upperHex`: FROM_BYTES renders hex in upper case, ENCODE in lower case. */
+export function bytesToString(b: Buffer, encoding: string, upperHex = false): string {
   const enc = normEncoding(encoding);
-  if (enc === 'hex') return b.toString('hex');
+  if (enc === 'hex') return upperHex ? b.toString('hex').toUpperCase() : b.toString('hex');
   if (enc === 'base64') return b.toString('base64');
   if (enc === 'ascii') {
     let s = '';
@@ -368,7 +376,7 @@ export function registerStrings(lib: FunctionLibrary): void {
     category: 'CONVERSIONS',
     description: 'Converts BYTES to a string using the given encoding (hex, utf8, ascii, base64).',
     overloads: [
-      { sig: '(bytes BYTES, encoding STRING) STRING', impl: (b: B, enc: S) => (b === null || enc === null ? null : bytesToString(b, enc)) },
+      { sig: '(bytes BYTES, encoding STRING) STRING', impl: (b: B, enc: S) => (b === null || enc === null ? null : bytesToString(b, enc, true)) },
     ],
   });
 

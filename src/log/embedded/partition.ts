@@ -405,18 +405,24 @@ export class PartitionLog {
     return added;
   }
 
-  /** First offset whose record timestamp is >= ts, or the end offset. */
-  offsetForTimestamp(ts: number, decompress: Decompressor): number {
+  /** The first record (offset and timestamp) whose timestamp is >= ts, or undefined. */
+  findByTimestamp(ts: number, decompress: Decompressor): { offset: number; timestamp: number } | undefined {
     for (const seg of this.segments) {
       if (seg.count === 0 || seg.maxTimestamp < ts) continue;
-      const i = seg.findTimestamp(ts);
-      const buf = seg.read(i, i + 1);
-      const recs: LogRecord[] = [];
-      decodeBatchRecords(buf, 0, buf.length, this.topic, this.partition, 0, recs, decompress);
-      for (const r of recs) if (r.timestamp >= ts && r.offset >= this.logStartOffset) return r.offset;
-      return Math.max(seg.next[i], this.logStartOffset);
+      for (let i = seg.findTimestamp(ts); i < seg.count; i++) {
+        const buf = seg.read(i, i + 1);
+        if (buf.readInt16BE(21) & ATTR_CONTROL) continue;
+        const recs: LogRecord[] = [];
+        decodeBatchRecords(buf, 0, buf.length, this.topic, this.partition, this.logStartOffset, recs, decompress);
+        for (const r of recs) if (r.timestamp >= ts) return { offset: r.offset, timestamp: r.timestamp };
+      }
     }
-    return this.endOffset;
+    return undefined;
+  }
+
+  /** First offset whose record timestamp is >= ts, or the end offset. */
+  offsetForTimestamp(ts: number, decompress: Decompressor): number {
+    return this.findByTimestamp(ts, decompress)?.offset ?? this.endOffset;
   }
 
   /** Moves the log start forward (DeleteRecords), dropping whole segments below it. */

@@ -32,7 +32,7 @@ import {
 } from './convert.js';
 import { ExpressionError } from './errors.js';
 import { formatExpression } from './format.js';
-import { likeMatcher, likeToRegExp } from './like.js';
+import { likeMatcher, likeToRegExp, simpleLike } from './like.js';
 import { runtime } from './runtime.js';
 import { parseDate, parseTime, parseTimestamp } from './time.js';
 import { canImplicitlyCoerce, commonOf, commonType, comparable, numericResultType } from './type-rules.js';
@@ -80,6 +80,8 @@ interface Node {
   ast: Expression;
   /** Known at compile time. */
   lit?: { value: unknown };
+  /** Never null at runtime (comparisons, IS NULL, ...): lets callers skip null tests. */
+  notNull?: boolean;
   /** Set when the node is a literal as written (drives literal coercion rules). */
   literalKind?: LiteralKind;
   /** Constructor children, so that literal coercion can reach inside ARRAY/MAP/STRUCT. */
@@ -194,6 +196,22 @@ export class ExpressionCompiler {
     return { ...node, code: value === null ? 'null' : this.k(value), lit: { value } };
   }
 
+  /**
+   * Binds each operand to a reference, testing it for null first (constants and never-null
+   * operands are not tested): `nullResult` when one is null, else `body(refs)`.
+   */
+  private guarded(nodes: Node[], nullResult: string, body: (refs: string[]) => string): string {
+    const conds: string[] = [];
+    const refs = nodes.map((n) => {
+      if (n.lit && n.lit.value !== null) return n.code;
+      const t = this.temp();
+      conds.push(n.notNull ? `((${t} = ${n.code}), false)` : `(${t} = ${n.code}) === null`);
+      return t;
+    });
+    if (conds.length === 0) return `(${body(refs)})`;
+    return `(${conds.join(' || ')} ? ${nullResult} : ${body(refs)})`;
+  }
+
   private err(message: string, expr: Expression, stage: 'type' | 'codegen' = 'type'): ExpressionError {
     return new ExpressionError(message, stage, expr.loc);
   }
@@ -241,12 +259,14 @@ export class ExpressionCompiler {
         return this.like(expr);
       case 'IsNull': {
         const v = this.node(expr.value);
-        return { type: BOOLEAN, code: `((${v.code}) ${expr.not ? '!==' : '==='} null)`, ast: expr };
+        if (v.notNull) return this.constNode(expr, BOOLEAN, expr.not);
+        return { type: BOOLEAN, code: `((${v.code}) ${expr.not ? '!==' : '==='} null)`, ast: expr, notNull: true };
       }
       case 'Not': {
         const v = this.node(expr.operand);
         this.expectBoolean(v, expr, 'NOT');
         if (v.lit) return this.constNode(expr, BOOLEAN, v.lit.value === null ? null : !v.lit.value);
+        if (v.notNull) return { type: BOOLEAN, code: `(!${v.code})`, ast: expr, notNull: true };
         const t = this.temp();
         return { type: BOOLEAN, code: `((${t} = ${v.code}) === null ? null : !${t})`, ast: expr };
       }
@@ -305,9 +325,8 @@ export class ExpressionCompiler {
     }
     const slot = this.scope.resolveColumn(expr);
     if (!slot) {
-      const e = this.err(`Column '${formatExpression(expr)}' cannot be resolved.`, expr);
-      (e as ExpressionError & { unresolvedColumn?: string }).unresolvedColumn = formatExpression(expr);
-      throw e;
+      const text = formatExpression(expr);
+      throw new ExpressionError(`Column '${text}' cannot be resolved.`, 'type', expr.loc, text);
     }
     return { type: slot.type, code: `row[${slot.index}]`, ast: expr };
   }
@@ -322,10 +341,9 @@ export class ExpressionCompiler {
     if (!field) {
       throw this.err(`Could not find field '${expr.field}' in '${formatExpression(expr.base)}'.`, expr);
     }
-    const t = this.temp();
     const node: Node = {
       type: field.type,
-      code: `((${t} = ${base.code}) === null ? null : (${t}[${JSON.stringify(field.name)}] ?? null))`,
+      code: this.guarded([base], 'null', ([t]) => `${t}[${JSON.stringify(field.name)}] ?? null`),
       ast: expr,
     };
     return base.lit ? this.fold(node) : node;
@@ -335,8 +353,6 @@ export class ExpressionCompiler {
     const base = this.node(expr.base);
     let index = this.node(expr.index);
     if (base.type === null) return { type: null, code: 'null', ast: expr, lit: { value: null } };
-    const t = this.temp();
-    const ti = this.temp();
     let node: Node;
     if (base.type.base === 'ARRAY') {
       if (index.type !== null && index.type.base !== 'INTEGER' && index.type.base !== 'BIGINT') {
@@ -344,14 +360,14 @@ export class ExpressionCompiler {
       }
       node = {
         type: base.type.item,
-        code: `((${t} = ${base.code}) === null || (${ti} = ${index.code}) === null ? null : h.arrayAt(${t}, ${ti}))`,
+        code: this.guarded([base, index], 'null', ([t, i]) => `h.arrayAt(${t}, ${i})`),
         ast: expr,
       };
     } else if (base.type.base === 'MAP') {
       index = this.coerce(index, base.type.key, false);
       node = {
         type: base.type.value,
-        code: `((${t} = ${base.code}) === null || (${ti} = ${index.code}) === null ? null : h.mapGet(${t}, ${ti}))`,
+        code: this.guarded([base, index], 'null', ([t, i]) => `h.mapGet(${t}, ${i})`),
         ast: expr,
       };
     } else {
@@ -368,22 +384,10 @@ export class ExpressionCompiler {
       throw this.err(`Unary ${expr.op} expects a numeric operand, but ${formatExpression(expr.operand)} is ${formatType(v.type)}`, expr);
     }
     if (expr.op === '+' || v.type === null) return { ...v, ast: expr };
-    const t = this.temp();
-    let op: string;
-    switch (v.type.base) {
-      case 'INTEGER':
-        op = `(-${t}) | 0`;
-        break;
-      case 'BIGINT':
-        op = `h.negL(${t})`;
-        break;
-      case 'DECIMAL':
-        op = `${t}.negate()`;
-        break;
-      default:
-        op = `-${t}`;
-    }
-    const node: Node = { type: v.type, code: `((${t} = ${v.code}) === null ? null : ${op})`, ast: expr };
+    const base = v.type.base;
+    const op = (t: string) =>
+      base === 'INTEGER' ? `(-${t}) | 0` : base === 'BIGINT' ? `h.negL(${t})` : base === 'DECIMAL' ? `${t}.negate()` : `-${t}`;
+    const node: Node = { type: v.type, code: this.guarded([v], 'null', ([t]) => op(t!)), ast: expr };
     if (!v.lit) return node;
     const folded = this.fold(node);
     if (v.literalKind === 'NUMBER') folded.literalKind = 'NUMBER';
@@ -398,9 +402,7 @@ export class ExpressionCompiler {
     const rt = r.type ?? l.type;
     if (lt === null || rt === null) return { type: null, code: 'null', ast: expr, lit: { value: null } };
     if (op === '+' && lt.base === 'STRING' && rt.base === 'STRING') {
-      const a = this.temp();
-      const b = this.temp();
-      const node: Node = { type: STRING, code: `((${a} = ${l.code}) === null || (${b} = ${r.code}) === null ? null : ${a} + ${b})`, ast: expr };
+      const node: Node = { type: STRING, code: this.guarded([l, r], 'null', ([a, b]) => `${a} + ${b}`), ast: expr };
       return l.lit && r.lit ? this.fold(node) : node;
     }
     if (!isNumeric(lt) || !isNumeric(rt)) {
@@ -410,32 +412,33 @@ export class ExpressionCompiler {
       );
     }
     const type = numericResultType(op, lt, rt);
-    const a = this.temp();
-    const b = this.temp();
-    let body: string;
-    switch (type.base) {
-      case 'INTEGER':
-        body =
-          op === '+' ? `(${a} + ${b}) | 0` : op === '-' ? `(${a} - ${b}) | 0` : op === '*' ? `Math.imul(${a}, ${b})` : op === '/' ? `h.divI(${a}, ${b})` : `h.modI(${a}, ${b})`;
-        break;
-      case 'BIGINT': {
-        const fn = { '+': 'addL', '-': 'subL', '*': 'mulL', '/': 'divL', '%': 'modL' }[op];
-        body = `h.${fn}(${a}, ${b})`;
-        break;
+    const body = (a: string, b: string): string => {
+      switch (type.base) {
+        case 'INTEGER':
+          return op === '+'
+            ? `(${a} + ${b}) | 0`
+            : op === '-'
+              ? `(${a} - ${b}) | 0`
+              : op === '*'
+                ? `Math.imul(${a}, ${b})`
+                : op === '/'
+                  ? `h.divI(${a}, ${b})`
+                  : `h.modI(${a}, ${b})`;
+        case 'BIGINT':
+          return `h.${{ '+': 'addL', '-': 'subL', '*': 'mulL', '/': 'divL', '%': 'modL' }[op]}(${a}, ${b})`;
+        case 'DECIMAL': {
+          const fn = { '+': 'addD', '-': 'subD', '*': 'mulD', '/': 'divD', '%': 'modD' }[op];
+          const da = lt.base === 'DECIMAL' ? a : `h.toDec(${a})`;
+          const db = rt.base === 'DECIMAL' ? b : `h.toDec(${b})`;
+          return `h.${fn}(${da}, ${db}, ${type.scale})`;
+        }
+        default: {
+          const toD = (t: SqlType, v: string) => (t.base === 'DECIMAL' ? `${v}.toNumber()` : t.base === 'BIGINT' ? `Number(${v})` : v);
+          return `${toD(lt, a)} ${op} ${toD(rt, b)}`;
+        }
       }
-      case 'DECIMAL': {
-        const fn = { '+': 'addD', '-': 'subD', '*': 'mulD', '/': 'divD', '%': 'modD' }[op];
-        const da = lt.base === 'DECIMAL' ? a : `h.toDec(${a})`;
-        const db = rt.base === 'DECIMAL' ? b : `h.toDec(${b})`;
-        body = `h.${fn}(${da}, ${db}, ${type.scale})`;
-        break;
-      }
-      default: {
-        const toD = (t: SqlType, v: string) => (t.base === 'DECIMAL' ? `${v}.toNumber()` : t.base === 'BIGINT' ? `Number(${v})` : v);
-        body = `${toD(lt, a)} ${op} ${toD(rt, b)}`;
-      }
-    }
-    const node: Node = { type, code: `((${a} = ${l.code}) === null || (${b} = ${r.code}) === null ? null : ${body})`, ast: expr };
+    };
+    const node: Node = { type, code: this.guarded([l, r], 'null', ([a, b]) => body(a!, b!)), ast: expr };
     return l.lit && r.lit ? this.fold(node) : node;
   }
 
@@ -465,6 +468,10 @@ export class ExpressionCompiler {
     const r = this.node(expr.right);
     this.expectBoolean(l, expr, expr.op);
     this.expectBoolean(r, expr, expr.op);
+    if (l.notNull && r.notNull) {
+      const node: Node = { type: BOOLEAN, code: `(${l.code} ${expr.op === 'AND' ? '&&' : '||'} ${r.code})`, ast: expr, notNull: true };
+      return l.lit && r.lit ? this.fold(node) : node;
+    }
     const a = this.temp();
     const b = this.temp();
     // three-valued logic, right side evaluated only when it can change the result
@@ -506,8 +513,8 @@ export class ExpressionCompiler {
     const temporal = (t: SqlType | null) => t !== null && (t.base === 'DATE' || t.base === 'TIME' || t.base === 'TIMESTAMP');
     if (temporal(l.type) && r.type?.base === 'STRING') r = this.stringToTemporal(r, l.type!, expr);
     else if (temporal(r.type) && l.type?.base === 'STRING') l = this.stringToTemporal(l, r.type!, expr);
-    if (l.type?.base === 'DATE' && r.type?.base === 'TIMESTAMP') l = this.coerceRuntime(l, TIMESTAMP, true);
-    if (r.type?.base === 'DATE' && l.type?.base === 'TIMESTAMP') r = this.coerceRuntime(r, TIMESTAMP, true);
+    if (l.type?.base === 'DATE' && r.type?.base === 'TIMESTAMP') l = this.castRuntime(l, TIMESTAMP);
+    if (r.type?.base === 'DATE' && l.type?.base === 'TIMESTAMP') r = this.castRuntime(r, TIMESTAMP);
 
     const lt = l.type ?? r.type;
     const rt = r.type ?? l.type;
@@ -545,7 +552,7 @@ export class ExpressionCompiler {
       if (v === undefined) throw this.err(`invalid input syntax for type ${type.base}: "${s}"`, expr, 'codegen');
       return this.constNode(n.ast, type, v);
     }
-    return this.coerceRuntime(n, type, true);
+    return this.coerceRuntime(n, type);
   }
 
   private comparison(expr: Extract<Expression, { kind: 'Comparison' }>): Node {
@@ -568,14 +575,14 @@ export class ExpressionCompiler {
           neg ? '!' : ''
         }(${test('=', a, b)}))`,
         ast: expr,
+        notNull: true,
       };
     } else {
-      const a = this.temp();
-      const b = this.temp();
       node = {
         type: BOOLEAN,
-        code: `((${a} = ${l.code}) === null || (${b} = ${r.code}) === null ? false : ${test(expr.op as CmpOp, a, b)})`,
+        code: this.guarded([l, r], 'false', ([a, b]) => test(expr.op as CmpOp, a!, b!)),
         ast: expr,
+        notNull: true,
       };
     }
     return l.lit && r.lit ? this.fold(node) : node;
@@ -587,18 +594,13 @@ export class ExpressionCompiler {
     const hi = this.node(expr.high);
     const p1 = this.comparePlan(expr, 'GREATER_THAN_OR_EQUAL', v, lo);
     const p2 = this.comparePlan(expr, 'LESS_THAN_OR_EQUAL', v, hi);
-    const a = this.temp();
-    const b = this.temp();
-    const c = this.temp();
     // the value may have been converted differently for each bound (e.g. a DATE vs TIMESTAMP bound)
-    const a2 = p1.l === p2.l ? a : this.temp();
-    const second = p1.l === p2.l ? '' : ` || (${a2} = ${p2.l.code}) === null`;
-    const code = `((${a} = ${p1.l.code}) === null${second} || (${b} = ${p1.r.code}) === null || (${c} = ${p2.r.code}) === null ? false : (${p1.test(
-      '>=',
-      a,
-      b,
-    )} && ${p2.test('<=', a2, c)}) === ${expr.not ? 'false' : 'true'})`;
-    const node: Node = { type: BOOLEAN, code, ast: expr };
+    const operands = p1.l === p2.l ? [p1.l, p1.r, p2.r] : [p1.l, p1.r, p2.r, p2.l];
+    const code = this.guarded(operands, 'false', ([a, lo2, hi2, a2]) => {
+      const inside = `${p1.test('>=', a!, lo2!)} && ${p2.test('<=', a2 ?? a!, hi2!)}`;
+      return expr.not ? `!(${inside})` : inside;
+    });
+    const node: Node = { type: BOOLEAN, code, ast: expr, notNull: true };
     return v.lit && lo.lit && hi.lit ? this.fold(node) : node;
   }
 
@@ -622,7 +624,12 @@ export class ExpressionCompiler {
       }
     }
     const any = checks.length === 0 ? 'false' : checks.join(' || ');
-    const node: Node = { type: BOOLEAN, code: `((${a} = ${v.code}) === null ? false : (${any}) === ${expr.not ? 'false' : 'true'})`, ast: expr };
+    const node: Node = {
+      type: BOOLEAN,
+      code: `((${a} = ${v.code}) === null ? false : (${any}) === ${expr.not ? 'false' : 'true'})`,
+      ast: expr,
+      notNull: true,
+    };
     return v.lit && items.every((i) => i.lit) ? this.fold(node) : node;
   }
 
@@ -660,7 +667,7 @@ export class ExpressionCompiler {
       }
     }
     if (vt.base === 'DATE' || vt.base === 'TIME' || vt.base === 'TIMESTAMP') {
-      if (it.base === 'STRING') return this.coerceRuntime(item, vt, true);
+      if (it.base === 'STRING') return this.coerceRuntime(item, vt);
     }
     if (commonOf(vt, it) === undefined) throw mismatch();
     return item;
@@ -680,21 +687,19 @@ export class ExpressionCompiler {
     if (expr.escape !== undefined && [...expr.escape].length !== 1) {
       throw this.err(`LIKE escape must be a single character, got '${expr.escape}'`, expr);
     }
-    const a = this.temp();
-    const want = expr.not ? 'false' : 'true';
+    const neg = expr.not ? '!' : '';
     let node: Node;
     if (p.lit) {
       if (p.lit.value === null) return this.constNode(expr, BOOLEAN, false);
-      const re = this.k(likeToRegExp(p.lit.value as string, expr.escape));
-      node = { type: BOOLEAN, code: `((${a} = ${v.code}) === null ? false : ${re}.test(${a}) === ${want})`, ast: expr };
+      const pattern = p.lit.value as string;
+      const simple = simpleLike(pattern, expr.escape);
+      const test = simple
+        ? (a: string) => (simple.kind === 'equals' ? `${a} === ${this.k(simple.text)}` : `${a}.${simple.kind}(${this.k(simple.text)})`)
+        : (a: string) => `${this.k(likeToRegExp(pattern, expr.escape))}.test(${a})`;
+      node = { type: BOOLEAN, code: this.guarded([v], 'false', ([a]) => `${neg}(${test(a!)})`), ast: expr, notNull: true };
     } else {
-      const b = this.temp();
       const m = this.k(likeMatcher(expr.escape));
-      node = {
-        type: BOOLEAN,
-        code: `((${a} = ${v.code}) === null || (${b} = ${p.code}) === null ? false : ${m}(${a}, ${b}) === ${want})`,
-        ast: expr,
-      };
+      node = { type: BOOLEAN, code: this.guarded([v, p], 'false', ([a, b]) => `${neg}${m}(${a}, ${b})`), ast: expr, notNull: true };
     }
     return v.lit && p.lit ? this.fold(node) : node;
   }
@@ -901,20 +906,28 @@ export class ExpressionCompiler {
         return fields.every((f) => f.value.lit) ? { ...this.fold(n), fields } : n;
       }
     }
-    if (canImplicitlyCoerce(node.type, target)) return this.coerceRuntime(node, target, false);
+    if (canImplicitlyCoerce(node.type, target)) return this.coerceRuntime(node, target);
     if (lenient && node.type.base !== 'STRING' && target.base !== 'STRING' && canCast(node.type, target) && sameFamily(node.type, target)) {
-      return this.coerceRuntime(node, target, true);
+      return this.castRuntime(node, target);
     }
     throw this.err(`Cannot coerce ${formatExpression(node.ast)} (${formatType(node.type)}) to ${formatType(target)}`, node.ast);
   }
 
-  private coerceRuntime(node: Node, target: SqlType, parse: boolean): Node {
+  /** Implicit conversion applied per row (widening, strings parsed as dates, ...). */
+  private coerceRuntime(node: Node, target: SqlType): Node {
     const from = node.type!;
     // INT → BIGINT/DOUBLE needs no work in this representation
     if (from.base === 'INTEGER' && (target.base === 'BIGINT' || target.base === 'DOUBLE')) return { ...node, type: target };
-    void parse;
-    const conv = this.k(buildCoercer(from, target));
-    const n: Node = { type: target, code: `${conv}(${node.code})`, ast: node.ast };
+    return this.convertWith(node, target, buildCoercer(from, target));
+  }
+
+  /** CAST semantics applied per row (narrowing numerics, DATE → TIMESTAMP, ...). */
+  private castRuntime(node: Node, target: SqlType): Node {
+    return this.convertWith(node, target, buildCaster(node.type!, target));
+  }
+
+  private convertWith(node: Node, target: SqlType, conv: (v: unknown) => unknown): Node {
+    const n: Node = { type: target, code: `${this.k(conv)}(${node.code})`, ast: node.ast };
     return node.lit ? this.fold(n) : n;
   }
 

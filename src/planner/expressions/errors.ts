@@ -11,6 +11,8 @@ export class ExpressionError extends Error {
     message: string,
     readonly stage: ExpressionErrorStage = 'type',
     readonly loc?: Loc,
+    /** For "cannot be resolved" errors: the column as written, so callers can rephrase. */
+    readonly column?: string,
   ) {
     super(message);
     this.name = 'ExpressionError';

@@ -34,3 +34,16 @@ export function likeMatcher(escape?: string): (value: string, pattern: string) =
     return lastRe!.test(value);
   };
 }
+
+/** Patterns that need no regular expression: exact, prefix (`abc%`), suffix (`%abc`), infix (`%abc%`). */
+export function simpleLike(pattern: string, escape?: string): { kind: 'equals' | 'startsWith' | 'endsWith' | 'includes'; text: string } | undefined {
+  if (pattern.includes('_') || (escape !== undefined && pattern.includes(escape))) return undefined;
+  const lead = pattern.startsWith('%');
+  const trail = pattern.length > (lead ? 1 : 0) && pattern.endsWith('%');
+  const inner = pattern.slice(lead ? 1 : 0, trail ? -1 : undefined);
+  if (inner.includes('%')) return undefined;
+  if (lead && trail) return { kind: 'includes', text: inner };
+  if (lead) return { kind: pattern.length === 1 ? 'includes' : 'endsWith', text: inner };
+  if (trail) return { kind: 'startsWith', text: inner };
+  return { kind: 'equals', text: inner };
+}

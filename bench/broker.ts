@@ -1,0 +1,91 @@
+// `npm run bench -- broker`: kcat produce and consume throughput of 1 KB records against
+// the embedded broker, and the produce rate as a ratio of the data directory's raw
+// sequential append rate (fs.writeSync of 1 MiB chunks, no fsync) measured in the same run.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { EmbeddedLog } from '../src/log/embedded/index.js';
+import { startBroker } from '../src/broker/index.js';
+
+const RECORD_BYTES = 1000;
+const RECORDS = Number(process.env.BENCH_BROKER_RECORDS ?? 200_000);
+
+function run(cmd: string, args: string[], stdinFile?: string): Promise<{ ms: number; stdoutBytes: number; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(cmd, args, { stdio: [stdinFile ? fs.openSync(stdinFile, 'r') : 'ignore', 'pipe', 'pipe'] });
+    let stdoutBytes = 0;
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdoutBytes += d.length));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ms: performance.now() - start, stdoutBytes, stderr, code }));
+  });
+}
+
+function rawAppendMBps(dir: string, bytes: number): number {
+  const file = path.join(dir, 'raw-append.bin');
+  const chunk = Buffer.alloc(1 << 20, 120);
+  const fd = fs.openSync(file, 'w');
+  const start = performance.now();
+  let written = 0;
+  while (written < bytes) written += fs.writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
+  const ms = performance.now() - start;
+  fs.closeSync(fd);
+  fs.rmSync(file);
+  return bytes / (1 << 20) / (ms / 1000);
+}
+
+export async function runBrokerBench(): Promise<Record<string, number>> {
+  if (spawnSync('kcat', ['-V']).status !== 0) {
+    console.log('broker bench needs kcat: apt-get install -y kcat');
+    return {};
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-broker-'));
+  const input = path.join(dir, 'input.txt');
+  const line = Buffer.alloc(RECORD_BYTES + 1, 97);
+  line[RECORD_BYTES] = 10;
+  {
+    const fd = fs.openSync(input, 'w');
+    const block = Buffer.concat(Array.from({ length: 1000 }, () => line));
+    for (let i = 0; i < RECORDS; i += 1000) fs.writeSync(fd, block, 0, Math.min(1000, RECORDS - i) * line.length);
+    fs.closeSync(fd);
+  }
+  const log = await EmbeddedLog.open(path.join(dir, 'data'));
+  await log.createTopic('bench', { partitions: 1 });
+  const broker = await startBroker({ log, port: 0 });
+  const payloadMB = (RECORDS * RECORD_BYTES) / (1 << 20);
+  try {
+    const produce = await run('kcat', ['-b', broker.address, '-P', '-t', 'bench', '-p', '0', '-X', 'linger.ms=20', '-X', 'batch.size=1000000'], input);
+    if (produce.code !== 0) throw new Error(`kcat produce failed: ${produce.stderr}`);
+    const [end] = await log.endOffsets('bench');
+    if (end !== RECORDS) throw new Error(`expected ${RECORDS} records, the log has ${end}`);
+    const consume = await run('kcat', ['-b', broker.address, '-C', '-t', 'bench', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\n']);
+    if (consume.code !== 0) throw new Error(`kcat consume failed: ${consume.stderr}`);
+    if (consume.stdoutBytes !== RECORDS * (RECORD_BYTES + 1)) throw new Error(`consumed ${consume.stdoutBytes} bytes, expected ${RECORDS * (RECORD_BYTES + 1)}`);
+    const raw = rawAppendMBps(path.join(dir, 'data'), RECORDS * RECORD_BYTES);
+    const produceMBps = payloadMB / (produce.ms / 1000);
+    const consumeMBps = payloadMB / (consume.ms / 1000);
+    const figures = {
+      records: RECORDS,
+      recordBytes: RECORD_BYTES,
+      produceMBps: Number(produceMBps.toFixed(1)),
+      produceRecordsPerSec: Math.round(RECORDS / (produce.ms / 1000)),
+      consumeMBps: Number(consumeMBps.toFixed(1)),
+      consumeRecordsPerSec: Math.round(RECORDS / (consume.ms / 1000)),
+      rawAppendMBps: Number(raw.toFixed(1)),
+      produceToRawRatio: Number((produceMBps / raw).toFixed(3)),
+    };
+    console.log(`kcat produce: ${figures.produceMBps} MB/s, ${figures.produceRecordsPerSec} records/s (${RECORDS} x ${RECORD_BYTES} B)`);
+    console.log(`kcat consume: ${figures.consumeMBps} MB/s, ${figures.consumeRecordsPerSec} records/s`);
+    console.log(`raw sequential append (writeSync 1 MiB, no fsync): ${figures.rawAppendMBps} MB/s`);
+    console.log(`produce / raw append ratio: ${figures.produceToRawRatio} (target >= 0.3)`);
+    return figures;
+  } finally {
+    await broker.close();
+    await log.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,42 @@
+// What request handlers see: the log, the group coordinator, broker identity and config.
+
+import type { EmbeddedLog } from '../log/embedded/index.js';
+import type { GroupCoordinator } from './groups.js';
+
+export interface BrokerContext {
+  log: EmbeddedLog;
+  groups: GroupCoordinator;
+  nodeId: number;
+  /** Host and port advertised in Metadata and FindCoordinator. */
+  host: string;
+  port: number;
+  clusterId: string;
+  autoCreateTopics: boolean;
+  defaultPartitions: number;
+  /** True once the broker is shutting down (long polls return at once). */
+  closing: boolean;
+  /** Resolves long polls early when the broker shuts down. */
+  onClose(fn: () => void): () => void;
+}
+
+export interface RequestInfo {
+  apiKey: number;
+  version: number;
+  clientId: string;
+  clientHost: string;
+  /** Registers a callback for when the client's connection goes away (ends long polls). */
+  onDisconnect(fn: () => void): () => void;
+}
+
+/** A handler's answer for requests that get no response (Produce with acks=0). */
+export const NO_RESPONSE = Symbol('no response');
+
+// Request and response bodies are plain objects shaped by the schema tables.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Body = Record<string, any>;
+
+export type Handler = (ctx: BrokerContext, req: Body, info: RequestInfo) => Body | typeof NO_RESPONSE | Promise<Body | typeof NO_RESPONSE>;
+
+export function errorCodeOf(e: unknown): number | undefined {
+  return e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'number' ? (e as { code: number }).code : undefined;
+}

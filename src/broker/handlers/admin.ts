@@ -1,0 +1,204 @@
+// ApiVersions, CreateTopics, DeleteTopics, CreatePartitions, DeleteRecords,
+// DescribeConfigs, AlterConfigs, SaslHandshake, DescribeCluster.
+
+import { ErrorCode } from '../../log/errors.js';
+import { DEFAULT_TOPIC_CONFIGS, validateTopicConfigs, validateTopicName } from '../../log/embedded/embedded-log.js';
+import { TopicExistsError, UnknownTopicError } from '../../log/topic-log.js';
+import { ADVERTISED } from '../protocol/messages.js';
+import { errorCodeOf, type Body, type BrokerContext } from '../context.js';
+
+function describeError(e: unknown): { errorCode: number; errorMessage: string } {
+  if (e instanceof TopicExistsError) return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: e.message };
+  if (e instanceof UnknownTopicError) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: e.message };
+  const code = errorCodeOf(e);
+  if (code === undefined) throw e;
+  return { errorCode: code, errorMessage: (e as Error).message };
+}
+
+export function apiVersions(): Body {
+  const apiKeys = Object.entries(ADVERTISED)
+    .map(([k, [min, max]]) => ({ apiKey: Number(k), minVersion: min, maxVersion: max }))
+    .sort((a, b) => a.apiKey - b.apiKey);
+  return { errorCode: 0, apiKeys, throttleTimeMs: 0 };
+}
+
+export function createTopics(ctx: BrokerContext, req: Body): Body {
+  const topics = (req.topics as Body[]).map((t) => {
+    const name: string = t.name;
+    try {
+      validateTopicName(name);
+      let partitions: number = t.numPartitions;
+      if ((t.assignments as Body[]).length > 0) partitions = t.assignments.length;
+      else if (partitions === -1) partitions = ctx.defaultPartitions;
+      if (partitions < 1) return { name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Number of partitions must be larger than 0, got ${partitions}.` };
+      const rf: number = t.replicationFactor === -1 ? 1 : t.replicationFactor;
+      if (rf !== 1) {
+        return { name, errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: `Replication factor: ${rf} larger than available brokers: 1.` };
+      }
+      const configs: Record<string, string> = {};
+      for (const c of t.configs as Body[]) if (c.value !== null) configs[c.name] = c.value;
+      validateTopicConfigs(configs);
+      if (ctx.log.topic(name)) return { name, errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `Topic '${name}' already exists.` };
+      if (!req.validateOnly) ctx.log.createTopicSync(name, { partitions, replicationFactor: 1, configs });
+      return { name, errorCode: 0, errorMessage: null, numPartitions: partitions, replicationFactor: 1 };
+    } catch (e) {
+      return { name, ...describeError(e) };
+    }
+  });
+  return { throttleTimeMs: 0, topics };
+}
+
+export async function deleteTopics(ctx: BrokerContext, req: Body): Promise<Body> {
+  const responses: Body[] = [];
+  for (const name of req.topicNames as string[]) {
+    try {
+      await ctx.log.deleteTopic(name);
+      responses.push({ name, errorCode: 0, errorMessage: null });
+    } catch (e) {
+      responses.push({ name, ...describeError(e) });
+    }
+  }
+  return { throttleTimeMs: 0, responses };
+}
+
+export function createPartitions(ctx: BrokerContext, req: Body): Body {
+  const results = (req.topics as Body[]).map((t) => {
+    try {
+      const topic = ctx.log.topic(t.name);
+      if (!topic) throw new UnknownTopicError(`Topic '${t.name}' does not exist.`);
+      if (t.count <= topic.partitions.length) {
+        return { name: t.name, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic currently has ${topic.partitions.length} partitions, which is higher than the requested ${t.count}.` };
+      }
+      if (!req.validateOnly) ctx.log.createPartitions(t.name, t.count);
+      return { name: t.name, errorCode: 0, errorMessage: null };
+    } catch (e) {
+      return { name: t.name, ...describeError(e) };
+    }
+  });
+  return { throttleTimeMs: 0, results };
+}
+
+export function deleteRecords(ctx: BrokerContext, req: Body): Body {
+  const topics = (req.topics as Body[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitions as Body[]).map((p) => {
+      try {
+        const lowWatermark = ctx.log.deleteRecords(t.name, p.partitionIndex, p.offset);
+        return { partitionIndex: p.partitionIndex, lowWatermark, errorCode: 0 };
+      } catch (e) {
+        return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: describeError(e).errorCode };
+      }
+    }),
+  }));
+  return { throttleTimeMs: 0, topics };
+}
+
+const RESOURCE_TOPIC = 2;
+const RESOURCE_BROKER = 4;
+const SOURCE_TOPIC_CONFIG = 1;
+const SOURCE_STATIC_BROKER = 4;
+const SOURCE_DEFAULT = 5;
+
+const TOPIC_DEFAULTS: Record<string, string> = {
+  ...DEFAULT_TOPIC_CONFIGS,
+  'retention.bytes': '-1',
+  'segment.bytes': String(128 << 20),
+  'segment.ms': '604800000',
+  'max.message.bytes': '1048588',
+  'min.insync.replicas': '1',
+  'compression.type': 'producer',
+  'message.timestamp.type': 'CreateTime',
+  'min.compaction.lag.ms': '0',
+  'delete.retention.ms': '86400000',
+  'unclean.leader.election.enable': 'false',
+};
+
+function brokerConfigs(ctx: BrokerContext): Record<string, string> {
+  return {
+    'broker.id': String(ctx.nodeId),
+    'num.partitions': String(ctx.defaultPartitions),
+    'auto.create.topics.enable': String(ctx.autoCreateTopics),
+    'default.replication.factor': '1',
+    'offsets.topic.replication.factor': '1',
+    'transaction.state.log.replication.factor': '1',
+    'log.retention.ms': DEFAULT_TOPIC_CONFIGS['retention.ms'],
+    'message.max.bytes': '1048588',
+    'group.initial.rebalance.delay.ms': '0',
+  };
+}
+
+export function describeConfigs(ctx: BrokerContext, req: Body): Body {
+  const results = (req.resources as Body[]).map((r) => {
+    const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    let entries: { name: string; value: string; source: number; readOnly: boolean }[];
+    if (r.resourceType === RESOURCE_TOPIC) {
+      const t = ctx.log.topic(r.resourceName);
+      if (!t) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic '${r.resourceName}' does not exist.`, configs: [] };
+      const names = new Set([...Object.keys(TOPIC_DEFAULTS), ...Object.keys(t.configs)]);
+      entries = [...names].sort().map((name) =>
+        name in t.configs
+          ? { name, value: t.configs[name], source: SOURCE_TOPIC_CONFIG, readOnly: false }
+          : { name, value: TOPIC_DEFAULTS[name], source: SOURCE_DEFAULT, readOnly: false },
+      );
+    } else if (r.resourceType === RESOURCE_BROKER) {
+      entries = Object.entries(brokerConfigs(ctx)).map(([name, value]) => ({ name, value, source: SOURCE_STATIC_BROKER, readOnly: true }));
+    } else {
+      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `resource type ${r.resourceType} is not supported`, configs: [] };
+    }
+    const keys: string[] | null = r.configurationKeys;
+    if (keys) entries = entries.filter((e) => keys.includes(e.name));
+    return {
+      ...base,
+      errorCode: 0,
+      errorMessage: null,
+      configs: entries.map((e) => ({
+        name: e.name,
+        value: e.value,
+        readOnly: e.readOnly,
+        isDefault: e.source === SOURCE_DEFAULT,
+        configSource: e.source,
+        isSensitive: false,
+        synonyms: req.includeSynonyms ? [{ name: e.name, value: e.value, source: e.source }] : [],
+      })),
+    };
+  });
+  return { throttleTimeMs: 0, results };
+}
+
+export function alterConfigs(ctx: BrokerContext, req: Body): Body {
+  const responses = (req.resources as Body[]).map((r) => {
+    const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    if (r.resourceType !== RESOURCE_TOPIC) {
+      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'only topic configs can be altered on this broker' };
+    }
+    try {
+      const configs: Record<string, string> = {};
+      for (const c of r.configs as Body[]) if (c.value !== null) configs[c.name] = c.value;
+      if (!ctx.log.topic(r.resourceName)) throw new UnknownTopicError(`Topic '${r.resourceName}' does not exist.`);
+      if (req.validateOnly) validateTopicConfigs(configs);
+      else ctx.log.alterTopicConfigs(r.resourceName, configs);
+      return { ...base, errorCode: 0, errorMessage: null };
+    } catch (e) {
+      return { ...base, ...describeError(e) };
+    }
+  });
+  return { throttleTimeMs: 0, responses };
+}
+
+export function saslHandshake(): Body {
+  // No SASL on this listener: answer with no enabled mechanisms.
+  return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [] };
+}
+
+export function describeCluster(ctx: BrokerContext): Body {
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    errorMessage: null,
+    endpointType: 1,
+    clusterId: ctx.clusterId,
+    controllerId: ctx.nodeId,
+    brokers: [{ brokerId: ctx.nodeId, host: ctx.host, port: ctx.port, rack: null }],
+    clusterAuthorizedOperations: -2147483648,
+  };
+}

@@ -1,0 +1,160 @@
+// FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
+// DescribeGroups, ListGroups, DeleteGroups.
+
+import { ErrorCode } from '../../log/errors.js';
+import type { Body, BrokerContext, RequestInfo } from '../context.js';
+
+export function findCoordinator(ctx: BrokerContext): Body {
+  return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: ctx.nodeId, host: ctx.host, port: ctx.port };
+}
+
+export async function joinGroup(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body> {
+  if (!req.groupId) return { errorCode: ErrorCode.INVALID_GROUP_ID, generationId: -1, protocolName: '', leader: '', memberId: '', members: [] };
+  if (req.sessionTimeoutMs < 1000 || req.sessionTimeoutMs > 30 * 60_000) {
+    return { errorCode: ErrorCode.INVALID_SESSION_TIMEOUT, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] };
+  }
+  const group = ctx.groups.group(req.groupId);
+  const r = await group.join(
+    {
+      groupId: req.groupId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId ?? null,
+      sessionTimeoutMs: req.sessionTimeoutMs,
+      rebalanceTimeoutMs: info.version >= 1 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
+      protocolType: req.protocolType,
+      protocols: req.protocols,
+      clientId: info.clientId,
+      clientHost: info.clientHost,
+      requireKnownMemberId: info.version >= 4,
+    },
+    Date.now(),
+  );
+  return {
+    throttleTimeMs: 0,
+    errorCode: r.errorCode,
+    generationId: r.generationId,
+    protocolType: r.protocolType,
+    protocolName: r.protocolName ?? (info.version >= 7 ? null : ''),
+    leader: r.leader,
+    memberId: r.memberId,
+    members: r.members,
+  };
+}
+
+export async function syncGroup(ctx: BrokerContext, req: Body): Promise<Body> {
+  const group = ctx.groups.groups.get(req.groupId);
+  if (!group) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
+  const r = await group.sync(req.memberId, req.generationId, req.assignments, Date.now());
+  return { throttleTimeMs: 0, errorCode: r.errorCode, protocolType: r.protocolType, protocolName: r.protocolName, assignment: r.assignment };
+}
+
+export function heartbeat(ctx: BrokerContext, req: Body): Body {
+  const group = ctx.groups.groups.get(req.groupId);
+  const errorCode = group ? group.heartbeat(req.memberId, req.generationId, Date.now()) : ErrorCode.UNKNOWN_MEMBER_ID;
+  return { throttleTimeMs: 0, errorCode };
+}
+
+export function leaveGroup(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const group = ctx.groups.groups.get(req.groupId);
+  if (info.version < 3) {
+    const errorCode = group ? group.leave(req.memberId, Date.now()) : ErrorCode.UNKNOWN_MEMBER_ID;
+    return { throttleTimeMs: 0, errorCode };
+  }
+  const members = (req.members as Body[]).map((m) => ({
+    memberId: m.memberId,
+    groupInstanceId: m.groupInstanceId ?? null,
+    errorCode: group ? group.leave(m.memberId, Date.now()) : ErrorCode.UNKNOWN_MEMBER_ID,
+  }));
+  return { throttleTimeMs: 0, errorCode: 0, members };
+}
+
+export function offsetCommit(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const group = ctx.groups.groups.get(req.groupId);
+  const generationId: number = info.version >= 1 ? req.generationId : -1;
+  const memberId: string = info.version >= 1 ? req.memberId : '';
+  let groupError: number = ErrorCode.NONE;
+  if (!req.groupId) groupError = ErrorCode.INVALID_GROUP_ID;
+  else if (group) groupError = group.checkCommit(memberId, generationId);
+  else if (generationId >= 0) groupError = ErrorCode.ILLEGAL_GENERATION;
+  const now = Date.now();
+  const entries: { topic: string; partition: number; offset: number; metadata: string | null }[] = [];
+  const topics = (req.topics as Body[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitions as Body[]).map((p) => {
+      let errorCode = groupError;
+      if (errorCode === ErrorCode.NONE && !ctx.log.partitionLog(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (errorCode === ErrorCode.NONE) entries.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, metadata: p.committedMetadata ?? null });
+      return { partitionIndex: p.partitionIndex, errorCode };
+    }),
+  }));
+  ctx.log.store.commitOffsets(req.groupId, entries, now);
+  return { throttleTimeMs: 0, topics };
+}
+
+export function offsetFetch(ctx: BrokerContext, req: Body): Body {
+  const stored = ctx.log.store.offsets.get(req.groupId);
+  let wanted: { name: string; partitionIndexes: number[] }[];
+  if (req.topics === null) {
+    const byTopic = new Map<string, number[]>();
+    for (const v of stored?.values() ?? []) {
+      let l = byTopic.get(v.topic);
+      if (!l) byTopic.set(v.topic, (l = []));
+      l.push(v.partition);
+    }
+    wanted = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes: partitionIndexes.sort((a, b) => a - b) }));
+  } else wanted = req.topics;
+  const topics = wanted.map((t) => ({
+    name: t.name,
+    partitions: t.partitionIndexes.map((p) => {
+      const o = ctx.log.store.committed(req.groupId, t.name, p);
+      return { partitionIndex: p, committedOffset: o ? o.offset : -1, committedLeaderEpoch: -1, metadata: o ? (o.metadata ?? '') : '', errorCode: 0 };
+    }),
+  }));
+  return { throttleTimeMs: 0, topics, errorCode: 0 };
+}
+
+export function describeGroups(ctx: BrokerContext, req: Body): Body {
+  const groups = (req.groups as string[]).map((id) => {
+    const g = ctx.groups.groups.get(id);
+    if (!g || (g.members.size === 0 && g.state !== 'Dead')) {
+      const hasOffsets = (ctx.log.store.offsets.get(id)?.size ?? 0) > 0;
+      return { errorCode: 0, groupId: id, groupState: g || hasOffsets ? 'Empty' : 'Dead', protocolType: g || hasOffsets ? 'consumer' : '', protocolData: '', members: [] };
+    }
+    const stable = g.state === 'Stable';
+    return {
+      errorCode: 0,
+      groupId: id,
+      groupState: g.state,
+      protocolType: g.protocolType ?? '',
+      protocolData: stable ? (g.protocolName ?? '') : '',
+      members: [...g.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: stable ? (m.protocols.find((p) => p.name === g.protocolName)?.metadata ?? Buffer.alloc(0)) : Buffer.alloc(0),
+        memberAssignment: stable ? m.assignment : Buffer.alloc(0),
+      })),
+    };
+  });
+  return { throttleTimeMs: 0, groups };
+}
+
+export function listGroups(ctx: BrokerContext): Body {
+  const ids = new Map<string, string>();
+  for (const [id, g] of ctx.groups.groups) if (g.state !== 'Dead' && (g.members.size > 0 || ctx.log.store.offsets.has(id))) ids.set(id, g.protocolType ?? 'consumer');
+  for (const [id, m] of ctx.log.store.offsets) if (m.size > 0 && !ids.has(id)) ids.set(id, 'consumer');
+  return { throttleTimeMs: 0, errorCode: 0, groups: [...ids].map(([groupId, protocolType]) => ({ groupId, protocolType })) };
+}
+
+export function deleteGroups(ctx: BrokerContext, req: Body): Body {
+  const results = (req.groupsNames as string[]).map((groupId) => {
+    const g = ctx.groups.groups.get(groupId);
+    if (g && g.members.size > 0) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
+    if (!g && !ctx.log.store.offsets.has(groupId)) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+    ctx.groups.groups.delete(groupId);
+    if (ctx.log.store.offsets.has(groupId)) ctx.log.store.deleteGroup(groupId);
+    return { groupId, errorCode: 0 };
+  });
+  return { throttleTimeMs: 0, results };
+}

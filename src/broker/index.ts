@@ -1,0 +1,1 @@
+export { startBroker, type Broker, type BrokerOptions } from './server.js';

@@ -1,0 +1,285 @@
+// The embedded single-node Kafka broker: a TCP listener speaking the Kafka protocol over
+// an EmbeddedLog, so kafkajs, librdkafka (kcat) and kafka-python clients can use it.
+// One request at a time per connection, answered in order; a malformed frame closes only
+// its own connection.
+
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { EmbeddedLog } from '../log/embedded/index.js';
+import { GroupCoordinator } from './groups.js';
+import { NO_RESPONSE, type Body, type BrokerContext, type Handler, type RequestInfo } from './context.js';
+import { ProtocolError, Reader, Writer } from './protocol/io.js';
+import { readStruct, writeStruct, type MessageSchema } from './protocol/schema.js';
+import * as M from './protocol/messages.js';
+import { ADVERTISED, MESSAGES } from './protocol/messages.js';
+import * as data from './handlers/data.js';
+import * as groups from './handlers/groups.js';
+import * as txn from './handlers/txn.js';
+import * as admin from './handlers/admin.js';
+
+export interface BrokerOptions {
+  log: EmbeddedLog;
+  /** TCP port; 0 picks a free one (see Broker.port). */
+  port: number;
+  host?: string;
+  /** Host name given to clients in Metadata (default: host). */
+  advertisedHost?: string;
+  nodeId?: number;
+  /** Create unknown topics on Metadata requests that allow it (default true). */
+  autoCreateTopics?: boolean;
+  /** Partitions of auto-created topics and of CreateTopics with -1 (default 1). */
+  defaultPartitions?: number;
+  /** Largest request frame accepted (default 100 MiB). */
+  maxFrameBytes?: number;
+  /** Receives one line per closed bad connection or failed request. */
+  logger?: (message: string) => void;
+}
+
+export interface Broker {
+  readonly host: string;
+  readonly port: number;
+  /** "host:port" for client bootstrap configs. */
+  readonly address: string;
+  readonly connectionCount: number;
+  close(): Promise<void>;
+}
+
+const HANDLERS: Record<number, Handler> = {
+  [M.Produce.apiKey]: data.produce,
+  [M.Fetch.apiKey]: data.fetch,
+  [M.ListOffsets.apiKey]: data.listOffsets,
+  [M.Metadata.apiKey]: data.metadata,
+  [M.OffsetCommit.apiKey]: groups.offsetCommit,
+  [M.OffsetFetch.apiKey]: groups.offsetFetch,
+  [M.FindCoordinator.apiKey]: groups.findCoordinator,
+  [M.JoinGroup.apiKey]: groups.joinGroup,
+  [M.Heartbeat.apiKey]: groups.heartbeat,
+  [M.LeaveGroup.apiKey]: groups.leaveGroup,
+  [M.SyncGroup.apiKey]: groups.syncGroup,
+  [M.DescribeGroups.apiKey]: groups.describeGroups,
+  [M.ListGroups.apiKey]: groups.listGroups,
+  [M.DeleteGroups.apiKey]: groups.deleteGroups,
+  [M.SaslHandshake.apiKey]: admin.saslHandshake,
+  [M.ApiVersions.apiKey]: admin.apiVersions,
+  [M.CreateTopics.apiKey]: admin.createTopics,
+  [M.DeleteTopics.apiKey]: admin.deleteTopics,
+  [M.DeleteRecords.apiKey]: admin.deleteRecords,
+  [M.CreatePartitions.apiKey]: admin.createPartitions,
+  [M.DescribeConfigs.apiKey]: admin.describeConfigs,
+  [M.AlterConfigs.apiKey]: admin.alterConfigs,
+  [M.DescribeCluster.apiKey]: admin.describeCluster,
+  [M.InitProducerId.apiKey]: txn.initProducerId,
+  [M.AddPartitionsToTxn.apiKey]: txn.addPartitionsToTxn,
+  [M.AddOffsetsToTxn.apiKey]: txn.addOffsetsToTxn,
+  [M.EndTxn.apiKey]: txn.endTxn,
+  [M.TxnOffsetCommit.apiKey]: txn.txnOffsetCommit,
+};
+
+const SCHEMAS = new Map<number, MessageSchema>(MESSAGES.map((m) => [m.apiKey, m]));
+const API_VERSIONS_KEY = M.ApiVersions.apiKey;
+
+function clusterIdFor(dataDir: string): string {
+  const file = path.join(dataDir, 'cluster-id');
+  try {
+    const id = fs.readFileSync(file, 'utf8').trim();
+    if (id) return id;
+  } catch {
+    // first start
+  }
+  const id = randomBytes(16).toString('base64url').slice(0, 22);
+  fs.writeFileSync(file, id);
+  return id;
+}
+
+class Connection {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private frames: Buffer[] = [];
+  private busy = false;
+  private closed = false;
+  private readonly disconnectListeners = new Set<() => void>();
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly ctx: BrokerContext,
+    private readonly maxFrame: number,
+    private readonly logger: (m: string) => void,
+    private readonly onGone: () => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  private get peer(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  close(reason?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (reason) this.logger(`closing connection from ${this.peer}: ${reason}`);
+    this.frames = [];
+    this.chunks = [];
+    this.socket.destroy();
+    for (const fn of [...this.disconnectListeners]) fn();
+    this.disconnectListeners.clear();
+    this.onGone();
+  }
+
+  private onData(d: Buffer): void {
+    if (this.closed) return;
+    this.chunks.push(d);
+    this.buffered += d.length;
+    while (this.buffered >= 4) {
+      const head = this.chunks[0].length >= 4 ? this.chunks[0] : Buffer.concat(this.chunks);
+      if (head !== this.chunks[0]) this.chunks = [head];
+      const size = head.readInt32BE(0);
+      if (size < 8 || size > this.maxFrame) return this.close(`invalid frame size ${size}`);
+      if (this.buffered < 4 + size) break;
+      const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+      this.frames.push(all.subarray(4, 4 + size));
+      const rest = all.subarray(4 + size);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.buffered = rest.length;
+    }
+    if (this.frames.length > 0 && !this.busy) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    // Stop reading while requests are queued: responses go out strictly in order.
+    this.socket.pause();
+    try {
+      while (this.frames.length > 0 && !this.closed) {
+        const frame = this.frames.shift()!;
+        await this.handle(frame);
+        if (this.socket.writableNeedDrain) await new Promise((r) => this.socket.once('drain', r));
+      }
+    } catch (e) {
+      this.close(e instanceof ProtocolError ? `malformed request: ${e.message}` : `request failed: ${(e as Error)?.stack ?? e}`);
+    } finally {
+      this.busy = false;
+      if (!this.closed) this.socket.resume();
+    }
+  }
+
+  private send(parts: Buffer[]): void {
+    if (this.closed) return;
+    let size = 0;
+    for (const p of parts) size += p.length;
+    const prefix = Buffer.allocUnsafe(4);
+    prefix.writeInt32BE(size, 0);
+    this.socket.cork();
+    this.socket.write(prefix);
+    for (const p of parts) this.socket.write(p);
+    this.socket.uncork();
+  }
+
+  private async handle(frame: Buffer): Promise<void> {
+    const r = new Reader(frame);
+    const apiKey = r.int16();
+    const version = r.int16();
+    const correlationId = r.int32();
+    const schema = SCHEMAS.get(apiKey);
+    const range = ADVERTISED[apiKey];
+    const handler = HANDLERS[apiKey];
+    if (apiKey === API_VERSIONS_KEY && version > range[1]) {
+      // KIP-511: answer in the v0 body format, listing only ApiVersions' own range.
+      const w = new Writer(32);
+      w.int32(correlationId);
+      w.int16(35);
+      w.int32(1);
+      w.int16(API_VERSIONS_KEY);
+      w.int16(range[0]);
+      w.int16(range[1]);
+      return this.send(w.finish());
+    }
+    if (!schema || !range || !handler) throw new ProtocolError(`unsupported API key ${apiKey}`);
+    if (version < range[0] || version > range[1]) throw new ProtocolError(`unsupported version ${version} of API ${schema.name}`);
+    const clientId = r.nullableString() ?? '';
+    const flexible = version >= schema.flexibleFrom;
+    if (flexible) {
+      const tags = r.uvarint();
+      for (let i = 0; i < tags; i++) {
+        r.uvarint();
+        r.take(r.uvarint());
+      }
+    }
+    const body = readStruct(schema.request, version, flexible, r);
+    const info: RequestInfo = {
+      apiKey,
+      version,
+      clientId,
+      clientHost: this.socket.remoteAddress ?? '',
+      onDisconnect: (fn) => {
+        this.disconnectListeners.add(fn);
+        return () => this.disconnectListeners.delete(fn);
+      },
+    };
+    const res = await handler(this.ctx, body, info);
+    if (res === NO_RESPONSE || this.closed) return;
+    const w = new Writer(256);
+    w.int32(correlationId);
+    if (flexible && apiKey !== API_VERSIONS_KEY) w.uvarint(0);
+    writeStruct(schema.response, version, flexible, w, res as Body);
+    this.send(w.finish());
+  }
+}
+
+export async function startBroker(options: BrokerOptions): Promise<Broker> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? (() => {});
+  const closeListeners = new Set<() => void>();
+  const groupCoordinator = new GroupCoordinator();
+  const ctx: BrokerContext = {
+    log: options.log,
+    groups: groupCoordinator,
+    nodeId: options.nodeId ?? 0,
+    host: options.advertisedHost ?? host,
+    port: options.port,
+    clusterId: clusterIdFor(options.log.dataDir),
+    autoCreateTopics: options.autoCreateTopics ?? true,
+    defaultPartitions: options.defaultPartitions ?? 1,
+    closing: false,
+    onClose(fn) {
+      closeListeners.add(fn);
+      return () => closeListeners.delete(fn);
+    },
+  };
+  const connections = new Set<Connection>();
+  const server = net.createServer((socket) => {
+    if (ctx.closing) return socket.destroy();
+    const c: Connection = new Connection(socket, ctx, options.maxFrameBytes ?? 100 << 20, logger, () => connections.delete(c));
+    connections.add(c);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  ctx.port = port;
+  return {
+    host: ctx.host,
+    port,
+    address: `${ctx.host}:${port}`,
+    get connectionCount() {
+      return connections.size;
+    },
+    async close() {
+      if (ctx.closing) return;
+      ctx.closing = true;
+      for (const fn of [...closeListeners]) fn();
+      groupCoordinator.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const c of [...connections]) c.close();
+      await closed;
+    },
+  };
+}
