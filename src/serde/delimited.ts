@@ -14,12 +14,15 @@ import { emptySerde } from './json-format.js';
 type FieldParser = (text: string) => unknown;
 type FieldPrinter = (value: unknown) => string;
 
-/** 'TAB' and 'SPACE' name the whitespace delimiters; anything else must be one character. */
+/**
+ * 'TAB' and 'SPACE' name the whitespace delimiters; anything else must be one character.
+ * (Rejecting a literal ' ' in a WITH clause is the statement's job, not the serde's.)
+ */
 export function resolveDelimiter(d: string | undefined): string {
   if (d === undefined) return ',';
   if (d.toUpperCase() === 'TAB') return '\t';
   if (d.toUpperCase() === 'SPACE') return ' ';
-  if (d.length !== 1 || d === ' ' || d === '\t') {
+  if (d.length !== 1) {
     throw new SerdeError(`Invalid delimiter value: '${d}'. Delimiter must be a single character or TAB,SPACE`);
   }
   return d;

@@ -5,6 +5,7 @@ import { SerdeError, type FormatInfo, type FormatName, type Serde, type SerdeSpe
 import { createJsonSerde, emptySerde } from './json-format.js';
 import { createDelimitedSerde } from './delimited.js';
 import { createKafkaSerde } from './kafka.js';
+import { createAvroSerde } from './avro.js';
 
 export * from './serde.js';
 export { toJsonValue, stringifyJson } from './json-value.js';
@@ -49,6 +50,8 @@ export function createSerde(spec: SerdeSpec): Serde {
       return createDelimitedSerde(spec);
     case 'KAFKA':
       return createKafkaSerde(spec);
+    case 'AVRO':
+      return createAvroSerde(spec, spec.registry);
     case 'NONE':
       if (spec.columns.length > 0) {
         throw new SerdeError(`The 'NONE' format can only be used when no columns are defined. Got: ${spec.columns.map((c) => c.name).join(', ')}`);
@@ -59,3 +62,12 @@ export function createSerde(spec: SerdeSpec): Serde {
   }
 }
 export { serializeWindowedKey, deserializeWindowedKey, type WindowKind, type WindowBounds } from './windowed.js';
+export {
+  InMemorySchemaRegistry,
+  defaultSchemaRegistry,
+  resetDefaultSchemaRegistry,
+  type SchemaRegistry,
+  type RegisteredSchema,
+  type SubjectVersion,
+} from './registry.js';
+export { avroSchemaForColumns } from './avro.js';

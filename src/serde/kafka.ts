@@ -73,9 +73,6 @@ export function createKafkaSerde(spec: SerdeSpec): Serde {
       `The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\``).join(', ')}]`,
     );
   }
-  if (side === 'value' && spec.options?.wrapSingleValue === true) {
-    throw new SerdeError("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
-  }
   const codec = kafkaCodec(columns[0]!.type);
   return {
     serialize(row) {

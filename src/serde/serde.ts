@@ -3,6 +3,7 @@
 // representation of src/planner/types.ts.
 
 import type { Column } from '../planner/types.js';
+import type { SchemaRegistry } from './registry.js';
 
 export type FormatName =
   | 'KAFKA'
@@ -32,6 +33,8 @@ export interface SerdeSpec {
   options?: FormatOptions;
   /** Topic name, for messages and schema-registry subjects. */
   topic: string;
+  /** Schema-registry formats: where schemas are registered and looked up (default: the process-wide embedded registry). */
+  registry?: SchemaRegistry;
 }
 
 export interface Serde {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { DataSource } from '../../src/catalog/model.js';
 import type { LogRecord } from '../../src/log/topic-log.js';
 import { formatSchema } from '../../src/planner/types.js';
+import { defaultSchemaRegistry, resetDefaultSchemaRegistry, type SchemaType } from '../../src/serde/registry.js';
+import { stringifyJson } from '../../src/serde/json-value.js';
 import { describe, matchValue } from './compare.js';
 import { loadEngine, type EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, ExpectedException, PostConditions, RecordSpec, TestCase } from './loader.js';
@@ -38,6 +40,7 @@ export async function withEngine<T>(
   body: (engine: EngineUnderTest) => Promise<T>,
 ): Promise<T> {
   const Engine = await loadEngine();
+  resetDefaultSchemaRegistry();
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-qtt-'));
   let engine: EngineUnderTest | undefined;
   try {
@@ -76,6 +79,29 @@ export function plannedTopics(spec: CaseJson): Map<string, number> {
   return topics;
 }
 
+function schemaTypeOf(format: unknown, schema: unknown): SchemaType {
+  const f = typeof format === 'string' ? format.toUpperCase() : '';
+  if (f === 'AVRO') return 'AVRO';
+  if (f === 'JSON' || f === 'JSON_SR') return 'JSON';
+  if (f.startsWith('PROTOBUF')) return 'PROTOBUF';
+  if (typeof schema === 'string' && /^\s*syntax\b/.test(schema)) return 'PROTOBUF';
+  if (schema && typeof schema === 'object' && !Array.isArray(schema) && ('$schema' in schema || 'properties' in schema)) return 'JSON';
+  return 'AVRO';
+}
+
+/** Registers the key/value schemas of `topics[]` under `<topic>-key` / `<topic>-value`. */
+export function registerTopicSchemas(spec: CaseJson): void {
+  const registry = defaultSchemaRegistry();
+  for (const t of spec.topics ?? []) {
+    for (const side of ['key', 'value'] as const) {
+      const schema = t[`${side}Schema`];
+      if (schema === undefined || schema === null) continue;
+      const text = typeof schema === 'string' && schemaTypeOf(t[`${side}Format`], schema) === 'PROTOBUF' ? schema : stringifyJson(schema);
+      registry.register(`${t.name}-${side}`, { schemaType: schemaTypeOf(t[`${side}Format`], schema), schema: text });
+    }
+  }
+}
+
 export async function createTopics(engine: EngineUnderTest, topics: Map<string, number>): Promise<void> {
   for (const [name, partitions] of topics) {
     if (await engine.log.describeTopic(name)) continue;
@@ -105,11 +131,12 @@ function errorChain(e: unknown): unknown[] {
   return out;
 }
 
+/** A ParseError in the chain, or a message in the parser's `line L:C: …` form. */
 function isParseError(e: unknown): boolean {
   return errorChain(e).some((x) => {
     const name = (x as Error)?.name ?? '';
     const ctor = (x as object)?.constructor?.name ?? '';
-    return /Parse|Syntax/.test(name) || /Parse|Syntax/.test(ctor);
+    return /Parse|Syntax/.test(name) || /Parse|Syntax/.test(ctor) || /^line \d+:\d+: /.test(errorMessage(x));
   });
 }
 
@@ -144,6 +171,7 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       for (const r of records) appended.push(r);
     });
     try {
+      registerTopicSchemas(spec);
       await createTopics(engine, plannedTopics(spec));
       for (let i = 0; i < spec.statements.length; i++) {
         const statement = spec.statements[i]!;
@@ -164,7 +192,7 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       }
       const outputs = appended.filter((r) => !produced.has(`${r.topic}/${r.partition}/${r.offset}`));
       const outputReason = compareOutputs(engine, spec, outputs);
-      if (outputReason) return { passed: false, reason: outputReason };
+      if (outputReason) return { passed: false, reason: outputReason + processingLogNote(engine, outputs) };
       const postReason = spec.post ? await checkPost(engine, spec.post) : null;
       if (postReason) return { passed: false, reason: postReason };
       return { passed: true };
@@ -183,7 +211,8 @@ export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[
       key: h.KEY,
       value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
     }));
-    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers }]);
+    // Everything goes to partition 0, as in ksqlDB's test driver (ROWPARTITION cases rely on it).
+    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers, partition: 0 }]);
     if (pos) produced.add(`${rec.topic}/${pos.partition}/${pos.offset}`);
     await engine.drain();
   }
@@ -231,6 +260,21 @@ function compareOutputs(engine: EngineUnderTest, spec: CaseJson, outputs: LogRec
     }
   }
   return null;
+}
+
+/** The first processing-log errors written during the case, to explain missing outputs. */
+function processingLogNote(engine: EngineUnderTest, records: LogRecord[]): string {
+  const topic = engine.catalog.getSource('KSQL_PROCESSING_LOG')?.topic;
+  if (!topic) return '';
+  const messages: string[] = [];
+  for (const r of records) {
+    if (r.topic !== topic || r.value === null) continue;
+    const text = r.value.toString('utf8');
+    const m = /"(?:ERRORMESSAGE|errorMessage)"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(text);
+    messages.push(m ? (JSON.parse(m[1]!) as string) : text.slice(0, 200));
+    if (messages.length >= 2) break;
+  }
+  return messages.length ? ` (processing log: ${messages.join(' | ')})` : '';
 }
 
 const FEATURE_FORMATS = new Set(['JSON', 'JSON_SR', 'AVRO']);

@@ -5,6 +5,7 @@
 
 import type { DataSource } from '../../src/catalog/model.js';
 import type { Column } from '../../src/planner/types.js';
+import { createSerde, type FormatName, type FormatOptions, type Serde } from '../../src/serde/index.js';
 import { parseJson } from '../../src/serde/json-parse.js';
 import { jsonReader } from '../../src/serde/json-read.js';
 import { kafkaCodec } from '../../src/serde/kafka.js';
@@ -13,16 +14,46 @@ import { deserializeWindowedKey, serializeWindowedKey, type WindowKind } from '.
 import type { RecordSpec } from './loader.js';
 
 interface SideFormat {
+  side: 'key' | 'value';
+  topic: string;
   format: string;
   columns: Column[];
+  options?: FormatOptions;
 }
 
 export function keySide(source: DataSource | undefined): SideFormat | undefined {
-  return source && { format: source.keyFormat.format, columns: source.schema.key };
+  return source && { side: 'key', topic: source.topic, format: source.keyFormat.format, columns: source.schema.key, options: source.keyFormat.options };
 }
 
 export function valueSide(source: DataSource | undefined): SideFormat | undefined {
-  return source && { format: source.valueFormat.format, columns: source.schema.value.filter((c) => c.namespace === 'VALUE') };
+  return (
+    source && {
+      side: 'value',
+      topic: source.topic,
+      format: source.valueFormat.format,
+      columns: source.schema.value.filter((c) => c.namespace === 'VALUE'),
+      options: source.valueFormat.options,
+    }
+  );
+}
+
+function serdeOf(side: SideFormat, format: FormatName): Serde {
+  return createSerde({ format, columns: side.columns, side: side.side, options: side.options, topic: side.topic });
+}
+
+/** Logical JSON → typed row, with the coercions of the JSON format. */
+function typedRow(side: SideFormat, logical: unknown): unknown[] | null {
+  return serdeOf(side, 'JSON').deserialize(Buffer.from(stringifyJson(logical), 'utf8'));
+}
+
+/** Typed row → logical JSON: the bare value of an unwrapped column, else an object. */
+function logicalRow(side: SideFormat, row: unknown[] | null): unknown {
+  if (row === null) return null;
+  const unwrapped = side.columns.length === 1 && (side.side === 'key' || side.options?.wrapSingleValue === false);
+  if (unwrapped) return toJsonValue(row[0], side.columns[0]!.type);
+  const o: Record<string, unknown> = {};
+  side.columns.forEach((c, i) => (o[c.name] = toJsonValue(row[i], c.type)));
+  return o;
 }
 
 export class UnsupportedFormatError extends Error {}
@@ -48,6 +79,8 @@ export function encodeLogical(side: SideFormat | undefined, logical: unknown): B
     }
     case 'NONE':
       return null;
+    case 'AVRO':
+      return serdeOf(side!, 'AVRO').serialize(typedRow(side!, logical));
     default:
       throw new UnsupportedFormatError(`the runner cannot encode ${format} records yet`);
   }
@@ -74,6 +107,12 @@ export function decodeBytes(side: SideFormat | undefined, bytes: Buffer | null):
     }
     case 'NONE':
       return null;
+    case 'AVRO':
+      try {
+        return logicalRow(side!, serdeOf(side!, 'AVRO').deserialize(bytes));
+      } catch (e) {
+        return `<undecodable AVRO: ${(e as Error).message}>`;
+      }
     default:
       return parseJsonOrText(bytes);
   }

@@ -8,7 +8,7 @@ import type { KsqlEntity, QueryStream, StreamedItem } from '../../src/engine/api
 import { describe, matchValue } from './compare.js';
 import type { EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, TestCase } from './loader.js';
-import { createTopics, errorMessage, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
+import { createTopics, registerTopicSchemas, errorMessage, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
 
 const QUERY_START = /^\s*(SELECT|PRINT)\b/i;
 /** How long a push query may stay silent before the rows seen so far are taken as its result. */
@@ -20,7 +20,14 @@ function subsetMismatch(expected: unknown, actual: unknown, path: string): strin
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
     if (actual === null || typeof actual !== 'object') return `${path}: expected ${describe(expected)}, got ${describe(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
-      const why = subsetMismatch(v, (actual as Record<string, unknown>)[k], `${path}.${k}`);
+      // `"field|starts_with": "prefix"` matches a field by prefix (ksqlDB's RQTT matcher syntax).
+      const [field, matcher] = k.split('|') as [string, string | undefined];
+      const got = (actual as Record<string, unknown>)[field];
+      if (matcher === 'starts_with') {
+        if (typeof got === 'string' && typeof v === 'string' && got.startsWith(v)) continue;
+        return `${path}.${field}: expected a value starting with ${describe(v)}, got ${describe(got ?? null)}`;
+      }
+      const why = subsetMismatch(v, got, `${path}.${field}`);
       if (why) return why;
     }
     return null;
@@ -82,6 +89,7 @@ function compareQuery(expected: Record<string, unknown>[], actual: Record<string
 export async function runRestCase(tc: TestCase): Promise<CaseResult> {
   const spec = tc.spec;
   return withEngine(spec.properties ?? {}, async (engine: EngineUnderTest) => {
+    registerTopicSchemas(spec);
     await createTopics(engine, plannedTopics(spec));
     const firstQuery = spec.statements.findIndex((s) => QUERY_START.test(s));
     const admin = firstQuery < 0 ? spec.statements : spec.statements.slice(0, firstQuery);

@@ -2,13 +2,19 @@
 // Runs ksqlDB query-validation cases (default: ../shared/conformance/ksqldb) against the
 // engine, writes conformance-report.json and prints `conformance: N passed, M failed of T`.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCases } from './loader.js';
 import { buildReport, runCases } from './suite.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** ../shared/conformance/ksqldb next to the repository (worktrees sit one level deeper). */
+function defaultCasesDir(): string {
+  const candidates = [join(repoRoot, '..', 'shared'), join(repoRoot, '..', '..', 'shared')].map((d) => join(d, 'conformance', 'ksqldb'));
+  return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
+}
 
 function parseArgs(argv: string[]) {
   const paths: string[] = [];
@@ -26,7 +32,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--verbose' || a === '-v') verbose = true;
     else paths.push(a);
   }
-  if (paths.length === 0) paths.push(join(repoRoot, '..', 'shared', 'conformance', 'ksqldb'));
+  if (paths.length === 0) paths.push(defaultCasesDir());
   return { paths, report, filter, timeoutMs, status, verbose };
 }
 

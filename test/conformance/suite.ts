@@ -39,6 +39,8 @@ export interface SuiteOptions {
   onResult?: (tc: TestCase, r: CaseResult) => void;
 }
 
+const STARTUP_TIMEOUT_MS = 120_000;
+
 export async function runCases(cases: TestCase[], options: SuiteOptions = {}): Promise<CaseResult[]> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const results: CaseResult[] = new Array(cases.length);
@@ -66,6 +68,7 @@ function runInWorker(
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
+      clearTimeout(startup);
       void worker.terminate();
       resolve(resumeAt);
     };
@@ -82,8 +85,16 @@ function runInWorker(
       }, timeoutMs);
       worker.postMessage({ index, testCase: cases[index] });
     };
-    worker.on('message', (msg: { index: number } & CaseResult) => {
+    const startup = setTimeout(() => {
+      record(current, { passed: false, reason: `runner worker did not start within ${STARTUP_TIMEOUT_MS} ms` });
+      finish(current + 1);
+    }, STARTUP_TIMEOUT_MS);
+    worker.on('message', (msg: ({ index: number } & CaseResult) | { ready: true }) => {
       if (finished) return;
+      if ('ready' in msg) {
+        clearTimeout(startup);
+        return send();
+      }
       if (timer) clearTimeout(timer);
       record(msg.index, { passed: msg.passed, reason: msg.reason });
       current = msg.index + 1;
@@ -99,7 +110,6 @@ function runInWorker(
       record(current, { passed: false, reason: 'runner worker exited unexpectedly' });
       finish(current + 1);
     });
-    send();
   });
 }
 

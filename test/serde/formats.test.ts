@@ -40,6 +40,9 @@ test('DELIMITED read: quoting, empty fields are null, custom delimiters, column 
   assert.equal(tab.serialize(['x', 5])!.toString(), 'x\t5');
   const sp = createSerde({ format: 'DELIMITED', side: 'value', topic: 't', columns: [col('A', STRING), col('B', INTEGER)], options: { delimiter: 'SPACE' } });
   assert.equal(sp.serialize(['a b', 1])!.toString(), '"a b" 1');
+  const resolved = createSerde({ format: 'DELIMITED', side: 'value', topic: 't', columns: [col('A', STRING), col('B', INTEGER)], options: { delimiter: ' ' } });
+  assert.deepEqual(resolved.deserialize(Buffer.from('x 5')), ['x', 5]);
+  assert.throws(() => createSerde({ format: 'DELIMITED', side: 'value', topic: 't', columns: [col('A', STRING)], options: { delimiter: '<~>' } }), /Invalid delimiter value/);
 });
 
 test('DELIMITED write: Java number text, nulls empty, minimal quoting', () => {

@@ -74,6 +74,8 @@ test('JSON multi-column key is an object', () => {
   const k = createSerde({ format: 'JSON', side: 'key', topic: 't', columns: [col('K1', STRING, 'KEY'), col('K2', INTEGER, 'KEY')] });
   assert.equal(k.serialize(['a', 1])!.toString(), '{"K1":"a","K2":1}');
   assert.deepEqual(k.deserialize(b('{"k1":"a","k2":"2"}')), ['a', 2]);
+  assert.equal(k.serialize([null, null]), null);
+  assert.equal(k.serialize([null, 1])!.toString(), '{"K1":null,"K2":1}');
 });
 
 test('JSON nested STRUCT, MAP, ARRAY, BYTES and TIMESTAMP', () => {
