@@ -20,7 +20,7 @@ import {
   normalizeBigint,
   typesEqual,
 } from '../types.js';
-import type { SqlType, StructField } from '../types.js';
+import type { SqlType } from '../types.js';
 import {
   ConversionError,
   buildCaster,
@@ -31,7 +31,8 @@ import {
   parseBooleanText,
 } from './convert.js';
 import { ExpressionError } from './errors.js';
-import { formatExpression } from './format.js';
+import { sqlTypeOf } from './ast-types.js';
+import { formatExpression } from '../../parser/format.js';
 import { likeMatcher, likeToRegExp, simpleLike } from './like.js';
 import { runtime } from './runtime.js';
 import { parseDate, parseTime, parseTimestamp } from './time.js';
@@ -746,33 +747,10 @@ export class ExpressionCompiler {
   }
 
   resolveAstType(t: AstType, at: Expression): SqlType {
-    switch (t.kind) {
-      case 'Primitive':
-        return { base: t.name };
-      case 'Decimal':
-        if (t.precision < 1 || t.scale < 0 || t.scale > t.precision) {
-          throw this.err(`DECIMAL precision must be >= 1 and scale between 0 and the precision: DECIMAL(${t.precision}, ${t.scale})`, at);
-        }
-        return decimalType(t.precision, t.scale);
-      case 'Array':
-        return { base: 'ARRAY', item: this.resolveAstType(t.item, at) };
-      case 'Map':
-        return { base: 'MAP', key: this.resolveAstType(t.key, at), value: this.resolveAstType(t.value, at) };
-      case 'Struct': {
-        const names = new Set<string>();
-        const fields: StructField[] = [];
-        for (const f of t.fields) {
-          if (names.has(f.name)) throw this.err('Duplicate field names found in STRUCT', at);
-          names.add(f.name);
-          fields.push({ name: f.name, type: this.resolveAstType(f.type, at) });
-        }
-        return { base: 'STRUCT', fields };
-      }
-      case 'Alias': {
-        const found = this.ctx.resolveType?.(t.name);
-        if (!found) throw this.err(`Unknown type: ${t.name}`, at);
-        return found;
-      }
+    try {
+      return sqlTypeOf(t, this.ctx.resolveType?.bind(this.ctx));
+    } catch (e) {
+      throw this.err((e as Error).message, at);
     }
   }
 

@@ -15,13 +15,14 @@ import type { SqlType } from '../types.js';
 import { ExpressionCompiler } from './compile.js';
 import type { CompiledExpression, ExpressionContext, ExpressionScope } from './compile.js';
 import { ExpressionError } from './errors.js';
-import { formatExpression } from './format.js';
+import { formatExpression } from '../../parser/format.js';
 
 export type { ColumnSlot, CompiledExpression, ExpressionContext, ExpressionScope } from './compile.js';
 export { ExpressionCompiler } from './compile.js';
 export { ExpressionError } from './errors.js';
+export { sqlTypeOf } from './ast-types.js';
 export type { ExpressionErrorStage } from './errors.js';
-export { formatExpression, formatAstType } from './format.js';
+export { formatExpression, formatType as formatAstType } from '../../parser/format.js';
 export {
   ConversionError,
   buildCaster,
