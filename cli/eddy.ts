@@ -57,16 +57,22 @@ async function serverCommand(argv: string[]): Promise<void> {
   const dataDir = resolve(values['data-dir'] ?? String(config['eddy.data.dir'] ?? './eddy-data'));
   const host = values.host ?? '0.0.0.0';
 
+  const brokerPort = values['no-broker'] ? null : Number(values['broker-port'] ?? 9092);
+  if (brokerPort !== null && (!Number.isInteger(brokerPort) || brokerPort < 0 || brokerPort > 65535)) {
+    fail(`--broker-port must be a port number, got '${values['broker-port']}'`);
+  }
+
   let embedded: EmbeddedServer;
   try {
-    embedded = await startEmbedded({ dataDir, port, host, config });
+    embedded = await startEmbedded({ dataDir, port, host, config, brokerPort });
   } catch (err) {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
   process.stdout.write(`Eddy server v${eddyVersion()} listening on ${embedded.server.url} (data dir ${dataDir})\n`);
-  if (!values['no-broker']) {
-    const brokerPort = values['broker-port'] ?? '9092';
-    process.stdout.write(`Embedded Kafka broker: not available in this build yet (--broker-port ${brokerPort} has no effect).\n`);
+  if (embedded.broker) {
+    process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.address} (bootstrap.servers=${embedded.broker.address})\n`);
+  } else if (embedded.brokerNote) {
+    process.stdout.write(embedded.brokerNote + '\n');
   }
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,27 +1,37 @@
-// Starting an Engine and the REST server inside this process, for `eddy server` and for the
-// REPL's embedded mode.
+// Starting an Engine, the REST server and (optionally) the embedded Kafka broker inside
+// this process, for `eddy server` and for the REPL's embedded mode.
 
 import type { EngineApi } from '../src/engine/api.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
+import { startBroker, type Broker } from '../src/broker/index.js';
+import { EmbeddedLog } from '../src/log/embedded/index.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
   port: number;
   host: string;
   config: Record<string, unknown>;
+  /** Port of the Kafka-protocol broker over the engine's embedded log; null for none. */
+  brokerPort?: number | null;
 }
 
 export interface EmbeddedServer {
   engine: EngineApi;
   server: RunningServer;
+  /** Present when a broker was asked for and the engine runs on the embedded log. */
+  broker?: Broker;
+  /** Why no broker runs although one was asked for. */
+  brokerNote?: string;
   close(): Promise<void>;
 }
 
 // Loaded by path at run time so this file type-checks while the engine module is being built.
 const ENGINE_MODULE = '../src/engine/engine.js';
 
-async function openEngine(dataDir: string, properties: Record<string, unknown>): Promise<EngineApi> {
-  let mod: { Engine?: { open(o: { dataDir: string; properties: Record<string, unknown> }): Promise<EngineApi> } };
+type OpenedEngine = EngineApi & { log?: unknown };
+
+async function openEngine(dataDir: string, properties: Record<string, unknown>): Promise<OpenedEngine> {
+  let mod: { Engine?: { open(o: { dataDir: string; properties: Record<string, unknown> }): Promise<OpenedEngine> } };
   try {
     mod = (await import(ENGINE_MODULE)) as typeof mod;
   } catch (err) {
@@ -37,20 +47,40 @@ async function openEngine(dataDir: string, properties: Record<string, unknown>):
 
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const engine = await openEngine(options.dataDir, options.config);
-  let server: RunningServer;
+  let server: RunningServer | undefined;
+  let broker: Broker | undefined;
+  let brokerNote: string | undefined;
   try {
     server = await startServer(engine, { port: options.port, host: options.host, config: options.config });
+    if (options.brokerPort !== undefined && options.brokerPort !== null) {
+      if (engine.log instanceof EmbeddedLog) {
+        const wildcard = options.host === '0.0.0.0' || options.host === '::';
+        broker = await startBroker({
+          log: engine.log,
+          port: options.brokerPort,
+          host: options.host,
+          advertisedHost: wildcard ? 'localhost' : options.host,
+        });
+      } else {
+        brokerNote = 'No embedded broker: this server uses an external Kafka cluster (bootstrap.servers).';
+      }
+    }
   } catch (err) {
+    await server?.close();
     await engine.close();
     throw err;
   }
+  const running = server;
   let closing: Promise<void> | undefined;
   return {
     engine,
-    server,
+    server: running,
+    broker,
+    brokerNote,
     close: () =>
       (closing ??= (async () => {
-        await server.close();
+        await broker?.close();
+        await running.close();
         await engine.close();
       })()),
   };

@@ -18,6 +18,10 @@ export function schemaText(schema: unknown): string {
       return `ARRAY<${schemaText(s.memberSchema)}>`;
     case 'MAP':
       return `MAP<STRING, ${schemaText(s.memberSchema)}>`;
+    case 'DECIMAL': {
+      const p = (s.parameters ?? {}) as Json;
+      return p.precision !== undefined ? `DECIMAL(${str(p.precision)}, ${str(p.scale)})` : 'DECIMAL';
+    }
     case 'STRUCT':
       return `STRUCT<${asList(s.fields)
         .map((f) => `${str(f.name)} ${schemaText(f.schema)}`)
@@ -149,13 +153,11 @@ function renderEntityBody(e: Json): string[] {
         ['Kafka Topic', 'Partitions', 'Partition Replicas', 'Consumers', 'ConsumerGroups'],
         asList(e.topics).map((t) => [t.name, asList(t.replicaInfo).length, asList(t.replicaInfo).join(' '), t.consumerCount, t.consumerGroupCount]),
       );
-    case 'properties': {
-      const overwritten = new Set(asList(e.overwrittenProperties).map(String));
+    case 'properties':
       return renderDashedTable(
-        ['Property', 'Scope', 'Level', 'Default override', 'Effective Value'],
-        asList(e.properties).map((p) => [p.name, p.scope, p.level ?? '', overwritten.has(str(p.name)) ? 'SERVER' : '', p.value]),
+        ['Property', 'Scope', 'Level', 'Effective Value'],
+        asList(e.properties).map((p) => [p.name, p.scope, p.level ?? '', p.value]),
       );
-    }
     case 'function_names':
       return renderDashedTable(
         ['Function Name', 'Category'],

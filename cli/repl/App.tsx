@@ -47,11 +47,27 @@ export function App({ client, history, banner, configure }: AppProps): React.Rea
   const browseRef = useRef<number | null>(null);
   const queue = useRef<Promise<void>>(Promise.resolve());
 
+  // Output is coalesced for a few milliseconds so a fast push query redraws once per batch
+  // of rows rather than once per row.
+  const pendingBlocks = useRef<Block[]>([]);
+  const flushTimer = useRef<NodeJS.Timeout | null>(null);
+  const print = (lines: string[], tone: Tone = 'normal') => {
+    const last = pendingBlocks.current.at(-1);
+    if (last && last.tone === tone) last.lines.push(...lines);
+    else pendingBlocks.current.push({ id: nextId.current++, lines: [...lines], tone });
+    flushTimer.current ??= setTimeout(() => {
+      flushTimer.current = null;
+      const ready = pendingBlocks.current;
+      pendingBlocks.current = [];
+      setBlocks((prev) => [...prev, ...ready]);
+    }, 15);
+  };
+
   const controller = useMemo(() => {
     const c = new ReplController(
       client,
       {
-        print: (lines, tone = 'normal') => setBlocks((prev) => [...prev, { id: nextId.current++, lines, tone }]),
+        print,
         clear: () => {
           stdout.write('\x1b[2J\x1b[3J\x1b[H');
         },
@@ -68,8 +84,7 @@ export function App({ client, history, banner, configure }: AppProps): React.Rea
   // Lines are handled one after the other, also when several were pasted at once.
   const submit = (line: string) => {
     queue.current = queue.current.then(async () => {
-      const echo = { id: nextId.current++, lines: [controller.prompt + line], tone: 'info' as const };
-      setBlocks((prev) => [...prev, echo]);
+      print([controller.prompt + line], 'info');
       await controller.submitLine(line);
       setPrompt(controller.prompt);
     });

@@ -70,6 +70,7 @@ test('entity renderers: status, listings, descriptions, errors', () => {
   assert.match(queries[2]!, /CSAS_X_0 +\| PERSISTENT \| RUNNING:1 \| X +\| X +\| CREATE STREAM X/);
   assert.deepEqual(renderEntity({ '@type': 'warning_entity', message: 'hm' }), ['hm']);
   assert.match(renderEntity({ '@type': 'something_new', a: 1 }).join('\n'), /"something_new"/);
+  assert.equal(schemaText({ type: 'DECIMAL', parameters: { precision: 4, scale: 2 } }), 'DECIMAL(4, 2)');
   assert.equal(schemaText({ type: 'STRUCT', fields: [{ name: 'A', schema: { type: 'BIGINT' } }] }), 'STRUCT<A BIGINT>');
 });
 
