@@ -1,16 +1,17 @@
-// Record batch body codecs. gzip comes from zlib; snappy, lz4 and zstd from optional
-// native packages registered in codecs-native.ts when they are installed.
+// Record batch body codecs (synchronous). gzip comes from zlib; snappy and lz4 from native
+// packages registered by codecs-native.ts. zstd, asynchronous only, is handled there too.
 
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CODEC_GZIP, CODEC_LZ4, CODEC_NONE, CODEC_SNAPPY, CODEC_ZSTD } from './record-batch.js';
 import { LogError, ErrorCode } from './errors.js';
+import { nativeCodecs, zstd } from './codecs-native.js';
 
 export interface Codec {
   compress(data: Buffer): Buffer;
   decompress(data: Buffer): Buffer;
 }
 
-const codecs = new Map<number, Codec>([[CODEC_GZIP, { compress: (d) => gzipSync(d), decompress: (d) => gunzipSync(d) }]]);
+const codecs = new Map<number, Codec>([[CODEC_GZIP, { compress: (d) => gzipSync(d), decompress: (d) => gunzipSync(d) }], ...nativeCodecs]);
 
 export const CODEC_NAMES: Record<number, string> = {
   [CODEC_NONE]: 'none',
@@ -24,8 +25,20 @@ export function registerCodec(id: number, codec: Codec): void {
   codecs.set(id, codec);
 }
 
+/** True when batches with this codec can be accepted (zstd ones are stored decompressed). */
 export function codecAvailable(id: number): boolean {
-  return id === CODEC_NONE || codecs.has(id);
+  return id === CODEC_NONE || codecs.has(id) || (id === CODEC_ZSTD && zstd !== undefined);
+}
+
+/** zstd is asynchronous only. */
+export async function zstdDecompress(data: Buffer): Promise<Buffer> {
+  if (!zstd) throw new LogError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd is not available on this server');
+  return zstd.decompress(data);
+}
+
+export async function zstdCompress(data: Buffer): Promise<Buffer> {
+  if (!zstd) throw new LogError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd is not available on this server');
+  return zstd.compress(data);
 }
 
 export function decompress(codec: number, data: Buffer): Buffer {

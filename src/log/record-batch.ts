@@ -416,3 +416,14 @@ export function validateBatchRecords(buf: Buffer, pos: number, size: number, dec
   }
   if (rp !== end) throw new CorruptBatchError('bytes after the last record');
 }
+
+/** A copy of a compressed batch with its records stored uncompressed (fresh length and CRC). */
+export function withUncompressedBody(batch: Buffer, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + body.length);
+  batch.copy(out, 0, 0, BATCH_HEADER_SIZE);
+  body.copy(out, BATCH_HEADER_SIZE);
+  out.writeInt32BE(out.length - BATCH_LOG_OVERHEAD, 8);
+  out.writeInt16BE(out.readInt16BE(21) & ~ATTR_COMPRESSION, 21);
+  out.writeUInt32BE(crc32c(out, 21, out.length), 17);
+  return out;
+}

@@ -1,14 +1,16 @@
 // Metadata, Produce, Fetch and ListOffsets.
 
 import { ErrorCode } from '../../log/errors.js';
-import { codecAvailable, decompress } from '../../log/compression.js';
+import { codecAvailable, decompress, zstdDecompress } from '../../log/compression.js';
 import {
   ATTR_COMPRESSION,
   BATCH_HEADER_SIZE,
   BATCH_LOG_OVERHEAD,
   CODEC_ZSTD,
   CorruptBatchError,
+  batchCrcValid,
   validateBatchRecords,
+  withUncompressedBody,
 } from '../../log/record-batch.js';
 import { TopicExistsError } from '../../log/topic-log.js';
 import type { PartitionLog } from '../../log/embedded/partition.js';
@@ -65,7 +67,7 @@ export function metadata(ctx: BrokerContext, req: Body, info: RequestInfo): Body
   };
 }
 
-function produceToPartition(ctx: BrokerContext, topic: string, partition: number, records: Buffer | null, version: number): Body {
+async function produceToPartition(ctx: BrokerContext, topic: string, partition: number, records: Buffer | null, version: number): Promise<Body> {
   const fail = (errorCode: number, errorMessage: string | null = null): Body => ({
     index: partition,
     errorCode,
@@ -90,9 +92,19 @@ function produceToPartition(ctx: BrokerContext, topic: string, partition: number
       if ((codec === CODEC_ZSTD && version < 7) || !codecAvailable(codec)) {
         return fail(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `compression codec ${codec} is not supported here`);
       }
-      const batch = records.subarray(pos, pos + size);
-      validateBatchRecords(batch, 0, size, decompress);
-      const res = ctx.log.appendRawBatch(topic, partition, batch, true);
+      let batch = records.subarray(pos, pos + size);
+      let verifyCrc = true;
+      if (codec === CODEC_ZSTD) {
+        // zstd has no synchronous decoder here: store the records uncompressed
+        if (!batchCrcValid(batch, 0, size)) throw new CorruptBatchError('record batch CRC mismatch');
+        const body = await zstdDecompress(batch.subarray(BATCH_HEADER_SIZE)).catch((e: unknown) => {
+          throw errorCodeOf(e) !== undefined ? e : new CorruptBatchError(`cannot decompress zstd batch: ${(e as Error).message}`);
+        });
+        batch = withUncompressedBody(batch, body);
+        verifyCrc = false;
+      }
+      validateBatchRecords(batch, 0, batch.length, decompress);
+      const res = ctx.log.appendRawBatch(topic, partition, batch, verifyCrc);
       if (baseOffset < 0) baseOffset = res.baseOffset;
       pos += size;
     }
@@ -105,7 +117,7 @@ function produceToPartition(ctx: BrokerContext, topic: string, partition: number
   return { index: partition, errorCode: 0, baseOffset, logAppendTimeMs: -1, logStartOffset: p.logStartOffset, recordErrors: [], errorMessage: null };
 }
 
-export function produce(ctx: BrokerContext, req: Body, info: RequestInfo): Body | typeof NO_RESPONSE {
+export async function produce(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body | typeof NO_RESPONSE> {
   const acks: number = req.acks;
   const responses: Body[] = [];
   for (const t of req.topicData as Body[]) {
@@ -115,7 +127,7 @@ export function produce(ctx: BrokerContext, req: Body, info: RequestInfo): Body 
         partitionResponses.push({ index: p.index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1 });
         continue;
       }
-      partitionResponses.push(produceToPartition(ctx, t.name, p.index, p.records, info.version));
+      partitionResponses.push(await produceToPartition(ctx, t.name, p.index, p.records, info.version));
     }
     responses.push({ name: t.name, partitionResponses });
   }
