@@ -52,6 +52,7 @@ export interface CaseJson {
   responses?: Record<string, unknown>[];
   expectedError?: { type?: string; message?: string; status?: number };
   inputConditions?: unknown;
+  testPullWithProtoFormat?: boolean;
   outputConditions?: unknown;
 }
 

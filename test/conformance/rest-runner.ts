@@ -1,20 +1,19 @@
 // Runs one REST query-validation case: the statements before the first SELECT/PRINT go to
-// the engine as one /ksql request, the inputs are produced and processed, then each query
-// runs as a /query request. Responses are compared with `responses[]`: admin entities as a
-// subset match, query results item by item (header subset, rows by the value rules,
-// finalMessage exactly); a failure is compared with `expectedError`.
+// /ksql as one request, the inputs are produced and processed, then each query goes to
+// /query. Responses are compared with `responses[]`: admin entities as a subset match, query
+// results item by item (header subset, rows by the value rules, finalMessage exactly); a
+// failed request is compared with `expectedError`. Uses the real HTTP server when src/server
+// is present, else the same calls in process.
 
-import type { KsqlEntity, QueryStream, StreamedItem } from '../../src/engine/api.js';
 import { describe, matchValue } from './compare.js';
-import type { EngineUnderTest } from './engine-adapter.js';
+import { loadServer, type EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, TestCase } from './loader.js';
-import { createTopics, registerTopicSchemas, errorMessage, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
+import { createTopics, registerTopicSchemas, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
+import { httpClient, inProcessClient, type RestClient } from './rest-client.js';
 
 const QUERY_START = /^\s*(SELECT|PRINT)\b/i;
 /** How long a push query may stay silent before the rows seen so far are taken as its result. */
 const QUERY_IDLE_MS = 400;
-
-const ctx = () => ({ properties: {}, variables: {} });
 
 function subsetMismatch(expected: unknown, actual: unknown, path: string): string | null {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
@@ -35,44 +34,16 @@ function subsetMismatch(expected: unknown, actual: unknown, path: string): strin
   return matchValue(expected, actual, path);
 }
 
-function checkError(spec: CaseJson, e: unknown, where: string): CaseResult {
+function checkError(spec: CaseJson, failure: { status?: number; message: string }, where: string): CaseResult {
   const expected = spec.expectedError;
-  if (!expected) return { passed: false, reason: `${where} failed: ${errorMessage(e)}` };
-  const msg = errorMessage(e);
-  if (expected.message !== undefined && !msg.includes(expected.message)) {
-    return { passed: false, reason: `expected error containing "${expected.message}" but got: ${msg}` };
+  if (!expected) return { passed: false, reason: `${where} failed: ${failure.message}` };
+  if (expected.message !== undefined && !failure.message.includes(expected.message)) {
+    return { passed: false, reason: `expected error containing "${expected.message}" but got: ${failure.message}` };
   }
-  const status = (e as { httpStatus?: number }).httpStatus;
-  if (expected.status !== undefined && status !== undefined && status !== expected.status) {
-    return { passed: false, reason: `expected HTTP status ${expected.status}, got ${status}: ${msg}` };
+  if (expected.status !== undefined && failure.status !== undefined && failure.status !== expected.status) {
+    return { passed: false, reason: `expected HTTP status ${expected.status}, got ${failure.status}: ${failure.message}` };
   }
   return { passed: true };
-}
-
-async function collectQuery(stream: QueryStream, expectedItems: number): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [{ header: stream.header }];
-  const it = stream.items[Symbol.asyncIterator]();
-  let ended = false;
-  while (out.length < expectedItems) {
-    const next = await Promise.race([
-      it.next(),
-      new Promise<'idle'>((r) => setTimeout(() => r('idle'), QUERY_IDLE_MS).unref()),
-    ]);
-    if (next === 'idle') break;
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    const item = next.value as StreamedItem;
-    if ('row' in item) out.push({ row: { columns: item.row, ...(item.tombstone ? { tombstone: true } : {}) } });
-    else out.push(item);
-  }
-  if (ended) {
-    const final = await Promise.race([stream.finalMessage, new Promise<undefined>((r) => setTimeout(() => r(undefined), QUERY_IDLE_MS).unref())]);
-    if (final !== undefined) out.push({ finalMessage: final });
-  }
-  stream.close();
-  return out;
 }
 
 function compareQuery(expected: Record<string, unknown>[], actual: Record<string, unknown>[], n: number): string | null {
@@ -88,49 +59,73 @@ function compareQuery(expected: Record<string, unknown>[], actual: Record<string
 
 export async function runRestCase(tc: TestCase): Promise<CaseResult> {
   const spec = tc.spec;
+  const server = await loadServer();
   return withEngine(spec.properties ?? {}, async (engine: EngineUnderTest) => {
     registerTopicSchemas(spec);
     await createTopics(engine, plannedTopics(spec));
-    const firstQuery = spec.statements.findIndex((s) => QUERY_START.test(s));
-    const admin = firstQuery < 0 ? spec.statements : spec.statements.slice(0, firstQuery);
-    const queries = firstQuery < 0 ? [] : spec.statements.slice(firstQuery);
-    const actual: Record<string, unknown>[] = [];
-    if (admin.length > 0) {
-      let entities: KsqlEntity[];
-      try {
-        entities = await engine.execute(admin.join('\n'), ctx());
-      } catch (e) {
-        return checkError(spec, e, '/ksql request');
-      }
-      for (const ent of entities) actual.push({ admin: ent });
+    const client: RestClient = server ? await httpClient(engine, server) : inProcessClient(engine);
+    try {
+      return await runWithClient(spec, engine, client);
+    } finally {
+      await client.close();
     }
-    await produceInputs(engine, spec.inputs ?? [], new Set());
-    const expected = spec.responses ?? [];
-    for (let q = 0; q < queries.length; q++) {
-      const exp = expected[admin.length + q] as { query?: Record<string, unknown>[]; queryProto?: unknown } | undefined;
-      if (exp?.queryProto) return { passed: false, reason: 'protobuf query responses (queryProto) are not supported by the runner' };
-      let stream: QueryStream;
-      try {
-        stream = await engine.query(queries[q]!, ctx());
-      } catch (e) {
-        return checkError(spec, e, `query ${q + 1}`);
-      }
-      actual.push({ query: await collectQuery(stream, exp?.query?.length ?? Number.MAX_SAFE_INTEGER) });
-    }
-    if (spec.expectedError) return { passed: false, reason: `expected an error (${spec.expectedError.message ?? ''}) but every request succeeded` };
-    for (let i = 0; i < expected.length; i++) {
-      const e = expected[i]!;
-      const a = actual[i];
-      if (!a) return { passed: false, reason: `response ${i + 1} missing (got ${actual.length} responses)` };
-      if ('admin' in e) {
-        const why = subsetMismatch(e.admin, a.admin, `response ${i + 1} admin`);
-        if (why) return { passed: false, reason: why };
-      } else if ('query' in e) {
-        if (!a.query) return { passed: false, reason: `response ${i + 1}: expected a query result, got ${describe(a).slice(0, 200)}` };
-        const why = compareQuery(e.query as Record<string, unknown>[], a.query as Record<string, unknown>[], i + 1);
-        if (why) return { passed: false, reason: why };
-      }
-    }
-    return { passed: true };
   });
+}
+
+async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: RestClient): Promise<CaseResult> {
+  if (spec.testPullWithProtoFormat) {
+    return { passed: false, reason: 'protobuf query responses (testPullWithProtoFormat) are not supported by the runner' };
+  }
+  const firstQuery = spec.statements.findIndex((s) => QUERY_START.test(s));
+  const admin = firstQuery < 0 ? spec.statements : spec.statements.slice(0, firstQuery);
+  const queries = firstQuery < 0 ? [] : spec.statements.slice(firstQuery);
+  const actual: Record<string, unknown>[] = [];
+  if (admin.length > 0) {
+    const r = await client.ksql(admin.join('\n'));
+    if (!r.ok) return checkError(spec, r, '/ksql request');
+    for (const ent of r.entities) actual.push({ admin: ent });
+  }
+  // With waitForActivePushQuery the inputs go in once the first query is running.
+  const waitForQuery = (spec.inputConditions as { waitForActivePushQuery?: boolean } | undefined)?.waitForActivePushQuery === true && queries.length > 0;
+  if (!waitForQuery) await produceInputs(engine, spec.inputs ?? [], new Set());
+  const expected = spec.responses ?? [];
+  for (let q = 0; q < queries.length; q++) {
+    const exp = expected[admin.length + q] as { query?: Record<string, unknown>[]; queryProto?: unknown } | undefined;
+    if (exp?.queryProto) return { passed: false, reason: 'protobuf query responses (queryProto) are not supported by the runner' };
+    const r = await client.query(queries[q]!);
+    if (!r.ok) return checkError(spec, r, `query ${q + 1}`);
+    const items: Record<string, unknown>[] = [];
+    try {
+      if (waitForQuery && q === 0) {
+        const header = await r.handle.next(QUERY_IDLE_MS * 5);
+        if (typeof header === 'object') items.push(header);
+        await produceInputs(engine, spec.inputs ?? [], new Set());
+      }
+      // Read to the end of the response, or until it goes quiet (push queries without LIMIT).
+      const limit = (exp?.query?.length ?? 0) + 5;
+      while (items.length < limit) {
+        const item = await r.handle.next(QUERY_IDLE_MS);
+        if (item === 'end' || item === 'idle') break;
+        items.push(item);
+      }
+    } finally {
+      r.handle.close();
+    }
+    actual.push({ query: items });
+  }
+  if (spec.expectedError) return { passed: false, reason: `expected an error (${spec.expectedError.message ?? ''}) but every request succeeded` };
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    const a = actual[i];
+    if (!a) return { passed: false, reason: `response ${i + 1} missing (got ${actual.length} responses)` };
+    if ('admin' in e) {
+      const why = subsetMismatch(e.admin, a.admin, `response ${i + 1} admin`);
+      if (why) return { passed: false, reason: why };
+    } else if ('query' in e) {
+      if (!a.query) return { passed: false, reason: `response ${i + 1}: expected a query result, got ${describe(a).slice(0, 200)}` };
+      const why = compareQuery(e.query as Record<string, unknown>[], a.query as Record<string, unknown>[], i + 1);
+      if (why) return { passed: false, reason: why };
+    }
+  }
+  return { passed: true };
 }
