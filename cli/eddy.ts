@@ -175,6 +175,12 @@ async function clientCommand(argv: string[]): Promise<void> {
   }
 
   if (interactive) {
+    // Ink switches to print-only-on-exit when CI or CONTINUOUS_INTEGRATION is set; a person at
+    // a terminal is never a CI job, so the live REPL must render frames regardless.
+    if (process.stdout.isTTY) {
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
+    }
     const { runRepl } = await import('./repl/run-repl.js');
     await runRepl({ client: conn.client, embedded: conn.embedded, properties, variables, format: format as OutputFormat });
     await conn.embedded?.close();
