@@ -101,6 +101,7 @@ function encodeRequest(schema: MessageSchema, version: number, body: Record<stri
 class RawClient {
   private buf = Buffer.alloc(0);
   private waiters: ((b: Buffer) => void)[] = [];
+  private ready: Buffer[] = [];
   closed = false;
   constructor(readonly socket: net.Socket) {
     socket.on('data', (d) => {
@@ -111,7 +112,9 @@ class RawClient {
         if (this.buf.length < 4 + n) break;
         const frame = this.buf.subarray(4, 4 + n);
         this.buf = this.buf.subarray(4 + n);
-        this.waiters.shift()?.(frame);
+        const waiter = this.waiters.shift();
+        if (waiter) waiter(frame);
+        else this.ready.push(frame);
       }
     });
     socket.on('close', () => (this.closed = true));
@@ -122,6 +125,8 @@ class RawClient {
     });
   }
   next(): Promise<Buffer> {
+    const frame = this.ready.shift();
+    if (frame) return Promise.resolve(frame);
     return new Promise((resolve) => this.waiters.push(resolve));
   }
   close(): void {
@@ -160,7 +165,7 @@ test('ApiVersions above the supported version gets the KIP-511 v0-format answer'
   h.writeInt16BE(18, 4);
   h.writeInt16BE(9, 6);
   h.writeInt32BE(77, 8);
-  h.writeInt16BE(0xffff, 12); // garbage the broker must not parse
+  h.writeUInt16BE(0xffff, 12); // garbage the broker must not parse
   c.socket.write(h);
   const frame = await c.next();
   assert.deepEqual([...frame], [0, 0, 0, 77, 0, 35, 0, 0, 0, 1, 0, 18, 0, 0, 0, 3]);
