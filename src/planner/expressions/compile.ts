@@ -694,6 +694,8 @@ export class ExpressionCompiler {
     if (expr.escape !== undefined && [...expr.escape].length !== 1) {
       throw this.err(`LIKE escape must be a single character, got '${expr.escape}'`, expr);
     }
+    // A NULL operand makes LIKE and NOT LIKE both false, so the negation goes inside the guard.
+    const bang = expr.not ? '!' : '';
     let node: Node;
     if (p.lit) {
       if (p.lit.value === null) return this.constNode(expr, BOOLEAN, false);
@@ -702,12 +704,11 @@ export class ExpressionCompiler {
       const test = simple
         ? (a: string) => (simple.kind === 'equals' ? `${a} === ${this.k(simple.text)}` : `${a}.${simple.kind}(${this.k(simple.text)})`)
         : (a: string) => `${this.k(likeToRegExp(pattern, expr.escape))}.test(${a})`;
-      node = { type: BOOLEAN, code: this.guarded([v], 'false', ([a]) => test(a!)), ast: expr, notNull: true };
+      node = { type: BOOLEAN, code: this.guarded([v], 'false', ([a]) => `${bang}(${test(a!)})`), ast: expr, notNull: true };
     } else {
       const m = this.k(likeMatcher(expr.escape));
-      node = { type: BOOLEAN, code: this.guarded([v, p], 'false', ([a, b]) => `${m}(${a}, ${b})`), ast: expr, notNull: true };
+      node = { type: BOOLEAN, code: this.guarded([v, p], 'false', ([a, b]) => `${bang}${m}(${a}, ${b})`), ast: expr, notNull: true };
     }
-    node = this.negateIf(expr.not, node);
     return v.lit && p.lit ? this.fold(node) : node;
   }
 
