@@ -1,0 +1,14 @@
+import { PtySession } from '../test/cli/pty.js';
+const tsx = import.meta.resolve('tsx');
+const repl = new PtySession(`${process.execPath} --import ${tsx} /work/wt/docs/cli/eddy.ts http://localhost:18095`, { HOME: '/tmp/docs-x' }, '/tmp/docs-x', 80, 40);
+await repl.waitFor(/eddy> /, 0, 30000);
+let from = repl.mark();
+repl.type("CREATE STREAM s (k STRING KEY,\r");
+await new Promise((r) => setTimeout(r, 500));
+repl.type("  v INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);\r");
+await new Promise((r) => setTimeout(r, 1500));
+repl.type("INSERT INTO s (k, v) VALUES ('a', 1);\r");
+await new Promise((r) => setTimeout(r, 1000));
+console.log(JSON.stringify(repl.text.slice(from)));
+repl.kill();
+process.exit(0);
