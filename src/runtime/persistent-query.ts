@@ -13,6 +13,7 @@ import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from '../engine/processing-log.js';
+import { JoinRuntime } from './join/join-runtime.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -35,6 +36,20 @@ export function storeFile(dataDir: string, queryId: string): string {
   return join(dataDir, 'state', `${queryId}.db`);
 }
 
+export function joinStoreFile(dataDir: string, queryId: string): string {
+  return join(dataDir, 'state', `${queryId}-join.db`);
+}
+
+/** Position map key of a topic partition. */
+function tp(topic: string, partition: number): string {
+  return `${partition}\u0000${topic}`;
+}
+
+function splitTp(id: string): { topic: string; partition: number } {
+  const i = id.indexOf('\u0000');
+  return { partition: Number(id.slice(0, i)), topic: id.slice(i + 1) };
+}
+
 function flag(v: unknown): boolean {
   return v === true || String(v).toLowerCase() === 'true';
 }
@@ -46,8 +61,12 @@ export class PersistentQuery implements RunningQuery {
   private readonly pipeline: Pipeline;
   private readonly group: string;
   private readonly sourceTopic: string;
-  private positions = new Map<number, number>();
-  private committed = new Map<number, number>();
+  /** Every topic the query reads (several for joins). */
+  private readonly sourceTopics: string[];
+  private readonly join: JoinRuntime | null = null;
+  /** Next offset to read, by topic partition (see tp()). */
+  private positions = new Map<string, number>();
+  private committed = new Map<string, number>();
   private store: TableStore | null = null;
   private writer!: SinkWriter;
   private readonly ready: Promise<void>;
@@ -77,6 +96,10 @@ export class PersistentQuery implements RunningQuery {
     });
     this.group = consumerGroup(props, plan.queryId);
     this.sourceTopic = plan.analysis.source.topic;
+    if (plan.analysis.join) {
+      this.join = new JoinRuntime(plan.analysis, this.pipeline, this.pipeline.options, joinStoreFile(services.dataDir, plan.queryId));
+    }
+    this.sourceTopics = this.join ? this.join.topics : [this.sourceTopic];
     const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
     this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
     this.ready = this.init();
@@ -103,6 +126,9 @@ export class PersistentQuery implements RunningQuery {
     const { log, properties } = this.services;
     const source = await log.describeTopic(this.sourceTopic);
     if (!source) throw new Error(`Topic '${this.sourceTopic}' of source ${this.plan.analysis.source.name} does not exist`);
+    for (const topic of this.sourceTopics) {
+      if (!(await log.describeTopic(topic))) throw new Error(`Topic '${topic}' of a joined source does not exist`);
+    }
     const sink = this.plan.sink;
     if (this.plan.produce && !(await log.describeTopic(sink.topic))) {
       let partitions = this.sinkTopic.partitions;
@@ -126,14 +152,17 @@ export class PersistentQuery implements RunningQuery {
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
 
-    const fromStore = this.store?.committedOffsets(this.sourceTopic);
-    const fromGroup = await log.committedOffsets(this.group, this.sourceTopic);
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
-    const fallback = reset === 'earliest' ? await log.beginningOffsets(this.sourceTopic) : await log.endOffsets(this.sourceTopic);
-    for (let p = 0; p < source.partitions; p++) {
-      const offset = fromStore?.get(p) ?? fromGroup.get(p) ?? fallback[p] ?? 0;
-      this.positions.set(p, offset);
-      this.committed.set(p, offset);
+    for (const topic of this.sourceTopics) {
+      const described = topic === this.sourceTopic ? source : await log.describeTopic(topic);
+      const fromState = this.join ? this.join.committedOffsets(topic) : this.store?.committedOffsets(topic);
+      const fromGroup = await log.committedOffsets(this.group, topic);
+      const fallback = reset === 'earliest' ? await log.beginningOffsets(topic) : await log.endOffsets(topic);
+      for (let p = 0; p < (described?.partitions ?? 0); p++) {
+        const offset = fromState?.get(p) ?? fromGroup.get(p) ?? fallback[p] ?? 0;
+        this.positions.set(tp(topic, p), offset);
+        this.committed.set(tp(topic, p), offset);
+      }
     }
   }
 
@@ -186,14 +215,14 @@ export class PersistentQuery implements RunningQuery {
     if (records.length === 0) return 0;
     return this.exclusive(async () => {
       if (this.stopped || this.status !== 'RUNNING') return 0;
-      const unchanged = requests.every((r) => this.positions.get(r.partition) === r.offset);
+      const unchanged = requests.every((r) => this.positions.get(tp(r.topic, r.partition)) === r.offset);
       return unchanged ? this.processBatch(records) : 0;
     });
   }
 
   private requests(): FetchRequest[] {
     const requests: FetchRequest[] = [];
-    for (const [partition, offset] of this.positions) requests.push({ topic: this.sourceTopic, partition, offset });
+    for (const [id, offset] of this.positions) requests.push({ ...splitTp(id), offset });
     return requests;
   }
 
@@ -201,7 +230,7 @@ export class PersistentQuery implements RunningQuery {
     if (records.length === 0) return 0;
     let outputs;
     try {
-      outputs = this.pipeline.process(records);
+      outputs = this.join ? this.join.process(records) : this.pipeline.process(records);
     } catch (e) {
       if (e instanceof QueryFailure) {
         this.fail(e);
@@ -213,7 +242,8 @@ export class PersistentQuery implements RunningQuery {
     if (produce.length > 0 && this.plan.produce) await this.services.log.produce(this.plan.sink.topic, produce);
     for (const r of records) {
       const next = r.offset + 1;
-      if (next > (this.positions.get(r.partition) ?? 0)) this.positions.set(r.partition, next);
+      const id = tp(r.topic, r.partition);
+      if (next > (this.positions.get(id) ?? 0)) this.positions.set(id, next);
     }
     await this.commitIfDirty(false);
     return records.length;
@@ -232,7 +262,8 @@ export class PersistentQuery implements RunningQuery {
 
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
-    const offsets = [...this.positions].map(([partition, offset]) => ({ topic: this.sourceTopic, partition, offset }));
+    const offsets = [...this.positions].map(([id, offset]) => ({ ...splitTp(id), offset }));
+    this.join?.commit(offsets);
     this.store?.commit(offsets);
     await this.services.log.commitOffsets(this.group, offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);
@@ -285,7 +316,12 @@ export class PersistentQuery implements RunningQuery {
       }
     });
     this.onStoreOpened(this.plan.sink.stateStore ?? this.id, null);
-    if (cleanup) this.store?.destroy();
-    else this.store?.close();
+    if (cleanup) {
+      this.store?.destroy();
+      this.join?.destroy();
+    } else {
+      this.store?.close();
+      this.join?.close();
+    }
   }
 }
