@@ -1,7 +1,8 @@
 // A running persistent query: pulls record batches from the source topic's partitions,
 // runs the pipeline, produces to the sink, and commits the consumed offsets on a cycle
 // (to the consumer group, and for materialized tables in the same SQLite transaction as
-// the state). Restarts resume from the committed offsets (at-least-once).
+// the state). Restarts resume from the committed offsets. How outputs and commits reach
+// the log (at-least-once or exactly-once) is the OutputCommitter's job (exactly-once.ts).
 
 import { join } from 'node:path';
 import { getProperty } from '../config/index.js';
@@ -14,6 +15,7 @@ import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from '../engine/processing-log.js';
 import { JoinRuntime } from './join/join-runtime.js';
+import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -69,6 +71,7 @@ export class PersistentQuery implements RunningQuery {
   private committed = new Map<string, number>();
   private store: TableStore | null = null;
   private writer!: SinkWriter;
+  private output!: OutputCommitter;
   private readonly ready: Promise<void>;
   private lock: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | null = null;
@@ -126,8 +129,12 @@ export class PersistentQuery implements RunningQuery {
     const { log, properties } = this.services;
     const source = await log.describeTopic(this.sourceTopic);
     if (!source) throw new Error(`Topic '${this.sourceTopic}' of source ${this.plan.analysis.source.name} does not exist`);
+    const partitions = new Map<string, number>([[this.sourceTopic, source.partitions]]);
     for (const topic of this.sourceTopics) {
-      if (!(await log.describeTopic(topic))) throw new Error(`Topic '${topic}' of a joined source does not exist`);
+      if (partitions.has(topic)) continue;
+      const d = await log.describeTopic(topic);
+      if (!d) throw new Error(`Topic '${topic}' of a joined source does not exist`);
+      partitions.set(topic, d.partitions);
     }
     const sink = this.plan.sink;
     if (this.plan.produce && !(await log.describeTopic(sink.topic))) {
@@ -152,18 +159,26 @@ export class PersistentQuery implements RunningQuery {
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
 
+    this.output = createOutputCommitter(processingGuarantee(properties), log, this.group, this.store);
+
+    const starts = await this.output.startOffsets(this.sourceTopics);
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
+    let fresh = false;
     for (const topic of this.sourceTopics) {
-      const described = topic === this.sourceTopic ? source : await log.describeTopic(topic);
-      const fromState = this.join ? this.join.committedOffsets(topic) : this.store?.committedOffsets(topic);
-      const fromGroup = await log.committedOffsets(this.group, topic);
+      const start = starts.get(topic) ?? new Map<number, number>();
+      // Join state carries the offsets it was committed with.
+      if (this.join) for (const [p, o] of this.join.committedOffsets(topic)) start.set(p, o);
       const fallback = reset === 'earliest' ? await log.beginningOffsets(topic) : await log.endOffsets(topic);
-      for (let p = 0; p < (described?.partitions ?? 0); p++) {
-        const offset = fromState?.get(p) ?? fromGroup.get(p) ?? fallback[p] ?? 0;
+      for (let p = 0; p < partitions.get(topic)!; p++) {
+        const offset = start.get(p) ?? fallback[p] ?? 0;
+        if (!start.has(p)) fresh = true;
         this.positions.set(tp(topic, p), offset);
         this.committed.set(tp(topic, p), offset);
       }
     }
+    // Under exactly-once the starting point is committed at once, so a crash before the
+    // first cycle resumes where this run started rather than at a later 'latest'.
+    if (fresh && this.output.guarantee === 'exactly_once_v2') await this.output.commit(this.offsetsToCommit());
   }
 
   /** Starts the background poll loop. */
@@ -182,6 +197,12 @@ export class PersistentQuery implements RunningQuery {
           this.fail(e);
         }
       }
+      // A paused query commits what it has (an open transaction would hold back readers);
+      // a failed one drops its uncommitted cycle.
+      await this.exclusive(async () => {
+        if (this.status === 'PAUSED') await this.commitIfDirty(true);
+        else if (this.status === 'ERROR') await this.abortCycle();
+      }).catch((e) => this.fail(e));
       this.loop = null;
     })();
   }
@@ -239,7 +260,7 @@ export class PersistentQuery implements RunningQuery {
       throw e;
     }
     const produce = this.writer.toRecords(outputs);
-    if (produce.length > 0 && this.plan.produce) await this.services.log.produce(this.plan.sink.topic, produce);
+    if (produce.length > 0 && this.plan.produce) await this.output.produce(this.plan.sink.topic, produce);
     for (const r of records) {
       const next = r.offset + 1;
       const id = tp(r.topic, r.partition);
@@ -260,12 +281,23 @@ export class PersistentQuery implements RunningQuery {
     await this.commitNow();
   }
 
+  private offsetsToCommit(): { topic: string; partition: number; offset: number }[] {
+    return [...this.positions].map(([id, offset]) => ({ ...splitTp(id), offset }));
+  }
+
+  /** Drops an uncommitted exactly-once cycle: its outputs, its state writes and its progress. */
+  private async abortCycle(): Promise<void> {
+    if (!this.output || this.output.guarantee !== 'exactly_once_v2') return;
+    await this.output.abort();
+    this.join?.rollback();
+    for (const [p, o] of this.committed) this.positions.set(p, o);
+  }
+
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
-    const offsets = [...this.positions].map(([id, offset]) => ({ ...splitTp(id), offset }));
+    const offsets = this.offsetsToCommit();
     this.join?.commit(offsets);
-    this.store?.commit(offsets);
-    await this.services.log.commitOffsets(this.group, offsets);
+    await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);
     this.lastCommit = Date.now();
   }

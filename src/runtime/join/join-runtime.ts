@@ -82,6 +82,11 @@ export class JoinRuntime {
     this.store.commit(offsets);
   }
 
+  /** Drops the state writes since the last commit. */
+  rollback(): void {
+    this.store.rollback();
+  }
+
   close(): void {
     this.store.close();
   }

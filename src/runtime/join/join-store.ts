@@ -185,6 +185,12 @@ export class JoinStore {
     this.db.exec('COMMIT');
   }
 
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.meta.clear();
+    for (const r of this.db.prepare('SELECT name, value FROM meta').all() as { name: string; value: number }[]) this.meta.set(r.name, r.value);
+  }
+
   committedOffsets(topic: string): Map<number, number> {
     const rows = this.db.prepare('SELECT part, next FROM offsets WHERE topic = ?').all(topic) as { part: number; next: number }[];
     return new Map(rows.map((r) => [r.part, r.next]));
