@@ -668,7 +668,9 @@ export class ExpressionCompiler {
         return this.coerce(item, vt, false);
       } catch (e) {
         if (e instanceof ExpressionError && e.message.startsWith('invalid input syntax')) {
-          throw new ExpressionError(e.message.endsWith('.') ? e.message : `${e.message}.`, 'codegen', expr.loc);
+          // ksqlDB ends the message with a period for a bare literal, not inside a constructor.
+          const bare = !(item.items || item.entries || item.fields) && !e.message.endsWith('.');
+          throw new ExpressionError(bare ? `${e.message}.` : e.message, 'codegen', expr.loc);
         }
         // constructors with extra struct fields stay as they are: comparable, never equal
         if (commonOf(vt, it) !== undefined && item.literalKind === undefined) return item;
