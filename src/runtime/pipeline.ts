@@ -13,6 +13,8 @@ import { createSerde } from '../serde/index.js';
 import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType, type ProcessingLogEntry } from '../engine/processing-log.js';
 import { timestampReader, type TimestampReader } from './timestamps.js';
+import { Aggregator } from './aggregate/aggregator.js';
+import { memoryStateStore, type AggregateStateStore } from './aggregate/state-store.js';
 
 export interface ProcessingLogSink {
   write(entry: ProcessingLogEntry): void;
@@ -40,6 +42,8 @@ export interface OutputRow {
   offset: number;
   /** A table row that did not pass the filter: a delete if the key is present downstream. */
   filteredOut?: boolean;
+  /** Windowed results: the window the row belongs to. */
+  window?: { start: number; end: number };
 }
 
 export class QueryFailure extends Error {}
@@ -126,6 +130,22 @@ export class Pipeline {
     this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
     this.logger = `processing.${opts.queryId}`;
     analysis.errors.handler = (message) => this.logEvaluationError(message);
+    if (analysis.aggregate) this.useAggregateState(memoryStateStore(), true);
+  }
+
+  private aggregator: Aggregator | null = null;
+  private aggregateState: AggregateStateStore | null = null;
+  private ownsAggregateState = false;
+
+  /** Aggregations: where the states live (persistent queries pass their SQLite store's). */
+  useAggregateState(store: AggregateStateStore, owned = false): void {
+    this.aggregateState = store;
+    this.ownsAggregateState = owned;
+    this.aggregator = new Aggregator(this.analysis, store, {
+      projectKey: this.projectKey,
+      projectValue: this.projectValue,
+      logError: (step, message, row, e) => this.logRecordError(step, message, row, e),
+    });
   }
 
   /** The row being evaluated, for processing-log entries that include rows. */
@@ -262,10 +282,16 @@ export class Pipeline {
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */
   process(records: LogRecord[]): OutputRow[] {
+    const out = this.processRecords(records);
+    if (this.ownsAggregateState) this.aggregateState!.flushNow();
+    return out;
+  }
+
+  private processRecords(records: LogRecord[]): OutputRow[] {
     const { rows, meta, tombstones } = this.decode(records);
     const out: OutputRow[] = [];
     if (tombstones.length > 0 && rows.length === 0) {
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       return out;
     }
     if (tombstones.length > 0) {
@@ -280,10 +306,15 @@ export class Pipeline {
     const out: OutputRow[] = [];
     for (const rec of records) {
       const { rows, meta, tombstones } = this.decode([rec]);
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       this.run(rows, meta, out);
     }
     return out;
+  }
+
+  private tableDelete(key: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) this.aggregator.remove(key, rec, out);
+    else out.push(this.tombstone(key, rec));
   }
 
   private tombstone(key: unknown[], rec: LogRecord): OutputRow {
@@ -321,6 +352,10 @@ export class Pipeline {
         }
       }
     }
+    if (this.aggregator) {
+      this.aggregator.add(passed, passedMeta, out);
+      return;
+    }
     if (this.partitionExprs.length > 0) this.partition(passed);
     if (this.analysis.tableFunctions.length > 0) {
       const flat = this.flatMap(passed, passedMeta);
@@ -331,6 +366,10 @@ export class Pipeline {
   }
 
   private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) {
+      this.aggregator.remove(row.slice(0, this.keyCount), rec, out);
+      return;
+    }
     out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });
   }
 

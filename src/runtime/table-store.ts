@@ -80,9 +80,22 @@ export class TableStore {
     this.pending.set(this.pendingKey(key), { key, row: null });
   }
 
+  private readonly commitHooks: (() => void)[] = [];
+
+  /** The SQLite database, for other state of the same query (committed with these rows). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** Runs `hook` inside every commit transaction (e.g. to flush aggregation state). */
+  onCommit(hook: () => void): void {
+    this.commitHooks.push(hook);
+  }
+
   /** Applies buffered writes and records the next offsets to read, atomically. */
   commit(offsets: { topic: string; partition: number; offset: number }[]): void {
     const apply = this.db.transaction(() => {
+      for (const hook of this.commitHooks) hook();
       for (const p of this.pending.values()) {
         const k = this.sqlKey(p.key);
         if (p.row === null) this.delStmt.run(...k);

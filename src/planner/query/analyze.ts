@@ -10,6 +10,7 @@ import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../typ
 import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
+import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
 import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
 
 export type QueryMode = 'persistent' | 'push' | 'pull';
@@ -57,6 +58,8 @@ export interface AnalyzedQuery {
   limit?: number;
   /** Evaluation failures of every compiled expression of this query go through here. */
   errors: EvaluationErrors;
+  /** GROUP BY / aggregate functions / WINDOW: the projection then reads the aggregate row. */
+  aggregate?: AggregateStep;
 }
 
 export interface AnalyzeOptions {
@@ -102,14 +105,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
   }
   if (query.joins.length > 0) unsupported('JOIN', query.joins[0]!.loc);
-  if (query.window) unsupported('WINDOW', query.window.loc);
-  if (query.groupBy && query.groupBy.length > 0) unsupported('GROUP BY');
-  if (query.having) unsupported('HAVING');
-  for (const item of query.select) {
-    if (item.kind === 'SingleColumn' && containsAny(item.expr, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'AGGREGATE')) {
-      unsupported('Aggregation', item.loc);
-    }
-  }
+  const aggregating = isAggregateQuery(query, functions);
 
   const layout = sourceLayout(source, query.from.alias);
   let width = layout.width;
@@ -134,7 +130,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   let intermediateKeys: ScopeColumn[] = layout.scope.columns.filter((c) => c.namespace === 'KEY');
   let partitionBy: PartitionStep | undefined;
   const partitionRewrites: { text: string; name: string }[] = [];
-  if (query.partitionBy && query.partitionBy.length > 0) {
+  if (query.partitionBy && query.partitionBy.length > 0 && !aggregating) {
     if (source.sourceType === 'TABLE') {
       throw new QueryPlanningError('Unsupported PARTITION BY on a TABLE: tables are partitioned by their PRIMARY KEY.');
     }
@@ -265,6 +261,10 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     }
   }
 
+  // Aggregations: the projection reads the aggregate row instead of the source row.
+  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode) : undefined;
+  if (agg) scope = agg.scope;
+
   // ---------------------------------------------------------------- table functions
   const tableFunctions: TableFunctionStep[] = [];
   const hasTableFunction = (e: Expression) => containsAny(e, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'TABLE');
@@ -294,21 +294,23 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
 
   // ---------------------------------------------------------------- projection
-  const selected: OutputColumn[] = items.map((it) => {
+  const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
     const expr = compileIn(it.expr, scope, cctx);
     if (expr.type === null || expr.type === undefined) {
       throw new QueryPlanningError("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.loc);
     }
     const refKey = it.expr.kind === 'ColumnRef' ? scope.resolve(it.expr) : undefined;
-    const isKey = refKey !== undefined && refKey.namespace === 'KEY' && intermediateKeys.some((k) => k.index === refKey.index);
+    const isKey = agg ? agg.keyOfItem.has(itemIndex) : refKey !== undefined && refKey.namespace === 'KEY' && intermediateKeys.some((k) => k.index === refKey.index);
     return { name: it.name!, type: expr.type, namespace: isKey ? 'KEY' : 'VALUE', expr };
   });
 
-  const resultType: 'STREAM' | 'TABLE' = source.sourceType;
+  const resultType: 'STREAM' | 'TABLE' = agg ? 'TABLE' : source.sourceType;
   let keyColumns: OutputColumn[];
   let valueColumns: OutputColumn[];
-  if (mode === 'persistent') {
+  if (agg) {
+    ({ keyColumns, valueColumns } = splitAggregateOutput(selected, agg, query.groupBy ?? [], mode, opts.sinkName));
+  } else if (mode === 'persistent') {
     keyColumns = [];
     const missing: string[] = [];
     for (const key of intermediateKeys) {
@@ -364,6 +366,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     rowWidth: width,
     limit: query.limit,
     errors,
+    ...(agg ? { aggregate: agg.step } : {}),
   };
 }
 
