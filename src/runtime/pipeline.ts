@@ -10,6 +10,7 @@ import type { LogRecord, RecordHeader } from '../log/topic-log.js';
 import type { AnalyzedQuery, OutputColumn } from '../planner/query/analyze.js';
 import type { CompiledExpression } from '../planner/query/compile.js';
 import { createSerde } from '../serde/index.js';
+import { deserializeWindowedKey, type WindowBounds } from '../serde/windowed.js';
 import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType, type ProcessingLogEntry } from '../engine/processing-log.js';
 import { timestampReader, type TimestampReader } from './timestamps.js';
@@ -101,6 +102,8 @@ export class Pipeline {
   private readonly valueOut: OutputColumn[];
   private readonly projectSelected: (row: unknown[]) => unknown[];
   private readonly logger: string;
+  private readonly keyWindow: DataSource['keyFormat']['window'];
+  private readonly windowIndexes: { start: number; end: number } | undefined;
 
   constructor(
     readonly analysis: AnalyzedQuery,
@@ -129,6 +132,8 @@ export class Pipeline {
     this.projectValue = compileProjector(analysis.valueColumns.map((c) => c.expr));
     this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
     this.logger = `processing.${opts.queryId}`;
+    this.keyWindow = this.source.keyFormat.window;
+    this.windowIndexes = layout.windowIndexes;
     analysis.errors.handler = (message) => this.logEvaluationError(message);
     if (analysis.aggregate) this.useAggregateState(memoryStateStore(), true);
   }
@@ -227,9 +232,16 @@ export class Pipeline {
     for (let n = 0; n < records.length; n++) {
       const rec = records[n]!;
       let key: unknown[] | null = null;
+      let window: WindowBounds | null = null;
       if (keySerde !== null) {
         try {
-          key = keySerde.deserialize(rec.key);
+          let keyBytes = rec.key;
+          if (this.keyWindow && keyBytes !== null) {
+            const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
+            keyBytes = split.key;
+            window = split.window;
+          }
+          key = keySerde.deserialize(keyBytes);
         } catch (e) {
           this.logDeserialization(rec, 'key', e);
           continue;
@@ -268,6 +280,10 @@ export class Pipeline {
         for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
       }
       for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
+      if (this.windowIndexes) {
+        row[this.windowIndexes.start] = window ? window.start : null;
+        row[this.windowIndexes.end] = window ? window.end : null;
+      }
       row[this.rowtimeIndex + 1] = rec.partition;
       row[this.rowtimeIndex + 2] = rec.offset;
       if (this.timestamp) {

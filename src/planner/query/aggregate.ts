@@ -269,6 +269,10 @@ export function analyzeAggregation(
     if (leftovers.length > 0) nonAggregate.push(plainText(original));
     it.expr = rewritten;
   });
+  const havingHasCalls = query.having !== undefined && containsAggregate(query.having, functions);
+  if (calls.length === 0 && !havingHasCalls) {
+    throw new QueryPlanningError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.');
+  }
   if (nonAggregate.length > 0) {
     throw new QueryPlanningError(
       `Non-aggregate SELECT expression(s) not part of GROUP BY: ${nonAggregate.join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`,
@@ -286,9 +290,6 @@ export function analyzeAggregation(
     }
   }
 
-  if (calls.length === 0) {
-    throw new QueryPlanningError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.');
-  }
   if (groupBy.length === 0) {
     throw new QueryPlanningError('Aggregate functions require a GROUP BY clause: add GROUP BY with the columns to group on.');
   }

@@ -127,7 +127,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const taken = new Set(layout.scope.columns.map((c) => c.name));
   const aliases = new AliasGenerator(taken);
   let scope = layout.scope;
-  let intermediateKeys: ScopeColumn[] = layout.scope.columns.filter((c) => c.namespace === 'KEY');
+  let intermediateKeys: ScopeColumn[] = layout.scope.columns.filter((c) => c.namespace === 'KEY' && !(mode === 'persistent' && c.windowBound));
   let partitionBy: PartitionStep | undefined;
   const partitionRewrites: { text: string; name: string }[] = [];
   if (query.partitionBy && query.partitionBy.length > 0 && !aggregating) {
