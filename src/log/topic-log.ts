@@ -98,6 +98,12 @@ export interface TopicLog {
   commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
   committedOffsets(group: string, topic: string): Promise<Map<number, number>>;
 
+  /**
+   * Partition count of a topic known without I/O (a metadata cache), or undefined. Optional:
+   * the planner uses it to size sink topics like their source.
+   */
+  partitionCount?(topic: string): number | undefined;
+
   /** Starts a transaction for a transactional id; a newer one with the same id fences the older. */
   beginTransaction(transactionalId: string): Promise<LogTransaction>;
 

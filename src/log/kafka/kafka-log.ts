@@ -46,7 +46,6 @@ interface TopicMeta {
 }
 
 const RESOURCE_TOPIC = 2;
-const CONFIG_SOURCE_TOPIC = 1;
 const LATEST = -1;
 const EARLIEST = -2;
 const PARTITION_FETCH_BYTES = 4 * 1024 * 1024;
@@ -246,10 +245,8 @@ export class KafkaLog implements TopicLog {
     for (const r of res.results as Body[]) {
       if (r.errorCode !== 0) continue;
       const configs: Record<string, string> = {};
-      for (const c of r.configs as Body[]) {
-        const explicit = res.apiVersion === 0 ? !c.isDefault : c.configSource === CONFIG_SOURCE_TOPIC;
-        if (explicit && c.value !== null) configs[c.name] = c.value;
-      }
+      // Every topic-level setting with a value, defaults included, as the embedded log describes them.
+      for (const c of r.configs as Body[]) if (c.value !== null && !c.isSensitive) configs[c.name] = c.value;
       out.set(r.resourceName, configs);
     }
     return out;
