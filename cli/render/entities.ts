@@ -116,7 +116,7 @@ function renderEntityBody(e: Json): string[] {
     case 'currentStatus': {
       const status = (e.commandStatus ?? {}) as Json;
       const message = str(status.message);
-      if (status.status === 'ERROR') return [firstLine(message)];
+      if (status.status === 'ERROR') return errorLines(message);
       return renderDashedTable(['Message'], [[message]]);
     }
     case 'streams':
@@ -200,13 +200,18 @@ function renderEntityBody(e: Json): string[] {
   }
 }
 
-export function firstLine(text: string): string {
-  return text.split('\n')[0] ?? '';
+/**
+ * The lines of an error message worth showing: all of them, since the server puts where
+ * (line:column, statement), what (the offending token) and the fix on separate lines.
+ */
+export function errorLines(message: string): string[] {
+  const lines = message.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+  return lines.length > 0 ? lines : [message];
 }
 
-/** What the CLI shows for a failed request: the first line of the server's message. */
+/** What the CLI shows for a failed request: the server's whole message. */
 export function renderError(body: unknown, fallback: string): string[] {
   const b = (body ?? {}) as Json;
   const message = typeof b.message === 'string' ? b.message : fallback;
-  return [firstLine(message)];
+  return errorLines(message);
 }

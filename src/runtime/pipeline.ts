@@ -150,13 +150,19 @@ export class Pipeline {
 
   private logDeserialization(rec: LogRecord, target: 'key' | 'value', e: unknown): void {
     const bytes = target === 'key' ? rec.key : rec.value;
+    // The serde's message already starts with "Failed to deserialize <target> from topic: <t>. ";
+    // the entry says it once, with the partition and offset a user needs to find the record.
+    const prefix = `Failed to deserialize ${target} from topic: ${rec.topic}. `;
+    const text = errorText(e);
+    const reason = text.startsWith(prefix) ? text.slice(prefix.length) : text;
+    const where = `Failed to deserialize ${target} from topic: ${rec.topic} (partition ${rec.partition}, offset ${rec.offset}).`;
     this.opts.processingLog.write({
       logger: `${this.logger}.KsqlTopic.Source.deserializer`,
       message: {
         type: ProcessingLogType.DESERIALIZATION_ERROR,
         deserializationError: {
           target,
-          errorMessage: `Failed to deserialize ${target} from topic: ${rec.topic}. ${errorText(e)}`,
+          errorMessage: `${where} ${reason}`,
           recordB64: this.opts.includeRows && bytes ? bytes.toString('base64') : null,
           cause: causes(e),
           topic: rec.topic,
@@ -164,7 +170,7 @@ export class Pipeline {
       },
     });
     if (this.opts.failOnDeserializationError) {
-      throw new QueryFailure(`Failed to deserialize ${target} from topic: ${rec.topic}. ${errorText(e)}`);
+      throw new QueryFailure(`${where} ${reason}`);
     }
   }
 
