@@ -1,6 +1,14 @@
 // The log the runtime reads and writes. Two implementations: the embedded log (durable
 // files in the data directory, shared with the embedded broker) and the Kafka log
 // (kafkajs against any cluster). Both pass test/log/contract tests.
+//
+// Transactions (exactly_once_v2) on the Kafka log are Kafka transactions: the first
+// beginTransaction(id) of a process runs InitProducerId (fencing any other process using the
+// id and aborting its open transaction); later ones reuse that producer session while the
+// previous transaction is finished, and start a new session (fencing the open one) when it is
+// not. LogTransaction.produce adds partitions to the transaction and writes transactional
+// batches; commitOffsets is AddOffsetsToTxn + TxnOffsetCommit, visible only after commit().
+// A fenced transaction rejects every call with ProducerFencedError; after one, begin again.
 
 export interface RecordHeader {
   key: string;

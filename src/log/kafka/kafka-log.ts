@@ -546,7 +546,7 @@ export class KafkaLog implements TopicLog {
   }
 
   private async allPartitions(topic: string): Promise<number[]> {
-    const m = await this.requireMeta(topic, true);
+    const m = await this.requireMeta(topic);
     return Array.from({ length: m.partitions }, (_, i) => i);
   }
 
