@@ -9,6 +9,15 @@
 // not. LogTransaction.produce adds partitions to the transaction and writes transactional
 // batches; commitOffsets is AddOffsetsToTxn + TxnOffsetCommit, visible only after commit().
 // A fenced transaction rejects every call with ProducerFencedError; after one, begin again.
+//
+// What exactly-once processing (src/runtime/exactly-once.ts) relies on, with no change to
+// the interface: records produced in a LogTransaction are invisible to read-committed
+// fetches (the default) and held behind endOffsets (the last stable offset) until commit;
+// its commitOffsets become visible to committedOffsets only at commit; a transaction may
+// commit or abort without having produced anything; beginTransaction(id) fences every
+// older producer of that id and resolves only once a transaction they left open is
+// aborted (or, when its commit was already decided, completed), so committedOffsets read
+// after it is stable. The transactional id a persistent query uses is its consumer group.
 
 export interface RecordHeader {
   key: string;

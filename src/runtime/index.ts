@@ -10,6 +10,7 @@ import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { planPersistentQuery, planSourceTableQuery, planTransientQuery, explainPlan, type PersistentPhysicalPlan } from '../planner/query/plan.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
+import { ProcessingGuaranteeError, processingGuarantee } from './exactly-once.js';
 import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from './contract.js';
 import { PersistentQuery, storeFile } from './persistent-query.js';
 import type { ProcessingLogSink } from './pipeline.js';
@@ -59,6 +60,12 @@ class EddyQueryService implements QueryService {
     if (statement.query.limit !== undefined) {
       const what = statement.kind === 'InsertInto' ? 'INSERT INTO' : `CREATE ${statement.sourceType} AS SELECT`;
       throw new QueryPlanningError(`${what} statements don't support LIMIT clause.`);
+    }
+    try {
+      processingGuarantee(ctx.properties);
+    } catch (e) {
+      if (e instanceof ProcessingGuaranteeError) throw new QueryPlanningError(e.message);
+      throw e;
     }
     const { physical, sinkTopic, inheritPartitionsFrom } = planPersistentQuery(statement, queryId, {
       ...ctx,

@@ -1,7 +1,8 @@
 // A running persistent query: pulls record batches from the source topic's partitions,
 // runs the pipeline, produces to the sink, and commits the consumed offsets on a cycle
 // (to the consumer group, and for materialized tables in the same SQLite transaction as
-// the state). Restarts resume from the committed offsets (at-least-once).
+// the state). Restarts resume from the committed offsets. How outputs and commits reach
+// the log (at-least-once or exactly-once) is the OutputCommitter's job (exactly-once.ts).
 
 import { join } from 'node:path';
 import { getProperty } from '../config/index.js';
@@ -13,6 +14,7 @@ import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from '../engine/processing-log.js';
+import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -50,6 +52,7 @@ export class PersistentQuery implements RunningQuery {
   private committed = new Map<number, number>();
   private store: TableStore | null = null;
   private writer!: SinkWriter;
+  private output!: OutputCommitter;
   private readonly ready: Promise<void>;
   private lock: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | null = null;
@@ -126,15 +129,21 @@ export class PersistentQuery implements RunningQuery {
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
 
-    const fromStore = this.store?.committedOffsets(this.sourceTopic);
-    const fromGroup = await log.committedOffsets(this.group, this.sourceTopic);
+    this.output = createOutputCommitter(processingGuarantee(properties), log, this.group, this.store);
+
+    const start = (await this.output.startOffsets([this.sourceTopic])).get(this.sourceTopic)!;
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
     const fallback = reset === 'earliest' ? await log.beginningOffsets(this.sourceTopic) : await log.endOffsets(this.sourceTopic);
+    let fresh = false;
     for (let p = 0; p < source.partitions; p++) {
-      const offset = fromStore?.get(p) ?? fromGroup.get(p) ?? fallback[p] ?? 0;
+      const offset = start.get(p) ?? fallback[p] ?? 0;
+      if (!start.has(p)) fresh = true;
       this.positions.set(p, offset);
       this.committed.set(p, offset);
     }
+    // Under exactly-once the starting point is committed at once, so a crash before the
+    // first cycle resumes where this run started rather than at a later 'latest'.
+    if (fresh && this.output.guarantee === 'exactly_once_v2') await this.output.commit(this.offsetsToCommit());
   }
 
   /** Starts the background poll loop. */
@@ -153,6 +162,12 @@ export class PersistentQuery implements RunningQuery {
           this.fail(e);
         }
       }
+      // A paused query commits what it has (an open transaction would hold back readers);
+      // a failed one drops its uncommitted cycle.
+      await this.exclusive(async () => {
+        if (this.status === 'PAUSED') await this.commitIfDirty(true);
+        else if (this.status === 'ERROR') await this.abortCycle();
+      }).catch((e) => this.fail(e));
       this.loop = null;
     })();
   }
@@ -210,7 +225,7 @@ export class PersistentQuery implements RunningQuery {
       throw e;
     }
     const produce = this.writer.toRecords(outputs);
-    if (produce.length > 0 && this.plan.produce) await this.services.log.produce(this.plan.sink.topic, produce);
+    if (produce.length > 0 && this.plan.produce) await this.output.produce(this.plan.sink.topic, produce);
     for (const r of records) {
       const next = r.offset + 1;
       if (next > (this.positions.get(r.partition) ?? 0)) this.positions.set(r.partition, next);
@@ -230,11 +245,20 @@ export class PersistentQuery implements RunningQuery {
     await this.commitNow();
   }
 
+  private offsetsToCommit(): { topic: string; partition: number; offset: number }[] {
+    return [...this.positions].map(([partition, offset]) => ({ topic: this.sourceTopic, partition, offset }));
+  }
+
+  /** Drops an uncommitted exactly-once cycle: its outputs, its state writes and its progress. */
+  private async abortCycle(): Promise<void> {
+    if (!this.output || this.output.guarantee !== 'exactly_once_v2') return;
+    await this.output.abort();
+    for (const [p, o] of this.committed) this.positions.set(p, o);
+  }
+
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
-    const offsets = [...this.positions].map(([partition, offset]) => ({ topic: this.sourceTopic, partition, offset }));
-    this.store?.commit(offsets);
-    await this.services.log.commitOffsets(this.group, offsets);
+    await this.output.commit(this.offsetsToCommit());
     for (const [p, o] of this.positions) this.committed.set(p, o);
     this.lastCommit = Date.now();
   }
