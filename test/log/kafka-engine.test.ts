@@ -29,12 +29,13 @@ async function rows(url: string, sql: string): Promise<unknown[][]> {
   return items.filter((i) => i.row).map((i) => i.row.columns as unknown[]);
 }
 
+/** Probes until done: a query may still be starting (its table not yet queryable). */
 async function eventually<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
-    const v = await probe();
-    if (done(v)) return v;
-    if (Date.now() > deadline) assert.fail(`${what}: last seen ${JSON.stringify(v)}`);
+    const v = await probe().catch((e: Error) => e);
+    if (!(v instanceof Error) && done(v)) return v;
+    if (Date.now() > deadline) assert.fail(`${what}: last seen ${v instanceof Error ? v.message : JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
