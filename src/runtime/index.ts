@@ -76,7 +76,7 @@ class EddyQueryService implements QueryService {
       queryId,
       sink: physical.sink,
       sinkTopic,
-      sources: [physical.analysis.source.name],
+      sources: physical.analysis.join ? physical.analysis.join.sources.map((s) => s.source.name) : [physical.analysis.source.name],
       explain: physical.explain,
       ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}),
       physical,

@@ -97,11 +97,14 @@ export class Pipeline {
   private readonly valueOut: OutputColumn[];
   private readonly projectSelected: (row: unknown[]) => unknown[];
   private readonly logger: string;
+  /** The options this pipeline was built with (joins build their source decoders with them). */
+  readonly options: PipelineOptions;
 
   constructor(
     readonly analysis: AnalyzedQuery,
     private readonly opts: PipelineOptions,
   ) {
+    this.options = opts;
     const { layout } = analysis;
     this.source = analysis.source;
     const serdes = sourceSerdes(this.source);
@@ -114,7 +117,7 @@ export class Pipeline {
     this.headerColumns = layout.headerColumns.map((h) => ({ index: h.index, headerKey: h.column.headerKey }));
     this.rowtimeIndex = layout.rowtimeIndex;
     this.isTable = this.source.sourceType === 'TABLE';
-    this.timestamp = this.source.timestamp ? timestampReader(this.source, layout, opts.functions) : null;
+    this.timestamp = this.source.timestamp && !analysis.join ? timestampReader(this.source, layout, opts.functions) : null;
     this.where = analysis.where?.evaluate;
     this.whereText = analysis.where?.text ?? '';
     this.partitionExprs = analysis.partitionBy?.exprs ?? [];
@@ -280,6 +283,18 @@ export class Pipeline {
     }
     this.run(rows, meta, out);
     return out;
+  }
+
+  /** Runs the stages after the source (filter … project) over rows built elsewhere, e.g. joined rows. */
+  processRows(rows: unknown[][], meta: LogRecord[]): OutputRow[] {
+    const out: OutputRow[] = [];
+    this.run(rows, meta, out);
+    return out;
+  }
+
+  /** The delete of a row's output key (a table join result that no longer exists). */
+  deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow {
+    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset };
   }
 
   private processInterleaved(records: LogRecord[]): OutputRow[] {

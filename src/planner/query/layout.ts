@@ -8,6 +8,7 @@
 import type { DataSource } from '../../catalog/model.js';
 import type { ColumnRef } from '../../parser/ast.js';
 import { BIGINT, INTEGER, type Column, type SqlType } from '../types.js';
+import { QueryPlanningError, at } from './errors.js';
 
 export const PSEUDO_COLUMNS: readonly { name: string; type: SqlType }[] = [
   { name: 'ROWTIME', type: BIGINT },
@@ -26,6 +27,12 @@ export interface ScopeColumn {
   index: number;
   namespace: ScopeNamespace;
   headerKey?: string;
+  /** Join scopes: the qualifiers (source name and alias) of the source that owns the column. */
+  owner?: ReadonlySet<string>;
+  /** Join scopes: the column's name in its source (`name` is then `<ALIAS>_<COL>`). */
+  columnName?: string;
+  /** Join scopes: the row index of the join key this column is equal to. */
+  keyIndex?: number;
 }
 
 /** Name resolution for expressions: columns visible at one step, with the qualifiers that may prefix them. */
@@ -39,9 +46,45 @@ export class RowScope {
     for (const c of columns) if (!this.byName.has(c.name)) this.byName.set(c.name, c);
   }
 
-  resolve(ref: Pick<ColumnRef, 'source' | 'name'>): ScopeColumn | undefined {
+  resolve(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): ScopeColumn | undefined {
+    if (this.joined) return this.resolveJoined(ref);
     if (ref.source !== undefined && !this.qualifiers.has(ref.source)) return undefined;
     return this.byName.get(ref.name);
+  }
+
+  /** True when columns come from several sources (a join). */
+  private get joined(): boolean {
+    return this.columns.some((c) => c.owner !== undefined);
+  }
+
+  private resolveJoined(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): ScopeColumn | undefined {
+    if (ref.source !== undefined) {
+      const hit = this.columns.find((c) => c.owner?.has(ref.source!) && c.columnName === ref.name);
+      if (hit) return hit;
+      if (!this.qualifiers.has(ref.source)) {
+        throw new QueryPlanningError(`'${ref.source}' is not a valid stream/table name or alias.`, ref.loc);
+      }
+      return undefined;
+    }
+    const own = this.byName.get(ref.name);
+    if (own) return own;
+    const hits = this.columns.filter((c) => c.owner !== undefined && c.columnName === ref.name);
+    if (hits.length > 1) {
+      const names = hits.map((h) => `${[...h.owner!][h.owner!.size - 1]}.${ref.name}`);
+      throw new QueryPlanningError(
+        at(ref.loc, `Column '${ref.name}' is ambiguous. Could be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}.`),
+        ref.loc,
+      );
+    }
+    return hits[0];
+  }
+
+  /** The output name of a select item that is a plain column reference. */
+  columnAlias(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): string {
+    const c = this.resolve(ref);
+    if (!c || c.owner === undefined) return ref.name;
+    const clashes = this.columns.filter((o) => o.owner !== undefined && o.namespace !== 'PSEUDO' && o.columnName === ref.name).length > 1;
+    return clashes ? c.name : ref.name;
   }
 
   has(name: string): boolean {

@@ -62,6 +62,7 @@ export function planPersistentQuery(
     catalog: ctx.catalog,
     functions: ctx.functions,
     sinkName,
+    ...(ctx.partitionsOf ? { partitionsOf: ctx.partitionsOf } : {}),
   });
   if (statement.kind === 'CreateAsSelect' && statement.sourceType !== analysis.resultType) {
     throw new QueryPlanningError(
