@@ -10,9 +10,12 @@ import type { LogRecord, RecordHeader } from '../log/topic-log.js';
 import type { AnalyzedQuery, OutputColumn } from '../planner/query/analyze.js';
 import type { CompiledExpression } from '../planner/query/compile.js';
 import { createSerde } from '../serde/index.js';
+import { deserializeWindowedKey, type WindowBounds } from '../serde/windowed.js';
 import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType, type ProcessingLogEntry } from '../engine/processing-log.js';
 import { timestampReader, type TimestampReader } from './timestamps.js';
+import { Aggregator } from './aggregate/aggregator.js';
+import { memoryStateStore, type AggregateStateStore } from './aggregate/state-store.js';
 
 export interface ProcessingLogSink {
   write(entry: ProcessingLogEntry): void;
@@ -40,6 +43,8 @@ export interface OutputRow {
   offset: number;
   /** A table row that did not pass the filter: a delete if the key is present downstream. */
   filteredOut?: boolean;
+  /** Windowed results: the window the row belongs to. */
+  window?: { start: number; end: number };
 }
 
 export class QueryFailure extends Error {}
@@ -97,6 +102,8 @@ export class Pipeline {
   private readonly valueOut: OutputColumn[];
   private readonly projectSelected: (row: unknown[]) => unknown[];
   private readonly logger: string;
+  private readonly keyWindow: DataSource['keyFormat']['window'];
+  private readonly windowIndexes: { start: number; end: number } | undefined;
   /** The options this pipeline was built with (joins build their source decoders with them). */
   readonly options: PipelineOptions;
 
@@ -128,7 +135,25 @@ export class Pipeline {
     this.projectValue = compileProjector(analysis.valueColumns.map((c) => c.expr));
     this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
     this.logger = `processing.${opts.queryId}`;
+    this.keyWindow = this.source.keyFormat.window;
+    this.windowIndexes = layout.windowIndexes;
     analysis.errors.handler = (message) => this.logEvaluationError(message);
+    if (analysis.aggregate) this.useAggregateState(memoryStateStore(), true);
+  }
+
+  private aggregator: Aggregator | null = null;
+  private aggregateState: AggregateStateStore | null = null;
+  private ownsAggregateState = false;
+
+  /** Aggregations: where the states live (persistent queries pass their SQLite store's). */
+  useAggregateState(store: AggregateStateStore, owned = false): void {
+    this.aggregateState = store;
+    this.ownsAggregateState = owned;
+    this.aggregator = new Aggregator(this.analysis, store, {
+      projectKey: this.projectKey,
+      projectValue: this.projectValue,
+      logError: (step, message, row, e) => this.logRecordError(step, message, row, e),
+    });
   }
 
   /** The row being evaluated, for processing-log entries that include rows. */
@@ -141,7 +166,7 @@ export class Pipeline {
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: message,
+          errorMessage: message + this.whereFrom(row),
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: [],
         },
@@ -177,13 +202,21 @@ export class Pipeline {
     }
   }
 
+  /** " (topic: t, partition: p, offset: o)" for a source row, so a user can find the record. */
+  private whereFrom(row: unknown[] | null): string {
+    const partition = row?.[this.rowtimeIndex + 1];
+    const offset = row?.[this.rowtimeIndex + 2];
+    if (typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'bigint')) return '';
+    return ` (topic: ${this.source.topic}, partition: ${partition}, offset: ${offset})`;
+  }
+
   logRecordError(step: string, message: string, row: unknown[] | null, e: unknown): void {
     this.opts.processingLog.write({
       logger: `${this.logger}.${step}`,
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: `${message}: ${errorText(e)}`,
+          errorMessage: `${message}: ${errorText(e)}${this.whereFrom(row)}`,
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: causes(e),
         },
@@ -210,9 +243,16 @@ export class Pipeline {
     for (let n = 0; n < records.length; n++) {
       const rec = records[n]!;
       let key: unknown[] | null = null;
+      let window: WindowBounds | null = null;
       if (keySerde !== null) {
         try {
-          key = keySerde.deserialize(rec.key);
+          let keyBytes = rec.key;
+          if (this.keyWindow && keyBytes !== null) {
+            const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
+            keyBytes = split.key;
+            window = split.window;
+          }
+          key = keySerde.deserialize(keyBytes);
         } catch (e) {
           this.logDeserialization(rec, 'key', e);
           continue;
@@ -251,6 +291,10 @@ export class Pipeline {
         for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
       }
       for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
+      if (this.windowIndexes) {
+        row[this.windowIndexes.start] = window ? window.start : null;
+        row[this.windowIndexes.end] = window ? window.end : null;
+      }
       row[this.rowtimeIndex + 1] = rec.partition;
       row[this.rowtimeIndex + 2] = rec.offset;
       if (this.timestamp) {
@@ -271,10 +315,16 @@ export class Pipeline {
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */
   process(records: LogRecord[]): OutputRow[] {
+    const out = this.processRecords(records);
+    if (this.ownsAggregateState) this.aggregateState!.flushNow();
+    return out;
+  }
+
+  private processRecords(records: LogRecord[]): OutputRow[] {
     const { rows, meta, tombstones } = this.decode(records);
     const out: OutputRow[] = [];
     if (tombstones.length > 0 && rows.length === 0) {
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       return out;
     }
     if (tombstones.length > 0) {
@@ -301,10 +351,15 @@ export class Pipeline {
     const out: OutputRow[] = [];
     for (const rec of records) {
       const { rows, meta, tombstones } = this.decode([rec]);
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       this.run(rows, meta, out);
     }
     return out;
+  }
+
+  private tableDelete(key: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) this.aggregator.remove(key, rec, out);
+    else out.push(this.tombstone(key, rec));
   }
 
   private tombstone(key: unknown[], rec: LogRecord): OutputRow {
@@ -342,6 +397,10 @@ export class Pipeline {
         }
       }
     }
+    if (this.aggregator) {
+      this.aggregator.add(passed, passedMeta, out);
+      return;
+    }
     if (this.partitionExprs.length > 0) this.partition(passed);
     if (this.analysis.tableFunctions.length > 0) {
       const flat = this.flatMap(passed, passedMeta);
@@ -352,6 +411,10 @@ export class Pipeline {
   }
 
   private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) {
+      this.aggregator.remove(row.slice(0, this.keyCount), rec, out);
+      return;
+    }
     out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });
   }
 
