@@ -85,8 +85,8 @@ export class SinkWriter {
       if (store) {
         if (o.key.some((k) => k === null)) continue;
         if (o.value === null) {
-          if (!store.get(o.key)) continue;
-          store.delete(o.key);
+          if (store.get(o.key)) store.delete(o.key);
+          else if (!o.alwaysEmit) continue;
         } else {
           store.put({ key: o.key, values: o.value, rowtime: o.rowtime, partition: o.partition });
         }
