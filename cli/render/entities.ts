@@ -50,7 +50,8 @@ function sourceDescription(d: Json): string[] {
     ['Timestamp field', d.timestamp || 'Not set - using <ROWTIME>'],
     ['Key format', d.keyFormat],
     ['Value format', d.valueFormat],
-    ['Kafka topic', d.topic === undefined ? undefined : `${str(d.topic)} (partitions: ${str(d.partitions)}, replication: ${str(d.replication)})`],
+    // Partition counts are filled in only by DESCRIBE … EXTENDED.
+    ['Kafka topic', d.topic === undefined ? undefined : d.extended ? `${str(d.topic)} (partitions: ${str(d.partitions)}, replication: ${str(d.replication)})` : d.topic],
     ['Statement', d.extended ? d.statement : undefined],
   ]);
   lines.push(...renderDashedTable(['Field', 'Type'], fieldRows(d.fields)));

@@ -14,6 +14,8 @@ import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from '../engine/processing-log.js';
+import { AggregateStateStore } from './aggregate/state-store.js';
+import { materializedKeyTypes } from './aggregate/materialized.js';
 import { JoinRuntime } from './join/join-runtime.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
@@ -152,9 +154,14 @@ export class PersistentQuery implements RunningQuery {
     if (this.plan.materialize) {
       this.store = new TableStore(
         storeFile(this.services.dataDir, this.id),
-        this.plan.analysis.keyColumns.map((c) => c.type),
+        materializedKeyTypes(this.plan),
         this.plan.analysis.valueColumns.map((c) => c.type),
       );
+      if (this.plan.analysis.aggregate) {
+        const state = new AggregateStateStore(this.store.database);
+        this.store.onCommit(() => state.flush());
+        this.pipeline.useAggregateState(state);
+      }
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);

@@ -10,9 +10,12 @@ import type { LogRecord, RecordHeader } from '../log/topic-log.js';
 import type { AnalyzedQuery, OutputColumn } from '../planner/query/analyze.js';
 import type { CompiledExpression } from '../planner/query/compile.js';
 import { createSerde } from '../serde/index.js';
+import { deserializeWindowedKey, type WindowBounds } from '../serde/windowed.js';
 import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType, type ProcessingLogEntry } from '../engine/processing-log.js';
 import { timestampReader, type TimestampReader } from './timestamps.js';
+import { Aggregator } from './aggregate/aggregator.js';
+import { memoryStateStore, type AggregateStateStore } from './aggregate/state-store.js';
 
 export interface ProcessingLogSink {
   write(entry: ProcessingLogEntry): void;
@@ -42,6 +45,8 @@ export interface OutputRow {
   filteredOut?: boolean;
   /** A delete the sink emits even when its table does not hold the key (join results). */
   alwaysEmit?: boolean;
+  /** Windowed results: the window the row belongs to. */
+  window?: { start: number; end: number };
 }
 
 export class QueryFailure extends Error {}
@@ -99,6 +104,8 @@ export class Pipeline {
   private readonly valueOut: OutputColumn[];
   private readonly projectSelected: (row: unknown[]) => unknown[];
   private readonly logger: string;
+  private readonly keyWindow: DataSource['keyFormat']['window'];
+  private readonly windowIndexes: { start: number; end: number } | undefined;
   /** The options this pipeline was built with (joins build their source decoders with them). */
   readonly options: PipelineOptions;
 
@@ -130,7 +137,25 @@ export class Pipeline {
     this.projectValue = compileProjector(analysis.valueColumns.map((c) => c.expr));
     this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
     this.logger = `processing.${opts.queryId}`;
+    this.keyWindow = this.source.keyFormat.window;
+    this.windowIndexes = layout.windowIndexes;
     analysis.errors.handler = (message) => this.logEvaluationError(message);
+    if (analysis.aggregate) this.useAggregateState(memoryStateStore(), true);
+  }
+
+  private aggregator: Aggregator | null = null;
+  private aggregateState: AggregateStateStore | null = null;
+  private ownsAggregateState = false;
+
+  /** Aggregations: where the states live (persistent queries pass their SQLite store's). */
+  useAggregateState(store: AggregateStateStore, owned = false): void {
+    this.aggregateState = store;
+    this.ownsAggregateState = owned;
+    this.aggregator = new Aggregator(this.analysis, store, {
+      projectKey: this.projectKey,
+      projectValue: this.projectValue,
+      logError: (step, message, row, e) => this.logRecordError(step, message, row, e),
+    });
   }
 
   /** The row being evaluated, for processing-log entries that include rows. */
@@ -212,9 +237,16 @@ export class Pipeline {
     for (let n = 0; n < records.length; n++) {
       const rec = records[n]!;
       let key: unknown[] | null = null;
+      let window: WindowBounds | null = null;
       if (keySerde !== null) {
         try {
-          key = keySerde.deserialize(rec.key);
+          let keyBytes = rec.key;
+          if (this.keyWindow && keyBytes !== null) {
+            const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
+            keyBytes = split.key;
+            window = split.window;
+          }
+          key = keySerde.deserialize(keyBytes);
         } catch (e) {
           this.logDeserialization(rec, 'key', e);
           continue;
@@ -253,6 +285,10 @@ export class Pipeline {
         for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
       }
       for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
+      if (this.windowIndexes) {
+        row[this.windowIndexes.start] = window ? window.start : null;
+        row[this.windowIndexes.end] = window ? window.end : null;
+      }
       row[this.rowtimeIndex + 1] = rec.partition;
       row[this.rowtimeIndex + 2] = rec.offset;
       if (this.timestamp) {
@@ -273,10 +309,16 @@ export class Pipeline {
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */
   process(records: LogRecord[]): OutputRow[] {
+    const out = this.processRecords(records);
+    if (this.ownsAggregateState) this.aggregateState!.flushNow();
+    return out;
+  }
+
+  private processRecords(records: LogRecord[]): OutputRow[] {
     const { rows, meta, tombstones } = this.decode(records);
     const out: OutputRow[] = [];
     if (tombstones.length > 0 && rows.length === 0) {
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       return out;
     }
     if (tombstones.length > 0) {
@@ -303,10 +345,15 @@ export class Pipeline {
     const out: OutputRow[] = [];
     for (const rec of records) {
       const { rows, meta, tombstones } = this.decode([rec]);
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       this.run(rows, meta, out);
     }
     return out;
+  }
+
+  private tableDelete(key: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) this.aggregator.remove(key, rec, out);
+    else out.push(this.tombstone(key, rec));
   }
 
   private tombstone(key: unknown[], rec: LogRecord): OutputRow {
@@ -344,6 +391,10 @@ export class Pipeline {
         }
       }
     }
+    if (this.aggregator) {
+      this.aggregator.add(passed, passedMeta, out);
+      return;
+    }
     if (this.partitionExprs.length > 0) this.partition(passed);
     if (this.analysis.tableFunctions.length > 0) {
       const flat = this.flatMap(passed, passedMeta);
@@ -354,6 +405,10 @@ export class Pipeline {
   }
 
   private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) {
+      this.aggregator.remove(row.slice(0, this.keyCount), rec, out);
+      return;
+    }
     out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });
   }
 

@@ -92,6 +92,18 @@ export class TableStore {
     this.pending.set(this.pendingKey(key), { key, row: null });
   }
 
+  private readonly commitHooks: (() => void)[] = [];
+
+  /** The SQLite database, for other state of the same query (committed with these rows). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** Runs `hook` inside every commit transaction (e.g. to flush aggregation state). */
+  onCommit(hook: () => void): void {
+    this.commitHooks.push(hook);
+  }
+
   /**
    * Applies buffered writes and records the next offsets to read, atomically. With `undoable`
    * the commit also keeps the before-images of what it changes (see undoLastCommit); any
@@ -100,6 +112,7 @@ export class TableStore {
   commit(offsets: { topic: string; partition: number; offset: number }[], options: { undoable?: boolean } = {}): void {
     const apply = this.db.transaction(() => {
       this.db.exec('DELETE FROM undo_rows; DELETE FROM undo_offsets;');
+      for (const hook of this.commitHooks) hook();
       if (options.undoable) {
         for (const p of this.pending.values()) {
           const k = this.sqlKey(p.key);

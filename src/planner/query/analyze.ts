@@ -10,6 +10,7 @@ import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../typ
 import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
+import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
 import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
 import { analyzeJoins, missingJoinKeyMessage, type JoinAnalysis } from './join.js';
 
@@ -58,6 +59,8 @@ export interface AnalyzedQuery {
   limit?: number;
   /** Evaluation failures of every compiled expression of this query go through here. */
   errors: EvaluationErrors;
+  /** GROUP BY / aggregate functions / WINDOW: the projection then reads the aggregate row. */
+  aggregate?: AggregateStep;
   /** Set when the query joins sources; `source` is then the leftmost one and `layout` the joined row. */
   join?: JoinAnalysis;
 }
@@ -107,14 +110,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   if (!source) {
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
   }
-  if (query.window) unsupported('WINDOW', query.window.loc);
-  if (query.groupBy && query.groupBy.length > 0) unsupported('GROUP BY');
-  if (query.having) unsupported('HAVING');
-  for (const item of query.select) {
-    if (item.kind === 'SingleColumn' && containsAny(item.expr, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'AGGREGATE')) {
-      unsupported('Aggregation', item.loc);
-    }
-  }
+  const aggregating = isAggregateQuery(query, functions);
+  if (join && aggregating) unsupported('GROUP BY over a JOIN', query.joins[0]!.loc);
 
   const layout = join ? join.layout : sourceLayout(source, query.from.alias);
   let width = layout.width;
@@ -136,10 +133,12 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const taken = new Set(layout.scope.columns.map((c) => c.name));
   const aliases = new AliasGenerator(taken);
   let scope = layout.scope;
-  let intermediateKeys: ScopeColumn[] = join ? join.keys.map((k) => k.column) : layout.scope.columns.filter((c) => c.namespace === 'KEY');
+  let intermediateKeys: ScopeColumn[] = join
+    ? join.keys.map((k) => k.column)
+    : layout.scope.columns.filter((c) => c.namespace === 'KEY' && !(mode === 'persistent' && c.windowBound));
   let partitionBy: PartitionStep | undefined;
   const partitionRewrites: { text: string; name: string }[] = [];
-  if (query.partitionBy && query.partitionBy.length > 0) {
+  if (query.partitionBy && query.partitionBy.length > 0 && !aggregating) {
     if (source.sourceType === 'TABLE') {
       throw new QueryPlanningError('Unsupported PARTITION BY on a TABLE: tables are partitioned by their PRIMARY KEY.');
     }
@@ -276,6 +275,10 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     }
   }
 
+  // Aggregations: the projection reads the aggregate row instead of the source row.
+  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode) : undefined;
+  if (agg) scope = agg.scope;
+
   // ---------------------------------------------------------------- table functions
   const tableFunctions: TableFunctionStep[] = [];
   const hasTableFunction = (e: Expression) => containsAny(e, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'TABLE');
@@ -316,7 +319,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       }
     }
   }
-  const selected: OutputColumn[] = items.map((it) => {
+  const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
     let expr = compileIn(it.expr, scope, cctx);
     if (expr.type === null || expr.type === undefined) {
@@ -325,7 +328,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     const refKey = it.expr.kind === 'ColumnRef' ? scope.resolve(it.expr) : undefined;
     // A join column equal to the join key stands for the key (which is never null).
     const keyIndex = refKey?.keyIndex ?? (refKey?.namespace === 'KEY' ? refKey.index : undefined);
-    let isKey = keyIndex !== undefined && intermediateKeys.some((k) => k.index === keyIndex);
+    let isKey = agg ? agg.keyOfItem.has(itemIndex) : keyIndex !== undefined && intermediateKeys.some((k) => k.index === keyIndex);
     if (isKey && refKey!.keyIndex !== undefined) {
       const claim = keyClaims.get(keyIndex!);
       if (claim === undefined) keyClaims.set(keyIndex!, refKey!.index);
@@ -338,10 +341,12 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     return { name: it.name!, type: expr.type, namespace: isKey ? 'KEY' : 'VALUE', expr };
   });
 
-  const resultType: 'STREAM' | 'TABLE' = join ? join.resultType : source.sourceType;
+  const resultType: 'STREAM' | 'TABLE' = agg ? 'TABLE' : join ? join.resultType : source.sourceType;
   let keyColumns: OutputColumn[];
   let valueColumns: OutputColumn[];
-  if (mode === 'persistent') {
+  if (agg) {
+    ({ keyColumns, valueColumns } = splitAggregateOutput(selected, agg, query.groupBy ?? [], mode, opts.sinkName));
+  } else if (mode === 'persistent') {
     keyColumns = [];
     const missing: string[] = [];
     for (const key of intermediateKeys) {
@@ -401,6 +406,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     rowWidth: width,
     limit: query.limit,
     errors,
+    ...(agg ? { aggregate: agg.step } : {}),
     ...(join ? { join } : {}),
   };
 }

@@ -27,6 +27,8 @@ export interface ScopeColumn {
   index: number;
   namespace: ScopeNamespace;
   headerKey?: string;
+  /** WINDOWSTART / WINDOWEND of a windowed source: part of the key, but not a key column of the schema. */
+  windowBound?: boolean;
   /** Join scopes: the qualifiers (source name and alias) of the source that owns the column. */
   owner?: ReadonlySet<string>;
   /** Join scopes: the column's name in its source (`name` is then `<ALIAS>_<COL>`). */
@@ -112,6 +114,8 @@ export interface SourceLayout {
   rowtimeIndex: number;
   rowpartitionIndex: number;
   rowoffsetIndex: number;
+  /** Windowed sources: row indexes of WINDOWSTART and WINDOWEND (after the pseudo columns). */
+  windowIndexes?: { start: number; end: number };
   /** Length of a source row. */
   width: number;
   /** Key and value columns in row order (no pseudo columns). */
@@ -138,6 +142,17 @@ export function sourceLayout(source: DataSource, alias?: string): SourceLayout {
     }
   });
   const base = keyColumns.length + source.schema.value.length;
+  const windowed = source.keyFormat.window !== undefined;
+  const windowIndexes = windowed ? { start: base + PSEUDO_COLUMNS.length, end: base + PSEUDO_COLUMNS.length + 1 } : undefined;
+  if (windowIndexes) {
+    // Listed right after the key columns, so SELECT * gives KEY, WINDOWSTART, WINDOWEND, values.
+    columns.splice(
+      keyColumns.length,
+      0,
+      { name: 'WINDOWSTART', type: BIGINT, index: windowIndexes.start, namespace: 'KEY', windowBound: true },
+      { name: 'WINDOWEND', type: BIGINT, index: windowIndexes.end, namespace: 'KEY', windowBound: true },
+    );
+  }
   const dataColumns = columns.slice();
   PSEUDO_COLUMNS.forEach((p, i) => columns.push({ name: p.name, type: p.type, index: base + i, namespace: 'PSEUDO' }));
   const qualifiers = new Set([source.name]);
@@ -152,7 +167,8 @@ export function sourceLayout(source: DataSource, alias?: string): SourceLayout {
     rowtimeIndex: base,
     rowpartitionIndex: base + 1,
     rowoffsetIndex: base + 2,
-    width: base + PSEUDO_COLUMNS.length,
+    ...(windowIndexes ? { windowIndexes } : {}),
+    width: base + PSEUDO_COLUMNS.length + (windowIndexes ? 2 : 0),
     dataColumns,
     scope: new RowScope(columns, qualifiers),
   };
