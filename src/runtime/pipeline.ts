@@ -168,7 +168,7 @@ export class Pipeline {
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: message,
+          errorMessage: message + this.whereFrom(row),
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: [],
         },
@@ -204,13 +204,21 @@ export class Pipeline {
     }
   }
 
+  /** " (topic: t, partition: p, offset: o)" for a source row, so a user can find the record. */
+  private whereFrom(row: unknown[] | null): string {
+    const partition = row?.[this.rowtimeIndex + 1];
+    const offset = row?.[this.rowtimeIndex + 2];
+    if (typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'bigint')) return '';
+    return ` (topic: ${this.source.topic}, partition: ${partition}, offset: ${offset})`;
+  }
+
   logRecordError(step: string, message: string, row: unknown[] | null, e: unknown): void {
     this.opts.processingLog.write({
       logger: `${this.logger}.${step}`,
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: `${message}: ${errorText(e)}`,
+          errorMessage: `${message}: ${errorText(e)}${this.whereFrom(row)}`,
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: causes(e),
         },

@@ -7,7 +7,7 @@ import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.js';
 import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
 import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../types.js';
-import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
+import { compileIn, compilePredicate, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
 import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
@@ -120,7 +120,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   let where: CompiledExpression | undefined;
   if (query.where) {
     checkResolvable(query.where, layout.scope, (name) => `WHERE column '${name}' cannot be resolved.`);
-    where = compileIn(query.where, layout.scope, cctx);
+    where = compilePredicate(query.where, layout.scope, cctx);
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,
