@@ -265,7 +265,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
 
   if (mode === 'persistent') {
     for (const it of items) {
-      if (it.alias === undefined && it.expr.kind === 'ColumnRef' && RESERVED_COLUMN_NAMES.has(it.expr.name)) {
+      // In a join, `L.ROWTIME` is named L_ROWTIME and needs no alias.
+      if (it.alias === undefined && it.expr.kind === 'ColumnRef' && RESERVED_COLUMN_NAMES.has(join ? it.name! : it.expr.name)) {
         const col = scope.resolve(it.expr);
         if (col?.namespace === 'PSEUDO') {
           throw new QueryPlanningError(`Reserved column name in select: \`${it.expr.name}\`. Please remove or alias the column.`, it.loc);
@@ -309,6 +310,15 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   // ---------------------------------------------------------------- projection
   /** Join key → the source column the projection used for it first (other equal columns are values). */
   const keyClaims = new Map<number, number>();
+  // The column a join key is named after wins when it is selected.
+  if (join) {
+    for (const k of intermediateKeys) {
+      for (const it of items) {
+        const c = it.expr.kind === 'ColumnRef' ? scope.resolve(it.expr) : undefined;
+        if (c && c.name === k.name && c.keyIndex === k.index) keyClaims.set(k.index, c.index);
+      }
+    }
+  }
   const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
     let expr = compileIn(it.expr, scope, cctx);
