@@ -23,7 +23,7 @@ export { stringifyExact, renderValue, renderRow } from './json-render.js';
 
 /** Partition count without I/O: the embedded log knows it in memory. */
 function knownPartitions(log: TopicLog, topic: string): number | undefined {
-  return log instanceof EmbeddedLog ? log.topics.get(topic)?.partitions.length : undefined;
+  return log instanceof EmbeddedLog ? log.topics.get(topic)?.partitions.length : log.partitionCount?.(topic);
 }
 
 interface PlannedInternals {
