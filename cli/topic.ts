@@ -363,6 +363,14 @@ async function consume(
       finish();
     }
   };
+  // Also fires for fetches that held only transaction markers or aborted records, whose
+  // offsets no message reaches.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+    const { partition, lastOffset } = e.payload as { partition: number; lastOffset: string };
+    const end = remaining.get(partition);
+    if (end !== undefined && Number(lastOffset) + 1 >= end) remaining.delete(partition);
+    stopIfDone();
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: name, fromBeginning: opts.fromBeginning });
