@@ -13,12 +13,14 @@ import { eddyVersion } from './version.js';
 
 const USAGE = `Usage:
   eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
-              [--broker-port 9092] [--no-broker]
+              [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
   eddy [url] [-e "SQL"] [-f file.sql] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
 
   url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
   one inside the same process (data dir ./eddy-data).
+  --kafka (or bootstrap.servers in the config) runs the engine on that Kafka cluster instead
+  of the embedded log; local state stays in the data dir.
   Server settings come from --config-file and EDDY_* environment variables
   (EDDY_KSQL_SERVICE_ID=x sets ksql.service.id=x).`;
 
@@ -42,6 +44,7 @@ async function serverCommand(argv: string[]): Promise<void> {
       'config-file': { type: 'string' },
       'broker-port': { type: 'string' },
       'no-broker': { type: 'boolean' },
+      kafka: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -53,6 +56,10 @@ async function serverCommand(argv: string[]): Promise<void> {
   const configFile = values['config-file'];
   if (configFile && !existsSync(configFile)) fail(`Config file not found: ${configFile}`);
   const config = loadServerConfig({ file: configFile, env: process.env });
+  if (values.kafka !== undefined) {
+    if (!/^\s*[^\s,:]+:\d+\s*(,\s*[^\s,:]+:\d+\s*)*$/.test(values.kafka)) fail(`--kafka takes host:port[,host:port...], got '${values.kafka}'`);
+    config['bootstrap.servers'] = values.kafka;
+  }
   const port = values.port !== undefined ? Number(values.port) : (portOf(config.listeners) ?? 8088);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got '${values.port}'`);
   const dataDir = resolve(values['data-dir'] ?? String(config['eddy.data.dir'] ?? './eddy-data'));
@@ -70,6 +77,7 @@ async function serverCommand(argv: string[]): Promise<void> {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
   process.stdout.write(`Eddy server v${eddyVersion()} listening on ${embedded.server.url} (data dir ${dataDir})\n`);
+  if (config['bootstrap.servers']) process.stdout.write(`Using the Kafka cluster at ${String(config['bootstrap.servers'])}\n`);
   if (embedded.broker) {
     process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.address} (bootstrap.servers=${embedded.broker.address})\n`);
   } else if (embedded.brokerNote) {

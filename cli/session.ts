@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { KsqlClient, ServerError, type Json } from './client.js';
-import { renderEntity, renderError, firstLine } from './render/entities.js';
+import { renderEntity, renderError, errorLines } from './render/entities.js';
 import { boxHeader, boxRow, boxRule, queryColumnWidths, renderDashedTable } from './render/table.js';
 import { isQueryStatement, splitStatementTexts } from '../src/server/statement-text.js';
 
@@ -140,7 +140,7 @@ export class Session {
 
   private reportFailure(err: unknown): false {
     if (err instanceof ServerError) this.out.error(renderError(err.body, err.message));
-    else this.out.error([firstLine((err as Error).message ?? String(err))]);
+    else this.out.error(errorLines((err as Error).message ?? String(err)));
     return false;
   }
 
@@ -185,7 +185,7 @@ export class Session {
             else this.out.print(boxRow(tombstone ? columns.map((c) => (c === null ? '<TOMBSTONE>' : c)) : columns, widths));
           },
           onLine: (line) => this.out.print([line]),
-          onError: (message) => this.out.error([firstLine(message)]),
+          onError: (message) => this.out.error(errorLines(message)),
         },
         signal,
       );

@@ -50,7 +50,8 @@ function sourceDescription(d: Json): string[] {
     ['Timestamp field', d.timestamp || 'Not set - using <ROWTIME>'],
     ['Key format', d.keyFormat],
     ['Value format', d.valueFormat],
-    ['Kafka topic', d.topic === undefined ? undefined : `${str(d.topic)} (partitions: ${str(d.partitions)}, replication: ${str(d.replication)})`],
+    // Partition counts are filled in only by DESCRIBE … EXTENDED.
+    ['Kafka topic', d.topic === undefined ? undefined : d.extended ? `${str(d.topic)} (partitions: ${str(d.partitions)}, replication: ${str(d.replication)})` : d.topic],
     ['Statement', d.extended ? d.statement : undefined],
   ]);
   lines.push(...renderDashedTable(['Field', 'Type'], fieldRows(d.fields)));
@@ -116,7 +117,7 @@ function renderEntityBody(e: Json): string[] {
     case 'currentStatus': {
       const status = (e.commandStatus ?? {}) as Json;
       const message = str(status.message);
-      if (status.status === 'ERROR') return [firstLine(message)];
+      if (status.status === 'ERROR') return errorLines(message);
       return renderDashedTable(['Message'], [[message]]);
     }
     case 'streams':
@@ -211,13 +212,18 @@ function renderEntityBody(e: Json): string[] {
   }
 }
 
-export function firstLine(text: string): string {
-  return text.split('\n')[0] ?? '';
+/**
+ * The lines of an error message worth showing: all of them, since the server puts where
+ * (line:column, statement), what (the offending token) and the fix on separate lines.
+ */
+export function errorLines(message: string): string[] {
+  const lines = message.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+  return lines.length > 0 ? lines : [message];
 }
 
-/** What the CLI shows for a failed request: the first line of the server's message. */
+/** What the CLI shows for a failed request: the server's whole message. */
 export function renderError(body: unknown, fallback: string): string[] {
   const b = (body ?? {}) as Json;
   const message = typeof b.message === 'string' ? b.message : fallback;
-  return [firstLine(message)];
+  return errorLines(message);
 }

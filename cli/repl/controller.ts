@@ -169,6 +169,11 @@ export function bannerLines(url: string, serverVersion: string | undefined, stat
   if (serverVersion && serverVersion !== cli) {
     lines.push(`WARNING: CLI and server version don't match. This may lead to unexpected errors.`);
   }
-  lines.push('', "Having trouble? Type 'help' (case-insensitive) for a rundown of how things work!", '');
+  lines.push(
+    '',
+    "Type 'help' for the commands and a first example, 'exit' or Ctrl-D to leave.",
+    'Statements end with a semicolon; the README has a five-minute tutorial.',
+    '',
+  );
   return lines;
 }

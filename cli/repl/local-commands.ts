@@ -26,6 +26,17 @@ export const HELP_TEXT = `Description:
   The Eddy CLI talks to an Eddy server over its ksqlDB-compatible REST API.
   Statements end with ';' and may span several lines.
 
+First steps (the README's five-minute tutorial has the whole walk-through):
+  SET 'auto.offset.reset' = 'earliest';      queries read topics from the start
+  CREATE STREAM clicks (user STRING KEY, page STRING)
+    WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+  INSERT INTO clicks (user, page) VALUES ('ann', '/home');
+  CREATE STREAM home AS SELECT * FROM clicks WHERE page = '/home';
+  SELECT * FROM home EMIT CHANGES LIMIT 1;   a push query: waits for rows
+  SELECT * FROM clicks;                      a pull query: answers and ends
+  SHOW STREAMS;  SHOW TABLES;  SHOW QUERIES;  DESCRIBE clicks;
+  SELECT * FROM KSQL_PROCESSING_LOG;         records that queries could not read
+
 Commands (case-insensitive, a trailing ';' is optional):
   help                    Show this help.
   exit                    Leave the CLI (Ctrl-D does the same).

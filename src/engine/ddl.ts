@@ -9,6 +9,8 @@ import type { Column, LogicalSchema, SqlType } from '../planner/types.js';
 import { BYTES, STRING, arrayOf, formatType, structOf, typesEqual } from '../planner/types.js';
 import { ParseError } from '../parser/index.js';
 import { KsqlError } from './api.js';
+import { defaultSchemaRegistry } from '../serde/registry.js';
+import { inferColumns } from '../serde/schema-inference.js';
 import { checkKeyFormat, checkValueFormat, formatCapabilities, parseFormatName } from './formats.js';
 import { containsMap, resolveType } from './sql-types.js';
 import { parseDelimiter, parseDurationText, parseWithProperties, type WithProperties } from './with-properties.js';
@@ -99,6 +101,52 @@ export interface FormatDecision {
   valueFormat: ValueFormat;
 }
 
+/**
+ * Fills the sides a schema-registry format can infer (no columns declared on that side) from
+ * the registered schema, in place. A missing key schema leaves the key empty; a missing value
+ * schema is an error.
+ */
+function inferSchema(schema: LogicalSchema, formats: FormatDecision, topic: string, noElements: boolean): void {
+  const registry = defaultSchemaRegistry();
+  const attempt = (side: 'key' | 'value', format: FormatName, options: FormatOptions | undefined) => {
+    try {
+      return inferColumns(registry, {
+        format,
+        side,
+        topic,
+        ...(options?.schemaId !== undefined ? { schemaId: options.schemaId } : {}),
+        ...(options?.schemaFullName !== undefined ? { schemaFullName: options.schemaFullName } : {}),
+        ...(options?.wrapSingleValue !== undefined ? { wrapSingleValue: options.wrapSingleValue } : {}),
+      });
+    } catch (e) {
+      throw new KsqlError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  if (schema.key.length === 0 && formatCapabilities(formats.keyFormat.format).inference) {
+    const cols = attempt('key', formats.keyFormat.format, formats.keyFormat.options);
+    for (const c of cols ?? []) schema.key.push({ name: c.name, type: c.type, namespace: 'KEY' });
+  }
+  const valueFormat = formats.valueFormat.format;
+  if (physicalValueColumns(schema).length === 0 && formatCapabilities(valueFormat).inference && (noElements || schema.key.length > 0 || schema.value.length > 0)) {
+    const cols = attempt('value', valueFormat, formats.valueFormat.options) ?? [];
+    const taken = new Set([...schema.key, ...schema.value].map((c) => c.name));
+    for (const c of cols) if (!taken.has(c.name)) schema.value.push({ name: c.name, type: c.type, namespace: 'VALUE' });
+  }
+}
+
+/** `*_PROTOBUF_NULLABLE_REPRESENTATION`: OPTIONAL or WRAPPER, protobuf formats only. */
+export function nullableRepresentation(value: unknown, side: 'KEY' | 'VALUE', format: FormatName): 'OPTIONAL' | 'WRAPPER' | undefined {
+  if (value === undefined || value === null) return undefined;
+  const v = String(value).toUpperCase();
+  if (v !== 'OPTIONAL' && v !== 'WRAPPER') {
+    throw new KsqlError(`Invalid value for ${side}_PROTOBUF_NULLABLE_REPRESENTATION: '${String(value)}'. Valid values are OPTIONAL, WRAPPER.`);
+  }
+  if (format !== 'PROTOBUF' && format !== 'PROTOBUF_NOSR') {
+    throw new KsqlError(`Property ${side}_PROTOBUF_NULLABLE_REPRESENTATION can only be used with ${side}_FORMAT='PROTOBUF' or 'PROTOBUF_NOSR'`);
+  }
+  return v;
+}
+
 /** Key and value formats from WITH properties and server defaults, with their options. */
 export function decideFormats(
   props: WithProperties,
@@ -143,6 +191,10 @@ export function decideFormats(
   if (props.KEY_SCHEMA_FULL_NAME !== undefined) keyOptions.schemaFullName = String(props.KEY_SCHEMA_FULL_NAME);
   const valueFullName = props.VALUE_SCHEMA_FULL_NAME ?? props.VALUE_AVRO_SCHEMA_FULL_NAME;
   if (valueFullName !== undefined) valueOptions.schemaFullName = String(valueFullName);
+  const keyNullable = nullableRepresentation(props.KEY_PROTOBUF_NULLABLE_REPRESENTATION, 'KEY', keyFormatName);
+  if (keyNullable) keyOptions.nullableRepresentation = keyNullable;
+  const valueNullable = nullableRepresentation(props.VALUE_PROTOBUF_NULLABLE_REPRESENTATION, 'VALUE', valueFormatName);
+  if (valueNullable) valueOptions.nullableRepresentation = valueNullable;
   if (props.KEY_SCHEMA_ID !== undefined) keyOptions.schemaId = Number(props.KEY_SCHEMA_ID);
   if (props.VALUE_SCHEMA_ID !== undefined) valueOptions.schemaId = Number(props.VALUE_SCHEMA_ID);
 
@@ -271,6 +323,8 @@ export function planCreateSource(
       );
     }
   }
+
+  inferSchema(schema, formats, topic, stmt.elements.length === 0);
 
   const valueColumns = physicalValueColumns(schema);
   if (stmt.elements.length === 0 && !valueCaps.inference) {

@@ -5,10 +5,41 @@ import type { FunctionRegistry } from '../functions/registry.js';
 import type { TopicLog } from '../log/topic-log.js';
 import type { QueryService } from '../runtime/contract.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
+import { KafkaLog } from '../log/kafka/index.js';
 import { functionRegistry } from '../functions/index.js';
 
-export async function defaultLog(dataDir: string): Promise<TopicLog> {
-  return EmbeddedLog.open(dataDir);
+/** The Kafka cluster of the configuration (`bootstrap.servers`), or undefined for the embedded log. */
+export function bootstrapServers(config: Record<string, unknown>): string[] | undefined {
+  const raw = String(config['bootstrap.servers'] ?? config['ksql.streams.bootstrap.servers'] ?? '').trim();
+  const servers = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return servers.length > 0 ? servers : undefined;
+}
+
+/** kafkajs errors as process warnings, each distinct message once. */
+function quietWarnings(): (level: 'error' | 'warn', message: string) => void {
+  const seen = new Set<string>();
+  return (level, message) => {
+    if (level !== 'error' || seen.has(message) || seen.size > 100) return;
+    seen.add(message);
+    process.emitWarning(message);
+  };
+}
+
+/** The Kafka log when `bootstrap.servers` is set, else the embedded log in the data directory. */
+export async function defaultLog(dataDir: string, config: Record<string, unknown> = {}): Promise<TopicLog> {
+  const brokers = bootstrapServers(config);
+  if (!brokers) return EmbeddedLog.open(dataDir);
+  const protocol = String(config['security.protocol'] ?? '').toUpperCase();
+  try {
+    return await KafkaLog.connect({
+      brokers,
+      clientId: `eddy-${String(config['ksql.service.id'] ?? 'default_')}`,
+      ssl: protocol === 'SSL' || protocol === 'SASL_SSL' ? true : undefined,
+      logger: quietWarnings(),
+    });
+  } catch (e) {
+    throw new Error(`Could not connect to the Kafka cluster at ${brokers.join(',')} (bootstrap.servers): ${(e as Error).message}`, { cause: e });
+  }
 }
 
 // The query service is loaded by path at run time, so the engine type-checks and runs DDL

@@ -97,7 +97,7 @@ export class Engine implements EngineApi {
   static async open(options: EngineOptions): Promise<Engine> {
     mkdirSync(options.dataDir, { recursive: true });
     const config = loadServerConfig({ overrides: options.properties ?? {} });
-    const log = options.log ?? (await defaultLog(options.dataDir));
+    const log = options.log ?? (await defaultLog(options.dataDir, config));
     const functions = options.functions ?? defaultFunctions();
     const queryService = options.queryService ?? (await defaultQueryService());
     const engine = new Engine(options.dataDir, log, functions, queryService, config);

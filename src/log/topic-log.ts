@@ -1,6 +1,23 @@
 // The log the runtime reads and writes. Two implementations: the embedded log (durable
 // files in the data directory, shared with the embedded broker) and the Kafka log
 // (kafkajs against any cluster). Both pass test/log/contract tests.
+//
+// Transactions (exactly_once_v2) on the Kafka log are Kafka transactions: the first
+// beginTransaction(id) of a process runs InitProducerId (fencing any other process using the
+// id and aborting its open transaction); later ones reuse that producer session while the
+// previous transaction is finished, and start a new session (fencing the open one) when it is
+// not. LogTransaction.produce adds partitions to the transaction and writes transactional
+// batches; commitOffsets is AddOffsetsToTxn + TxnOffsetCommit, visible only after commit().
+// A fenced transaction rejects every call with ProducerFencedError; after one, begin again.
+//
+// What exactly-once processing (src/runtime/exactly-once.ts) relies on, with no change to
+// the interface: records produced in a LogTransaction are invisible to read-committed
+// fetches (the default) and held behind endOffsets (the last stable offset) until commit;
+// its commitOffsets become visible to committedOffsets only at commit; a transaction may
+// commit or abort without having produced anything; beginTransaction(id) fences every
+// older producer of that id and resolves only once a transaction they left open is
+// aborted (or, when its commit was already decided, completed), so committedOffsets read
+// after it is stable. The transactional id a persistent query uses is its consumer group.
 
 export interface RecordHeader {
   key: string;
@@ -97,6 +114,12 @@ export interface TopicLog {
 
   commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
   committedOffsets(group: string, topic: string): Promise<Map<number, number>>;
+
+  /**
+   * Partition count of a topic known without I/O (a metadata cache), or undefined. Optional:
+   * the planner uses it to size sink topics like their source.
+   */
+  partitionCount?(topic: string): number | undefined;
 
   /** Starts a transaction for a transactional id; a newer one with the same id fences the older. */
   beginTransaction(transactionalId: string): Promise<LogTransaction>;

@@ -10,6 +10,7 @@ import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { planPersistentQuery, planSourceTableQuery, planTransientQuery, explainPlan, type PersistentPhysicalPlan } from '../planner/query/plan.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
+import { ProcessingGuaranteeError, processingGuarantee } from './exactly-once.js';
 import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from './contract.js';
 import { PersistentQuery, storeFile } from './persistent-query.js';
 import type { ProcessingLogSink } from './pipeline.js';
@@ -22,7 +23,7 @@ export { stringifyExact, renderValue, renderRow } from './json-render.js';
 
 /** Partition count without I/O: the embedded log knows it in memory. */
 function knownPartitions(log: TopicLog, topic: string): number | undefined {
-  return log instanceof EmbeddedLog ? log.topics.get(topic)?.partitions.length : undefined;
+  return log instanceof EmbeddedLog ? log.topics.get(topic)?.partitions.length : log.partitionCount?.(topic);
 }
 
 interface PlannedInternals {
@@ -60,6 +61,12 @@ class EddyQueryService implements QueryService {
       const what = statement.kind === 'InsertInto' ? 'INSERT INTO' : `CREATE ${statement.sourceType} AS SELECT`;
       throw new QueryPlanningError(`${what} statements don't support LIMIT clause.`);
     }
+    try {
+      processingGuarantee(ctx.properties);
+    } catch (e) {
+      if (e instanceof ProcessingGuaranteeError) throw new QueryPlanningError(e.message);
+      throw e;
+    }
     const { physical, sinkTopic, inheritPartitionsFrom } = planPersistentQuery(statement, queryId, {
       ...ctx,
       partitionsOf: (topic) => knownPartitions(ctx.log, topic),
@@ -69,7 +76,7 @@ class EddyQueryService implements QueryService {
       queryId,
       sink: physical.sink,
       sinkTopic,
-      sources: [physical.analysis.source.name],
+      sources: physical.analysis.join ? physical.analysis.join.sources.map((s) => s.source.name) : [physical.analysis.source.name],
       explain: physical.explain,
       ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}),
       physical,

@@ -1,7 +1,8 @@
 // A running persistent query: pulls record batches from the source topic's partitions,
 // runs the pipeline, produces to the sink, and commits the consumed offsets on a cycle
 // (to the consumer group, and for materialized tables in the same SQLite transaction as
-// the state). Restarts resume from the committed offsets (at-least-once).
+// the state). Restarts resume from the committed offsets. How outputs and commits reach
+// the log (at-least-once or exactly-once) is the OutputCommitter's job (exactly-once.ts).
 
 import { join } from 'node:path';
 import { getProperty } from '../config/index.js';
@@ -13,6 +14,10 @@ import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from '../engine/processing-log.js';
+import { AggregateStateStore } from './aggregate/state-store.js';
+import { materializedKeyTypes } from './aggregate/materialized.js';
+import { JoinRuntime } from './join/join-runtime.js';
+import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -35,6 +40,20 @@ export function storeFile(dataDir: string, queryId: string): string {
   return join(dataDir, 'state', `${queryId}.db`);
 }
 
+export function joinStoreFile(dataDir: string, queryId: string): string {
+  return join(dataDir, 'state', `${queryId}-join.db`);
+}
+
+/** Position map key of a topic partition. */
+function tp(topic: string, partition: number): string {
+  return `${partition}\u0000${topic}`;
+}
+
+function splitTp(id: string): { topic: string; partition: number } {
+  const i = id.indexOf('\u0000');
+  return { partition: Number(id.slice(0, i)), topic: id.slice(i + 1) };
+}
+
 function flag(v: unknown): boolean {
   return v === true || String(v).toLowerCase() === 'true';
 }
@@ -46,10 +65,15 @@ export class PersistentQuery implements RunningQuery {
   private readonly pipeline: Pipeline;
   private readonly group: string;
   private readonly sourceTopic: string;
-  private positions = new Map<number, number>();
-  private committed = new Map<number, number>();
+  /** Every topic the query reads (several for joins). */
+  private readonly sourceTopics: string[];
+  private readonly join: JoinRuntime | null = null;
+  /** Next offset to read, by topic partition (see tp()). */
+  private positions = new Map<string, number>();
+  private committed = new Map<string, number>();
   private store: TableStore | null = null;
   private writer!: SinkWriter;
+  private output!: OutputCommitter;
   private readonly ready: Promise<void>;
   private lock: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | null = null;
@@ -77,6 +101,10 @@ export class PersistentQuery implements RunningQuery {
     });
     this.group = consumerGroup(props, plan.queryId);
     this.sourceTopic = plan.analysis.source.topic;
+    if (plan.analysis.join) {
+      this.join = new JoinRuntime(plan.analysis, this.pipeline, this.pipeline.options, joinStoreFile(services.dataDir, plan.queryId));
+    }
+    this.sourceTopics = this.join ? this.join.topics : [this.sourceTopic];
     const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
     this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
     this.ready = this.init();
@@ -103,6 +131,13 @@ export class PersistentQuery implements RunningQuery {
     const { log, properties } = this.services;
     const source = await log.describeTopic(this.sourceTopic);
     if (!source) throw new Error(`Topic '${this.sourceTopic}' of source ${this.plan.analysis.source.name} does not exist`);
+    const partitions = new Map<string, number>([[this.sourceTopic, source.partitions]]);
+    for (const topic of this.sourceTopics) {
+      if (partitions.has(topic)) continue;
+      const d = await log.describeTopic(topic);
+      if (!d) throw new Error(`Topic '${topic}' of a joined source does not exist`);
+      partitions.set(topic, d.partitions);
+    }
     const sink = this.plan.sink;
     if (this.plan.produce && !(await log.describeTopic(sink.topic))) {
       let partitions = this.sinkTopic.partitions;
@@ -119,22 +154,38 @@ export class PersistentQuery implements RunningQuery {
     if (this.plan.materialize) {
       this.store = new TableStore(
         storeFile(this.services.dataDir, this.id),
-        this.plan.analysis.keyColumns.map((c) => c.type),
+        materializedKeyTypes(this.plan),
         this.plan.analysis.valueColumns.map((c) => c.type),
       );
+      if (this.plan.analysis.aggregate) {
+        const state = new AggregateStateStore(this.store.database);
+        this.store.onCommit(() => state.flush());
+        this.pipeline.useAggregateState(state);
+      }
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
 
-    const fromStore = this.store?.committedOffsets(this.sourceTopic);
-    const fromGroup = await log.committedOffsets(this.group, this.sourceTopic);
+    this.output = createOutputCommitter(processingGuarantee(properties), log, this.group, this.store);
+
+    const starts = await this.output.startOffsets(this.sourceTopics);
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
-    const fallback = reset === 'earliest' ? await log.beginningOffsets(this.sourceTopic) : await log.endOffsets(this.sourceTopic);
-    for (let p = 0; p < source.partitions; p++) {
-      const offset = fromStore?.get(p) ?? fromGroup.get(p) ?? fallback[p] ?? 0;
-      this.positions.set(p, offset);
-      this.committed.set(p, offset);
+    let fresh = false;
+    for (const topic of this.sourceTopics) {
+      const start = starts.get(topic) ?? new Map<number, number>();
+      // Join state carries the offsets it was committed with.
+      if (this.join) for (const [p, o] of this.join.committedOffsets(topic)) start.set(p, o);
+      const fallback = reset === 'earliest' ? await log.beginningOffsets(topic) : await log.endOffsets(topic);
+      for (let p = 0; p < partitions.get(topic)!; p++) {
+        const offset = start.get(p) ?? fallback[p] ?? 0;
+        if (!start.has(p)) fresh = true;
+        this.positions.set(tp(topic, p), offset);
+        this.committed.set(tp(topic, p), offset);
+      }
     }
+    // Under exactly-once the starting point is committed at once, so a crash before the
+    // first cycle resumes where this run started rather than at a later 'latest'.
+    if (fresh && this.output.guarantee === 'exactly_once_v2') await this.output.commit(this.offsetsToCommit());
   }
 
   /** Starts the background poll loop. */
@@ -153,6 +204,12 @@ export class PersistentQuery implements RunningQuery {
           this.fail(e);
         }
       }
+      // A paused query commits what it has (an open transaction would hold back readers);
+      // a failed one drops its uncommitted cycle.
+      await this.exclusive(async () => {
+        if (this.status === 'PAUSED') await this.commitIfDirty(true);
+        else if (this.status === 'ERROR') await this.abortCycle();
+      }).catch((e) => this.fail(e));
       this.loop = null;
     })();
   }
@@ -186,14 +243,14 @@ export class PersistentQuery implements RunningQuery {
     if (records.length === 0) return 0;
     return this.exclusive(async () => {
       if (this.stopped || this.status !== 'RUNNING') return 0;
-      const unchanged = requests.every((r) => this.positions.get(r.partition) === r.offset);
+      const unchanged = requests.every((r) => this.positions.get(tp(r.topic, r.partition)) === r.offset);
       return unchanged ? this.processBatch(records) : 0;
     });
   }
 
   private requests(): FetchRequest[] {
     const requests: FetchRequest[] = [];
-    for (const [partition, offset] of this.positions) requests.push({ topic: this.sourceTopic, partition, offset });
+    for (const [id, offset] of this.positions) requests.push({ ...splitTp(id), offset });
     return requests;
   }
 
@@ -201,7 +258,7 @@ export class PersistentQuery implements RunningQuery {
     if (records.length === 0) return 0;
     let outputs;
     try {
-      outputs = this.pipeline.process(records);
+      outputs = this.join ? this.join.process(records) : this.pipeline.process(records);
     } catch (e) {
       if (e instanceof QueryFailure) {
         this.fail(e);
@@ -210,10 +267,11 @@ export class PersistentQuery implements RunningQuery {
       throw e;
     }
     const produce = this.writer.toRecords(outputs);
-    if (produce.length > 0 && this.plan.produce) await this.services.log.produce(this.plan.sink.topic, produce);
+    if (produce.length > 0 && this.plan.produce) await this.output.produce(this.plan.sink.topic, produce);
     for (const r of records) {
       const next = r.offset + 1;
-      if (next > (this.positions.get(r.partition) ?? 0)) this.positions.set(r.partition, next);
+      const id = tp(r.topic, r.partition);
+      if (next > (this.positions.get(id) ?? 0)) this.positions.set(id, next);
     }
     await this.commitIfDirty(false);
     return records.length;
@@ -230,11 +288,23 @@ export class PersistentQuery implements RunningQuery {
     await this.commitNow();
   }
 
+  private offsetsToCommit(): { topic: string; partition: number; offset: number }[] {
+    return [...this.positions].map(([id, offset]) => ({ ...splitTp(id), offset }));
+  }
+
+  /** Drops an uncommitted exactly-once cycle: its outputs, its state writes and its progress. */
+  private async abortCycle(): Promise<void> {
+    if (!this.output || this.output.guarantee !== 'exactly_once_v2') return;
+    await this.output.abort();
+    this.join?.rollback();
+    for (const [p, o] of this.committed) this.positions.set(p, o);
+  }
+
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
-    const offsets = [...this.positions].map(([partition, offset]) => ({ topic: this.sourceTopic, partition, offset }));
-    this.store?.commit(offsets);
-    await this.services.log.commitOffsets(this.group, offsets);
+    const offsets = this.offsetsToCommit();
+    this.join?.commit(offsets);
+    await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);
     this.lastCommit = Date.now();
   }
@@ -285,7 +355,12 @@ export class PersistentQuery implements RunningQuery {
       }
     });
     this.onStoreOpened(this.plan.sink.stateStore ?? this.id, null);
-    if (cleanup) this.store?.destroy();
-    else this.store?.close();
+    if (cleanup) {
+      this.store?.destroy();
+      this.join?.destroy();
+    } else {
+      this.store?.close();
+      this.join?.close();
+    }
   }
 }

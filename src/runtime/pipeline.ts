@@ -10,9 +10,12 @@ import type { LogRecord, RecordHeader } from '../log/topic-log.js';
 import type { AnalyzedQuery, OutputColumn } from '../planner/query/analyze.js';
 import type { CompiledExpression } from '../planner/query/compile.js';
 import { createSerde } from '../serde/index.js';
+import { deserializeWindowedKey, type WindowBounds } from '../serde/windowed.js';
 import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType, type ProcessingLogEntry } from '../engine/processing-log.js';
 import { timestampReader, type TimestampReader } from './timestamps.js';
+import { Aggregator } from './aggregate/aggregator.js';
+import { memoryStateStore, type AggregateStateStore } from './aggregate/state-store.js';
 
 export interface ProcessingLogSink {
   write(entry: ProcessingLogEntry): void;
@@ -40,6 +43,8 @@ export interface OutputRow {
   offset: number;
   /** A table row that did not pass the filter: a delete if the key is present downstream. */
   filteredOut?: boolean;
+  /** Windowed results: the window the row belongs to. */
+  window?: { start: number; end: number };
 }
 
 export class QueryFailure extends Error {}
@@ -97,11 +102,16 @@ export class Pipeline {
   private readonly valueOut: OutputColumn[];
   private readonly projectSelected: (row: unknown[]) => unknown[];
   private readonly logger: string;
+  private readonly keyWindow: DataSource['keyFormat']['window'];
+  private readonly windowIndexes: { start: number; end: number } | undefined;
+  /** The options this pipeline was built with (joins build their source decoders with them). */
+  readonly options: PipelineOptions;
 
   constructor(
     readonly analysis: AnalyzedQuery,
     private readonly opts: PipelineOptions,
   ) {
+    this.options = opts;
     const { layout } = analysis;
     this.source = analysis.source;
     const serdes = sourceSerdes(this.source);
@@ -114,7 +124,7 @@ export class Pipeline {
     this.headerColumns = layout.headerColumns.map((h) => ({ index: h.index, headerKey: h.column.headerKey }));
     this.rowtimeIndex = layout.rowtimeIndex;
     this.isTable = this.source.sourceType === 'TABLE';
-    this.timestamp = this.source.timestamp ? timestampReader(this.source, layout, opts.functions) : null;
+    this.timestamp = this.source.timestamp && !analysis.join ? timestampReader(this.source, layout, opts.functions) : null;
     this.where = analysis.where?.evaluate;
     this.whereText = analysis.where?.text ?? '';
     this.partitionExprs = analysis.partitionBy?.exprs ?? [];
@@ -125,7 +135,25 @@ export class Pipeline {
     this.projectValue = compileProjector(analysis.valueColumns.map((c) => c.expr));
     this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
     this.logger = `processing.${opts.queryId}`;
+    this.keyWindow = this.source.keyFormat.window;
+    this.windowIndexes = layout.windowIndexes;
     analysis.errors.handler = (message) => this.logEvaluationError(message);
+    if (analysis.aggregate) this.useAggregateState(memoryStateStore(), true);
+  }
+
+  private aggregator: Aggregator | null = null;
+  private aggregateState: AggregateStateStore | null = null;
+  private ownsAggregateState = false;
+
+  /** Aggregations: where the states live (persistent queries pass their SQLite store's). */
+  useAggregateState(store: AggregateStateStore, owned = false): void {
+    this.aggregateState = store;
+    this.ownsAggregateState = owned;
+    this.aggregator = new Aggregator(this.analysis, store, {
+      projectKey: this.projectKey,
+      projectValue: this.projectValue,
+      logError: (step, message, row, e) => this.logRecordError(step, message, row, e),
+    });
   }
 
   /** The row being evaluated, for processing-log entries that include rows. */
@@ -138,7 +166,7 @@ export class Pipeline {
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: message,
+          errorMessage: message + this.whereFrom(row),
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: [],
         },
@@ -150,13 +178,19 @@ export class Pipeline {
 
   private logDeserialization(rec: LogRecord, target: 'key' | 'value', e: unknown): void {
     const bytes = target === 'key' ? rec.key : rec.value;
+    // The serde's message already starts with "Failed to deserialize <target> from topic: <t>. ";
+    // the entry says it once, with the partition and offset a user needs to find the record.
+    const prefix = `Failed to deserialize ${target} from topic: ${rec.topic}. `;
+    const text = errorText(e);
+    const reason = text.startsWith(prefix) ? text.slice(prefix.length) : text;
+    const where = `Failed to deserialize ${target} from topic: ${rec.topic} (partition ${rec.partition}, offset ${rec.offset}).`;
     this.opts.processingLog.write({
       logger: `${this.logger}.KsqlTopic.Source.deserializer`,
       message: {
         type: ProcessingLogType.DESERIALIZATION_ERROR,
         deserializationError: {
           target,
-          errorMessage: `Failed to deserialize ${target} from topic: ${rec.topic}. ${errorText(e)}`,
+          errorMessage: `${where} ${reason}`,
           recordB64: this.opts.includeRows && bytes ? bytes.toString('base64') : null,
           cause: causes(e),
           topic: rec.topic,
@@ -164,8 +198,16 @@ export class Pipeline {
       },
     });
     if (this.opts.failOnDeserializationError) {
-      throw new QueryFailure(`Failed to deserialize ${target} from topic: ${rec.topic}. ${errorText(e)}`);
+      throw new QueryFailure(`${where} ${reason}`);
     }
+  }
+
+  /** " (topic: t, partition: p, offset: o)" for a source row, so a user can find the record. */
+  private whereFrom(row: unknown[] | null): string {
+    const partition = row?.[this.rowtimeIndex + 1];
+    const offset = row?.[this.rowtimeIndex + 2];
+    if (typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'bigint')) return '';
+    return ` (topic: ${this.source.topic}, partition: ${partition}, offset: ${offset})`;
   }
 
   logRecordError(step: string, message: string, row: unknown[] | null, e: unknown): void {
@@ -174,7 +216,7 @@ export class Pipeline {
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: `${message}: ${errorText(e)}`,
+          errorMessage: `${message}: ${errorText(e)}${this.whereFrom(row)}`,
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: causes(e),
         },
@@ -201,9 +243,16 @@ export class Pipeline {
     for (let n = 0; n < records.length; n++) {
       const rec = records[n]!;
       let key: unknown[] | null = null;
+      let window: WindowBounds | null = null;
       if (keySerde !== null) {
         try {
-          key = keySerde.deserialize(rec.key);
+          let keyBytes = rec.key;
+          if (this.keyWindow && keyBytes !== null) {
+            const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
+            keyBytes = split.key;
+            window = split.window;
+          }
+          key = keySerde.deserialize(keyBytes);
         } catch (e) {
           this.logDeserialization(rec, 'key', e);
           continue;
@@ -242,6 +291,10 @@ export class Pipeline {
         for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
       }
       for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
+      if (this.windowIndexes) {
+        row[this.windowIndexes.start] = window ? window.start : null;
+        row[this.windowIndexes.end] = window ? window.end : null;
+      }
       row[this.rowtimeIndex + 1] = rec.partition;
       row[this.rowtimeIndex + 2] = rec.offset;
       if (this.timestamp) {
@@ -262,10 +315,16 @@ export class Pipeline {
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */
   process(records: LogRecord[]): OutputRow[] {
+    const out = this.processRecords(records);
+    if (this.ownsAggregateState) this.aggregateState!.flushNow();
+    return out;
+  }
+
+  private processRecords(records: LogRecord[]): OutputRow[] {
     const { rows, meta, tombstones } = this.decode(records);
     const out: OutputRow[] = [];
     if (tombstones.length > 0 && rows.length === 0) {
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       return out;
     }
     if (tombstones.length > 0) {
@@ -276,14 +335,31 @@ export class Pipeline {
     return out;
   }
 
+  /** Runs the stages after the source (filter … project) over rows built elsewhere, e.g. joined rows. */
+  processRows(rows: unknown[][], meta: LogRecord[]): OutputRow[] {
+    const out: OutputRow[] = [];
+    this.run(rows, meta, out);
+    return out;
+  }
+
+  /** The delete of a row's output key (a table join result that no longer exists). */
+  deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow {
+    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+  }
+
   private processInterleaved(records: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
     for (const rec of records) {
       const { rows, meta, tombstones } = this.decode([rec]);
-      for (const t of tombstones) out.push(this.tombstone(t.key, t.rec));
+      for (const t of tombstones) this.tableDelete(t.key, t.rec, out);
       this.run(rows, meta, out);
     }
     return out;
+  }
+
+  private tableDelete(key: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) this.aggregator.remove(key, rec, out);
+    else out.push(this.tombstone(key, rec));
   }
 
   private tombstone(key: unknown[], rec: LogRecord): OutputRow {
@@ -321,6 +397,10 @@ export class Pipeline {
         }
       }
     }
+    if (this.aggregator) {
+      this.aggregator.add(passed, passedMeta, out);
+      return;
+    }
     if (this.partitionExprs.length > 0) this.partition(passed);
     if (this.analysis.tableFunctions.length > 0) {
       const flat = this.flatMap(passed, passedMeta);
@@ -331,6 +411,10 @@ export class Pipeline {
   }
 
   private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    if (this.aggregator) {
+      this.aggregator.remove(row.slice(0, this.keyCount), rec, out);
+      return;
+    }
     out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });
   }
 

@@ -12,6 +12,7 @@ import { ProcessingLogType } from '../engine/processing-log.js';
 import type { OutputRow, ProcessingLogSink } from './pipeline.js';
 import type { TableStore } from './table-store.js';
 import { stringTimestampParser, toEpochMs } from './timestamps.js';
+import { serializeWindowedKey } from '../serde/windowed.js';
 
 export function sinkSerdes(sink: DataSource): { key: Serde | null; value: Serde } {
   const key =
@@ -33,6 +34,7 @@ export class SinkWriter {
   private readonly valueSerde: Serde;
   private readonly timestampOf?: (o: OutputRow) => number | null;
   private readonly logger: string;
+  private readonly window: DataSource['keyFormat']['window'];
 
   constructor(
     private readonly plan: PersistentPhysicalPlan,
@@ -44,6 +46,7 @@ export class SinkWriter {
     this.keySerde = serdes.key;
     this.valueSerde = serdes.value;
     this.logger = `processing.${plan.queryId}.${plan.sink.name}`;
+    this.window = plan.sink.keyFormat.window;
     const ts = plan.sinkTimestamp;
     if (ts) {
       const keyCount = plan.sink.schema.key.length;
@@ -84,11 +87,12 @@ export class SinkWriter {
       const o = rows[i]!;
       if (store) {
         if (o.key.some((k) => k === null)) continue;
+        const storeKey = o.window ? [...o.key, o.window.start, o.window.end] : o.key;
         if (o.value === null) {
-          if (!store.get(o.key)) continue;
-          store.delete(o.key);
+          if (!store.get(storeKey)) continue;
+          store.delete(storeKey);
         } else {
-          store.put({ key: o.key, values: o.value, rowtime: o.rowtime, partition: o.partition });
+          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: o.partition });
         }
       }
       let timestamp = o.rowtime;
@@ -101,6 +105,7 @@ export class SinkWriter {
       let value: Buffer | null = null;
       try {
         key = keySerde === null ? null : keySerde.serialize(o.key);
+        if (this.window && o.window) key = serializeWindowedKey(key, this.window.type, o.window);
       } catch (e) {
         this.serializationError('key', e);
         continue;

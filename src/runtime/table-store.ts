@@ -1,7 +1,9 @@
 // A table materialized in SQLite: key columns as the primary key, the value columns as
 // JSON, plus ROWTIME and the partition the row came from. Writes are buffered and
 // applied on the commit cycle in one transaction together with the consumed offsets, so
-// a restart resumes exactly from the state the offsets describe.
+// a restart resumes exactly from the state the offsets describe. Under exactly-once a
+// commit can keep the before-images of the rows and offsets it changed, so that a commit
+// whose log transaction never completed can be undone at the next start.
 
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -29,6 +31,9 @@ export class TableStore {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly offsetStmt: Database.Statement;
+  private readonly undoRowStmt: Database.Statement;
+  private readonly undoOffsetStmt: Database.Statement;
+  private readonly offsetOfStmt: Database.Statement;
 
   constructor(
     readonly file: string,
@@ -44,7 +49,9 @@ export class TableStore {
     const keyCols = this.keyNames.map((k) => `${k}`).join(', ');
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS rows (${this.keyNames.map((k) => `${k} ANY`).join(', ')}, v TEXT NOT NULL, rowtime INTEGER NOT NULL, part INTEGER NOT NULL, PRIMARY KEY (${keyCols})) STRICT, WITHOUT ROWID;
-       CREATE TABLE IF NOT EXISTS offsets (topic TEXT NOT NULL, part INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (topic, part)) WITHOUT ROWID;`,
+       CREATE TABLE IF NOT EXISTS offsets (topic TEXT NOT NULL, part INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (topic, part)) WITHOUT ROWID;
+       CREATE TABLE IF NOT EXISTS undo_rows (${this.keyNames.map((k) => `${k} ANY`).join(', ')}, v TEXT, rowtime INTEGER NOT NULL, part INTEGER NOT NULL) STRICT;
+       CREATE TABLE IF NOT EXISTS undo_offsets (topic TEXT NOT NULL, part INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (topic, part)) WITHOUT ROWID;`,
     );
     const where = this.keyNames.map((k) => `${k} IS ?`).join(' AND ');
     this.getStmt = this.db.prepare(`SELECT v, rowtime, part FROM rows WHERE ${where}`);
@@ -53,6 +60,11 @@ export class TableStore {
     );
     this.delStmt = this.db.prepare(`DELETE FROM rows WHERE ${where}`);
     this.offsetStmt = this.db.prepare('INSERT OR REPLACE INTO offsets (topic, part, next) VALUES (?, ?, ?)');
+    this.undoRowStmt = this.db.prepare(
+      `INSERT INTO undo_rows (${keyCols}, v, rowtime, part) VALUES (${this.keyNames.map(() => '?').join(', ')}, ?, ?, ?)`,
+    );
+    this.undoOffsetStmt = this.db.prepare('INSERT OR REPLACE INTO undo_offsets (topic, part, next) VALUES (?, ?, ?)');
+    this.offsetOfStmt = this.db.prepare('SELECT next FROM offsets WHERE topic = ? AND part = ?');
   }
 
   private sqlKey(key: unknown[]): (string | number | bigint | Buffer | null)[] {
@@ -80,9 +92,38 @@ export class TableStore {
     this.pending.set(this.pendingKey(key), { key, row: null });
   }
 
-  /** Applies buffered writes and records the next offsets to read, atomically. */
-  commit(offsets: { topic: string; partition: number; offset: number }[]): void {
+  private readonly commitHooks: (() => void)[] = [];
+
+  /** The SQLite database, for other state of the same query (committed with these rows). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** Runs `hook` inside every commit transaction (e.g. to flush aggregation state). */
+  onCommit(hook: () => void): void {
+    this.commitHooks.push(hook);
+  }
+
+  /**
+   * Applies buffered writes and records the next offsets to read, atomically. With `undoable`
+   * the commit also keeps the before-images of what it changes (see undoLastCommit); any
+   * commit discards the images of the previous one.
+   */
+  commit(offsets: { topic: string; partition: number; offset: number }[], options: { undoable?: boolean } = {}): void {
     const apply = this.db.transaction(() => {
+      this.db.exec('DELETE FROM undo_rows; DELETE FROM undo_offsets;');
+      for (const hook of this.commitHooks) hook();
+      if (options.undoable) {
+        for (const p of this.pending.values()) {
+          const k = this.sqlKey(p.key);
+          const before = this.getStmt.get(...k) as { v: string; rowtime: number; part: number } | undefined;
+          this.undoRowStmt.run(...k, before?.v ?? null, before?.rowtime ?? 0, before?.part ?? 0);
+        }
+        for (const o of offsets) {
+          const before = this.offsetOfStmt.get(o.topic, o.partition) as { next: number } | undefined;
+          this.undoOffsetStmt.run(o.topic, o.partition, before?.next ?? -1);
+        }
+      }
       for (const p of this.pending.values()) {
         const k = this.sqlKey(p.key);
         if (p.row === null) this.delStmt.run(...k);
@@ -91,6 +132,46 @@ export class TableStore {
       for (const o of offsets) this.offsetStmt.run(o.topic, o.partition, o.offset);
     });
     apply();
+    this.pending.clear();
+  }
+
+  /** Drops buffered writes that were not committed. */
+  discardPending(): void {
+    this.pending.clear();
+  }
+
+  /**
+   * The offsets the last undoable commit replaced (-1 where it added a partition), or
+   * undefined when there is nothing to undo.
+   */
+  undoOffsets(): { topic: string; partition: number; offset: number }[] | undefined {
+    const rows = this.db.prepare('SELECT topic, part, next FROM undo_offsets ORDER BY topic, part').all() as { topic: string; part: number; next: number }[];
+    if (rows.length === 0) return undefined;
+    return rows.map((r) => ({ topic: r.topic, partition: r.part, offset: r.next }));
+  }
+
+  /** Restores the rows and offsets the last undoable commit changed, then forgets the images. */
+  undoLastCommit(): void {
+    const keys = this.keyNames.join(', ');
+    const revert = this.db.transaction(() => {
+      const rows = this.db.prepare(`SELECT ${keys}, v, rowtime, part FROM undo_rows`).raw().safeIntegers(true).all() as unknown[][];
+      const n = this.keyNames.length;
+      for (const r of rows) {
+        const k = r.slice(0, n) as (string | number | bigint | Buffer | null)[];
+        // Integers come back as bigint so that 64-bit keys survive the round trip.
+        const [v, rowtime, part] = r.slice(n) as [string | null, bigint, bigint];
+        if (v === null) this.delStmt.run(...k);
+        else this.putStmt.run(...k, v, rowtime, part);
+      }
+      const offsets = this.db.prepare('SELECT topic, part, next FROM undo_offsets').all() as { topic: string; part: number; next: number }[];
+      const delOffset = this.db.prepare('DELETE FROM offsets WHERE topic = ? AND part = ?');
+      for (const o of offsets) {
+        if (o.next < 0) delOffset.run(o.topic, o.part);
+        else this.offsetStmt.run(o.topic, o.part, o.next);
+      }
+      this.db.exec('DELETE FROM undo_rows; DELETE FROM undo_offsets;');
+    });
+    revert();
     this.pending.clear();
   }
 

@@ -265,6 +265,12 @@ function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegis
     for (let i = 0; i < r.values.length; i++) row[layout.keyColumns.length + i] = r.values[i];
     row[layout.rowtimeIndex] = r.rowtime;
     row[layout.rowpartitionIndex] = r.partition;
+    if (layout.windowIndexes) {
+      // Windowed tables store the window bounds after the key columns.
+      const n = layout.keyColumns.length;
+      row[layout.windowIndexes.start] = r.key[n];
+      row[layout.windowIndexes.end] = r.key[n + 1];
+    }
     return row;
   };
   const keys = a.where ? lookupKeys(a.where.ast, a, functions) : undefined;
@@ -283,7 +289,7 @@ function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegis
 
 /** `K = lit`, `K IN (lit, ...)` or an OR of those, on a single-column key of a comparable primitive type. */
 function lookupKeys(where: Expression, a: AnalyzedQuery, functions: FunctionRegistry): unknown[] | undefined {
-  if (a.layout.keyColumns.length !== 1) return undefined;
+  if (a.layout.keyColumns.length !== 1 || a.layout.windowIndexes) return undefined;
   const key = a.layout.keyColumns[0]!;
   if (!['INTEGER', 'BIGINT', 'STRING', 'DOUBLE'].includes(key.type.base)) return undefined;
   const isKey = (e: Expression) => e.kind === 'ColumnRef' && a.layout.scope.resolve(e)?.namespace === 'KEY';

@@ -112,7 +112,7 @@ export function avroSchemaForColumns(columns: Column[], unwrapped: boolean, full
   };
 }
 
-function decimalToBytes(d: Decimal, scale: number): Buffer {
+export function decimalToBytes(d: Decimal, scale: number): Buffer {
   let v = d.setScale(scale).unscaled;
   const bytes: number[] = [];
   const neg = v < 0n;
@@ -123,7 +123,7 @@ function decimalToBytes(d: Decimal, scale: number): Buffer {
   return Buffer.from(bytes);
 }
 
-function bytesToDecimalText(b: Buffer, scale: number): string {
+export function bytesToDecimalText(b: Buffer, scale: number): string {
   if (b.length === 0) return '0';
   let v = 0n;
   for (const x of b) v = (v << 8n) | BigInt(x);

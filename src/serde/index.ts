@@ -6,6 +6,7 @@ import { createJsonSerde, emptySerde } from './json-format.js';
 import { createDelimitedSerde } from './delimited.js';
 import { createKafkaSerde } from './kafka.js';
 import { createAvroSerde } from './avro.js';
+import { createProtobufSerde } from './protobuf.js';
 
 export * from './serde.js';
 export { toJsonValue, stringifyJson } from './json-value.js';
@@ -52,6 +53,10 @@ export function createSerde(spec: SerdeSpec): Serde {
       return createKafkaSerde(spec);
     case 'AVRO':
       return createAvroSerde(spec, spec.registry);
+    case 'PROTOBUF':
+      return createProtobufSerde(spec, { schemaRegistry: true }, spec.registry);
+    case 'PROTOBUF_NOSR':
+      return createProtobufSerde(spec, { schemaRegistry: false }, spec.registry);
     case 'NONE':
       if (spec.columns.length > 0) {
         throw new SerdeError(`The 'NONE' format can only be used when no columns are defined. Got: ${spec.columns.map((c) => c.name).join(', ')}`);

@@ -1,25 +1,11 @@
 // Java's text forms of numbers, used where ksqlDB writes values with toString() (DELIMITED
 // values, STRING coercions) and parsing rules of Integer/Long/Double.parseX.
 
+import { javaDoubleToString } from '../functions/values.js';
 import { ConversionError } from './errors.js';
 
 /** Double.toString: "1.0", "1.0E10", "1.0E-5", "NaN", "Infinity". */
-export function javaDoubleString(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  // Scientific: shortest digits, mantissa with at least one fraction digit.
-  const [mant, exp] = d.toExponential().split('e') as [string, string];
-  const m = mant.includes('.') ? mant : `${mant}.0`;
-  const e = exp.startsWith('+') ? exp.slice(1) : exp;
-  return `${m}E${e}`;
-}
+export const javaDoubleString = javaDoubleToString;
 
 const INT_TEXT = /^[+-]?\d+$/;
 const DOUBLE_TEXT = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;

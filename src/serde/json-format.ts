@@ -4,7 +4,7 @@
 
 import { structOf, type SqlType } from '../planner/types.js';
 import type { Serde, SerdeSpec } from './serde.js';
-import { cannotConvert, deserializeError, serializeError } from './errors.js';
+import { ConversionError, cannotConvert, deserializeError, serializeError } from './errors.js';
 import { parseJson } from './json-parse.js';
 import { FieldMatcher, isPlainObject, jsonReader, type JsonReader } from './json-read.js';
 import { jsonWriter, type JsonWriter } from './json-write.js';
@@ -72,16 +72,17 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
     },
     deserialize(bytes) {
       if (bytes === null || bytes.length === 0) return null;
+      let i = -1; // the column being read, to name it when its value does not fit
       try {
         const doc = parseJson(toText(bytes));
         if (doc === null) return null;
         if (!isPlainObject(doc)) throw cannotConvert(doc, rowType);
         matcher.match(doc, raw);
         const row = new Array(n);
-        for (let i = 0; i < n; i++) row[i] = readers[i]!(raw[i]);
+        for (i = 0; i < n; i++) row[i] = readers[i]!(raw[i]);
         return row;
       } catch (e) {
-        throw deserializeError(side, topic, e);
+        throw deserializeError(side, topic, i >= 0 && i < n ? inColumn(e, columns[i]!.name) : e);
       }
     },
   };
@@ -102,3 +103,8 @@ export function emptySerde(side: 'key' | 'value'): Serde {
   };
 }
 
+/** The conversion error of one column's value, saying which column it was. */
+function inColumn(e: unknown, column: string): unknown {
+  if (!(e instanceof ConversionError)) return e;
+  return new ConversionError(`${e.message} (column ${column})`);
+}

@@ -8,6 +8,8 @@ export interface RegisteredSchema {
   schemaType: SchemaType;
   /** Canonical schema text (Avro JSON, JSON schema, or protobuf source). */
   schema: string;
+  /** PROTOBUF: the texts of the files the schema imports, by import name. */
+  references?: Record<string, string>;
 }
 
 export interface SubjectVersion extends RegisteredSchema {
@@ -17,8 +19,11 @@ export interface SubjectVersion extends RegisteredSchema {
 }
 
 export interface SchemaRegistry {
-  /** Registers a schema under a subject; an identical schema keeps its id and version. */
-  register(subject: string, schema: RegisteredSchema): number;
+  /**
+   * Registers a schema under a subject; an identical schema keeps its id and version.
+   * `id` pins the global id (as a registry import does); it must not hold another schema.
+   */
+  register(subject: string, schema: RegisteredSchema, id?: number): number;
   getById(id: number): RegisteredSchema | undefined;
   latest(subject: string): SubjectVersion | undefined;
   versions(subject: string): SubjectVersion[];
@@ -32,13 +37,29 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
   private readonly bySubject = new Map<string, SubjectVersion[]>();
   private nextId = 1;
 
-  register(subject: string, schema: RegisteredSchema): number {
+  register(subject: string, schema: RegisteredSchema, pinnedId?: number): number {
     const textKey = `${schema.schemaType}\u0000${schema.schema}`;
-    let id = this.idByText.get(textKey);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.idByText.set(textKey, id);
-      this.byId.set(id, schema);
+    let id: number;
+    if (pinnedId !== undefined) {
+      id = pinnedId;
+      const held = this.byId.get(pinnedId);
+      if (held && (held.schema !== schema.schema || held.schemaType !== schema.schemaType)) {
+        throw new Error(`Schema id ${pinnedId} already holds another schema`);
+      }
+      if (!held) {
+        this.byId.set(pinnedId, schema);
+        if (!this.idByText.has(textKey)) this.idByText.set(textKey, pinnedId);
+      }
+      this.nextId = Math.max(this.nextId, pinnedId + 1);
+    } else {
+      const known = this.idByText.get(textKey);
+      if (known !== undefined) id = known;
+      else {
+        while (this.byId.has(this.nextId)) this.nextId++;
+        id = this.nextId++;
+        this.idByText.set(textKey, id);
+        this.byId.set(id, schema);
+      }
     }
     const versions = this.bySubject.get(subject) ?? [];
     if (!versions.some((v) => v.id === id)) {

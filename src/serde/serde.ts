@@ -23,6 +23,8 @@ export interface FormatOptions {
   /** Schema-registry formats: the full schema name. */
   schemaFullName?: string;
   schemaId?: number;
+  /** PROTOBUF formats: how nullable fields are written (default: plain proto3 fields, nulls read as defaults). */
+  nullableRepresentation?: 'OPTIONAL' | 'WRAPPER';
 }
 
 export interface SerdeSpec {

@@ -48,7 +48,7 @@ test('eddy -e runs statements and queries, printing tables', async () => {
   assert.deepEqual(call.context.properties, { 'auto.offset.reset': 'earliest' });
 });
 
-test('eddy -e exits 1 and prints the first line of the error', async () => {
+test('eddy -e exits 1 and prints the error', async () => {
   const r = await eddy(server.url, '-e', 'BOGUS STATEMENT;');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /mismatched input 'BOGUS'/);

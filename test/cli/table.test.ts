@@ -34,8 +34,8 @@ test('entity renderers: status, listings, descriptions, errors', () => {
     [' Message        ', '----------------', ' Stream created ', '----------------'],
   );
   assert.deepEqual(
-    renderEntity({ '@type': 'currentStatus', commandStatus: { status: 'ERROR', message: 'Bad thing\nstack trace' }, warnings: [] }),
-    ['Bad thing'],
+    renderEntity({ '@type': 'currentStatus', commandStatus: { status: 'ERROR', message: "line 1:8: Syntax Error\n\nSyntax error at or near 'FORM'" }, warnings: [] }),
+    ['line 1:8: Syntax Error', "Syntax error at or near 'FORM'"],
   );
   const streams = renderEntity({
     '@type': 'streams',

@@ -89,16 +89,40 @@ function schemaTypeOf(format: unknown, schema: unknown): SchemaType {
   return 'AVRO';
 }
 
-/** Registers the key/value schemas of `topics[]` under `<topic>-key` / `<topic>-value`. */
+/**
+ * Registers the key/value schemas of `topics[]` under `<topic>-key` / `<topic>-value`, with
+ * the ids the case pins (`keySchemaId` / `valueSchemaId`, registered first so automatic ids
+ * never take them) and the texts of protobuf `*SchemaReferences`.
+ */
 export function registerTopicSchemas(spec: CaseJson): void {
   const registry = defaultSchemaRegistry();
+  const entries: { subject: string; schemaType: SchemaType; text: string; id?: number; references?: Record<string, string> }[] = [];
   for (const t of spec.topics ?? []) {
     for (const side of ['key', 'value'] as const) {
       const schema = t[`${side}Schema`];
       if (schema === undefined || schema === null) continue;
-      const text = typeof schema === 'string' && schemaTypeOf(t[`${side}Format`], schema) === 'PROTOBUF' ? schema : stringifyJson(schema);
-      registry.register(`${t.name}-${side}`, { schemaType: schemaTypeOf(t[`${side}Format`], schema), schema: text });
+      const schemaType = schemaTypeOf(t[`${side}Format`], schema);
+      const text = typeof schema === 'string' && schemaType === 'PROTOBUF' ? schema : stringifyJson(schema);
+      const id = t[`${side}SchemaId`];
+      const refs = t[`${side}SchemaReferences`];
+      const references: Record<string, string> = {};
+      if (Array.isArray(refs)) {
+        for (const r of refs as { name?: string; schema?: unknown }[]) {
+          if (typeof r.name === 'string') references[r.name] = typeof r.schema === 'string' ? r.schema : stringifyJson(r.schema);
+        }
+      }
+      entries.push({
+        subject: `${t.name}-${side}`,
+        schemaType,
+        text,
+        ...(typeof id === 'number' ? { id } : {}),
+        ...(Object.keys(references).length ? { references } : {}),
+      });
     }
+  }
+  entries.sort((a, b) => (a.id === undefined ? 1 : 0) - (b.id === undefined ? 1 : 0));
+  for (const e of entries) {
+    registry.register(e.subject, { schemaType: e.schemaType, schema: e.text, ...(e.references ? { references: e.references } : {}) }, e.id);
   }
 }
 

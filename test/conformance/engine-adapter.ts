@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DataSource } from '../../src/catalog/model.js';
 import type { KsqlEntity, QueryStream, RequestContext } from '../../src/engine/api.js';
 import type { LogRecord, TopicLog } from '../../src/log/topic-log.js';
+import { conformanceLog, freshKafkaLog, withAppendNotifications } from './kafka-backend.js';
 
 export interface EngineUnderTest {
   execute(sql: string, ctx: RequestContext): Promise<KsqlEntity[]>;
@@ -19,7 +20,23 @@ export interface EngineUnderTest {
 }
 
 interface EngineClass {
-  open(options: { dataDir: string; properties: Record<string, unknown> }): Promise<EngineUnderTest>;
+  open(options: { dataDir: string; properties: Record<string, unknown>; log?: TopicLog }): Promise<EngineUnderTest>;
+}
+
+/** With `--log kafka`, engines open on a KafkaLog against this worker's embedded broker. */
+function onConfiguredLog(engine: EngineClass): EngineClass {
+  if (conformanceLog() !== 'kafka') return engine;
+  return {
+    async open(options) {
+      const { log, onAppend } = await freshKafkaLog();
+      try {
+        return withAppendNotifications(await engine.open({ ...options, log }), onAppend);
+      } catch (e) {
+        await log.close();
+        throw e;
+      }
+    },
+  };
 }
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,7 +49,7 @@ export function loadEngine(): Promise<EngineClass> {
       const file = join(repoRoot, candidate);
       if (!existsSync(file)) continue;
       const mod = (await import(pathToFileURL(file).href)) as { Engine?: EngineClass };
-      if (mod.Engine && typeof mod.Engine.open === 'function') return mod.Engine;
+      if (mod.Engine && typeof mod.Engine.open === 'function') return onConfiguredLog(mod.Engine);
     }
     throw new Error('engine not available: src/engine does not export Engine.open yet');
   })();

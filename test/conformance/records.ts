@@ -7,6 +7,7 @@ import type { DataSource } from '../../src/catalog/model.js';
 import type { Column } from '../../src/planner/types.js';
 import { createSerde, type FormatName, type FormatOptions, type Serde } from '../../src/serde/index.js';
 import { parseJson } from '../../src/serde/json-parse.js';
+import { createProtobufSerde } from '../../src/serde/protobuf.js';
 import { jsonReader } from '../../src/serde/json-read.js';
 import { kafkaCodec } from '../../src/serde/kafka.js';
 import { stringifyJson, toJsonValue } from '../../src/serde/json-value.js';
@@ -43,17 +44,23 @@ function serdeOf(side: SideFormat, format: FormatName): Serde {
 
 /** Logical JSON → typed row, with the coercions of the JSON format. */
 function typedRow(side: SideFormat, logical: unknown): unknown[] | null {
+  if (alwaysWrapped(side)) side = { ...side, side: 'value', options: { ...side.options, wrapSingleValue: true } };
   return serdeOf(side, 'JSON').deserialize(Buffer.from(stringifyJson(logical), 'utf8'));
 }
 
 /** Typed row → logical JSON: the bare value of an unwrapped column, else an object. */
 function logicalRow(side: SideFormat, row: unknown[] | null): unknown {
   if (row === null) return null;
-  const unwrapped = side.columns.length === 1 && (side.side === 'key' || side.options?.wrapSingleValue === false);
+  const unwrapped = side.columns.length === 1 && !alwaysWrapped(side) && (side.side === 'key' || side.options?.wrapSingleValue === false);
   if (unwrapped) return toJsonValue(row[0], side.columns[0]!.type);
   const o: Record<string, unknown> = {};
   side.columns.forEach((c, i) => (o[c.name] = toJsonValue(row[i], c.type)));
   return o;
+}
+
+/** PROTOBUF keys and values are always a message, even with a single column. */
+function alwaysWrapped(side: SideFormat): boolean {
+  return side.format === 'PROTOBUF' || side.format === 'PROTOBUF_NOSR';
 }
 
 export class UnsupportedFormatError extends Error {}
@@ -80,7 +87,14 @@ export function encodeLogical(side: SideFormat | undefined, logical: unknown): B
     case 'NONE':
       return null;
     case 'AVRO':
-      return serdeOf(side!, 'AVRO').serialize(typedRow(side!, logical));
+      return serdeOf(side!, format).serialize(typedRow(side!, logical));
+    case 'PROTOBUF':
+    case 'PROTOBUF_NOSR':
+      // The test driver writes {"F1": null} as a message whose field is unset, not as no key.
+      return createProtobufSerde(
+        { format, columns: side!.columns, side: side!.side, options: side!.options, topic: side!.topic },
+        { schemaRegistry: format === 'PROTOBUF', writeAllNullKeys: true },
+      ).serialize(typedRow(side!, logical));
     default:
       throw new UnsupportedFormatError(`the runner cannot encode ${format} records yet`);
   }
@@ -108,10 +122,12 @@ export function decodeBytes(side: SideFormat | undefined, bytes: Buffer | null):
     case 'NONE':
       return null;
     case 'AVRO':
+    case 'PROTOBUF':
+    case 'PROTOBUF_NOSR':
       try {
-        return logicalRow(side!, serdeOf(side!, 'AVRO').deserialize(bytes));
+        return logicalRow(side!, serdeOf(side!, format).deserialize(bytes));
       } catch (e) {
-        return `<undecodable AVRO: ${(e as Error).message}>`;
+        return `<undecodable ${format}: ${(e as Error).message}>`;
       }
     default:
       return parseJsonOrText(bytes);

@@ -6,6 +6,36 @@ import type { LoadResult, TestCase } from './loader.js';
 import { EMULATED_KSQL_VERSION } from './loader.js';
 import { errorMessage, runQttCase, type CaseResult } from './case-runner.js';
 import { runRestCase } from './rest-runner.js';
+import { LosslessNumber } from '../../src/serde/json-parse.js';
+
+const LOSSLESS_TAG = '__losslessNumber';
+
+/**
+ * Structured cloning (postMessage) drops class prototypes, so the exact numbers of a case
+ * (LosslessNumber) are tagged before they go to a worker and revived there.
+ */
+export function tagLossless(v: unknown): unknown {
+  if (v instanceof LosslessNumber) return { [LOSSLESS_TAG]: v.text };
+  if (Array.isArray(v)) return v.map(tagLossless);
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = tagLossless(x);
+    return o;
+  }
+  return v;
+}
+
+export function reviveLossless(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(reviveLossless);
+  if (v && typeof v === 'object') {
+    const tagged = (v as Record<string, unknown>)[LOSSLESS_TAG];
+    if (typeof tagged === 'string' && Object.keys(v).length === 1) return new LosslessNumber(tagged);
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = reviveLossless(x);
+    return o;
+  }
+  return v;
+}
 
 export interface Failure {
   file: string;
@@ -83,7 +113,7 @@ function runInWorker(
         record(index, { passed: false, reason: `timeout: case did not finish within ${timeoutMs} ms` });
         finish(index + 1);
       }, timeoutMs);
-      worker.postMessage({ index, testCase: cases[index] });
+      worker.postMessage({ index, testCase: tagLossless(cases[index]) });
     };
     const startup = setTimeout(() => {
       record(current, { passed: false, reason: `runner worker did not start within ${STARTUP_TIMEOUT_MS} ms` });

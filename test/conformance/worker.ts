@@ -3,12 +3,12 @@
 // engine before announcing itself ready, so module loading does not count against a case.
 
 import { parentPort } from 'node:worker_threads';
-import { runOneCase } from './suite.js';
+import { reviveLossless, runOneCase } from './suite.js';
 import { loadEngine, loadServer } from './engine-adapter.js';
 import type { TestCase } from './loader.js';
 
 parentPort!.on('message', async (msg: { index: number; testCase: TestCase }) => {
-  const result = await runOneCase(msg.testCase);
+  const result = await runOneCase(reviveLossless(msg.testCase) as TestCase);
   parentPort!.postMessage({ index: msg.index, ...result });
 });
 

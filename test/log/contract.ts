@@ -269,6 +269,31 @@ export function topicLogContract(name: string, factory: () => Promise<LogFixture
       assert.deepEqual((await fetchAll(log, t, 1, true)).map((r) => str(r.value)), ['fresh']);
     });
 
+    test('exactly-once needs: an empty transaction can end, and a new one aborts what a fenced one left open', async () => {
+      const t = topicName('eos');
+      const src = topicName('eos-src');
+      await log.createTopic(t, { partitions: 1 });
+      await log.createTopic(src, { partitions: 1 });
+      const g = topicName('eos-group');
+      const tid = topicName('eos-tx');
+      await (await log.beginTransaction(tid)).abort();
+      const offsetsOnly = await log.beginTransaction(tid);
+      await offsetsOnly.commitOffsets(g, [{ topic: src, partition: 0, offset: 5 }]);
+      await offsetsOnly.commit();
+      assert.deepEqual([...(await log.committedOffsets(g, src))], [[0, 5]]);
+
+      const crashed = await log.beginTransaction(tid);
+      await crashed.produce(t, [{ key: null, value: b('lost') }]);
+      await crashed.commitOffsets(g, [{ topic: src, partition: 0, offset: 9 }]);
+      assert.deepEqual(await log.endOffsets(t), [0], 'an open transaction holds the last stable offset back');
+      const next = await log.beginTransaction(tid);
+      await next.abort();
+      assert.deepEqual([...(await log.committedOffsets(g, src))], [[0, 5]], 'the fenced transaction\'s offsets never appear');
+      assert.deepEqual(await fetchAll(log, t, 1, true), []);
+      const end = await log.endOffsets(t);
+      assert.ok(end[0]! >= 1, 'the aborted transaction no longer holds the last stable offset back');
+    });
+
     test('deleted topics disappear and can be created again empty', async () => {
       const t = topicName('recreate');
       await log.createTopic(t, { partitions: 1 });

@@ -34,7 +34,8 @@ export {
   parseBooleanText,
 } from './convert.js';
 export { canImplicitlyCoerce, commonOf, commonType, comparable, numericResultType, widerNumeric } from './type-rules.js';
-export { compareValues, javaDoubleToString, nullableEqual, valueToString, valuesEqual } from './values.js';
+export { compareValues, nullableEqual, valueToString, valuesEqual } from './values.js';
+export { javaDoubleToString } from '../../functions/values.js';
 export { formatDate, formatTime, formatTimestamp, parseDate, parseTime, parseTimestamp } from './time.js';
 export { likeToRegExp } from './like.js';
 

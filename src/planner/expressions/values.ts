@@ -3,6 +3,7 @@
 
 import { Decimal } from '../decimal.js';
 import type { SqlType } from '../types.js';
+import { javaDoubleToString } from '../../functions/values.js';
 import { formatDate, formatTime, formatTimestamp } from './time.js';
 
 function isNumberLike(v: unknown): v is number | bigint {
@@ -93,22 +94,6 @@ export function nullableEqual(a: unknown, b: unknown): boolean {
   const bn = b === null || b === undefined;
   if (an || bn) return an && bn;
   return valuesEqual(a, b);
-}
-
-/** Java's Double.toString: plain notation for 1e-3 <= |d| < 1e7, otherwise `d.dddE±n`. */
-export function javaDoubleToString(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : `${s}.0`;
-  }
-  const [mant, exp] = d.toExponential().split('e') as [string, string];
-  const m = mant.includes('.') ? mant : `${mant}.0`;
-  return `${m}E${exp!.startsWith('+') ? exp!.slice(1) : exp}`;
 }
 
 /** The text CAST(x AS STRING) gives for a value of the given type (ksqlDB/Java formatting). */

@@ -10,7 +10,9 @@ import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../typ
 import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
+import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
 import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
+import { analyzeJoins, missingJoinKeyMessage, type JoinAnalysis } from './join.js';
 
 export type QueryMode = 'persistent' | 'push' | 'pull';
 
@@ -57,6 +59,10 @@ export interface AnalyzedQuery {
   limit?: number;
   /** Evaluation failures of every compiled expression of this query go through here. */
   errors: EvaluationErrors;
+  /** GROUP BY / aggregate functions / WINDOW: the projection then reads the aggregate row. */
+  aggregate?: AggregateStep;
+  /** Set when the query joins sources; `source` is then the leftmost one and `layout` the joined row. */
+  join?: JoinAnalysis;
 }
 
 export interface AnalyzeOptions {
@@ -65,6 +71,8 @@ export interface AnalyzeOptions {
   functions: FunctionRegistry;
   /** CSAS/CTAS/INSERT target name, for messages. */
   sinkName?: string;
+  /** Partition count of a topic when it is known without I/O (join co-partitioning checks). */
+  partitionsOf?: (topic: string) => number | undefined;
 }
 
 const KSQL_COL = 'KSQL_COL_';
@@ -97,21 +105,15 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const errors: EvaluationErrors = { handler: () => undefined };
   const cctx: CompileContext = { functions, errors, resolveType: (n) => catalog.getType(n) };
 
-  const source = catalog.getSource(query.from.name);
+  const join = query.joins.length > 0 ? analyzeJoins(query, { catalog, ...(opts.partitionsOf ? { partitionsOf: opts.partitionsOf } : {}) }, cctx) : undefined;
+  const source = join ? join.sources[0]!.source : catalog.getSource(query.from.name);
   if (!source) {
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
   }
-  if (query.joins.length > 0) unsupported('JOIN', query.joins[0]!.loc);
-  if (query.window) unsupported('WINDOW', query.window.loc);
-  if (query.groupBy && query.groupBy.length > 0) unsupported('GROUP BY');
-  if (query.having) unsupported('HAVING');
-  for (const item of query.select) {
-    if (item.kind === 'SingleColumn' && containsAny(item.expr, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'AGGREGATE')) {
-      unsupported('Aggregation', item.loc);
-    }
-  }
+  const aggregating = isAggregateQuery(query, functions);
+  if (join && aggregating) unsupported('GROUP BY over a JOIN', query.joins[0]!.loc);
 
-  const layout = sourceLayout(source, query.from.alias);
+  const layout = join ? join.layout : sourceLayout(source, query.from.alias);
   let width = layout.width;
 
   // ---------------------------------------------------------------- WHERE
@@ -131,10 +133,12 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const taken = new Set(layout.scope.columns.map((c) => c.name));
   const aliases = new AliasGenerator(taken);
   let scope = layout.scope;
-  let intermediateKeys: ScopeColumn[] = layout.scope.columns.filter((c) => c.namespace === 'KEY');
+  let intermediateKeys: ScopeColumn[] = join
+    ? join.keys.map((k) => k.column)
+    : layout.scope.columns.filter((c) => c.namespace === 'KEY' && !(mode === 'persistent' && c.windowBound));
   let partitionBy: PartitionStep | undefined;
   const partitionRewrites: { text: string; name: string }[] = [];
-  if (query.partitionBy && query.partitionBy.length > 0) {
+  if (query.partitionBy && query.partitionBy.length > 0 && !aggregating) {
     if (source.sourceType === 'TABLE') {
       throw new QueryPlanningError('Unsupported PARTITION BY on a TABLE: tables are partitioned by their PRIMARY KEY.');
     }
@@ -198,9 +202,14 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   function expandItem(item: SelectItem, out: Item[]): void {
     if (item.kind === 'AllColumns') {
       if (item.source !== undefined && !scope.qualifiers.has(item.source)) {
+        if (join) throw new QueryPlanningError(`'${item.source}' is not a valid stream/table name or alias.`, item.loc);
         throw new QueryPlanningError(at(item.loc, `Source \`${item.source}\` does not exist.`), item.loc);
       }
-      for (const c of dataColumns) out.push({ expr: { kind: 'ColumnRef', name: c.name }, name: c.name, loc: item.loc });
+      for (const c of dataColumns) {
+        // Join: `*` is every source's columns (named <ALIAS>_<COL>), `x.*` one source's.
+        if (join && (c.owner === undefined || (item.source !== undefined && !c.owner.has(item.source)))) continue;
+        out.push({ expr: { kind: 'ColumnRef', name: c.name }, name: c.name, loc: item.loc });
+      }
       return;
     }
     if (item.kind === 'StructAll') {
@@ -237,7 +246,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       }
       it.name = it.alias;
     } else if (it.name === undefined) {
-      if (it.expr.kind === 'ColumnRef') it.name = it.expr.name;
+      if (it.expr.kind === 'ColumnRef') it.name = join ? scope.columnAlias(it.expr) : it.expr.name;
       else if (it.expr.kind === 'Dereference') it.name = it.expr.field;
       else it.name = aliases.generate();
     }
@@ -264,6 +273,10 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       }
     }
   }
+
+  // Aggregations: the projection reads the aggregate row instead of the source row.
+  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode) : undefined;
+  if (agg) scope = agg.scope;
 
   // ---------------------------------------------------------------- table functions
   const tableFunctions: TableFunctionStep[] = [];
@@ -294,21 +307,36 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
 
   // ---------------------------------------------------------------- projection
-  const selected: OutputColumn[] = items.map((it) => {
+  /** Join key → the source column the projection used for it first (other equal columns are values). */
+  const keyClaims = new Map<number, number>();
+  const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
-    const expr = compileIn(it.expr, scope, cctx);
+    let expr = compileIn(it.expr, scope, cctx);
     if (expr.type === null || expr.type === undefined) {
       throw new QueryPlanningError("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.loc);
     }
     const refKey = it.expr.kind === 'ColumnRef' ? scope.resolve(it.expr) : undefined;
-    const isKey = refKey !== undefined && refKey.namespace === 'KEY' && intermediateKeys.some((k) => k.index === refKey.index);
+    // A join column equal to the join key stands for the key (which is never null).
+    const keyIndex = refKey?.keyIndex ?? (refKey?.namespace === 'KEY' ? refKey.index : undefined);
+    let isKey = agg ? agg.keyOfItem.has(itemIndex) : keyIndex !== undefined && intermediateKeys.some((k) => k.index === keyIndex);
+    if (isKey && refKey!.keyIndex !== undefined) {
+      const claim = keyClaims.get(keyIndex!);
+      if (claim === undefined) keyClaims.set(keyIndex!, refKey!.index);
+      else if (claim !== refKey!.index) isKey = false;
+    }
+    if (isKey && keyIndex !== undefined && keyIndex !== refKey!.index) {
+      const k = keyIndex;
+      expr = { ...expr, evaluate: (row) => row[k], columnIndex: k };
+    }
     return { name: it.name!, type: expr.type, namespace: isKey ? 'KEY' : 'VALUE', expr };
   });
 
-  const resultType: 'STREAM' | 'TABLE' = source.sourceType;
+  const resultType: 'STREAM' | 'TABLE' = agg ? 'TABLE' : join ? join.resultType : source.sourceType;
   let keyColumns: OutputColumn[];
   let valueColumns: OutputColumn[];
-  if (mode === 'persistent') {
+  if (agg) {
+    ({ keyColumns, valueColumns } = splitAggregateOutput(selected, agg, query.groupBy ?? [], mode, opts.sinkName));
+  } else if (mode === 'persistent') {
     keyColumns = [];
     const missing: string[] = [];
     for (const key of intermediateKeys) {
@@ -318,11 +346,15 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         continue;
       }
       if (uses.length > 1) {
-        throw new QueryPlanningError(
-          `The projection contains a key column (\`${key.name}\`) more than once, aliased as: ${joinNames(uses.map((u) => u.name))}.`,
-        );
+        const names = uses.map((u) => u.name);
+        if (join) names.sort();
+        throw new QueryPlanningError(`The projection contains a key column (\`${key.name}\`) more than once, aliased as: ${joinNames(names)}.`);
       }
       keyColumns.push(uses[0]!);
+    }
+    if (missing.length > 0 && join) {
+      const absent = join.keys.filter((k) => !keyColumns.some((c) => c.expr.columnIndex === k.column.index));
+      throw new QueryPlanningError(missingJoinKeyMessage(join, opts.sinkName, absent));
     }
     if (missing.length > 0) {
       const what = partitionBy
@@ -364,6 +396,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     rowWidth: width,
     limit: query.limit,
     errors,
+    ...(agg ? { aggregate: agg.step } : {}),
+    ...(join ? { join } : {}),
   };
 }
 

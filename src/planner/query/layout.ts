@@ -8,6 +8,7 @@
 import type { DataSource } from '../../catalog/model.js';
 import type { ColumnRef } from '../../parser/ast.js';
 import { BIGINT, INTEGER, type Column, type SqlType } from '../types.js';
+import { QueryPlanningError, at } from './errors.js';
 
 export const PSEUDO_COLUMNS: readonly { name: string; type: SqlType }[] = [
   { name: 'ROWTIME', type: BIGINT },
@@ -26,6 +27,14 @@ export interface ScopeColumn {
   index: number;
   namespace: ScopeNamespace;
   headerKey?: string;
+  /** WINDOWSTART / WINDOWEND of a windowed source: part of the key, but not a key column of the schema. */
+  windowBound?: boolean;
+  /** Join scopes: the qualifiers (source name and alias) of the source that owns the column. */
+  owner?: ReadonlySet<string>;
+  /** Join scopes: the column's name in its source (`name` is then `<ALIAS>_<COL>`). */
+  columnName?: string;
+  /** Join scopes: the row index of the join key this column is equal to. */
+  keyIndex?: number;
 }
 
 /** Name resolution for expressions: columns visible at one step, with the qualifiers that may prefix them. */
@@ -39,9 +48,45 @@ export class RowScope {
     for (const c of columns) if (!this.byName.has(c.name)) this.byName.set(c.name, c);
   }
 
-  resolve(ref: Pick<ColumnRef, 'source' | 'name'>): ScopeColumn | undefined {
+  resolve(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): ScopeColumn | undefined {
+    if (this.joined) return this.resolveJoined(ref);
     if (ref.source !== undefined && !this.qualifiers.has(ref.source)) return undefined;
     return this.byName.get(ref.name);
+  }
+
+  /** True when columns come from several sources (a join). */
+  private get joined(): boolean {
+    return this.columns.some((c) => c.owner !== undefined);
+  }
+
+  private resolveJoined(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): ScopeColumn | undefined {
+    if (ref.source !== undefined) {
+      const hit = this.columns.find((c) => c.owner?.has(ref.source!) && c.columnName === ref.name);
+      if (hit) return hit;
+      if (!this.qualifiers.has(ref.source)) {
+        throw new QueryPlanningError(`'${ref.source}' is not a valid stream/table name or alias.`, ref.loc);
+      }
+      return undefined;
+    }
+    const own = this.byName.get(ref.name);
+    if (own) return own;
+    const hits = this.columns.filter((c) => c.owner !== undefined && c.columnName === ref.name);
+    if (hits.length > 1) {
+      const names = hits.map((h) => `${[...h.owner!][h.owner!.size - 1]}.${ref.name}`);
+      throw new QueryPlanningError(
+        at(ref.loc, `Column '${ref.name}' is ambiguous. Could be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}.`),
+        ref.loc,
+      );
+    }
+    return hits[0];
+  }
+
+  /** The output name of a select item that is a plain column reference. */
+  columnAlias(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): string {
+    const c = this.resolve(ref);
+    if (!c || c.owner === undefined) return ref.name;
+    const clashes = this.columns.filter((o) => o.owner !== undefined && o.namespace !== 'PSEUDO' && o.columnName === ref.name).length > 1;
+    return clashes ? c.name : ref.name;
   }
 
   has(name: string): boolean {
@@ -69,6 +114,8 @@ export interface SourceLayout {
   rowtimeIndex: number;
   rowpartitionIndex: number;
   rowoffsetIndex: number;
+  /** Windowed sources: row indexes of WINDOWSTART and WINDOWEND (after the pseudo columns). */
+  windowIndexes?: { start: number; end: number };
   /** Length of a source row. */
   width: number;
   /** Key and value columns in row order (no pseudo columns). */
@@ -95,6 +142,17 @@ export function sourceLayout(source: DataSource, alias?: string): SourceLayout {
     }
   });
   const base = keyColumns.length + source.schema.value.length;
+  const windowed = source.keyFormat.window !== undefined;
+  const windowIndexes = windowed ? { start: base + PSEUDO_COLUMNS.length, end: base + PSEUDO_COLUMNS.length + 1 } : undefined;
+  if (windowIndexes) {
+    // Listed right after the key columns, so SELECT * gives KEY, WINDOWSTART, WINDOWEND, values.
+    columns.splice(
+      keyColumns.length,
+      0,
+      { name: 'WINDOWSTART', type: BIGINT, index: windowIndexes.start, namespace: 'KEY', windowBound: true },
+      { name: 'WINDOWEND', type: BIGINT, index: windowIndexes.end, namespace: 'KEY', windowBound: true },
+    );
+  }
   const dataColumns = columns.slice();
   PSEUDO_COLUMNS.forEach((p, i) => columns.push({ name: p.name, type: p.type, index: base + i, namespace: 'PSEUDO' }));
   const qualifiers = new Set([source.name]);
@@ -109,7 +167,8 @@ export function sourceLayout(source: DataSource, alias?: string): SourceLayout {
     rowtimeIndex: base,
     rowpartitionIndex: base + 1,
     rowoffsetIndex: base + 2,
-    width: base + PSEUDO_COLUMNS.length,
+    ...(windowIndexes ? { windowIndexes } : {}),
+    width: base + PSEUDO_COLUMNS.length + (windowIndexes ? 2 : 0),
     dataColumns,
     scope: new RowScope(columns, qualifiers),
   };

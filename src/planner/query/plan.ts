@@ -62,6 +62,7 @@ export function planPersistentQuery(
     catalog: ctx.catalog,
     functions: ctx.functions,
     sinkName,
+    ...(ctx.partitionsOf ? { partitionsOf: ctx.partitionsOf } : {}),
   });
   if (statement.kind === 'CreateAsSelect' && statement.sourceType !== analysis.resultType) {
     throw new QueryPlanningError(
@@ -85,6 +86,8 @@ export function planPersistentQuery(
     inheritPartitionsFrom = analysis.source.topic;
   } else {
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
+    const window = analysis.aggregate?.window;
+    if (window) formats.keyFormat.window = window.type === 'SESSION' ? { type: 'SESSION' } : { type: window.type, sizeMs: window.sizeMs };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
     const timestamp = sinkTimestamp(props, schema);
     sink = {

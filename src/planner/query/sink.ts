@@ -118,6 +118,16 @@ export function sinkFormats(
   const schemaFullName = props.get('VALUE_SCHEMA_FULL_NAME') ?? props.get('VALUE_AVRO_SCHEMA_FULL_NAME');
   if (schemaFullName !== undefined) valueFormat.options = { ...valueFormat.options, schemaFullName: String(schemaFullName) };
 
+  for (const [side, fmt] of [['KEY', keyFormat], ['VALUE', valueFormat]] as const) {
+    const nullable = props.get(`${side}_PROTOBUF_NULLABLE_REPRESENTATION`);
+    if (nullable === undefined || nullable === null) continue;
+    const v = String(nullable).toUpperCase();
+    if (v !== 'OPTIONAL' && v !== 'WRAPPER') {
+      throw new QueryPlanningError(`Invalid value for ${side}_PROTOBUF_NULLABLE_REPRESENTATION: '${String(nullable)}'. Valid values are OPTIONAL, WRAPPER.`);
+    }
+    fmt.options = { ...fmt.options, nullableRepresentation: v };
+  }
+
   const wrapProp = props.get('WRAP_SINGLE_VALUE');
   const wrapConfig = config['ksql.persistence.wrap.single.values'];
   if (wrapProp !== undefined) {

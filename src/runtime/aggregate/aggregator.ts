@@ -1,0 +1,332 @@
+// The aggregation operator: folds source rows into per-group (and per-window) states kept in
+// an AggregateStateStore and emits the changed result rows.
+//
+// - Stream sources: each row is added to its group's state (and to each window it falls in).
+// - Table sources: each row replaces what its source key contributed before: the old
+//   contribution is retracted (undo) from its group, then the new one added; a tombstone
+//   only retracts. Both steps emit, as ksqlDB does.
+// - Windows: TUMBLING/HOPPING rows later than window end + grace are dropped; SESSION rows
+//   merge every session within the gap into one (the merged-away sessions get tombstones).
+// - HAVING: a result that fails it is not emitted; if the previous result passed, a
+//   tombstone is emitted instead.
+// - EMIT FINAL: nothing is emitted on update; a window's result is emitted once when stream
+//   time reaches its end plus the grace period.
+
+import type { LogRecord } from '../../log/topic-log.js';
+import type { AnalyzedQuery } from '../../planner/query/analyze.js';
+import type { AggregateCall, AggregateStep } from '../../planner/query/aggregate.js';
+import type { OutputRow } from '../pipeline.js';
+import { type AggregateEntry, type AggregateStateStore, groupKeyText } from './state-store.js';
+import { sessionOpen, timeWindowOpen, timeWindowsFor, windowClosed } from '../window/time-windows.js';
+
+export interface AggregatorHooks {
+  /** Output key / value projections over the aggregate row. */
+  projectKey: (row: unknown[]) => unknown[];
+  projectValue: (row: unknown[]) => unknown[];
+  logError: (step: string, message: string, row: unknown[] | null, e: unknown) => void;
+}
+
+interface Input {
+  key: unknown[];
+  args: unknown[][];
+  ts: number;
+  rec: LogRecord;
+}
+
+export class Aggregator {
+  private readonly step: AggregateStep;
+  private readonly calls: AggregateCall[];
+  private readonly sourceKeyCount: number;
+  private readonly rowtimeIndex: number;
+  /** EMIT FINAL: windows not yet emitted, by id. Loaded from the store on first use. */
+  private open: Map<string, AggregateEntry> | null = null;
+
+  constructor(
+    analysis: AnalyzedQuery,
+    private readonly store: AggregateStateStore,
+    private readonly hooks: AggregatorHooks,
+  ) {
+    this.step = analysis.aggregate!;
+    this.calls = this.step.calls;
+    this.sourceKeyCount = analysis.layout.keyColumns.length;
+    this.rowtimeIndex = analysis.layout.rowtimeIndex;
+  }
+
+  // ---------------------------------------------------------------- input
+
+  private input(row: unknown[], rec: LogRecord): Input | null {
+    const groupBy = this.step.groupBy;
+    const key = new Array<unknown>(groupBy.length);
+    for (let i = 0; i < groupBy.length; i++) {
+      const g = groupBy[i]!;
+      let v: unknown;
+      if (g.columnIndex !== undefined) v = row[g.columnIndex];
+      else {
+        try {
+          v = g.evaluate(row);
+        } catch (e) {
+          this.hooks.logError('Aggregate.GroupBy', `Error computing GROUP BY expression ${g.text}`, row, e);
+          v = null;
+        }
+      }
+      if (v === null || v === undefined) return null;
+      key[i] = v;
+    }
+    const args = this.calls.map((c) =>
+      c.args.map((a) => {
+        if (a.columnIndex !== undefined) return row[a.columnIndex] ?? null;
+        try {
+          return a.evaluate(row) ?? null;
+        } catch (e) {
+          this.hooks.logError('Aggregate.Aggregate', `Error computing argument ${a.text} of ${c.text}`, row, e);
+          return null;
+        }
+      }),
+    );
+    return { key, args, ts: row[this.rowtimeIndex] as number, rec };
+  }
+
+  private initial(): unknown[] {
+    return this.calls.map((c) => c.fn.initialize());
+  }
+
+  private fold(states: unknown[], args: unknown[][], undo: boolean): unknown[] {
+    return this.calls.map((c, i) => {
+      try {
+        if (undo) return c.fn.undo ? c.fn.undo(states[i], args[i]!) : states[i];
+        return c.fn.aggregate(states[i], args[i]!);
+      } catch (e) {
+        this.hooks.logError('Aggregate.Aggregate', `Error in aggregate function ${c.text}`, null, e);
+        return states[i];
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- entry points
+
+  /** Rows of a stream source, or new/updated rows of a table source. */
+  add(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const rec = meta[i]!;
+      if ((row as { nullValue?: boolean }).nullValue === true) continue;
+      if (this.step.sourceIsTable) {
+        this.update(row, rec, out);
+        continue;
+      }
+      const input = this.input(row, rec);
+      if (!input) continue;
+      this.store.observe(input.ts);
+      if (!this.step.window) this.accumulate(input, out);
+      else if (this.step.window.type === 'SESSION') this.session(input, out);
+      else this.timeWindows(input, out);
+      if (this.step.emitFinal) this.emitClosed(out);
+    }
+  }
+
+  /** A new or updated table row: retract what its key contributed before, then add it. */
+  private update(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    const sk = groupKeyText(row.slice(0, this.sourceKeyCount));
+    const input = this.input(row, rec);
+    const prev = this.store.getContribution(sk);
+    if (input && prev && groupKeyText(prev.key) === groupKeyText(input.key)) {
+      // Same group: one change (undo the old contribution and add the new one).
+      const old = this.store.get(input.key);
+      const base = old ? old.states : this.initial();
+      const states = this.fold(this.fold(base, prev.args, true), input.args, false);
+      const next: AggregateEntry = { key: input.key, start: 0, end: 0, states, rowtime: input.ts };
+      this.store.put(next);
+      this.store.setContribution(sk, { key: input.key, args: input.args });
+      this.emit(next, old, rec, input.ts, out);
+      return;
+    }
+    this.retract(sk, rec, row[this.rowtimeIndex] as number, out);
+    if (input) {
+      this.store.setContribution(sk, { key: input.key, args: input.args });
+      this.accumulate(input, out);
+    }
+  }
+
+  /** A table source row deleted (tombstone) or no longer passing WHERE. */
+  remove(sourceKey: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    this.retract(groupKeyText(sourceKey), rec, rec.timestamp, out);
+  }
+
+  private retract(sk: string, rec: LogRecord, ts: number, out: OutputRow[]): void {
+    const prev = this.store.getContribution(sk);
+    if (!prev) return;
+    this.store.setContribution(sk, null);
+    const entry = this.store.get(prev.key);
+    if (!entry) return;
+    const states = this.fold(entry.states, prev.args, true);
+    const next: AggregateEntry = { ...entry, states, rowtime: ts };
+    this.store.put(next);
+    this.emit(next, entry, rec, ts, out);
+  }
+
+  // ---------------------------------------------------------------- non-windowed and time windows
+
+  private accumulate(input: Input, out: OutputRow[]): void {
+    const old = this.store.get(input.key);
+    const states = this.fold(old ? old.states : this.initial(), input.args, false);
+    const rowtime = this.step.sourceIsTable || !old ? input.ts : Math.max(old.rowtime, input.ts);
+    const next: AggregateEntry = { key: input.key, start: 0, end: 0, states, rowtime };
+    this.store.put(next);
+    this.emit(next, old, input.rec, rowtime, out);
+  }
+
+  private timeWindows(input: Input, out: OutputRow[]): void {
+    const spec = this.step.window!;
+    const streamTime = this.store.streamTime;
+    for (const w of timeWindowsFor(input.ts, spec)) {
+      if (!timeWindowOpen(w.end, spec.graceMs, streamTime)) {
+        this.late(input, w.start, w.end);
+        continue;
+      }
+      const old = this.store.get(input.key, w.start, w.end);
+      const states = this.fold(old ? old.states : this.initial(), input.args, false);
+      const rowtime = old ? Math.max(old.rowtime, input.ts) : input.ts;
+      const next: AggregateEntry = { key: input.key, start: w.start, end: w.end, states, rowtime };
+      this.store.put(next);
+      this.changed(next, old, input.rec, rowtime, out);
+    }
+  }
+
+  private late(input: Input, start: number, end: number): void {
+    this.hooks.logError(
+      'Aggregate.Window',
+      `Dropping a record that arrived after the grace period of window [${start}, ${end}) (record time ${input.ts}, stream time ${this.store.streamTime})`,
+      null,
+      new Error('late record'),
+    );
+  }
+
+  // ---------------------------------------------------------------- session windows
+
+  private session(input: Input, out: OutputRow[]): void {
+    const spec = this.step.window!;
+    const gap = spec.sizeMs;
+    const ts = input.ts;
+    const overlapping = this.store.sessions(input.key).filter((s) => s.end >= ts - gap && s.start <= ts + gap);
+    let start = ts;
+    let end = ts;
+    for (const s of overlapping) {
+      if (s.start < start) start = s.start;
+      if (s.end > end) end = s.end;
+    }
+    if (!sessionOpen(end, spec.graceMs, this.store.streamTime)) {
+      this.late(input, start, end);
+      return;
+    }
+    let states = this.initial();
+    for (const s of overlapping) states = this.merge(states, s.states);
+    states = this.fold(states, input.args, false);
+    const same = overlapping.find((s) => s.start === start && s.end === end);
+    for (const s of overlapping) {
+      if (s === same) continue;
+      this.store.delete(s.key, s.start, s.end);
+      this.forgetOpen(s);
+      if (!this.step.emitFinal) {
+        out.push({ key: this.hooks.projectKey(this.aggregateRow(s)), value: null, rowtime: s.end, headers: [], partition: input.rec.partition, offset: input.rec.offset, window: { start: s.start, end: s.end } });
+      }
+    }
+    const next: AggregateEntry = { key: input.key, start, end, states, rowtime: end };
+    this.store.put(next);
+    this.changed(next, same, input.rec, end, out);
+  }
+
+  private merge(a: unknown[], b: unknown[]): unknown[] {
+    return this.calls.map((c, i) => {
+      try {
+        return c.fn.merge ? c.fn.merge(a[i], b[i]) : b[i];
+      } catch (e) {
+        this.hooks.logError('Aggregate.Merge', `Error merging sessions in ${c.text}`, null, e);
+        return a[i];
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private changed(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void {
+    if (this.step.emitFinal) {
+      this.openWindows().set(windowId(next), next);
+      return;
+    }
+    this.emit(next, old, rec, rowtime, out);
+  }
+
+  private openWindows(): Map<string, AggregateEntry> {
+    if (!this.open) {
+      this.open = new Map();
+      for (const e of this.store.openWindows()) this.open.set(windowId(e), e);
+    }
+    return this.open;
+  }
+
+  private forgetOpen(e: AggregateEntry): void {
+    this.openWindows().delete(windowId(e));
+  }
+
+  private emitClosed(out: OutputRow[]): void {
+    const spec = this.step.window!;
+    const open = this.openWindows();
+    const closed: AggregateEntry[] = [];
+    for (const e of open.values()) if (windowClosed(e.end, spec.graceMs, this.store.streamTime)) closed.push(e);
+    if (closed.length === 0) return;
+    closed.sort((a, b) => a.end - b.end || a.start - b.start);
+    for (const e of closed) {
+      open.delete(windowId(e));
+      const done: AggregateEntry = { ...e, final: true };
+      this.store.put(done);
+      const row = this.aggregateRow(e);
+      if (this.passes(row)) {
+        out.push({ key: this.hooks.projectKey(row), value: this.hooks.projectValue(row), rowtime: e.rowtime, headers: [], partition: 0, offset: -1, window: { start: e.start, end: e.end } });
+      }
+    }
+  }
+
+  private aggregateRow(e: AggregateEntry): unknown[] {
+    const step = this.step;
+    const row = new Array<unknown>(step.width);
+    for (let i = 0; i < e.key.length; i++) row[i] = e.key[i];
+    for (let i = 0; i < this.calls.length; i++) {
+      const c = this.calls[i]!;
+      try {
+        row[step.aggregateBase + i] = c.fn.result(e.states[i]) ?? null;
+      } catch (err) {
+        this.hooks.logError('Aggregate.Result', `Error computing the result of ${c.text}`, null, err);
+        row[step.aggregateBase + i] = null;
+      }
+    }
+    row[step.windowStartIndex] = step.window ? e.start : null;
+    row[step.windowEndIndex] = step.window ? e.end : null;
+    return row;
+  }
+
+  private passes(row: unknown[]): boolean {
+    const having = this.step.having;
+    if (!having) return true;
+    try {
+      return having.evaluate(row) === true;
+    } catch (e) {
+      this.hooks.logError('Aggregate.Having', `Error evaluating HAVING ${having.text}`, row, e);
+      return false;
+    }
+  }
+
+  private emit(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void {
+    const row = this.aggregateRow(next);
+    const window = this.step.window ? { start: next.start, end: next.end } : undefined;
+    const base = { rowtime, headers: [], partition: rec.partition, offset: rec.offset, ...(window ? { window } : {}) };
+    if (this.passes(row)) {
+      out.push({ key: this.hooks.projectKey(row), value: this.hooks.projectValue(row), ...base });
+    } else if (this.step.having && old && this.passes(this.aggregateRow(old))) {
+      out.push({ key: this.hooks.projectKey(row), value: null, ...base });
+    }
+  }
+}
+
+function windowId(e: AggregateEntry): string {
+  return `${e.start}|${e.end}|${groupKeyText(e.key)}`;
+}

@@ -1,0 +1,176 @@
+// The SQLite state of an aggregation: one row per group (and window) holding the
+// aggregate functions' intermediate states, plus, for table sources, what each source row
+// last contributed (so an update or a delete can be retracted). Writes are buffered in an
+// overlay and flushed by `flush()`, which the owner calls inside the transaction that also
+// records the consumed offsets.
+
+import Database from 'better-sqlite3';
+import { decodeValue, encodeValue } from '../../functions/aggregate/state-codec.js';
+
+export interface AggregateEntry {
+  /** Group key values. */
+  key: unknown[];
+  /** Window bounds (0, 0 without a window). */
+  start: number;
+  end: number;
+  states: unknown[];
+  rowtime: number;
+  /** EMIT FINAL: the final result was emitted. */
+  final?: boolean;
+}
+
+/** What a table source row contributed last: its group key and the aggregate arguments. */
+export interface Contribution {
+  key: unknown[];
+  args: unknown[][];
+}
+
+export function groupKeyText(key: unknown[]): string {
+  return JSON.stringify(key.map(encodeValue));
+}
+
+function encodeStates(states: unknown[]): string {
+  return JSON.stringify(states.map(encodeValue));
+}
+
+function decodeStates(text: string): unknown[] {
+  return (JSON.parse(text) as unknown[]).map(decodeValue);
+}
+
+function entryId(g: string, start: number, end: number): string {
+  return `${start}|${end}|${g}`;
+}
+
+export class AggregateStateStore {
+  private readonly pending = new Map<string, { g: string; start: number; end: number; entry: AggregateEntry | null }>();
+  private readonly pendingPrev = new Map<string, Contribution | null>();
+  private readonly getStmt: Database.Statement;
+  private readonly putStmt: Database.Statement;
+  private readonly delStmt: Database.Statement;
+  private readonly sessionsStmt: Database.Statement;
+  private readonly getPrevStmt: Database.Statement;
+  private readonly putPrevStmt: Database.Statement;
+  private readonly delPrevStmt: Database.Statement;
+  private readonly metaGet: Database.Statement;
+  private readonly metaPut: Database.Statement;
+  private streamTimeValue: number;
+  private streamTimeDirty = false;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS agg_state (g TEXT NOT NULL, ws INTEGER NOT NULL, we INTEGER NOT NULL, s TEXT NOT NULL, rowtime INTEGER NOT NULL, fin INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (g, ws, we)) WITHOUT ROWID;
+       CREATE TABLE IF NOT EXISTS agg_prev (sk TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+       CREATE TABLE IF NOT EXISTS agg_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+    );
+    this.getStmt = db.prepare('SELECT s, rowtime, fin FROM agg_state WHERE g = ? AND ws = ? AND we = ?');
+    this.putStmt = db.prepare('INSERT OR REPLACE INTO agg_state (g, ws, we, s, rowtime, fin) VALUES (?, ?, ?, ?, ?, ?)');
+    this.delStmt = db.prepare('DELETE FROM agg_state WHERE g = ? AND ws = ? AND we = ?');
+    this.sessionsStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ?');
+    this.getPrevStmt = db.prepare('SELECT v FROM agg_prev WHERE sk = ?');
+    this.putPrevStmt = db.prepare('INSERT OR REPLACE INTO agg_prev (sk, v) VALUES (?, ?)');
+    this.delPrevStmt = db.prepare('DELETE FROM agg_prev WHERE sk = ?');
+    this.metaGet = db.prepare('SELECT value FROM agg_meta WHERE name = ?');
+    this.metaPut = db.prepare('INSERT OR REPLACE INTO agg_meta (name, value) VALUES (?, ?)');
+    const st = this.metaGet.get('streamTime') as { value: string } | undefined;
+    this.streamTimeValue = st ? Number(st.value) : -Infinity;
+  }
+
+  get streamTime(): number {
+    return this.streamTimeValue;
+  }
+
+  observe(ts: number): void {
+    if (ts > this.streamTimeValue) {
+      this.streamTimeValue = ts;
+      this.streamTimeDirty = true;
+    }
+  }
+
+  get(key: unknown[], start = 0, end = 0): AggregateEntry | undefined {
+    const g = groupKeyText(key);
+    const p = this.pending.get(entryId(g, start, end));
+    if (p) return p.entry ?? undefined;
+    const r = this.getStmt.get(g, start, end) as { s: string; rowtime: number; fin: number } | undefined;
+    if (!r) return undefined;
+    return { key, start, end, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 };
+  }
+
+  put(entry: AggregateEntry): void {
+    const g = groupKeyText(entry.key);
+    this.pending.set(entryId(g, entry.start, entry.end), { g, start: entry.start, end: entry.end, entry });
+  }
+
+  delete(key: unknown[], start = 0, end = 0): void {
+    const g = groupKeyText(key);
+    this.pending.set(entryId(g, start, end), { g, start, end, entry: null });
+  }
+
+  /** All session windows of a group key. */
+  sessions(key: unknown[]): AggregateEntry[] {
+    const g = groupKeyText(key);
+    const byId = new Map<string, AggregateEntry | null>();
+    for (const r of this.sessionsStmt.all(g) as { ws: number; we: number; s: string; rowtime: number; fin: number }[]) {
+      byId.set(entryId(g, r.ws, r.we), { key, start: r.ws, end: r.we, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 });
+    }
+    for (const [id, p] of this.pending) if (p.g === g) byId.set(id, p.entry);
+    return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
+  }
+
+  /** Entries not yet emitted as final (EMIT FINAL), committed and pending. */
+  openWindows(): AggregateEntry[] {
+    const byId = new Map<string, AggregateEntry | null>();
+    const rows = this.db.prepare('SELECT g, ws, we, s, rowtime FROM agg_state WHERE fin = 0').all() as {
+      g: string;
+      ws: number;
+      we: number;
+      s: string;
+      rowtime: number;
+    }[];
+    for (const r of rows) {
+      const key = (JSON.parse(r.g) as unknown[]).map(decodeValue);
+      byId.set(entryId(r.g, r.ws, r.we), { key, start: r.ws, end: r.we, states: decodeStates(r.s), rowtime: r.rowtime });
+    }
+    for (const [id, p] of this.pending) byId.set(id, p.entry && !p.entry.final ? p.entry : null);
+    return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
+  }
+
+  getContribution(sourceKey: string): Contribution | undefined {
+    if (this.pendingPrev.has(sourceKey)) return this.pendingPrev.get(sourceKey) ?? undefined;
+    const r = this.getPrevStmt.get(sourceKey) as { v: string } | undefined;
+    if (!r) return undefined;
+    const v = JSON.parse(r.v) as { k: unknown[]; a: unknown[][] };
+    return { key: v.k.map(decodeValue), args: v.a.map((a) => a.map(decodeValue)) };
+  }
+
+  setContribution(sourceKey: string, c: Contribution | null): void {
+    this.pendingPrev.set(sourceKey, c);
+  }
+
+  /** Writes the overlay to SQLite; call inside the owner's commit transaction. */
+  flush(): void {
+    for (const p of this.pending.values()) {
+      if (p.entry === null) this.delStmt.run(p.g, p.start, p.end);
+      else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
+    }
+    this.pending.clear();
+    for (const [sk, c] of this.pendingPrev) {
+      if (c === null) this.delPrevStmt.run(sk);
+      else this.putPrevStmt.run(sk, JSON.stringify({ k: c.key.map(encodeValue), a: c.args.map((a) => a.map(encodeValue)) }));
+    }
+    this.pendingPrev.clear();
+    if (this.streamTimeDirty) {
+      this.metaPut.run('streamTime', String(this.streamTimeValue));
+      this.streamTimeDirty = false;
+    }
+  }
+
+  /** For stores without an owner transaction (transient queries). */
+  flushNow(): void {
+    this.db.transaction(() => this.flush())();
+  }
+}
+
+/** A state store in an in-memory database, for transient push queries. */
+export function memoryStateStore(): AggregateStateStore {
+  return new AggregateStateStore(new Database(':memory:'));
+}

@@ -1,0 +1,354 @@
+// Runs the joins of a persistent query: decodes records of every joined source, feeds
+// them through the join steps left to right (stream-stream windows, stream-table lookups,
+// table-table and foreign-key joins, all with their state in a JoinStore), and hands the
+// joined rows to the query's pipeline for the stages after the join (WHERE, PARTITION BY,
+// table functions, projection).
+//
+// Rekeying (ksqlDB's repartition when a stream joins on something other than its key) is
+// done in-process: every step computes the join value of each input with its criteria
+// expression, and one task sees all partitions, so no record needs to move.
+
+import type { LogRecord } from '../../log/topic-log.js';
+import type { AnalyzedQuery } from '../../planner/query/analyze.js';
+import type { JoinAnalysis, JoinStep } from '../../planner/query/join.js';
+import { Pipeline, type OutputRow, type PipelineOptions } from '../pipeline.js';
+import { JoinStore, LEFT, RIGHT, keyText, type Side } from './join-store.js';
+
+/** A change flowing between join steps: a stream record, or a table upsert / delete. */
+interface Change {
+  row: unknown[];
+  deleted: boolean;
+  ts: number;
+}
+
+const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export class JoinRuntime {
+  private readonly join: JoinAnalysis;
+  private readonly decoders: Pipeline[];
+  private readonly topicSources = new Map<string, number[]>();
+  private readonly width: number;
+  private readonly rowtimeIndex: number;
+  private readonly store: JoinStore;
+  /** Outputs of the last step for the record being processed. */
+  private produced: Change[] = [];
+  private current!: LogRecord;
+  private puts = 0;
+
+  constructor(
+    analysis: AnalyzedQuery,
+    private readonly pipeline: Pipeline,
+    opts: PipelineOptions,
+    file: string,
+  ) {
+    this.join = analysis.join!;
+    this.width = analysis.join!.layout.width;
+    this.rowtimeIndex = analysis.join!.layout.rowtimeIndex;
+    this.decoders = this.join.sources.map(
+      (s) =>
+        new Pipeline(
+          {
+            mode: 'persistent',
+            source: s.source,
+            layout: s.layout,
+            tableFunctions: [],
+            selected: [],
+            keyColumns: [],
+            valueColumns: [],
+            resultType: s.source.sourceType,
+            rowWidth: s.layout.width,
+            errors: { handler: () => undefined },
+          },
+          opts,
+        ),
+    );
+    this.join.sources.forEach((s, i) => {
+      const list = this.topicSources.get(s.source.topic) ?? [];
+      list.push(i);
+      this.topicSources.set(s.source.topic, list);
+    });
+    this.store = new JoinStore(file, this.join.rowTypes);
+  }
+
+  get topics(): string[] {
+    return [...this.topicSources.keys()];
+  }
+
+  committedOffsets(topic: string): Map<number, number> {
+    return this.store.committedOffsets(topic);
+  }
+
+  commit(offsets: { topic: string; partition: number; offset: number }[]): void {
+    this.store.commit(offsets);
+  }
+
+  /** Drops the state writes since the last commit. */
+  rollback(): void {
+    this.store.rollback();
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  destroy(): void {
+    this.store.destroy();
+  }
+
+  /** Processes a batch (records of several topics) in timestamp order across partitions. */
+  process(records: LogRecord[]): OutputRow[] {
+    const out: OutputRow[] = [];
+    for (const rec of mergeByTime(records)) {
+      this.current = rec;
+      this.produced = [];
+      const sources = this.topicSources.get(rec.topic) ?? [];
+      for (const i of sources) this.ingest(i, rec);
+      this.emitOutputs(rec, out);
+    }
+    return out;
+  }
+
+  private ingest(sourceIndex: number, rec: LogRecord): void {
+    const { offset, layout } = this.join.sources[sourceIndex]!;
+    const { rows, tombstones } = this.decoders[sourceIndex]!.decode([rec]);
+    const place = (row: unknown[]): unknown[] => {
+      const joined = new Array<unknown>(this.width).fill(null);
+      for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
+      return joined;
+    };
+    const stepIndex = sourceIndex === 0 ? 0 : sourceIndex - 1;
+    const side: Side = sourceIndex === 0 ? LEFT : RIGHT;
+    for (const row of rows) {
+      if ((row as { nullValue?: boolean }).nullValue === true) continue;
+      this.feed(stepIndex, side, { row: place(row), deleted: false, ts: row[layout.rowtimeIndex] as number });
+    }
+    for (const t of tombstones) {
+      const row = new Array<unknown>(layout.width).fill(null);
+      t.key.forEach((k, i) => (row[i] = k));
+      this.feed(stepIndex, side, { row: place(row), deleted: true, ts: t.rec.timestamp });
+    }
+  }
+
+  private emitOutputs(rec: LogRecord, out: OutputRow[]): void {
+    for (const c of this.produced) {
+      if (c.deleted) out.push(this.pipeline.deleteRow(c.row, rec, c.ts));
+      else for (const o of this.pipeline.processRows([c.row], [rec])) out.push(o);
+    }
+  }
+
+  private feed(n: number, side: Side, c: Change): void {
+    const step = this.join.steps[n]!;
+    switch (step.kind) {
+      case 'STREAM_STREAM':
+        return this.streamStream(n, step, side, c);
+      case 'STREAM_TABLE':
+        return this.streamTable(n, step, side, c);
+      case 'TABLE_TABLE':
+        return this.tableTable(n, step, side, c);
+      case 'FOREIGN_KEY':
+        return this.foreignKey(n, step, side, c);
+    }
+  }
+
+  /** Passes a step's output to the next step (as its left input) or to the result. */
+  private emit(n: number, c: Change): void {
+    if (n + 1 < this.join.steps.length) this.feed(n + 1, LEFT, c);
+    else this.produced.push(c);
+  }
+
+  /** The joined row of a step: the left input's columns, the right source's, the key and the result's pseudo columns. */
+  private combine(step: JoinStep, left: unknown[] | null, right: unknown[] | null, key: unknown, ts: number): unknown[] {
+    const out = left ? left.slice() : new Array<unknown>(this.width).fill(null);
+    const src = this.join.sources[step.right]!;
+    const end = src.offset + src.layout.width;
+    for (let i = src.offset; i < end; i++) out[i] = right ? right[i] : null;
+    out[step.keySlot] = key;
+    out[this.rowtimeIndex] = ts;
+    out[this.rowtimeIndex + 1] = this.current.partition;
+    out[this.rowtimeIndex + 2] = this.current.offset;
+    return out;
+  }
+
+  private joinValue(step: JoinStep, side: Side, row: unknown[]): unknown {
+    const e = side === LEFT ? step.leftKey : step.rightKey;
+    try {
+      const v = e.evaluate(row);
+      return v === undefined ? null : v;
+    } catch (err) {
+      this.pipeline.logRecordError('Join', `Error computing join expression ${e.text}`, row, err);
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- stream-stream
+
+  private streamStream(n: number, step: JoinStep, side: Side, c: Change): void {
+    const w = step.window!;
+    const v = this.joinValue(step, side, c.row);
+    if (v === null) return;
+    const k = keyText(v, step.keyType);
+    const ts = c.ts;
+    const timeName = `time:${n}`;
+    const streamTime = Math.max(this.store.getNumber(timeName, -Infinity), ts);
+    this.store.setNumber(timeName, streamTime);
+    const grace = w.graceMs ?? DEFAULT_GRACE_MS;
+    const retention = w.beforeMs + w.afterMs + grace;
+    if (ts < streamTime - retention) return;
+    const other: Side = side === LEFT ? RIGHT : LEFT;
+    this.store.windowPut(n, side, k, ts, c.row);
+    const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
+    const deferred = w.graceMs !== undefined;
+    if (deferred && ts === streamTime) this.emitClosed(n, step, streamTime);
+    const from = side === LEFT ? ts - w.beforeMs : ts - w.afterMs;
+    const to = side === LEFT ? ts + w.afterMs : ts + w.beforeMs;
+    const matches = this.store.windowFetch(n, other, k, Math.max(0, from), Math.max(0, to));
+    for (const m of matches) {
+      const out = Math.max(ts, m.ts);
+      const row = side === LEFT ? this.combine(step, c.row, m.row, v, out) : this.combine(step, m.row, c.row, v, out);
+      this.emit(n, { row, deleted: false, ts: out });
+      if (deferred) this.store.pendingDelete(n, other, k, m.ts);
+    }
+    if (matches.length === 0 && outer) {
+      if (deferred) this.store.pendingPut(n, side, k, ts, c.row);
+      else this.emit(n, { row: this.combineOne(step, side, c.row, v, ts), deleted: false, ts });
+    }
+    if (++this.puts % 1000 === 0) this.store.windowExpire(n, streamTime - retention);
+  }
+
+  private combineOne(step: JoinStep, side: Side, row: unknown[], key: unknown, ts: number): unknown[] {
+    return side === LEFT ? this.combine(step, row, null, key, ts) : this.combine(step, null, row, key, ts);
+  }
+
+  /** Emits the unmatched outer-join records whose window closed. */
+  private emitClosed(n: number, step: JoinStep, streamTime: number): void {
+    const w = step.window!;
+    const grace = w.graceMs ?? 0;
+    const done: { side: Side; k: string; ts: number }[] = [];
+    for (const p of this.store.pending(n)) {
+      const lookBack = p.side === LEFT ? w.afterMs : w.beforeMs;
+      if (p.ts + lookBack + grace >= streamTime) break;
+      const v = this.joinValue(step, p.side, p.row);
+      this.emit(n, { row: this.combineOne(step, p.side, p.row, v, p.ts), deleted: false, ts: p.ts });
+      done.push({ side: p.side, k: p.k, ts: p.ts });
+    }
+    for (const d of done) this.store.pendingDelete(n, d.side, d.k, d.ts);
+  }
+
+  // ---------------------------------------------------------------- stream-table
+
+  private streamTable(n: number, step: JoinStep, side: Side, c: Change): void {
+    if (side === RIGHT) {
+      const v = this.joinValue(step, RIGHT, c.row);
+      if (v === null) return;
+      const k = keyText(v, step.keyType);
+      if (c.deleted) this.store.tableDelete(n, RIGHT, k);
+      else this.store.tablePut(n, RIGHT, k, c.ts, c.row);
+      return;
+    }
+    const v = this.joinValue(step, LEFT, c.row);
+    const found = v === null ? undefined : this.store.tableGet(n, RIGHT, keyText(v, step.keyType));
+    if (!found && step.type === 'INNER') return;
+    if (v === null && step.type === 'INNER') return;
+    this.emit(n, { row: this.combine(step, c.row, found?.row ?? null, v, c.ts), deleted: false, ts: c.ts });
+  }
+
+  // ---------------------------------------------------------------- table-table (primary key)
+
+  private tableTable(n: number, step: JoinStep, side: Side, c: Change): void {
+    const v = this.joinValue(step, side, c.row);
+    if (v === null) return;
+    const k = keyText(v, step.keyType);
+    const other: Side = side === LEFT ? RIGHT : LEFT;
+    const old = this.store.tableGet(n, side, k);
+    if (c.deleted) {
+      if (!old) return;
+      this.store.tableDelete(n, side, k);
+    } else {
+      this.store.tablePut(n, side, k, c.ts, c.row);
+    }
+    const o = this.store.tableGet(n, other, k);
+    const ts = o ? Math.max(c.ts, o.ts) : c.ts;
+    const mine = c.deleted ? null : c.row;
+    const row = (l: unknown[] | null, r: unknown[] | null) => this.combine(step, l, r, v, ts);
+    const pair = (m: unknown[] | null, x: unknown[] | null) => (side === LEFT ? row(m, x) : row(x, m));
+    // Whether each side alone keeps a result row (outer on that side).
+    const keepsMine = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
+    const keepsOther = side === LEFT ? step.type === 'RIGHT' || step.type === 'FULL' : step.type === 'LEFT' || step.type === 'FULL';
+    if (mine) {
+      if (!o && !keepsMine) return;
+      this.emit(n, { row: pair(mine, o?.row ?? null), deleted: false, ts });
+      return;
+    }
+    // This side's row was deleted.
+    if (o && keepsOther) {
+      this.emit(n, { row: pair(null, o.row), deleted: false, ts });
+      return;
+    }
+    if (!o && !keepsMine) return;
+    this.emit(n, { row: pair(old!.row, o?.row ?? null), deleted: true, ts });
+  }
+
+  // ---------------------------------------------------------------- foreign key
+
+  private foreignKey(n: number, step: JoinStep, side: Side, c: Change): void {
+    if (side === RIGHT) {
+      const v = this.joinValue(step, RIGHT, c.row);
+      if (v === null) return;
+      const k = keyText(v, step.keyType);
+      if (c.deleted) {
+        if (!this.store.tableGet(n, RIGHT, k)) return;
+        this.store.tableDelete(n, RIGHT, k);
+      } else {
+        this.store.tablePut(n, RIGHT, k, c.ts, c.row);
+      }
+      for (const l of this.store.tableByForeignKey(n, LEFT, k)) {
+        const ts = Math.max(l.ts, c.ts);
+        if (!c.deleted) this.emit(n, { row: this.combine(step, l.row, c.row, v, ts), deleted: false, ts });
+        else if (step.type === 'LEFT') this.emit(n, { row: this.combine(step, l.row, null, v, ts), deleted: false, ts });
+        else this.emit(n, { row: this.combine(step, l.row, null, v, ts), deleted: true, ts });
+      }
+      return;
+    }
+    const left = this.join.sources[0]!;
+    const pk = JSON.stringify(left.layout.keyColumns.map((col, i) => keyText(c.row[left.offset + i], col.type)));
+    const old = this.store.tableGet(n, LEFT, pk);
+    if (c.deleted) {
+      if (!old) return;
+      this.store.tableDelete(n, LEFT, pk);
+      this.emit(n, { row: this.combine(step, old.row, null, null, c.ts), deleted: true, ts: c.ts });
+      return;
+    }
+    const v = this.joinValue(step, LEFT, c.row);
+    const fk = v === null ? null : keyText(v, step.keyType);
+    this.store.tablePut(n, LEFT, pk, c.ts, c.row, fk);
+    const r = fk === null ? undefined : this.store.tableGet(n, RIGHT, fk);
+    const ts = r ? Math.max(c.ts, r.ts) : c.ts;
+    if (r) this.emit(n, { row: this.combine(step, c.row, r.row, v, ts), deleted: false, ts });
+    else if (step.type === 'LEFT') this.emit(n, { row: this.combine(step, c.row, null, v, ts), deleted: false, ts });
+    else this.emit(n, { row: this.combine(step, c.row, null, v, ts), deleted: true, ts });
+  }
+}
+
+/** Records of several partitions merged by timestamp, each partition kept in its own order. */
+function mergeByTime(records: LogRecord[]): LogRecord[] {
+  const queues = new Map<string, LogRecord[]>();
+  for (const r of records) {
+    const id = `${r.topic}\u0000${r.partition}`;
+    let q = queues.get(id);
+    if (!q) queues.set(id, (q = []));
+    q.push(r);
+  }
+  if (queues.size <= 1) return records;
+  const lists = [...queues.values()];
+  const heads = lists.map(() => 0);
+  const out: LogRecord[] = [];
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const r = lists[i]![heads[i]!];
+      if (r && (best < 0 || r.timestamp < lists[best]![heads[best]!]!.timestamp)) best = i;
+    }
+    if (best < 0) return out;
+    out.push(lists[best]![heads[best]!++]!);
+  }
+}
