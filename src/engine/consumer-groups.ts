@@ -185,7 +185,7 @@ export interface PartitionLag {
   /** -1 when the group has no committed offset there. */
   committed: number;
   end: number;
-  /** end - committed; for a partition without commit, what it has not read from the log start. */
+  /** end - committed; for a partition without commit, end - log start. */
   lag: number;
 }
 
@@ -207,8 +207,9 @@ export interface TopicConsumers {
 
 /**
  * Consumers of one topic: a group counts when a member is assigned one of its partitions or
- * when it has committed offsets there. Lag is end offset minus committed offset per
- * partition; partitions the group reads without a commit yet lag from the log start.
+ * when it has committed offsets there. Lag is end offset minus committed offset on each
+ * partition of the topic; a partition without a commit yet lags from the log start (all of
+ * it is still to be read).
  */
 export function topicConsumers(topic: string, beginning: number[], end: number[], groups: ConsumerGroupInfo[]): TopicConsumers {
   const summaries: TopicGroupSummary[] = [];
@@ -216,11 +217,9 @@ export function topicConsumers(topic: string, beginning: number[], end: number[]
     const consumers = g.members.filter((m) => m.assignment.some((a) => a.topic === topic && a.partitions.length > 0)).length;
     const committed = new Map(g.offsets.filter((o) => o.topic === topic).map((o) => [o.partition, o.offset]));
     if (consumers === 0 && committed.size === 0) continue;
-    const assigned = new Set(g.members.flatMap((m) => m.assignment.filter((a) => a.topic === topic).flatMap((a) => a.partitions)));
     const partitions: PartitionLag[] = [];
     for (let p = 0; p < end.length; p++) {
       const c = committed.get(p);
-      if (c === undefined && !assigned.has(p)) continue;
       const from = c ?? beginning[p] ?? 0;
       partitions.push({ partition: p, committed: c ?? -1, end: end[p]!, lag: Math.max(0, end[p]! - from) });
     }

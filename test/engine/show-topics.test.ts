@@ -45,8 +45,10 @@ test('consumer assignments decode; lag is end minus committed, from the log star
   ]);
   assert.equal(c.consumerCount, 1);
   assert.equal(c.consumerGroupCount, 2);
-  assert.deepEqual(c.groups.map((g) => [g.groupId, g.lag]), [['g1', 0], ['g2', 6 + 15 + 3]]);
-  assert.equal(c.lag, 24);
+  // g1 committed only partition 2 (at its end): partitions 0 and 1 lag from their log start.
+  assert.deepEqual(c.groups.map((g) => [g.groupId, g.lag]), [['g1', 10 + 15 + 0], ['g2', 6 + 15 + 3]]);
+  assert.deepEqual(c.groups[0]!.partitions.map((p) => p.committed), [-1, -1, 3]);
+  assert.equal(c.lag, 49);
 });
 
 async function waitFor(cond: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
