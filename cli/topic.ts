@@ -55,7 +55,8 @@ ${CONNECTION_HELP}`,
 
 Shows each partition (leader, replicas, start and end offsets, records), the topic configs
 that differ from the defaults, and every consumer group reading the topic with its
-committed offsets and lag (end offset minus committed offset).
+committed offsets and lag (end offset minus committed offset; '-' where the group
+has not committed yet).
 ${CONNECTION_HELP}`,
   produce: `Usage: eddy topic produce NAME [--file F] [--key-separator SEP] [--header key=value]... [--partition N]
                           [--compression none|gzip] [-b host:port]
@@ -196,13 +197,9 @@ async function describe(kafka: Kafka, io: TopicIo, brokers: string[], name: stri
         }),
       ),
     ];
-    const beginning: number[] = [];
     const end: number[] = [];
-    for (const c of counts) {
-      beginning[c.partition] = c.low;
-      end[c.partition] = c.high;
-    }
-    const consumers = topicConsumers(name, beginning, end, await adminConsumerGroups(admin));
+    for (const c of counts) end[c.partition] = c.high;
+    const consumers = topicConsumers(name, end, await adminConsumerGroups(admin));
     out.push('');
     if (consumers.groups.length === 0) {
       out.push('Consumer groups: none has read this topic.');
@@ -212,7 +209,7 @@ async function describe(kafka: Kafka, io: TopicIo, brokers: string[], name: stri
         ...renderDashedTable(
           ['Consumer Group', 'State', 'Consumers', 'Partition', 'Committed', 'End Offset', 'Lag'],
           consumers.groups.flatMap((g) =>
-            g.partitions.map((p) => [g.groupId, g.state, g.consumers, p.partition, p.committed < 0 ? '-' : p.committed, p.end, p.lag]),
+            g.partitions.map((p) => [g.groupId, g.state, g.consumers, p.partition, p.committed ?? '-', p.end, p.lag ?? '-']),
           ),
         ),
       );

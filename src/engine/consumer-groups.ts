@@ -182,11 +182,11 @@ export function withOwnQueries(groups: ConsumerGroupInfo[], queries: OwnQueryCon
 
 export interface PartitionLag {
   partition: number;
-  /** -1 when the group has no committed offset there. */
-  committed: number;
+  /** null when the group has no committed offset there (its position is unknown). */
+  committed: number | null;
   end: number;
-  /** end - committed; for a partition without commit, end - log start. */
-  lag: number;
+  /** end - committed; null (unknown, and left out of sums) without a committed offset. */
+  lag: number | null;
 }
 
 export interface TopicGroupSummary {
@@ -200,7 +200,7 @@ export interface TopicGroupSummary {
 export interface TopicConsumers {
   consumerCount: number;
   consumerGroupCount: number;
-  /** Sum of the lag of every group on the topic. */
+  /** Sum of the known lag of every group on the topic. */
   lag: number;
   groups: TopicGroupSummary[];
 }
@@ -208,10 +208,10 @@ export interface TopicConsumers {
 /**
  * Consumers of one topic: a group counts when a member is assigned one of its partitions or
  * when it has committed offsets there. Lag is end offset minus committed offset on each
- * partition of the topic; a partition without a commit yet lags from the log start (all of
- * it is still to be read).
+ * partition of the topic; where the group has not committed yet its position is unknown
+ * (as Kafka's tools show it), so that partition's lag is null and not summed.
  */
-export function topicConsumers(topic: string, beginning: number[], end: number[], groups: ConsumerGroupInfo[]): TopicConsumers {
+export function topicConsumers(topic: string, end: number[], groups: ConsumerGroupInfo[]): TopicConsumers {
   const summaries: TopicGroupSummary[] = [];
   for (const g of groups) {
     const consumers = g.members.filter((m) => m.assignment.some((a) => a.topic === topic && a.partitions.length > 0)).length;
@@ -220,14 +220,13 @@ export function topicConsumers(topic: string, beginning: number[], end: number[]
     const partitions: PartitionLag[] = [];
     for (let p = 0; p < end.length; p++) {
       const c = committed.get(p);
-      const from = c ?? beginning[p] ?? 0;
-      partitions.push({ partition: p, committed: c ?? -1, end: end[p]!, lag: Math.max(0, end[p]! - from) });
+      partitions.push({ partition: p, committed: c ?? null, end: end[p]!, lag: c === undefined ? null : Math.max(0, end[p]! - c) });
     }
     summaries.push({
       groupId: g.groupId,
       state: g.state,
       consumers,
-      lag: partitions.reduce((s, p) => s + p.lag, 0),
+      lag: partitions.reduce((s, p) => s + (p.lag ?? 0), 0),
       partitions,
     });
   }

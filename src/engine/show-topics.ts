@@ -50,8 +50,7 @@ export async function showTopics(input: ShowTopicsInput): Promise<{ type: 'kafka
   const groups = await input.consumerGroups();
   const items = [];
   for (const t of topics) {
-    const [beginning, end] = await Promise.all([input.log.beginningOffsets(t.name), input.log.endOffsets(t.name)]);
-    const c = topicConsumers(t.name, beginning, end, groups);
+    const c = topicConsumers(t.name, await input.log.endOffsets(t.name), groups);
     items.push({
       name: t.name,
       replicaInfo: replicaInfo(t),

@@ -32,23 +32,23 @@ function assignmentBytes(topics: [string, number[]][]): Buffer {
   return Buffer.concat(parts);
 }
 
-test('consumer assignments decode; lag is end minus committed, from the log start without a commit', () => {
+test('consumer assignments decode; lag is end minus committed, unknown without a commit', () => {
   assert.deepEqual(decodeConsumerAssignment(assignmentBytes([['a', [2, 0]], ['b', [1]]])), [
     { topic: 'a', partitions: [0, 2] },
     { topic: 'b', partitions: [1] },
   ]);
   assert.deepEqual(decodeConsumerAssignment(Buffer.from('not an assignment')), []);
-  const c = topicConsumers('a', [0, 5, 0], [10, 20, 3], [
+  const c = topicConsumers('a', [10, 20, 3], [
     { groupId: 'g2', state: 'Stable', members: [{ memberId: 'm', clientId: 'c', host: 'h', assignment: [{ topic: 'a', partitions: [0, 1, 2] }] }], offsets: [{ topic: 'a', partition: 0, offset: 4 }] },
     { groupId: 'g1', state: 'Empty', members: [], offsets: [{ topic: 'a', partition: 2, offset: 3 }, { topic: 'b', partition: 0, offset: 1 }] },
     { groupId: 'other', state: 'Empty', members: [], offsets: [{ topic: 'b', partition: 0, offset: 1 }] },
   ]);
   assert.equal(c.consumerCount, 1);
   assert.equal(c.consumerGroupCount, 2);
-  // g1 committed only partition 2 (at its end): partitions 0 and 1 lag from their log start.
-  assert.deepEqual(c.groups.map((g) => [g.groupId, g.lag]), [['g1', 10 + 15 + 0], ['g2', 6 + 15 + 3]]);
-  assert.deepEqual(c.groups[0]!.partitions.map((p) => p.committed), [-1, -1, 3]);
-  assert.equal(c.lag, 49);
+  // Lag is known only where a group committed: g1 on partition 2, g2 on partition 0.
+  assert.deepEqual(c.groups.map((g) => [g.groupId, g.lag]), [['g1', 0], ['g2', 6]]);
+  assert.deepEqual(c.groups[0]!.partitions.map((p) => [p.committed, p.lag]), [[null, null], [null, null], [3, 0]]);
+  assert.equal(c.lag, 6);
 });
 
 async function waitFor(cond: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
