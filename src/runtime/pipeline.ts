@@ -43,6 +43,8 @@ export interface OutputRow {
   offset: number;
   /** A table row that did not pass the filter: a delete if the key is present downstream. */
   filteredOut?: boolean;
+  /** A delete the sink emits even when its table does not hold the key (join results). */
+  alwaysEmit?: boolean;
   /** Windowed results: the window the row belongs to. */
   window?: { start: number; end: number };
 }
@@ -344,7 +346,7 @@ export class Pipeline {
 
   /** The delete of a row's output key (a table join result that no longer exists). */
   deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow {
-    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, alwaysEmit: true };
   }
 
   private processInterleaved(records: LogRecord[]): OutputRow[] {

@@ -89,8 +89,8 @@ export class SinkWriter {
         if (o.key.some((k) => k === null)) continue;
         const storeKey = o.window ? [...o.key, o.window.start, o.window.end] : o.key;
         if (o.value === null) {
-          if (!store.get(storeKey)) continue;
-          store.delete(storeKey);
+          if (store.get(storeKey)) store.delete(storeKey);
+          else if (!o.alwaysEmit) continue;
         } else {
           store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: o.partition });
         }

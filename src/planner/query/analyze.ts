@@ -7,7 +7,7 @@ import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.js';
 import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
 import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../types.js';
-import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
+import { compileIn, compilePredicate, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
 import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
@@ -120,7 +120,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   let where: CompiledExpression | undefined;
   if (query.where) {
     checkResolvable(query.where, layout.scope, (name) => `WHERE column '${name}' cannot be resolved.`);
-    where = compileIn(query.where, layout.scope, cctx);
+    where = compilePredicate(query.where, layout.scope, cctx);
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,
@@ -265,7 +265,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
 
   if (mode === 'persistent') {
     for (const it of items) {
-      if (it.alias === undefined && it.expr.kind === 'ColumnRef' && RESERVED_COLUMN_NAMES.has(it.expr.name)) {
+      // In a join, `L.ROWTIME` is named L_ROWTIME and needs no alias.
+      if (it.alias === undefined && it.expr.kind === 'ColumnRef' && RESERVED_COLUMN_NAMES.has(join ? it.name! : it.expr.name)) {
         const col = scope.resolve(it.expr);
         if (col?.namespace === 'PSEUDO') {
           throw new QueryPlanningError(`Reserved column name in select: \`${it.expr.name}\`. Please remove or alias the column.`, it.loc);
@@ -309,6 +310,15 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   // ---------------------------------------------------------------- projection
   /** Join key → the source column the projection used for it first (other equal columns are values). */
   const keyClaims = new Map<number, number>();
+  // The column a join key is named after wins when it is selected.
+  if (join) {
+    for (const k of intermediateKeys) {
+      for (const it of items) {
+        const c = it.expr.kind === 'ColumnRef' ? scope.resolve(it.expr) : undefined;
+        if (c && c.name === k.name && c.keyIndex === k.index) keyClaims.set(k.index, c.index);
+      }
+    }
+  }
   const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
     let expr = compileIn(it.expr, scope, cctx);

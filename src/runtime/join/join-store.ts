@@ -18,6 +18,8 @@ export const RIGHT: Side = 1;
 export interface TimedRow {
   ts: number;
   row: unknown[];
+  /** Table sides of foreign-key joins: the foreign key of the row. */
+  fk?: string | null;
 }
 
 export interface KeyedRow extends TimedRow {
@@ -82,7 +84,7 @@ export class JoinStore {
       pendingPut: p('INSERT OR REPLACE INTO pending (step, ts, side, k, row) VALUES (?, ?, ?, ?, ?)'),
       pendingDelete: p('DELETE FROM pending WHERE step = ? AND ts = ? AND side = ? AND k = ?'),
       pendingScan: p('SELECT ts, side, k, row FROM pending WHERE step = ? ORDER BY ts, side DESC, k'),
-      tblGet: p('SELECT ts, row FROM tbl WHERE step = ? AND side = ? AND k = ?'),
+      tblGet: p('SELECT ts, fk, row FROM tbl WHERE step = ? AND side = ? AND k = ?'),
       tblPut: p('INSERT OR REPLACE INTO tbl (step, side, k, fk, ts, row) VALUES (?, ?, ?, ?, ?, ?)'),
       tblDelete: p('DELETE FROM tbl WHERE step = ? AND side = ? AND k = ?'),
       tblByFk: p('SELECT k, ts, row FROM tbl WHERE step = ? AND side = ? AND fk = ? ORDER BY k'),
@@ -158,8 +160,8 @@ export class JoinStore {
   // ---------------------------------------------------------------- table sides
 
   tableGet(step: number, side: Side, k: string): TimedRow | undefined {
-    const r = this.stmts.tblGet!.get(step, side, k) as { ts: number; row: string } | undefined;
-    return r ? { ts: Number(r.ts), row: this.decode(r.row) } : undefined;
+    const r = this.stmts.tblGet!.get(step, side, k) as { ts: number; fk: string | null; row: string } | undefined;
+    return r ? { ts: Number(r.ts), fk: r.fk, row: this.decode(r.row) } : undefined;
   }
 
   tablePut(step: number, side: Side, k: string, ts: number, row: unknown[], fk: string | null = null): void {
