@@ -166,7 +166,9 @@ export class PersistentQuery implements RunningQuery {
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
 
-    this.output = createOutputCommitter(processingGuarantee(properties), log, this.group, this.store);
+    const guarantee = processingGuarantee(properties);
+    const stores = [this.store, this.join?.committedState(guarantee === 'exactly_once_v2')].filter((s) => !!s);
+    this.output = createOutputCommitter(guarantee, log, this.group, stores);
 
     const starts = await this.output.startOffsets(this.sourceTopics);
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
@@ -303,7 +305,6 @@ export class PersistentQuery implements RunningQuery {
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
     const offsets = this.offsetsToCommit();
-    this.join?.commit(offsets);
     await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);
     this.lastCommit = Date.now();

@@ -13,6 +13,7 @@ import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { JoinAnalysis, JoinStep } from '../../planner/query/join.js';
 import { Pipeline, type OutputRow, type PipelineOptions } from '../pipeline.js';
 import { JoinStore, LEFT, RIGHT, keyText, type Side } from './join-store.js';
+import type { OffsetCommittingStore } from '../exactly-once.js';
 
 /** A change flowing between join steps: a stream record, or a table upsert / delete. */
 interface Change {
@@ -85,6 +86,19 @@ export class JoinRuntime {
   /** Drops the state writes since the last commit. */
   rollback(): void {
     this.store.rollback();
+  }
+
+  /** The join state as the query's committer commits it (with undo images under exactly-once). */
+  committedState(undoable: boolean): OffsetCommittingStore {
+    if (undoable) this.store.enableUndo();
+    const store = this.store;
+    return {
+      commit: (offsets) => store.commit(offsets),
+      committedOffsets: (topic) => store.committedOffsets(topic),
+      undoOffsets: () => store.undoOffsets(),
+      undoLastCommit: () => store.undoLastCommit(),
+      discardPending: () => store.rollback(),
+    };
   }
 
   close(): void {

@@ -6,6 +6,7 @@
 // matches the offsets exactly.
 
 import Database from 'better-sqlite3';
+import { SqliteUndo } from '../sqlite-undo.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqlType } from '../../planner/types.js';
@@ -55,6 +56,8 @@ export class JoinStore {
   private readonly db: Database.Database;
   private readonly stmts: Record<string, Database.Statement>;
   private readonly meta = new Map<string, number>();
+  /** Set under exactly-once: every write transaction keeps its before-images. */
+  private undo: SqliteUndo | null = null;
 
   constructor(
     readonly file: string,
@@ -95,7 +98,27 @@ export class JoinStore {
   }
 
   private writing(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (this.db.inTransaction) return;
+    this.db.exec('BEGIN');
+    this.undo?.arm();
+  }
+
+  /** Exactly-once: from now on each commit can be taken back by undoLastCommit (see exactly-once.ts). */
+  enableUndo(): void {
+    this.undo ??= new SqliteUndo(this.db);
+  }
+
+  /** The offsets the last commit replaced (-1 where it added one), when it can be undone. */
+  undoOffsets(): { topic: string; partition: number; offset: number }[] | undefined {
+    const before = this.undo?.before('offsets') ?? [];
+    if (before.length === 0) return undefined;
+    return before.map(({ key, row }) => ({ topic: String(key.topic), partition: Number(key.part), offset: row ? Number(row.next) : -1 }));
+  }
+
+  undoLastCommit(): void {
+    this.rollback();
+    this.undo?.restore();
+    this.rollback();
   }
 
   private encode(row: unknown[]): string {
