@@ -341,6 +341,7 @@ export class Pipeline {
   processRows(rows: unknown[][], meta: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
     this.run(rows, meta, out);
+    if (this.ownsAggregateState) this.aggregateState!.flushNow();
     return out;
   }
 
