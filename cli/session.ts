@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { KsqlClient, ServerError, type Json } from './client.js';
 import { renderEntity, renderError, errorLines } from './render/entities.js';
-import { boxHeader, boxRow, boxRule, queryColumnWidths, renderDashedTable } from './render/table.js';
+import { boxHeader, boxRow, boxRule, queryColumnWidths, renderDashedTable, withTableWidth } from './render/table.js';
 import { isQueryStatement, splitStatementTexts } from '../src/server/statement-text.js';
 
 export type OutputFormat = 'TABULAR' | 'JSON';
@@ -161,7 +161,7 @@ export class Session {
 
   private printEntities(entities: Json[]): void {
     for (const e of entities) {
-      this.out.print(this.format === 'JSON' ? JSON.stringify(e, null, 2).split('\n') : renderEntity(e));
+      this.out.print(this.format === 'JSON' ? JSON.stringify(e, null, 2).split('\n') : withTableWidth(this.terminalWidth() - 1, () => renderEntity(e)));
     }
   }
 

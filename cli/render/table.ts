@@ -51,11 +51,42 @@ function rowLines(cells: string[], widths: number[], left: string, sep: string, 
  * ```
  */
 export function renderDashedTable(header: string[], rows: Cell[][]): string[] {
-  const texts = rows.map((r) => header.map((_, i) => cellText(r[i]).replace(/\n/g, ' ')));
-  const widths = header.map((h, i) => Math.max(displayWidth(h), ...texts.map((r) => displayWidth(r[i]!))));
-  const line = (cells: string[]) => ' ' + cells.map((c, i) => pad(c, widths[i]!)).join(' | ') + ' ';
+  const texts = rows.map((r) => header.map((_, i) => cellText(r[i]).replace(/\s*\n\s*/g, ' ')));
+  const natural = header.map((h, i) => Math.max(displayWidth(h), ...texts.map((r) => displayWidth(r[i]!))));
+  // Long texts (query strings, property values) wrap; short columns such as ids keep their width.
+  const widths = fitWidths(natural, natural.map((w, i) => Math.min(w, Math.max(displayWidth(header[i]!), 20))), dashedTableWidth);
+  const line = (cells: string[]) => rowLines(cells, widths, ' ', ' | ', ' ');
   const rule = '-'.repeat(widths.reduce((a, w) => a + w, 0) + 3 * widths.length - 1);
-  return [line(header), rule, ...texts.map(line), rule];
+  return [...line(header), rule, ...texts.flatMap(line), rule];
+}
+
+/** The width listing tables must fit in (their widest columns wrap); set by withTableWidth. */
+let dashedTableWidth = Infinity;
+
+/** Renders with listing tables fitted to `width` columns, e.g. the terminal's. */
+export function withTableWidth<T>(width: number, render: () => T): T {
+  const previous = dashedTableWidth;
+  dashedTableWidth = width > 0 ? width : Infinity;
+  try {
+    return render();
+  } finally {
+    dashedTableWidth = previous;
+  }
+}
+
+/** Narrows the widest columns (not below their minimum) until ` a | b ` fits in `limit`. */
+function fitWidths(widths: number[], minimums: number[], limit: number): number[] {
+  const out = widths.slice();
+  const total = () => out.reduce((a, w) => a + w, 0) + 3 * out.length - 1;
+  while (total() > limit) {
+    let widest = -1;
+    for (let i = 0; i < out.length; i++) {
+      if (out[i]! > minimums[i]! && (widest < 0 || out[i]! > out[widest]!)) widest = i;
+    }
+    if (widest < 0) break;
+    out[widest]!--;
+  }
+  return out;
 }
 
 /** Column widths for a live query table: share the terminal width, never narrower than a header. */

@@ -66,9 +66,9 @@ export function createOutputCommitter(
   guarantee: ProcessingGuarantee,
   log: TopicLog,
   group: string,
-  store: OffsetCommittingStore | null,
+  stores: OffsetCommittingStore[],
 ): OutputCommitter {
-  return guarantee === 'exactly_once_v2' ? new TransactionalCommitter(log, group, store) : new AtLeastOnceCommitter(log, group, store);
+  return guarantee === 'exactly_once_v2' ? new TransactionalCommitter(log, group, stores) : new AtLeastOnceCommitter(log, group, stores);
 }
 
 function offsetKey(topic: string, partition: number): string {
@@ -93,15 +93,11 @@ function sameOffsets(a: Map<string, number>, b: Map<string, number>): boolean {
   return true;
 }
 
-/** Store offsets first (they match the state), then the group's, per partition. */
-function merge(topics: string[], fromStore: Map<string, number> | undefined, fromGroup: Map<string, number>): Map<string, Map<number, number>> {
+/** The group's offsets, overridden per partition by the stores' (they match the state). */
+function merge(topics: string[], fromStores: Map<string, number>[], fromGroup: Map<string, number>): Map<string, Map<number, number>> {
   const out = new Map<string, Map<number, number>>(topics.map((t) => [t, new Map()]));
-  for (const [k, o] of fromGroup) {
-    const [t, p] = k.split('\u0000');
-    out.get(t!)?.set(Number(p), o);
-  }
-  if (fromStore) {
-    for (const [k, o] of fromStore) {
+  for (const m of [fromGroup, ...fromStores]) {
+    for (const [k, o] of m) {
       const [t, p] = k.split('\u0000');
       out.get(t!)?.set(Number(p), o);
     }
@@ -115,12 +111,12 @@ class AtLeastOnceCommitter implements OutputCommitter {
   constructor(
     private readonly log: TopicLog,
     private readonly group: string,
-    private readonly store: OffsetCommittingStore | null,
+    private readonly stores: OffsetCommittingStore[],
   ) {}
 
   async startOffsets(topics: string[]): Promise<Map<string, Map<number, number>>> {
-    const fromStore = this.store ? storeOffsets(this.store, topics) : undefined;
-    return merge(topics, fromStore, await groupOffsets(this.log, this.group, topics));
+    const fromStores = this.stores.map((s) => storeOffsets(s, topics));
+    return merge(topics, fromStores, await groupOffsets(this.log, this.group, topics));
   }
 
   async produce(topic: string, records: ProduceRecord[]): Promise<void> {
@@ -128,7 +124,7 @@ class AtLeastOnceCommitter implements OutputCommitter {
   }
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
-    this.store?.commit(offsets);
+    for (const s of this.stores) s.commit(offsets);
     await this.log.commitOffsets(this.group, offsets);
   }
 
@@ -143,32 +139,30 @@ class TransactionalCommitter implements OutputCommitter {
     private readonly log: TopicLog,
     /** The consumer group; also the transactional id, so a restarted query fences its predecessor. */
     private readonly group: string,
-    private readonly store: OffsetCommittingStore | null,
+    private readonly stores: OffsetCommittingStore[],
   ) {}
 
   async startOffsets(topics: string[]): Promise<Map<string, Map<number, number>>> {
     // A fresh transaction fences any older producer of this query and aborts what it left open.
     await (await this.log.beginTransaction(this.group)).abort();
     const fromGroup = await groupOffsets(this.log, this.group, topics);
-    if (!this.store) return merge(topics, undefined, fromGroup);
-    let fromStore = storeOffsets(this.store, topics);
-    if (!sameOffsets(fromStore, fromGroup)) {
-      const undo = this.store.undoOffsets();
-      if (undo) {
-        const before = new Map(fromStore);
-        for (const o of undo) {
-          const k = offsetKey(o.topic, o.partition);
-          if (o.offset < 0) before.delete(k);
-          else before.set(k, o.offset);
-        }
-        if (sameOffsets(before, fromGroup)) {
-          // The state committed a cycle whose log transaction was aborted: take it back.
-          this.store.undoLastCommit();
-          fromStore = before;
-        }
+    const fromStores = this.stores.map((store) => {
+      const fromStore = storeOffsets(store, topics);
+      if (sameOffsets(fromStore, fromGroup)) return fromStore;
+      const undo = store.undoOffsets();
+      if (!undo) return fromStore;
+      const before = new Map(fromStore);
+      for (const o of undo) {
+        const k = offsetKey(o.topic, o.partition);
+        if (o.offset < 0) before.delete(k);
+        else before.set(k, o.offset);
       }
-    }
-    return merge(topics, fromStore, fromGroup);
+      if (!sameOffsets(before, fromGroup)) return fromStore;
+      // The state committed a cycle whose log transaction was aborted: take it back.
+      store.undoLastCommit();
+      return before;
+    });
+    return merge(topics, fromStores, fromGroup);
   }
 
   private async open(): Promise<LogTransaction> {
@@ -185,7 +179,7 @@ class TransactionalCommitter implements OutputCommitter {
     this.txn = null;
     try {
       await txn.commitOffsets(this.group, offsets);
-      this.store?.commit(offsets, { undoable: true });
+      for (const s of this.stores) s.commit(offsets, { undoable: true });
     } catch (e) {
       await txn.abort().catch(() => undefined);
       throw e;
@@ -197,7 +191,7 @@ class TransactionalCommitter implements OutputCommitter {
   async abort(): Promise<void> {
     const txn = this.txn;
     this.txn = null;
-    this.store?.discardPending();
+    for (const s of this.stores) s.discardPending();
     if (txn) await txn.abort().catch(() => undefined);
   }
 }

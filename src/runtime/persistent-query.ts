@@ -16,6 +16,7 @@ import { TableStore } from './table-store.js';
 import { ProcessingLogType } from '../engine/processing-log.js';
 import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
+import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
@@ -165,8 +166,11 @@ export class PersistentQuery implements RunningQuery {
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
+    if (this.plan.analysis.aggregate && this.plan.produce) this.writer.sinkPartitions = (await log.describeTopic(sink.topic))?.partitions;
 
-    this.output = createOutputCommitter(processingGuarantee(properties), log, this.group, this.store);
+    const guarantee = processingGuarantee(properties);
+    const stores = [this.store, this.join?.committedState(guarantee === 'exactly_once_v2')].filter((s) => !!s);
+    this.output = createOutputCommitter(guarantee, log, this.group, stores);
 
     const starts = await this.output.startOffsets(this.sourceTopics);
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
@@ -267,7 +271,10 @@ export class PersistentQuery implements RunningQuery {
       throw e;
     }
     const produce = this.writer.toRecords(outputs);
-    if (produce.length > 0 && this.plan.produce) await this.output.produce(this.plan.sink.topic, produce);
+    if (produce.length > 0 && this.plan.produce) {
+      if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
+      else await this.output.produce(this.plan.sink.topic, produce);
+    }
     for (const r of records) {
       const next = r.offset + 1;
       const id = tp(r.topic, r.partition);
@@ -303,7 +310,6 @@ export class PersistentQuery implements RunningQuery {
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
     const offsets = this.offsetsToCommit();
-    this.join?.commit(offsets);
     await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);
     this.lastCommit = Date.now();

@@ -43,6 +43,8 @@ export interface OutputRow {
   offset: number;
   /** A table row that did not pass the filter: a delete if the key is present downstream. */
   filteredOut?: boolean;
+  /** A delete the sink emits even when its table does not hold the key (join results). */
+  alwaysEmit?: boolean;
   /** Windowed results: the window the row belongs to. */
   window?: { start: number; end: number };
 }
@@ -166,7 +168,7 @@ export class Pipeline {
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: message,
+          errorMessage: message + this.whereFrom(row),
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: [],
         },
@@ -202,13 +204,21 @@ export class Pipeline {
     }
   }
 
+  /** " (topic: t, partition: p, offset: o)" for a source row, so a user can find the record. */
+  private whereFrom(row: unknown[] | null): string {
+    const partition = row?.[this.rowtimeIndex + 1];
+    const offset = row?.[this.rowtimeIndex + 2];
+    if (typeof partition !== 'number' || (typeof offset !== 'number' && typeof offset !== 'bigint')) return '';
+    return ` (topic: ${this.source.topic}, partition: ${partition}, offset: ${offset})`;
+  }
+
   logRecordError(step: string, message: string, row: unknown[] | null, e: unknown): void {
     this.opts.processingLog.write({
       logger: `${this.logger}.${step}`,
       message: {
         type: ProcessingLogType.RECORD_PROCESSING_ERROR,
         recordProcessingError: {
-          errorMessage: `${message}: ${errorText(e)}`,
+          errorMessage: `${message}: ${errorText(e)}${this.whereFrom(row)}`,
           record: this.opts.includeRows && row ? safeJson(row.slice(0, this.rowtimeIndex)) : null,
           cause: causes(e),
         },
@@ -331,12 +341,13 @@ export class Pipeline {
   processRows(rows: unknown[][], meta: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
     this.run(rows, meta, out);
+    if (this.ownsAggregateState) this.aggregateState!.flushNow();
     return out;
   }
 
   /** The delete of a row's output key (a table join result that no longer exists). */
   deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow {
-    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, alwaysEmit: true };
   }
 
   private processInterleaved(records: LogRecord[]): OutputRow[] {
@@ -478,14 +489,16 @@ export class Pipeline {
           this.currentRow = row;
           const rec = meta[i]!;
           const nullValue = (row as { nullValue?: boolean }).nullValue === true;
-          out.push({
+          const o: OutputRow = {
             key: projectKey(row),
             value: nullValue ? null : projectValue(row),
             rowtime: row[rt] as number,
             headers: rec.headers,
             partition: rec.partition,
             offset: rec.offset,
-          });
+          };
+          if (this.windowIndexes) o.window = { start: row[this.windowIndexes.start] as number, end: row[this.windowIndexes.end] as number };
+          out.push(o);
         }
       } catch {
         const row = rows[i]!;

@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqlType } from '../planner/types.js';
 import { fromStored, sqliteKeyValue, toStored } from './value-codec.js';
+import { SqliteUndo } from './sqlite-undo.js';
 
 export interface StoredRow {
   key: unknown[];
@@ -31,9 +32,7 @@ export class TableStore {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly offsetStmt: Database.Statement;
-  private readonly undoRowStmt: Database.Statement;
-  private readonly undoOffsetStmt: Database.Statement;
-  private readonly offsetOfStmt: Database.Statement;
+  private readonly undo: SqliteUndo;
 
   constructor(
     readonly file: string,
@@ -49,9 +48,7 @@ export class TableStore {
     const keyCols = this.keyNames.map((k) => `${k}`).join(', ');
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS rows (${this.keyNames.map((k) => `${k} ANY`).join(', ')}, v TEXT NOT NULL, rowtime INTEGER NOT NULL, part INTEGER NOT NULL, PRIMARY KEY (${keyCols})) STRICT, WITHOUT ROWID;
-       CREATE TABLE IF NOT EXISTS offsets (topic TEXT NOT NULL, part INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (topic, part)) WITHOUT ROWID;
-       CREATE TABLE IF NOT EXISTS undo_rows (${this.keyNames.map((k) => `${k} ANY`).join(', ')}, v TEXT, rowtime INTEGER NOT NULL, part INTEGER NOT NULL) STRICT;
-       CREATE TABLE IF NOT EXISTS undo_offsets (topic TEXT NOT NULL, part INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (topic, part)) WITHOUT ROWID;`,
+       CREATE TABLE IF NOT EXISTS offsets (topic TEXT NOT NULL, part INTEGER NOT NULL, next INTEGER NOT NULL, PRIMARY KEY (topic, part)) WITHOUT ROWID;`,
     );
     const where = this.keyNames.map((k) => `${k} IS ?`).join(' AND ');
     this.getStmt = this.db.prepare(`SELECT v, rowtime, part FROM rows WHERE ${where}`);
@@ -60,11 +57,7 @@ export class TableStore {
     );
     this.delStmt = this.db.prepare(`DELETE FROM rows WHERE ${where}`);
     this.offsetStmt = this.db.prepare('INSERT OR REPLACE INTO offsets (topic, part, next) VALUES (?, ?, ?)');
-    this.undoRowStmt = this.db.prepare(
-      `INSERT INTO undo_rows (${keyCols}, v, rowtime, part) VALUES (${this.keyNames.map(() => '?').join(', ')}, ?, ?, ?)`,
-    );
-    this.undoOffsetStmt = this.db.prepare('INSERT OR REPLACE INTO undo_offsets (topic, part, next) VALUES (?, ?, ?)');
-    this.offsetOfStmt = this.db.prepare('SELECT next FROM offsets WHERE topic = ? AND part = ?');
+    this.undo = new SqliteUndo(this.db);
   }
 
   private sqlKey(key: unknown[]): (string | number | bigint | Buffer | null)[] {
@@ -105,25 +98,15 @@ export class TableStore {
   }
 
   /**
-   * Applies buffered writes and records the next offsets to read, atomically. With `undoable`
-   * the commit also keeps the before-images of what it changes (see undoLastCommit); any
-   * commit discards the images of the previous one.
+   * Applies buffered writes (and the commit hooks') and records the next offsets to read,
+   * atomically. With `undoable` the commit keeps the before-images of everything it changes
+   * in this database (see undoLastCommit); any commit discards those of the previous one.
    */
   commit(offsets: { topic: string; partition: number; offset: number }[], options: { undoable?: boolean } = {}): void {
     const apply = this.db.transaction(() => {
-      this.db.exec('DELETE FROM undo_rows; DELETE FROM undo_offsets;');
+      if (options.undoable) this.undo.arm();
+      else this.undo.disarm();
       for (const hook of this.commitHooks) hook();
-      if (options.undoable) {
-        for (const p of this.pending.values()) {
-          const k = this.sqlKey(p.key);
-          const before = this.getStmt.get(...k) as { v: string; rowtime: number; part: number } | undefined;
-          this.undoRowStmt.run(...k, before?.v ?? null, before?.rowtime ?? 0, before?.part ?? 0);
-        }
-        for (const o of offsets) {
-          const before = this.offsetOfStmt.get(o.topic, o.partition) as { next: number } | undefined;
-          this.undoOffsetStmt.run(o.topic, o.partition, before?.next ?? -1);
-        }
-      }
       for (const p of this.pending.values()) {
         const k = this.sqlKey(p.key);
         if (p.row === null) this.delStmt.run(...k);
@@ -145,33 +128,14 @@ export class TableStore {
    * undefined when there is nothing to undo.
    */
   undoOffsets(): { topic: string; partition: number; offset: number }[] | undefined {
-    const rows = this.db.prepare('SELECT topic, part, next FROM undo_offsets ORDER BY topic, part').all() as { topic: string; part: number; next: number }[];
-    if (rows.length === 0) return undefined;
-    return rows.map((r) => ({ topic: r.topic, partition: r.part, offset: r.next }));
+    const before = this.undo.before('offsets');
+    if (before.length === 0) return undefined;
+    return before.map(({ key, row }) => ({ topic: String(key.topic), partition: Number(key.part), offset: row ? Number(row.next) : -1 }));
   }
 
-  /** Restores the rows and offsets the last undoable commit changed, then forgets the images. */
+  /** Restores what the last undoable commit changed (rows, hook state, offsets). */
   undoLastCommit(): void {
-    const keys = this.keyNames.join(', ');
-    const revert = this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT ${keys}, v, rowtime, part FROM undo_rows`).raw().safeIntegers(true).all() as unknown[][];
-      const n = this.keyNames.length;
-      for (const r of rows) {
-        const k = r.slice(0, n) as (string | number | bigint | Buffer | null)[];
-        // Integers come back as bigint so that 64-bit keys survive the round trip.
-        const [v, rowtime, part] = r.slice(n) as [string | null, bigint, bigint];
-        if (v === null) this.delStmt.run(...k);
-        else this.putStmt.run(...k, v, rowtime, part);
-      }
-      const offsets = this.db.prepare('SELECT topic, part, next FROM undo_offsets').all() as { topic: string; part: number; next: number }[];
-      const delOffset = this.db.prepare('DELETE FROM offsets WHERE topic = ? AND part = ?');
-      for (const o of offsets) {
-        if (o.next < 0) delOffset.run(o.topic, o.part);
-        else this.offsetStmt.run(o.topic, o.part, o.next);
-      }
-      this.db.exec('DELETE FROM undo_rows; DELETE FROM undo_offsets;');
-    });
-    revert();
+    this.undo.restore();
     this.pending.clear();
   }
 

@@ -17,6 +17,9 @@ import { renderRow } from './json-render.js';
 import { Pipeline, type OutputRow, type ProcessingLogSink } from './pipeline.js';
 import type { StoredRow, TableStore } from './table-store.js';
 import { columnRefs } from '../planner/query/expression-text.js';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { JoinRuntime } from './join/join-runtime.js';
 
 export interface TransientServices {
   log: TopicLog;
@@ -102,6 +105,8 @@ export function checkPullQuery(q: Query, properties: Record<string, unknown>): v
 export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStream {
   const queryId = transientQueryId(s.properties, a.source.name);
   const pipeline = pipelineFor(a, queryId, s);
+  // A join keeps its state in a scratch SQLite file for the life of the query.
+  const joins = a.join ? new JoinRuntime(a, pipeline, pipeline.options, joinPath(tmpdir(), 'eddy-transient', `${queryId}-join.db`)) : null;
   const queue = new AsyncQueue<StreamedItem>();
   const types = a.selected.map((c) => c.type);
   let closed = false;
@@ -115,13 +120,14 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
     closed = true;
     queue.end();
     resolveFinal(message);
+    joins?.destroy();
   };
 
   const emit = (rows: OutputRow[]): void => {
     for (const o of rows) {
       if (closed) return;
       if (o.value === null) {
-        if (o.filteredOut || a.source.sourceType !== 'TABLE') continue;
+        if (o.filteredOut || a.resultType !== 'TABLE') continue;
         const row = a.selected.map((c) => (c.namespace === 'KEY' ? o.key[a.keyColumns.indexOf(c)] : null));
         queue.push({ row: renderRow(row, types), tombstone: true });
       } else {
@@ -138,16 +144,23 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
   void (async () => {
     try {
       if (limit === 0) return finish('Limit Reached');
-      const topic = a.source.topic;
+      const topics = joins ? joins.topics : [a.source.topic];
       const reset = String(getProperty(s.properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
-      const start = reset === 'earliest' ? await s.log.beginningOffsets(topic) : await s.log.endOffsets(topic);
-      const positions = start.slice();
+      const positions = new Map<string, number[]>();
+      for (const topic of topics) {
+        const start = reset === 'earliest' ? await s.log.beginningOffsets(topic) : await s.log.endOffsets(topic);
+        positions.set(topic, start.slice());
+      }
       while (!closed) {
-        const requests: FetchRequest[] = positions.map((offset, partition) => ({ topic, partition, offset }));
+        const requests: FetchRequest[] = [];
+        for (const [topic, offsets] of positions) offsets.forEach((offset, partition) => requests.push({ topic, partition, offset }));
         const records = await s.log.fetch(requests, { maxRecords: 1000, maxWaitMs: 100 });
         if (closed) break;
-        for (const r of records) if (r.offset + 1 > positions[r.partition]!) positions[r.partition] = r.offset + 1;
-        if (records.length > 0) emit(pipeline.process(records));
+        for (const r of records) {
+          const offsets = positions.get(r.topic)!;
+          if (r.offset + 1 > offsets[r.partition]!) offsets[r.partition] = r.offset + 1;
+        }
+        if (records.length > 0) emit(joins ? joins.process(records) : pipeline.process(records));
         else await new Promise((r) => setTimeout(r, 10));
       }
     } catch (e) {

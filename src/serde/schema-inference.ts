@@ -70,7 +70,8 @@ export function inferColumns(registry: SchemaRegistry, req: InferenceRequest): I
       const schema = JSON.parse(found.schema) as unknown;
       const avro = new AvroTypes(rename);
       const top = avro.resolve(schema);
-      if (isRecord(top) && !(req.side === 'value' && req.wrapSingleValue === false)) {
+      // Keys of formats that unwrap single keys infer one column holding the whole schema.
+      if (isRecord(top) && req.side === 'value' && req.wrapSingleValue !== false) {
         return top.fields.map((f) => ({ name: rename(f.name), type: avro.toSql(f.type) }));
       }
       return [{ name: single, type: avro.toSql(schema) }];
@@ -78,7 +79,7 @@ export function inferColumns(registry: SchemaRegistry, req: InferenceRequest): I
     case 'JSON_SR': {
       const schema = JSON.parse(found.schema) as JsonSchema;
       const top = nonNullJson(schema);
-      if (top.type === 'object' && top.properties && !(req.side === 'value' && req.wrapSingleValue === false)) {
+      if (top.type === 'object' && top.properties && req.side === 'value' && req.wrapSingleValue !== false) {
         return Object.entries(top.properties).map(([name, s]) => ({ name: rename(name), type: jsonSchemaToSql(s, rename) }));
       }
       return [{ name: single, type: jsonSchemaToSql(schema, rename) }];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxHeader, boxRow, cellText, queryColumnWidths, renderBoxedTable, renderDashedTable } from '../../cli/render/table.js';
+import { boxHeader, boxRow, cellText, queryColumnWidths, renderBoxedTable, renderDashedTable, withTableWidth } from '../../cli/render/table.js';
 import { renderEntity, schemaText } from '../../cli/render/entities.js';
 import { columnNamesOf, JsonArrayItems } from '../../cli/client.js';
 
@@ -92,4 +92,29 @@ test('JSON array elements are cut out as soon as they are complete, however chun
   assert.equal(partial.length, 1, 'an element is delivered before the next one starts');
   s.push(', 1, "x" ]');
   assert.deepEqual(partial, [{ header: {} }, 1, 'x']);
+});
+
+test('listing tables fit the terminal: the widest column wraps', () => {
+  const queries = {
+    '@type': 'queries',
+    queries: [
+      {
+        id: 'CSAS_LONG_VIEWS_1',
+        queryType: 'PERSISTENT',
+        statusCount: { RUNNING: 1 },
+        sinks: ['LONG_VIEWS'],
+        sinkKafkaTopics: ['LONG_VIEWS'],
+        queryString: 'CREATE STREAM long_views AS\n  SELECT user_id FROM pageviews\n  WHERE duration_ms >= 1000;',
+      },
+    ],
+  };
+  const wide = renderEntity(queries);
+  assert.equal(wide[2], ' CSAS_LONG_VIEWS_1 | PERSISTENT | RUNNING:1 | LONG_VIEWS | LONG_VIEWS       | CREATE STREAM long_views AS SELECT user_id FROM pageviews WHERE duration_ms >= 1000; ');
+  const narrow = withTableWidth(100, () => renderEntity(queries));
+  assert.ok(narrow.every((l) => l.length <= 100), narrow.join('\n'));
+  assert.ok(narrow.length > wide.length, 'the query string wraps');
+  const start = narrow[0]!.lastIndexOf('| ') + 2;
+  const cell = narrow.slice(2, -2).map((l) => l.slice(start, l.length - 1)).join('').trimEnd();
+  assert.equal(cell, 'CREATE STREAM long_views AS SELECT user_id FROM pageviews WHERE duration_ms >= 1000;');
+  assert.match(narrow[2]!, /^ CSAS_LONG_VIEWS_1 \| PERSISTENT \| RUNNING:1 \| LONG_VIEWS \| LONG_VIEWS +\| CREATE/);
 });

@@ -1,6 +1,7 @@
-// A real `eddy server` process with a running CSAS, killed with SIGKILL while records flow
-// in and restarted on the same data directory: the streams and the query come back, and
-// every input record reaches the output topic (at-least-once: duplicates allowed, none missing).
+// A real `eddy server` process with a running CSAS and CTAS, killed with SIGKILL while
+// records flow in and restarted on the same data directory: the streams, tables and queries
+// come back, every input record reaches the output topic (at-least-once: duplicates
+// allowed, none missing), and the materialized table holds the latest value of every key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -92,6 +93,11 @@ test('SIGKILL mid-stream: the restarted server has the same sources and running 
       'commit.interval.ms': 50,
     });
     await ksql(server.url, "CREATE TABLE settings (name STRING PRIMARY KEY, value STRING) WITH (KAFKA_TOPIC='settings', VALUE_FORMAT='JSON', PARTITIONS=1);");
+    await ksql(server.url, "CREATE TABLE shown AS SELECT name, UCASE(value) AS value FROM settings WHERE name <> 'hidden';", {
+      'auto.offset.reset': 'earliest',
+      'commit.interval.ms': 50,
+    });
+    await ksql(server.url, "INSERT INTO settings (name, value) VALUES ('color', 'red'); INSERT INTO settings (name, value) VALUES ('hidden', 'x');");
 
     // Records flow in batches; once the first ones are processed (and their offsets committed,
     // so the restart resumes from a committed position), the server dies while a batch is on its way.
@@ -99,6 +105,7 @@ test('SIGKILL mid-stream: the restarted server has the same sources and running 
     for (; next < 200; next += 20) await ksql(server.url, inserts(next, next + 20));
     await waitForOutputs(server.url, new Set(Array.from({ length: 200 }, (_, id) => id)));
     await new Promise((r) => setTimeout(r, 200));
+    await ksql(server.url, "INSERT INTO settings (name, value) VALUES ('size', 'big');");
     const inFlight = ksql(server.url, inserts(next, next + 200)).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 30));
     server.child.kill('SIGKILL');
@@ -110,14 +117,14 @@ test('SIGKILL mid-stream: the restarted server has the same sources and running 
     const streams = (await ksql(server.url, 'SHOW STREAMS;'))[0].streams.map((s: { name: string }) => s.name).sort();
     assert.deepEqual(streams, ['DOUBLED', 'KSQL_PROCESSING_LOG', 'READINGS']);
     const tables = (await ksql(server.url, 'SHOW TABLES;'))[0].tables.map((t: { name: string }) => t.name);
-    assert.deepEqual(tables, ['SETTINGS']);
-    const queries = (await ksql(server.url, 'SHOW QUERIES;'))[0].queries as { id: string; state?: string; statusCount?: Record<string, number> }[];
-    assert.equal(queries.length, 1);
-    assert.equal(queries[0]!.id, 'CSAS_DOUBLED_1');
-    assert.deepEqual(queries[0]!.statusCount, { RUNNING: 1 });
+    assert.deepEqual(tables.sort(), ['SETTINGS', 'SHOWN']);
+    const queries = (await ksql(server.url, 'SHOW QUERIES;'))[0].queries as { id: string; statusCount?: Record<string, number> }[];
+    assert.deepEqual(queries.map((q) => q.id).sort(), ['CSAS_DOUBLED_1', 'CTAS_SHOWN_3']);
+    for (const q of queries) assert.deepEqual(q.statusCount, { RUNNING: 1 }, `${q.id} is running`);
 
     // More records after the restart.
     await ksql(server.url, inserts(next, next + 50));
+    await ksql(server.url, "INSERT INTO settings (name, value) VALUES ('color', 'blue');");
 
     const inputs = new Set((await pull(server.url, 'SELECT id FROM readings;')).map((r) => Number(r[0])));
     for (let id = 0; id < 200; id++) assert.ok(inputs.has(id), `input ${id}, acknowledged before the kill, is in the log`);
@@ -127,6 +134,19 @@ test('SIGKILL mid-stream: the restarted server has the same sources and running 
     assert.deepEqual(missing, [], `inputs without an output (of ${inputs.size} inputs)`);
     const extra = [...outputs].filter((id) => !inputs.has(id));
     assert.deepEqual(extra, [], 'outputs without an input');
+
+    // The materialized table has every key, with the latest value, before and after the kill.
+    const expectedTable = [
+      ['color', 'BLUE'],
+      ['size', 'BIG'],
+    ];
+    let table: unknown[][] = [];
+    for (let i = 0; i < 100; i++) {
+      table = (await pull(server.url, 'SELECT name, value FROM shown;')).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      if (JSON.stringify(table) === JSON.stringify(expectedTable)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(table, expectedTable);
   } finally {
     server?.child.kill('SIGKILL');
     await server?.exited;

@@ -161,13 +161,13 @@ test('IN (in.json)', () => {
   check({ schema: 'ID INT, VAL INT', expr: 'ID IN (11,NULL,VAL)', rows: [[{ ID: 10, VAL: 10 }, true], [{ ID: 10 }, false], [{ VAL: 10 }, false]] });
   check({ schema: 'ID INT', expr: 'ID NOT IN (11,20,10)', rows: [[{ ID: 10 }, false], [{ ID: 12 }, true]] });
   check({ schema: 'ID BOOLEAN, VAL BOOLEAN', expr: "ID IN (true, 'TrUe', 'tr', 'Y', VAL)", rows: [[{ ID: false, VAL: false }, true], [{ ID: false, VAL: true }, false]] });
-  check({ schema: 'ID BOOLEAN', expr: "ID IN (true, 'Not a boolean')", error: 'invalid input syntax for type BOOLEAN: "Not a boolean"' });
+  check({ schema: 'ID BOOLEAN', expr: "ID IN (true, 'Not a boolean')", error: 'invalid input syntax for type BOOLEAN: "Not a boolean".' });
   check({ schema: 'ID BOOLEAN', expr: 'ID IN (true, 10)', error: 'operator does not exist: BOOLEAN = INTEGER (10)\nHint: You might need to add explicit type casts.' });
-  check({ schema: 'ID INT', expr: "ID IN (10, '10 - not a number')", error: 'invalid input syntax for type INTEGER: "10 - not a number"' });
+  check({ schema: 'ID INT', expr: "ID IN (10, '10 - not a number')", error: 'invalid input syntax for type INTEGER: "10 - not a number".' });
   check({ schema: 'ID INT', expr: 'ID IN (10, true)', error: 'operator does not exist: INTEGER = BOOLEAN (true)' });
   check({ schema: 'ID INT, VAL0 STRING', expr: 'ID IN (10, VAL0)', error: 'operator does not exist: INTEGER = STRING (VAL0)' });
   check({ schema: 'ID DECIMAL(12, 2)', expr: 'ID IN (10, true)', error: 'operator does not exist: DECIMAL(12, 2) = BOOLEAN (true)' });
-  check({ schema: 'ID DOUBLE', expr: "ID IN (10.0, '10.0 - not a number')", error: 'invalid input syntax for type DOUBLE: "10.0 - not a number"' });
+  check({ schema: 'ID DOUBLE', expr: "ID IN (10.0, '10.0 - not a number')", error: 'invalid input syntax for type DOUBLE: "10.0 - not a number".' });
   check({ schema: 'ID STRING, VAL0 DOUBLE', expr: 'ID IN (10, VAL0)', error: 'operator does not exist: STRING = DOUBLE (VAL0)' });
   const a = 'VAL0 ARRAY<BIGINT>, VAL1 ARRAY<BIGINT>, VAL2 ARRAY<INT>';
   check({

@@ -197,7 +197,7 @@ test('BETWEEN, IN and LIKE', () => {
   assert.equal(evalWith(b.inList(b.col('I'), [b.int(11), b.nul(), b.col('I2')]), { I: 10, I2: 10 }), true);
   assert.equal(evalWith(b.inList(b.col('I'), [b.int(11)], true), { I: 10 }), true);
   assert.equal(evalWith(b.inList(b.col('B'), [b.str('TrUe'), b.str('Y')]), { B: true }), true);
-  throwsMessage(b.inList(b.col('I'), [b.int(10), b.str('10 - not a number')]), 'invalid input syntax for type INTEGER: "10 - not a number"');
+  throwsMessage(b.inList(b.col('I'), [b.int(10), b.str('10 - not a number')]), 'invalid input syntax for type INTEGER: "10 - not a number".');
   throwsMessage(b.inList(b.col('I'), [b.int(10), b.col('S')]), 'operator does not exist: INTEGER = STRING (S)');
   throwsMessage(b.inList(b.col('B'), [b.bool(true), b.int(10)]), 'operator does not exist: BOOLEAN = INTEGER (10)\nHint: You might need to add explicit type casts.');
   const arr = b.inList(b.col('ARR'), [b.array(b.str('3'), b.nul())]);

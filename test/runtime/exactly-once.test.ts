@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { EmbeddedLog } from '../../src/log/embedded/index.js';
 import type { LogRecord, TopicLog } from '../../src/log/topic-log.js';
 import { TableStore } from '../../src/runtime/table-store.js';
+import { AggregateStateStore } from '../../src/runtime/aggregate/state-store.js';
+import { JoinStore, LEFT } from '../../src/runtime/join/join-store.js';
 import { createOutputCommitter, processingGuarantee } from '../../src/runtime/exactly-once.js';
 import { BIGINT, STRING } from '../../src/planner/types.js';
 
@@ -57,7 +59,7 @@ async function readAll(log: TopicLog, topic: string, readCommitted: boolean): Pr
   return out;
 }
 
-test('exactly_once_v2: a CSAS SIGKILLed mid-stream neither loses nor repeats outputs', async (t) => {
+test('exactly_once_v2: a CSAS and a GROUP BY SIGKILLed mid-stream neither lose nor repeat outputs', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-eos-'));
   try {
     await runUntil(dir, producedAtLeast(1500));
@@ -82,6 +84,11 @@ test('exactly_once_v2: a CSAS SIGKILLed mid-stream neither loses nor repeats out
         const input = inputs.find((i) => i.partition === v.SRC_P && i.offset === v.SRC_O);
         assert.equal(JSON.parse(input!.value!.toString()).ID, v.ID);
       }
+      // The aggregation counted every input once: the last count per key adds up to the total.
+      const counts = new Map<string, number>();
+      for (const r of await readAll(log, 'EOS_COUNTS', true)) counts.set(String(r.key), (JSON.parse(String(r.value)) as { N: number }).N);
+      assert.equal(counts.size, 7);
+      assert.equal([...counts.values()].reduce((a, b) => a + b, 0), TOTAL);
       const uncommitted = (await readAll(log, 'EOS_OUT', false)).length - outputs.length;
       t.diagnostic(`aborted output records (invisible to read_committed): ${uncommitted}`);
     } finally {
@@ -101,7 +108,11 @@ test('a state commit whose log transaction never completed is undone at the next
     await log.createTopic('in', { partitions: 1 });
     await log.createTopic('out', { partitions: 1 });
     let store = new TableStore(storeFile, [BIGINT], [STRING]);
-    const committer = createOutputCommitter('exactly_once_v2', log, 'g', store);
+    // Aggregation state lives in the same database and commits with the rows.
+    let agg = new AggregateStateStore(store.database);
+    store.onCommit(() => agg.flush());
+    agg.put({ key: ['x'], start: 0, end: 0, states: [1], rowtime: 1 });
+    const committer = createOutputCommitter('exactly_once_v2', log, 'g', [store]);
     assert.deepEqual(await committer.startOffsets(['in']), new Map([['in', new Map()]]));
     store.put({ key: [1n], values: ['a'], rowtime: 1, partition: 0 });
     await committer.produce('out', [record('a')]);
@@ -110,6 +121,8 @@ test('a state commit whose log transaction never completed is undone at the next
     // The second cycle gets as far as the state commit, then the process dies.
     store.put({ key: [1n], values: ['b'], rowtime: 2, partition: 0 });
     store.put({ key: [2n], values: ['c'], rowtime: 2, partition: 0 });
+    agg.put({ key: ['x'], start: 0, end: 0, states: [3], rowtime: 2 });
+    agg.put({ key: ['y'], start: 0, end: 0, states: [1], rowtime: 2 });
     const txn = await log.beginTransaction('g');
     await txn.produce('out', [record('b'), record('c')]);
     await txn.commitOffsets('g', [{ topic: 'in', partition: 0, offset: 3 }]);
@@ -119,10 +132,14 @@ test('a state commit whose log transaction never completed is undone at the next
 
     log = await EmbeddedLog.open(join(dir, 'log'), { maintenanceIntervalMs: 0 });
     store = new TableStore(storeFile, [BIGINT], [STRING]);
-    const restarted = createOutputCommitter('exactly_once_v2', log, 'g', store);
+    agg = new AggregateStateStore(store.database);
+    store.onCommit(() => agg.flush());
+    const restarted = createOutputCommitter('exactly_once_v2', log, 'g', [store]);
     assert.deepEqual(await restarted.startOffsets(['in']), new Map([['in', new Map([[0, 1]])]]));
     assert.deepEqual(store.lookup([1n])?.values, ['a']);
     assert.equal(store.lookup([2n]), undefined);
+    assert.deepEqual(agg.get(['x'])?.states, [1]);
+    assert.equal(agg.get(['y']), undefined);
     assert.deepEqual((await readAll(log, 'out', true)).map((r) => r.value!.toString()), ['a']);
 
     // A completed cycle is kept across a restart.
@@ -133,7 +150,7 @@ test('a state commit whose log transaction never completed is undone at the next
     await log.close();
     log = await EmbeddedLog.open(join(dir, 'log'), { maintenanceIntervalMs: 0 });
     store = new TableStore(storeFile, [BIGINT], [STRING]);
-    const again = createOutputCommitter('exactly_once_v2', log, 'g', store);
+    const again = createOutputCommitter('exactly_once_v2', log, 'g', [store]);
     assert.deepEqual(await again.startOffsets(['in']), new Map([['in', new Map([[0, 4]])]]));
     assert.deepEqual(store.lookup([2n])?.values, ['d']);
     assert.deepEqual((await readAll(log, 'out', true)).map((r) => r.value!.toString()), ['a', 'd']);
@@ -150,4 +167,36 @@ test('processing.guarantee accepts at_least_once and exactly_once_v2 under any o
   assert.equal(processingGuarantee({ 'processing.guarantee': 'exactly_once_v2' }), 'exactly_once_v2');
   assert.equal(processingGuarantee({ 'ksql.streams.processing.guarantee': 'EXACTLY_ONCE' }), 'exactly_once_v2');
   assert.throws(() => processingGuarantee({ 'processing.guarantee': 'twice' }), /Invalid value 'twice' for configuration processing.guarantee/);
+});
+
+test('join state under exactly-once: the last commit can be taken back after a restart', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-eos-join-'));
+  const file = join(dir, 'join.db');
+  try {
+    let store = new JoinStore(file, [STRING]);
+    store.enableUndo();
+    store.tablePut(0, LEFT, 'k1', 1, ['a']);
+    store.windowPut(0, LEFT, 'w', 1, ['w1']);
+    store.setNumber('time', 1);
+    store.commit([{ topic: 'in', partition: 0, offset: 1 }]);
+    store.tablePut(0, LEFT, 'k1', 2, ['b']);
+    store.tablePut(0, LEFT, 'k2', 2, ['c']);
+    store.windowPut(0, LEFT, 'w', 2, ['w2']);
+    store.setNumber('time', 2);
+    store.commit([{ topic: 'in', partition: 0, offset: 3 }]);
+    store.close();
+
+    store = new JoinStore(file, [STRING]);
+    store.enableUndo();
+    assert.deepEqual(store.undoOffsets(), [{ topic: 'in', partition: 0, offset: 1 }]);
+    store.undoLastCommit();
+    assert.deepEqual([...store.committedOffsets('in')], [[0, 1]]);
+    assert.deepEqual(store.tableGet(0, LEFT, 'k1')?.row, ['a']);
+    assert.equal(store.tableGet(0, LEFT, 'k2'), undefined);
+    assert.deepEqual(store.windowFetch(0, LEFT, 'w', 0, 10).map((r) => r.row), [['w1']]);
+    assert.equal(store.getNumber('time', -1), 1);
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -79,6 +79,24 @@ test('malformed records go to KSQL_PROCESSING_LOG with topic, partition, offset 
   assert.match(String(log[1]![2]), /^Failed to deserialize value from topic: sensor \(partition 0, offset 2\)\. Can't coerce string to type\. targetType: INTEGER \(column TEMP\)$/);
 });
 
+test('an expression that fails on a record is logged with the record it came from; the query goes on', async () => {
+  let r = await post('/ksql', "CREATE STREAM ratios (id INT KEY, a INT, b INT) WITH (KAFKA_TOPIC='ratios', VALUE_FORMAT='JSON', PARTITIONS=1);");
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await post('/ksql', 'CREATE STREAM divided AS SELECT id, a / b AS q FROM ratios;', { 'auto.offset.reset': 'earliest' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await post('/ksql', 'INSERT INTO ratios (id, a, b) VALUES (1, 10, 0); INSERT INTO ratios (id, a, b) VALUES (2, 10, 5);');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+
+  assert.deepEqual(await rows('SELECT id, q FROM divided EMIT CHANGES LIMIT 2;'), [
+    [1, null],
+    [2, 2],
+  ]);
+  const log = await rows(
+    "SELECT message->recordProcessingError->errorMessage AS reason FROM KSQL_PROCESSING_LOG WHERE logger LIKE 'processing.CSAS_DIVIDED_%' EMIT CHANGES LIMIT 1;",
+  );
+  assert.match(String(log[0]![0]), /^Error computing expression \(A \/ B\): .*zero.* \(topic: ratios, partition: 0, offset: 0\)$/);
+});
+
 test('a malformed statement is answered with line:column and the offending token', async () => {
   const r = await post('/ksql', "CREATE STREAM x (a INT)\n  WITH (KAFKA_TOPIC='x' VALUE_FORMAT='JSON');");
   assert.equal(r.status, 400);

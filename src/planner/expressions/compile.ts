@@ -658,7 +658,7 @@ export class ExpressionCompiler {
         try {
           return this.constNode(item.ast, decimalTypeOf(Decimal.parse(s.trim())), Decimal.parse(s.trim()));
         } catch {
-          throw this.err(`invalid input syntax for type ${vt.base}: "${s}"`, expr, 'codegen');
+          throw this.err(`invalid input syntax for type ${vt.base}: "${s}".`, expr, 'codegen');
         }
       }
       throw mismatch();
@@ -667,7 +667,11 @@ export class ExpressionCompiler {
       try {
         return this.coerce(item, vt, false);
       } catch (e) {
-        if (e instanceof ExpressionError && e.message.startsWith('invalid input syntax')) throw new ExpressionError(e.message, 'codegen', expr.loc);
+        if (e instanceof ExpressionError && e.message.startsWith('invalid input syntax')) {
+          // ksqlDB ends the message with a period for a bare literal, not inside a constructor.
+          const bare = !(item.items || item.entries || item.fields) && !e.message.endsWith('.');
+          throw new ExpressionError(bare ? `${e.message}.` : e.message, 'codegen', expr.loc);
+        }
         // constructors with extra struct fields stay as they are: comparable, never equal
         if (commonOf(vt, it) !== undefined && item.literalKind === undefined) return item;
         throw mismatch();

@@ -7,7 +7,7 @@ import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.js';
 import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
 import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../types.js';
-import { compileIn, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
+import { compileIn, compilePredicate, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
 import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
@@ -73,6 +73,8 @@ export interface AnalyzeOptions {
   sinkName?: string;
   /** Partition count of a topic when it is known without I/O (join co-partitioning checks). */
   partitionsOf?: (topic: string) => number | undefined;
+  /** Server and statement properties (aggregate function limits). */
+  properties?: Record<string, unknown>;
 }
 
 const KSQL_COL = 'KSQL_COL_';
@@ -111,7 +113,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
   }
   const aggregating = isAggregateQuery(query, functions);
-  if (join && aggregating) unsupported('GROUP BY over a JOIN', query.joins[0]!.loc);
+  // Aggregating a joined table needs the old joined row on every change; not done yet.
+  if (join && aggregating && join.resultType === 'TABLE') unsupported('GROUP BY over a table-table JOIN', query.joins[0]!.loc);
 
   const layout = join ? join.layout : sourceLayout(source, query.from.alias);
   let width = layout.width;
@@ -120,7 +123,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   let where: CompiledExpression | undefined;
   if (query.where) {
     checkResolvable(query.where, layout.scope, (name) => `WHERE column '${name}' cannot be resolved.`);
-    where = compileIn(query.where, layout.scope, cctx);
+    where = compilePredicate(query.where, layout.scope, cctx);
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,
@@ -187,7 +190,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     scope = new RowScope([...keyCols, ...values, ...oldKeys, ...pseudo], layout.scope.qualifiers);
     intermediateKeys = keyCols;
   }
-  const dataColumns = scope.columns.filter((c) => c.namespace !== 'PSEUDO');
+  // A windowed source's window bounds are key columns of transient results only.
+  const dataColumns = scope.columns.filter((c) => c.namespace !== 'PSEUDO' && !(mode === 'persistent' && c.windowBound));
 
   // ---------------------------------------------------------------- select items
   interface Item {
@@ -265,7 +269,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
 
   if (mode === 'persistent') {
     for (const it of items) {
-      if (it.alias === undefined && it.expr.kind === 'ColumnRef' && RESERVED_COLUMN_NAMES.has(it.expr.name)) {
+      // In a join, `L.ROWTIME` is named L_ROWTIME and needs no alias.
+      if (it.alias === undefined && it.expr.kind === 'ColumnRef' && RESERVED_COLUMN_NAMES.has(join ? it.name! : it.expr.name)) {
         const col = scope.resolve(it.expr);
         if (col?.namespace === 'PSEUDO') {
           throw new QueryPlanningError(`Reserved column name in select: \`${it.expr.name}\`. Please remove or alias the column.`, it.loc);
@@ -275,7 +280,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
 
   // Aggregations: the projection reads the aggregate row instead of the source row.
-  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode) : undefined;
+  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode, opts.properties) : undefined;
   if (agg) scope = agg.scope;
 
   // ---------------------------------------------------------------- table functions
@@ -309,9 +314,18 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   // ---------------------------------------------------------------- projection
   /** Join key → the source column the projection used for it first (other equal columns are values). */
   const keyClaims = new Map<number, number>();
+  // The column a join key is named after wins when it is selected.
+  if (join) {
+    for (const k of intermediateKeys) {
+      for (const it of items) {
+        const c = it.expr.kind === 'ColumnRef' ? scope.resolve(it.expr) : undefined;
+        if (c && c.name === k.name && c.keyIndex === k.index) keyClaims.set(k.index, c.index);
+      }
+    }
+  }
   const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
-    let expr = compileIn(it.expr, scope, cctx);
+    let expr = agg ? agg.compileItem(it.expr, scope, cctx) : compileIn(it.expr, scope, cctx);
     if (expr.type === null || expr.type === undefined) {
       throw new QueryPlanningError("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.loc);
     }

@@ -7,6 +7,7 @@ import type { SqlType } from '../types.js';
 import type { RowScope } from './layout.js';
 import { expressionText } from './expression-text.js';
 import { compileExpression } from '../expressions/index.js';
+import { ExpressionError } from '../expressions/errors.js';
 
 export interface CompiledExpression {
   type: SqlType;
@@ -65,4 +66,16 @@ function compileWithExpressions(
     },
   );
   return { type: compiled.type as SqlType, evaluate: compiled.evaluate };
+}
+
+/** A query's WHERE: code-generation errors (literal coercion, IN-list types) read "Invalid Predicate: …" as in ksqlDB. */
+export function compilePredicate(expr: Expression, scope: RowScope, ctx: CompileContext): CompiledExpression {
+  try {
+    return compileIn(expr, scope, ctx);
+  } catch (e) {
+    if (e instanceof ExpressionError && e.stage === 'codegen' && !e.message.startsWith('Invalid Predicate: ')) {
+      throw new ExpressionError(`Invalid Predicate: ${e.message}`, e.stage, e.loc, e.column);
+    }
+    throw e;
+  }
 }

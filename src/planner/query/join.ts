@@ -13,7 +13,7 @@ import type { ColumnRef, Expression, JoinClause, Loc, Query } from '../../parser
 import { formatType, typesEqual, type SqlType } from '../types.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
-import { columnRefs, expressionText } from './expression-text.js';
+import { columnRefs, expressionText, rewriteExpression } from './expression-text.js';
 import { PSEUDO_COLUMNS, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
 
 export type JoinKind = 'STREAM_STREAM' | 'STREAM_TABLE' | 'TABLE_TABLE' | 'FOREIGN_KEY';
@@ -165,10 +165,34 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
   const sourceScope = new RowScope([...columns, ...pseudo], qualifiers);
   const taken = new Set(columns.map((c) => c.columnName!));
 
+  // Every criteria must compare one source with another before any other check.
+  for (const join of query.joins) {
+    if (join.on.kind !== 'Comparison') continue;
+    const on = join.on;
+    for (const ref of columnRefs(on)) checkQualifier(sourceScope, ref);
+    const sides = [on.left, on.right].map((e) => sourcesOf(e, sourceScope, sourceOf));
+    sides.forEach((set, i) => {
+      if (set.size !== 1) {
+        fail(
+          `Invalid comparison expression '${expressionText(i === 0 ? on.left : on.right)}' in join '${expressionText(on)}'. Each side of the join comparision must contain references from exactly one source.`,
+          on.loc,
+        );
+      }
+    });
+    const [a, b] = sides.map((set) => [...set][0]!);
+    if (a === b) {
+      fail(
+        `Each side of the join must reference exactly one source and not the same source. Left side references \`${sources[a!]!.alias}\` and right references \`${sources[b!]!.alias}\``,
+        on.loc,
+      );
+    }
+  }
+  const qualified = (e: Expression) => qualifiedText(e, sourceScope);
+
   const steps: JoinStep[] = [];
   let leftType: 'STREAM' | 'TABLE' = sources[0]!.source.sourceType;
   /** The current key of the joined result: its slot and the columns equal to it. */
-  let key: { slot: number; name: string; type: SqlType; equivalents: ScopeColumn[]; synthetic: boolean } | undefined;
+  let key: { slot: number; name: string; type: SqlType; equivalents: ScopeColumn[]; texts: Set<string>; synthetic: boolean } | undefined;
   let foreignKeyLeft: string | undefined;
   const keyColumns: ScopeColumn[] = [];
 
@@ -182,36 +206,8 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
     if (on.kind !== 'Comparison' || on.op !== '=') {
       fail(`Unsupported join expression: ${expressionText(on)}. Only equality joins are supported.`, on.loc);
     }
-    const sideSources = (e: Expression): Set<number> => {
-      const found = new Set<number>();
-      for (const ref of columnRefs(e)) {
-        const c = resolveJoinRef(sourceScope, ref);
-        const i = sourceOf.get(c);
-        if (i !== undefined) found.add(i);
-      }
-      return found;
-    };
-    const ls = sideSources(on.left);
-    const rs = sideSources(on.right);
-    for (const [side, set] of [
-      [on.left, ls],
-      [on.right, rs],
-    ] as const) {
-      if (set.size !== 1) {
-        fail(
-          `Invalid comparison expression '${expressionText(side)}' in join '${expressionText(on)}'. Each side of the join comparision must contain references from exactly one source.`,
-          on.loc,
-        );
-      }
-    }
-    const li = [...ls][0]!;
-    const ri = [...rs][0]!;
-    if (li === ri) {
-      fail(
-        `Each side of the join must reference exactly one source and not the same source. Left side references \`${sources[li]!.alias}\` and right references \`${sources[ri]!.alias}\``,
-        on.loc,
-      );
-    }
+    const li = [...sourcesOf(on.left, sourceScope, sourceOf)][0]!;
+    const ri = [...sourcesOf(on.right, sourceScope, sourceOf)][0]!;
     let leftExpr: Expression;
     let rightExpr: Expression;
     if (ri === right && li < right) {
@@ -249,7 +245,7 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
 
     const leftC = compileJoinSide(leftExpr, sourceScope, cctx);
     const rightC = compileJoinSide(rightExpr, sourceScope, cctx);
-    const gotText = `${expressionText(on.left)} = ${expressionText(on.right)}`;
+    const gotText = `${qualified(on.left)} = ${qualified(on.right)}`;
 
     // Is each side its input's key (no repartition needed)?
     const leftCol = leftExpr.kind === 'ColumnRef' ? resolveJoinRef(sourceScope, leftExpr) : undefined;
@@ -261,6 +257,7 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
       (key === undefined
         ? leftDesc.layout.keyColumns.length === 1 && leftCol.index === leftDesc.offset && leftCol.columnName === leftDesc.layout.keyColumns[0]!.name
         : key.equivalents.includes(leftCol));
+    const leftIsPreviousKey = key !== undefined && (key.texts.has(qualified(leftExpr)) || (leftCol !== undefined && key.equivalents.includes(leftCol)));
 
     let kind: JoinKind;
     if (leftType === 'STREAM' && rightType === 'STREAM') {
@@ -288,16 +285,16 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
     }
     if (!typesEqual(leftC.type, rightC.type)) {
       const [a, b] = leftExpr === on.left ? [leftC, rightC] : [rightC, leftC];
-      fail(`Invalid join condition: types don't match. Got ${a.text}{${formatType(a.type)}} = ${b.text}{${formatType(b.type)}}.`, on.loc);
+      fail(`Invalid join condition: types don't match. Got ${qualified(a.ast)}{${formatType(a.type)}} = ${qualified(b.ast)}{${formatType(b.type)}}.`, on.loc);
     }
     // Windowed sources can't be rekeyed.
     if (kind === 'STREAM_STREAM' || kind === 'STREAM_TABLE') {
-      if ((lw && !leftIsKey) || (rw && !rightIsKey)) {
+      if ((lw && !(leftIsKey || leftIsPreviousKey)) || (rw && !rightIsKey)) {
         fail('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.');
       }
     }
     // Co-partitioning, when neither side is repartitioned.
-    if (kind !== 'FOREIGN_KEY' && leftIsKey && rightIsKey && opts.partitionsOf) {
+    if (kind !== 'FOREIGN_KEY' && (leftIsKey || leftIsPreviousKey) && rightIsKey && opts.partitionsOf) {
       const lp = opts.partitionsOf(leftDesc.source.topic);
       const rp = opts.partitionsOf(rightSource.source.topic);
       if (lp !== undefined && rp !== undefined && lp !== rp) {
@@ -314,15 +311,20 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
       foreignKeyLeft = leftDesc.source.name;
       key = undefined;
     } else if (join.type === 'FULL') {
-      key = { slot, name: syntheticName(taken), type: leftC.type, equivalents: [], synthetic: true };
-    } else if (leftCol) {
-      const equivalents = key && key.equivalents.includes(leftCol) ? [...key.equivalents] : [leftCol];
+      key = { slot, name: syntheticName(taken), type: leftC.type, equivalents: [], texts: new Set(), synthetic: true };
+    } else if (key && leftIsPreviousKey) {
+      // Joining on the previous step's key keeps that key (and what is equal to it).
+      const equivalents = [...key.equivalents];
       if (rightCol) equivalents.push(rightCol);
-      key = { slot, name: leftCol.name, type: leftC.type, equivalents, synthetic: false };
+      key = { slot, name: key.name, type: key.type, equivalents, texts: new Set([...key.texts, qualified(rightExpr)]), synthetic: key.synthetic };
+    } else if (leftCol) {
+      const equivalents = [leftCol];
+      if (rightCol) equivalents.push(rightCol);
+      key = { slot, name: leftCol.name, type: leftC.type, equivalents, texts: new Set([qualified(leftExpr), qualified(rightExpr)]), synthetic: false };
     } else if (rightCol) {
-      key = { slot, name: rightCol.name, type: rightC.type, equivalents: [rightCol], synthetic: false };
+      key = { slot, name: rightCol.name, type: rightC.type, equivalents: [rightCol], texts: new Set([qualified(leftExpr), qualified(rightExpr)]), synthetic: false };
     } else {
-      key = { slot, name: syntheticName(taken), type: leftC.type, equivalents: [], synthetic: true };
+      key = { slot, name: syntheticName(taken), type: leftC.type, equivalents: [], texts: new Set([qualified(leftExpr), qualified(rightExpr)]), synthetic: true };
     }
     if (key && containsMap(key.type)) {
       fail(
@@ -388,6 +390,32 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
   };
   const resultType = leftType;
   return { sources, steps, layout, rowTypes, keys, resultType, ...(foreignKeyLeft ? { foreignKeyLeft } : {}) };
+}
+
+function checkQualifier(scope: RowScope, ref: ColumnRef): void {
+  if (ref.source !== undefined && !scope.qualifiers.has(ref.source)) {
+    fail(`Failed to prepare statement: '${ref.source}' is not a valid stream/table name or alias.`, ref.loc);
+  }
+}
+
+function sourcesOf(e: Expression, scope: RowScope, sourceOf: Map<ScopeColumn, number>): Set<number> {
+  const found = new Set<number>();
+  for (const ref of columnRefs(e)) {
+    const i = sourceOf.get(resolveJoinRef(scope, ref));
+    if (i !== undefined) found.add(i);
+  }
+  return found;
+}
+
+/** Expression text with every column qualified by its source (ksqlDB's form in join messages). */
+function qualifiedText(e: Expression, scope: RowScope): string {
+  const q = rewriteExpression(e, (n) => {
+    if (n.kind !== 'ColumnRef') return undefined;
+    const c = scope.resolve(n);
+    if (!c?.owner || c.columnName === undefined) return undefined;
+    return { kind: 'ColumnRef', source: [...c.owner][c.owner.size - 1]!, name: c.columnName, ...(n.loc ? { loc: n.loc } : {}) } satisfies ColumnRef;
+  });
+  return expressionText(q);
 }
 
 function syntheticName(taken: Set<string>): string {

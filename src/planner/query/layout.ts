@@ -64,7 +64,7 @@ export class RowScope {
       const hit = this.columns.find((c) => c.owner?.has(ref.source!) && c.columnName === ref.name);
       if (hit) return hit;
       if (!this.qualifiers.has(ref.source)) {
-        throw new QueryPlanningError(`'${ref.source}' is not a valid stream/table name or alias.`, ref.loc);
+        throw new QueryPlanningError(`Failed to prepare statement: '${ref.source}' is not a valid stream/table name or alias.`, ref.loc);
       }
       return undefined;
     }
@@ -85,7 +85,7 @@ export class RowScope {
   columnAlias(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): string {
     const c = this.resolve(ref);
     if (!c || c.owner === undefined) return ref.name;
-    const clashes = this.columns.filter((o) => o.owner !== undefined && o.namespace !== 'PSEUDO' && o.columnName === ref.name).length > 1;
+    const clashes = this.columns.filter((o) => o.owner !== undefined && o.columnName === ref.name).length > 1;
     return clashes ? c.name : ref.name;
   }
 

@@ -4,7 +4,7 @@
 import type { DataSource, KeyFormat, ValueFormat } from '../../catalog/model.js';
 import type { Property } from '../../parser/ast.js';
 import type { FormatName, FormatOptions } from '../../serde/serde.js';
-import { formatType, type Column, type LogicalSchema } from '../types.js';
+import { formatType, type Column, type LogicalSchema, type SqlType } from '../types.js';
 import { QueryPlanningError } from './errors.js';
 
 export const FORMATS: readonly FormatName[] = ['KAFKA', 'JSON', 'DELIMITED', 'NONE', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR'];
@@ -45,7 +45,54 @@ function persistenceText(cols: Column[], suffix: string): string {
 }
 
 /** Checks the columns of one side against what the format can hold; ksqlDB's error texts. */
+function containsMapType(t: SqlType): boolean {
+  switch (t.base) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMapType(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMapType(f.type));
+    default:
+      return false;
+  }
+}
+
+function hasNonStringMapKey(t: SqlType): boolean {
+  switch (t.base) {
+    case 'MAP':
+      return t.key.base !== 'STRING' || hasNonStringMapKey(t.value);
+    case 'ARRAY':
+      return hasNonStringMapKey(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => hasNonStringMapKey(f.type));
+    default:
+      return false;
+  }
+}
+
+/** The checks every sink format makes of its columns: map keys, DELIMITED's flat types, Avro/JSON map keys. */
+function checkColumnTypes(format: FormatName, cols: Column[], side: 'key' | 'value'): void {
+  if (side === 'key') {
+    const withMap = cols.find((c) => containsMapType(c.type));
+    if (withMap) {
+      throw new QueryPlanningError(
+        `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${withMap.name}\`. Column type: ${formatType(withMap.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
+      );
+    }
+  }
+  if (format === 'DELIMITED') {
+    const nested = cols.find((c) => c.type.base === 'ARRAY' || c.type.base === 'MAP' || c.type.base === 'STRUCT');
+    if (nested) throw new QueryPlanningError(`The 'DELIMITED' format does not support type '${nested.type.base}', column: \`${nested.name}\``);
+  }
+  if (format === 'AVRO' && cols.some((c) => hasNonStringMapKey(c.type))) throw new QueryPlanningError('Avro only supports MAPs with STRING keys');
+  if ((format === 'JSON' || format === 'JSON_SR') && cols.some((c) => hasNonStringMapKey(c.type))) {
+    throw new QueryPlanningError('JSON only supports MAP types with STRING keys');
+  }
+}
+
 export function checkFormatSupportsColumns(format: FormatName, cols: Column[], side: 'key' | 'value'): void {
+  checkColumnTypes(format, cols, side);
   if (format !== 'KAFKA' || cols.length === 0) return;
   const label = side === 'key' ? 'Key' : 'Value';
   const suffix = side === 'key' ? ' KEY' : '';
@@ -133,8 +180,9 @@ export function sinkFormats(
   if (wrapProp !== undefined) {
     if (schema.value.length !== 1) throw new QueryPlanningError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
     valueFormat.options = { ...valueFormat.options, wrapSingleValue: wrapProp === true || String(wrapProp).toLowerCase() === 'true' };
-  } else if (wrapConfig !== undefined && wrapConfig !== null && schema.value.length === 1) {
-    valueFormat.options = { ...valueFormat.options, wrapSingleValue: wrapConfig === true || String(wrapConfig).toLowerCase() === 'true' };
+  } else if ((wrapConfig === false || String(wrapConfig).toLowerCase() === 'false') && schema.value.length === 1) {
+    // Wrapping is the default, so only a config that turns it off changes the sink's format.
+    valueFormat.options = { ...valueFormat.options, wrapSingleValue: false };
   }
 
   checkFormatSupportsColumns(keyFormat.format, schema.key, 'key');

@@ -13,6 +13,7 @@ import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { JoinAnalysis, JoinStep } from '../../planner/query/join.js';
 import { Pipeline, type OutputRow, type PipelineOptions } from '../pipeline.js';
 import { JoinStore, LEFT, RIGHT, keyText, type Side } from './join-store.js';
+import type { OffsetCommittingStore } from '../exactly-once.js';
 
 /** A change flowing between join steps: a stream record, or a table upsert / delete. */
 interface Change {
@@ -85,6 +86,19 @@ export class JoinRuntime {
   /** Drops the state writes since the last commit. */
   rollback(): void {
     this.store.rollback();
+  }
+
+  /** The join state as the query's committer commits it (with undo images under exactly-once). */
+  committedState(undoable: boolean): OffsetCommittingStore {
+    if (undoable) this.store.enableUndo();
+    const store = this.store;
+    return {
+      commit: (offsets) => store.commit(offsets),
+      committedOffsets: (topic) => store.committedOffsets(topic),
+      undoOffsets: () => store.undoOffsets(),
+      undoLastCommit: () => store.undoLastCommit(),
+      discardPending: () => store.rollback(),
+    };
   }
 
   close(): void {
@@ -193,10 +207,15 @@ export class JoinRuntime {
     this.store.setNumber(timeName, streamTime);
     const grace = w.graceMs ?? DEFAULT_GRACE_MS;
     const retention = w.beforeMs + w.afterMs + grace;
-    if (ts < streamTime - retention) return;
+    const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
+    // A record whose window already closed joins nothing; an outer side still reports it.
+    const ownAfter = side === LEFT ? w.afterMs : w.beforeMs;
+    if (ts + ownAfter + grace < streamTime) {
+      if (outer) this.emit(n, { row: this.combineOne(step, side, c.row, v, ts), deleted: false, ts });
+      return;
+    }
     const other: Side = side === LEFT ? RIGHT : LEFT;
     this.store.windowPut(n, side, k, ts, c.row);
-    const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
     const deferred = w.graceMs !== undefined;
     if (deferred && ts === streamTime) this.emitClosed(n, step, streamTime);
     const from = side === LEFT ? ts - w.beforeMs : ts - w.afterMs;
@@ -291,6 +310,7 @@ export class JoinRuntime {
   // ---------------------------------------------------------------- foreign key
 
   private foreignKey(n: number, step: JoinStep, side: Side, c: Change): void {
+    const left = this.join.sources[0]!;
     if (side === RIGHT) {
       const v = this.joinValue(step, RIGHT, c.row);
       if (v === null) return;
@@ -301,21 +321,24 @@ export class JoinRuntime {
       } else {
         this.store.tablePut(n, RIGHT, k, c.ts, c.row);
       }
-      for (const l of this.store.tableByForeignKey(n, LEFT, k)) {
-        const ts = Math.max(l.ts, c.ts);
-        if (!c.deleted) this.emit(n, { row: this.combine(step, l.row, c.row, v, ts), deleted: false, ts });
-        else if (step.type === 'LEFT') this.emit(n, { row: this.combine(step, l.row, null, v, ts), deleted: false, ts });
-        else this.emit(n, { row: this.combine(step, l.row, null, v, ts), deleted: true, ts });
+      // Every left row that refers to this key, in key order.
+      const keyIndexes = left.layout.keyColumns.map((_, i) => left.offset + i);
+      const rows = this.store.tableByForeignKey(n, LEFT, k).sort((a, b) => compareKeys(a.row, b.row, keyIndexes));
+      for (const l of rows) {
+        if (!c.deleted) this.emit(n, { row: this.combine(step, l.row, c.row, v, c.ts), deleted: false, ts: c.ts });
+        else if (step.type === 'LEFT') this.emit(n, { row: this.combine(step, l.row, null, v, c.ts), deleted: false, ts: c.ts });
+        else this.emit(n, { row: this.combine(step, l.row, null, v, c.ts), deleted: true, ts: c.ts });
       }
       return;
     }
-    const left = this.join.sources[0]!;
     const pk = JSON.stringify(left.layout.keyColumns.map((col, i) => keyText(c.row[left.offset + i], col.type)));
     const old = this.store.tableGet(n, LEFT, pk);
     if (c.deleted) {
       if (!old) return;
       this.store.tableDelete(n, LEFT, pk);
-      this.emit(n, { row: this.combine(step, old.row, null, null, c.ts), deleted: true, ts: c.ts });
+      const r = old.fk ? this.store.tableGet(n, RIGHT, old.fk) : undefined;
+      const ts = r ? Math.max(c.ts, r.ts) : c.ts;
+      this.emit(n, { row: this.combine(step, old.row, null, null, ts), deleted: true, ts });
       return;
     }
     const v = this.joinValue(step, LEFT, c.row);
@@ -325,8 +348,27 @@ export class JoinRuntime {
     const ts = r ? Math.max(c.ts, r.ts) : c.ts;
     if (r) this.emit(n, { row: this.combine(step, c.row, r.row, v, ts), deleted: false, ts });
     else if (step.type === 'LEFT') this.emit(n, { row: this.combine(step, c.row, null, v, ts), deleted: false, ts });
-    else this.emit(n, { row: this.combine(step, c.row, null, v, ts), deleted: true, ts });
+    // An inner result that existed under the previous foreign key is withdrawn.
+    else if (old && old.fk !== null && old.fk !== undefined && old.fk !== fk) this.emit(n, { row: this.combine(step, c.row, null, v, ts), deleted: true, ts });
   }
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a < b ? -1 : a > b ? 1 : 0;
+  const x = typeof a === 'string' ? a : JSON.stringify(a);
+  const y = typeof b === 'string' ? b : JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function compareKeys(a: unknown[], b: unknown[], indexes: number[]): number {
+  for (const i of indexes) {
+    const c = compareValues(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return 0;
 }
 
 /** Records of several partitions merged by timestamp, each partition kept in its own order. */

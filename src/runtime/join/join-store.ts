@@ -6,6 +6,7 @@
 // matches the offsets exactly.
 
 import Database from 'better-sqlite3';
+import { SqliteUndo } from '../sqlite-undo.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqlType } from '../../planner/types.js';
@@ -18,6 +19,8 @@ export const RIGHT: Side = 1;
 export interface TimedRow {
   ts: number;
   row: unknown[];
+  /** Table sides of foreign-key joins: the foreign key of the row. */
+  fk?: string | null;
 }
 
 export interface KeyedRow extends TimedRow {
@@ -53,6 +56,8 @@ export class JoinStore {
   private readonly db: Database.Database;
   private readonly stmts: Record<string, Database.Statement>;
   private readonly meta = new Map<string, number>();
+  /** Set under exactly-once: every write transaction keeps its before-images. */
+  private undo: SqliteUndo | null = null;
 
   constructor(
     readonly file: string,
@@ -82,7 +87,7 @@ export class JoinStore {
       pendingPut: p('INSERT OR REPLACE INTO pending (step, ts, side, k, row) VALUES (?, ?, ?, ?, ?)'),
       pendingDelete: p('DELETE FROM pending WHERE step = ? AND ts = ? AND side = ? AND k = ?'),
       pendingScan: p('SELECT ts, side, k, row FROM pending WHERE step = ? ORDER BY ts, side DESC, k'),
-      tblGet: p('SELECT ts, row FROM tbl WHERE step = ? AND side = ? AND k = ?'),
+      tblGet: p('SELECT ts, fk, row FROM tbl WHERE step = ? AND side = ? AND k = ?'),
       tblPut: p('INSERT OR REPLACE INTO tbl (step, side, k, fk, ts, row) VALUES (?, ?, ?, ?, ?, ?)'),
       tblDelete: p('DELETE FROM tbl WHERE step = ? AND side = ? AND k = ?'),
       tblByFk: p('SELECT k, ts, row FROM tbl WHERE step = ? AND side = ? AND fk = ? ORDER BY k'),
@@ -93,7 +98,27 @@ export class JoinStore {
   }
 
   private writing(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    if (this.db.inTransaction) return;
+    this.db.exec('BEGIN');
+    this.undo?.arm();
+  }
+
+  /** Exactly-once: from now on each commit can be taken back by undoLastCommit (see exactly-once.ts). */
+  enableUndo(): void {
+    this.undo ??= new SqliteUndo(this.db);
+  }
+
+  /** The offsets the last commit replaced (-1 where it added one), when it can be undone. */
+  undoOffsets(): { topic: string; partition: number; offset: number }[] | undefined {
+    const before = this.undo?.before('offsets') ?? [];
+    if (before.length === 0) return undefined;
+    return before.map(({ key, row }) => ({ topic: String(key.topic), partition: Number(key.part), offset: row ? Number(row.next) : -1 }));
+  }
+
+  undoLastCommit(): void {
+    this.rollback();
+    this.undo?.restore();
+    this.rollback();
   }
 
   private encode(row: unknown[]): string {
@@ -158,8 +183,8 @@ export class JoinStore {
   // ---------------------------------------------------------------- table sides
 
   tableGet(step: number, side: Side, k: string): TimedRow | undefined {
-    const r = this.stmts.tblGet!.get(step, side, k) as { ts: number; row: string } | undefined;
-    return r ? { ts: Number(r.ts), row: this.decode(r.row) } : undefined;
+    const r = this.stmts.tblGet!.get(step, side, k) as { ts: number; fk: string | null; row: string } | undefined;
+    return r ? { ts: Number(r.ts), fk: r.fk, row: this.decode(r.row) } : undefined;
   }
 
   tablePut(step: number, side: Side, k: string, ts: number, row: unknown[], fk: string | null = null): void {
