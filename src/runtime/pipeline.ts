@@ -341,6 +341,7 @@ export class Pipeline {
   processRows(rows: unknown[][], meta: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
     this.run(rows, meta, out);
+    if (this.ownsAggregateState) this.aggregateState!.flushNow();
     return out;
   }
 
@@ -488,14 +489,16 @@ export class Pipeline {
           this.currentRow = row;
           const rec = meta[i]!;
           const nullValue = (row as { nullValue?: boolean }).nullValue === true;
-          out.push({
+          const o: OutputRow = {
             key: projectKey(row),
             value: nullValue ? null : projectValue(row),
             rowtime: row[rt] as number,
             headers: rec.headers,
             partition: rec.partition,
             offset: rec.offset,
-          });
+          };
+          if (this.windowIndexes) o.window = { start: row[this.windowIndexes.start] as number, end: row[this.windowIndexes.end] as number };
+          out.push(o);
         }
       } catch {
         const row = rows[i]!;

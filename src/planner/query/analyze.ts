@@ -73,6 +73,8 @@ export interface AnalyzeOptions {
   sinkName?: string;
   /** Partition count of a topic when it is known without I/O (join co-partitioning checks). */
   partitionsOf?: (topic: string) => number | undefined;
+  /** Server and statement properties (aggregate function limits). */
+  properties?: Record<string, unknown>;
 }
 
 const KSQL_COL = 'KSQL_COL_';
@@ -111,7 +113,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
   }
   const aggregating = isAggregateQuery(query, functions);
-  if (join && aggregating) unsupported('GROUP BY over a JOIN', query.joins[0]!.loc);
+  // Aggregating a joined table needs the old joined row on every change; not done yet.
+  if (join && aggregating && join.resultType === 'TABLE') unsupported('GROUP BY over a table-table JOIN', query.joins[0]!.loc);
 
   const layout = join ? join.layout : sourceLayout(source, query.from.alias);
   let width = layout.width;
@@ -187,7 +190,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     scope = new RowScope([...keyCols, ...values, ...oldKeys, ...pseudo], layout.scope.qualifiers);
     intermediateKeys = keyCols;
   }
-  const dataColumns = scope.columns.filter((c) => c.namespace !== 'PSEUDO');
+  // A windowed source's window bounds are key columns of transient results only.
+  const dataColumns = scope.columns.filter((c) => c.namespace !== 'PSEUDO' && !(mode === 'persistent' && c.windowBound));
 
   // ---------------------------------------------------------------- select items
   interface Item {
@@ -276,7 +280,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
 
   // Aggregations: the projection reads the aggregate row instead of the source row.
-  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode) : undefined;
+  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode, opts.properties) : undefined;
   if (agg) scope = agg.scope;
 
   // ---------------------------------------------------------------- table functions
@@ -321,7 +325,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
   const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
-    let expr = compileIn(it.expr, scope, cctx);
+    let expr = agg ? agg.compileItem(it.expr, scope, cctx) : compileIn(it.expr, scope, cctx);
     if (expr.type === null || expr.type === undefined) {
       throw new QueryPlanningError("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.loc);
     }
