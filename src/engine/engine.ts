@@ -212,7 +212,7 @@ export class Engine implements EngineApi {
 
   private statementError(e: unknown, stmt: Statement, entities: KsqlEntity[]): KsqlError {
     if (e instanceof StatementError) return e;
-    const message = e instanceof Error ? e.message : String(e);
+    const message = withPosition(e instanceof Error ? e.message : String(e), e);
     // Wrong-endpoint, assertion and registry errors keep their codes.
     const code = e instanceof KsqlError && e.errorCode !== 40000 ? e.errorCode : 40001;
     const err = new StatementError(message, stmt.text, entities, code);
@@ -337,7 +337,7 @@ export class Engine implements EngineApi {
       properties: mergeProperties(this.config, this.queryOverrides.get(id) ?? {}),
       sourceTopics: (this.plans.get(id)?.sources ?? []).flatMap((s) => this.catalog.getSource(s)?.topic ?? []),
     }));
-    return withOwnQueries(await consumerGroupsOf(this.log, this.groupMembership), await ownQueryConsumers(this.log, queries));
+    return withOwnQueries(await consumerGroupsOf(this.log, this.groupMembership, this.config), await ownQueryConsumers(this.log, queries));
   }
 
   private props(session: Session): Record<string, unknown> {
@@ -991,4 +991,15 @@ function parseSingleInRequest(sql: string, variables: Record<string, string>): S
     err.cause = e;
     throw err;
   }
+}
+
+/**
+ * Planning errors that know where in the statement they arose (a column, a function call)
+ * say so, as ksqlDB does for some: `Line: 1, Col: 8: SELECT column 'FOO' cannot be resolved.`
+ */
+function withPosition(message: string, e: unknown): string {
+  const loc = (e as { loc?: { line?: unknown; column?: unknown } } | null)?.loc;
+  if (!loc || typeof loc.line !== 'number' || typeof loc.column !== 'number') return message;
+  if (/^line \d+:\d+/i.test(message) || /^Line: \d+, Col: \d+/.test(message)) return message;
+  return `Line: ${loc.line}, Col: ${loc.column}: ${message}`;
 }
