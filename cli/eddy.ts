@@ -15,6 +15,7 @@ const USAGE = `Usage:
   eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
   eddy [url] [-e "SQL"] [-f file.sql] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
+  eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
 
   url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
   one inside the same process (data dir ./eddy-data).
@@ -216,5 +217,13 @@ async function clientCommand(argv: string[]): Promise<void> {
 }
 
 const argv = process.argv.slice(2);
-const run = argv[0] === 'server' ? serverCommand(argv.slice(1)) : clientCommand(argv);
+async function topicCommandLine(args: string[]): Promise<void> {
+  const { topicCommand } = await import('./topic.js');
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  const code = await topicCommand(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: abort.signal });
+  process.exit(code);
+}
+
+const run = argv[0] === 'server' ? serverCommand(argv.slice(1)) : argv[0] === 'topic' ? topicCommandLine(argv.slice(1)) : clientCommand(argv);
 run.catch((err: Error) => fail(err.stack ?? err.message));

@@ -5,6 +5,7 @@ import type { EngineApi } from '../src/engine/api.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
 import { startBroker, type Broker } from '../src/broker/index.js';
 import { EmbeddedLog } from '../src/log/embedded/index.js';
+import type { GroupMembership } from '../src/engine/consumer-groups.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -28,7 +29,7 @@ export interface EmbeddedServer {
 // Loaded by path at run time so this file type-checks while the engine module is being built.
 const ENGINE_MODULE = '../src/engine/engine.js';
 
-type OpenedEngine = EngineApi & { log?: unknown };
+type OpenedEngine = EngineApi & { log?: unknown; groupMembership?: GroupMembership };
 
 async function openEngine(dataDir: string, properties: Record<string, unknown>): Promise<OpenedEngine> {
   let mod: { Engine?: { open(o: { dataDir: string; properties: Record<string, unknown> }): Promise<OpenedEngine> } };
@@ -61,6 +62,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
           host: options.host,
           advertisedHost: wildcard ? 'localhost' : options.host,
         });
+        engine.groupMembership = broker.groups;
       } else {
         brokerNote = 'No embedded broker: this server uses an external Kafka cluster (bootstrap.servers).';
       }

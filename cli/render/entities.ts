@@ -149,11 +149,22 @@ function renderEntityBody(e: Json): string[] {
         ['Kafka Topic', 'Partitions', 'Partition Replicas'],
         asList(e.topics).map((t) => [t.name, asList(t.replicaInfo).length, asList(t.replicaInfo).join(' ')]),
       );
-    case 'kafka_topics_extended':
+    case 'kafka_topics_extended': {
+      // ksqlDB's columns; Eddy servers add the summed consumer lag of each topic.
+      const topics = asList(e.topics);
+      const withLag = topics.some((t) => typeof t.consumerLag === 'number');
       return renderDashedTable(
-        ['Kafka Topic', 'Partitions', 'Partition Replicas', 'Consumers', 'ConsumerGroups'],
-        asList(e.topics).map((t) => [t.name, asList(t.replicaInfo).length, asList(t.replicaInfo).join(' '), t.consumerCount, t.consumerGroupCount]),
+        ['Kafka Topic', 'Partitions', 'Partition Replicas', 'Consumers', 'ConsumerGroups', ...(withLag ? ['Consumer Lag'] : [])],
+        topics.map((t) => [
+          t.name,
+          asList(t.replicaInfo).length,
+          asList(t.replicaInfo).join(' '),
+          t.consumerCount,
+          t.consumerGroupCount,
+          ...(withLag ? [t.consumerLag ?? ''] : []),
+        ]),
       );
+    }
     case 'properties':
       return renderDashedTable(
         ['Property', 'Scope', 'Level', 'Effective Value'],

@@ -43,6 +43,8 @@ export interface Broker {
   /** "host:port" for client bootstrap configs. */
   readonly address: string;
   readonly connectionCount: number;
+  /** The consumer group coordinator (live members and assignments). */
+  readonly groups: GroupCoordinator;
   close(): Promise<void>;
 }
 
@@ -269,6 +271,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     host: ctx.host,
     port,
     address: `${ctx.host}:${port}`,
+    groups: groupCoordinator,
     get connectionCount() {
       return connections.size;
     },

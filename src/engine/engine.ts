@@ -39,6 +39,8 @@ import { PROCESSING_LOG_SCHEMA, PROCESSING_LOG_STREAM, ProcessingLogWriter, proc
 import { parseRequest, parseSingle } from './parse.js';
 import { insertValues, insertJsonRow } from './insert-values.js';
 import { openPrint } from './print.js';
+import { showTopics } from './show-topics.js';
+import { consumerGroupsOf, ownQueryConsumers, withOwnQueries, type ConsumerGroupInfo, type GroupMembership } from './consumer-groups.js';
 import { defaultLog, defaultFunctions, defaultQueryService } from './defaults.js';
 
 export interface EngineOptions {
@@ -75,6 +77,8 @@ export class Engine implements EngineApi {
   private readonly transient = new Map<string, QueryStream>();
   /** Serialises statement execution so sequence numbers and the catalog stay consistent. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Live consumer group members (the embedded broker's coordinator), for SHOW TOPICS EXTENDED. */
+  groupMembership?: GroupMembership;
   private replaying = false;
   private closed = false;
 
@@ -208,7 +212,7 @@ export class Engine implements EngineApi {
 
   private statementError(e: unknown, stmt: Statement, entities: KsqlEntity[]): KsqlError {
     if (e instanceof StatementError) return e;
-    const message = e instanceof Error ? e.message : String(e);
+    const message = withPosition(e instanceof Error ? e.message : String(e), e);
     // Wrong-endpoint, assertion and registry errors keep their codes.
     const code = e instanceof KsqlError && e.errorCode !== 40000 ? e.errorCode : 40001;
     const err = new StatementError(message, stmt.text, entities, code);
@@ -325,6 +329,17 @@ export class Engine implements EngineApi {
     };
   }
 
+  /** The cluster's consumer groups plus this server's running persistent queries. */
+  private async consumerGroups(): Promise<ConsumerGroupInfo[]> {
+    const running = [...this.running].filter(([, q]) => q.state === 'RUNNING');
+    const queries = running.map(([id]) => ({
+      queryId: id,
+      properties: mergeProperties(this.config, this.queryOverrides.get(id) ?? {}),
+      sourceTopics: (this.plans.get(id)?.sources ?? []).flatMap((s) => this.catalog.getSource(s)?.topic ?? []),
+    }));
+    return withOwnQueries(await consumerGroupsOf(this.log, this.groupMembership), await ownQueryConsumers(this.log, queries));
+  }
+
   private props(session: Session): Record<string, unknown> {
     return mergeProperties(this.config, session.overrides);
   }
@@ -418,26 +433,14 @@ export class Engine implements EngineApi {
         return entity(key, stmt.text, { [key]: this.catalog.listSources(type).map(sourceListItem) });
       }
       case 'TOPICS': {
-        const hidden = String(this.config['ksql.hidden.topics'] ?? '')
-          .split(',')
-          .filter((p) => p.trim() !== '')
-          .map((p) => new RegExp(`^(?:${p.trim()})$`));
-        const topics = (await this.log.listTopics())
-          .filter((t) => stmt.all || !(t.name.startsWith('_confluent-ksql-') || hidden.some((r) => r.test(t.name))))
-          .sort((a, b) => (a.name < b.name ? -1 : 1));
-        if (stmt.extended) {
-          return entity('kafka_topics_extended', stmt.text, {
-            topics: topics.map((t) => ({
-              name: t.name,
-              replicaInfo: Array.from({ length: t.partitions }, () => t.replicationFactor),
-              consumerCount: 0,
-              consumerGroupCount: 0,
-            })),
-          });
-        }
-        return entity('kafka_topics', stmt.text, {
-          topics: topics.map((t) => ({ name: t.name, replicaInfo: Array.from({ length: t.partitions }, () => t.replicationFactor) })),
+        const shown = await showTopics({
+          log: this.log,
+          all: stmt.all,
+          extended: stmt.extended,
+          hiddenTopics: this.config['ksql.hidden.topics'],
+          consumerGroups: () => this.consumerGroups(),
         });
+        return entity(shown.type, stmt.text, shown.body);
       }
       case 'QUERIES': {
         if (stmt.extended) {
@@ -988,4 +991,15 @@ function parseSingleInRequest(sql: string, variables: Record<string, string>): S
     err.cause = e;
     throw err;
   }
+}
+
+/**
+ * Planning errors that know where in the statement they arose (a column, a function call)
+ * say so, as ksqlDB does for some: `Line: 1, Col: 8: SELECT column 'FOO' cannot be resolved.`
+ */
+function withPosition(message: string, e: unknown): string {
+  const loc = (e as { loc?: { line?: unknown; column?: unknown } } | null)?.loc;
+  if (!loc || typeof loc.line !== 'number' || typeof loc.column !== 'number') return message;
+  if (/^line \d+:\d+/i.test(message) || /^Line: \d+, Col: \d+/.test(message)) return message;
+  return `Line: ${loc.line}, Col: ${loc.column}: ${message}`;
 }

@@ -1,13 +1,18 @@
 // PRINT <topic>: follow a topic and render its records as text lines, guessing the key
 // and value formats from the bytes (spec §1.9).
 
+import avro from 'avsc';
 import type { Print } from '../parser/ast.js';
+import { defaultSchemaRegistry, type SchemaRegistry } from '../serde/registry.js';
 import type { LogRecord, TopicLog } from '../log/topic-log.js';
 import { KsqlError, type QueryStream, type StreamedItem } from './api.js';
 
-type Guess = 'AVRO' | 'PROTOBUF' | 'JSON' | 'KAFKA_INT' | 'KAFKA_BIGINT' | 'KAFKA_DOUBLE' | 'KAFKA_STRING';
+export type Guess = 'AVRO' | 'PROTOBUF' | 'JSON_SR' | 'JSON' | 'KAFKA_INT' | 'KAFKA_BIGINT' | 'KAFKA_DOUBLE' | 'KAFKA_STRING';
 
-const ORDER: Guess[] = ['AVRO', 'PROTOBUF', 'JSON', 'KAFKA_INT', 'KAFKA_BIGINT', 'KAFKA_DOUBLE', 'KAFKA_STRING'];
+/** The order alternatives are listed in (`AVRO or PROTOBUF`, `KAFKA_BIGINT or KAFKA_DOUBLE`). */
+const ORDER: Guess[] = ['AVRO', 'PROTOBUF', 'JSON_SR', 'JSON', 'KAFKA_INT', 'KAFKA_BIGINT', 'KAFKA_DOUBLE', 'KAFKA_STRING'];
+/** The order a value is rendered in when several formats fit: readable text beats numbers. */
+const RENDER_ORDER: Guess[] = ['AVRO', 'PROTOBUF', 'JSON_SR', 'JSON', 'KAFKA_STRING', 'KAFKA_INT', 'KAFKA_BIGINT', 'KAFKA_DOUBLE'];
 
 function isPrintableUtf8(b: Buffer): boolean {
   const s = b.toString('utf8');
@@ -16,21 +21,38 @@ function isPrintableUtf8(b: Buffer): boolean {
   return !/[\u0000-\u0008\u000e-\u001f]/.test(s);
 }
 
-/** The formats these bytes could be in. */
-export function possibleFormats(b: Buffer): Set<Guess> {
+function isJsonText(b: Buffer): boolean {
+  if (!isPrintableUtf8(b)) return false;
+  try {
+    JSON.parse(b.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Schema id of the Confluent wire format (magic byte 0, then a big-endian int32), if these bytes can carry one. */
+function schemaIdOf(b: Buffer): number | undefined {
+  return b.length >= 5 && b[0] === 0 ? b.readInt32BE(1) : undefined;
+}
+
+/** The formats these bytes could be in; a schema id the registry knows settles the registry format. */
+export function possibleFormats(b: Buffer, registry: SchemaRegistry = defaultSchemaRegistry()): Set<Guess> {
   const out = new Set<Guess>();
-  if (b.length >= 5 && b[0] === 0) {
-    // Confluent wire format: magic byte + schema id; without a registry we cannot tell which.
-    out.add('AVRO');
-    out.add('PROTOBUF');
+  const id = schemaIdOf(b);
+  if (id !== undefined && id > 0) {
+    const known = registry.getById(id);
+    if (known) out.add(known.schemaType === 'JSON' ? 'JSON_SR' : known.schemaType);
+    else if (b.length !== 8) {
+      // An unknown id: any registry format could follow. (Eight bytes starting with 0 are far
+      // more often a KAFKA_BIGINT such as an epoch-millisecond time.)
+      out.add('AVRO');
+      out.add('PROTOBUF');
+      if (isJsonText(b.subarray(5))) out.add('JSON_SR');
+    }
   }
   if (isPrintableUtf8(b)) {
-    try {
-      JSON.parse(b.toString('utf8'));
-      out.add('JSON');
-    } catch {
-      // not JSON
-    }
+    if (isJsonText(b)) out.add('JSON');
     out.add('KAFKA_STRING');
   }
   if (b.length === 4) out.add('KAFKA_INT');
@@ -46,9 +68,11 @@ export class FormatGuesser {
   private candidates: Set<Guess> | undefined;
   private mixed = false;
 
+  constructor(private readonly registry: SchemaRegistry = defaultSchemaRegistry()) {}
+
   observe(b: Buffer | null): void {
     if (b === null || b.length === 0) return;
-    const possible = possibleFormats(b);
+    const possible = possibleFormats(b, this.registry);
     if (this.candidates === undefined) {
       this.candidates = possible;
     } else {
@@ -65,18 +89,61 @@ export class FormatGuesser {
     return ORDER.filter((g) => this.candidates!.has(g)).join(' or ');
   }
 
-  /** The format used to render values: the first candidate. */
+  /** The format used to render values. */
   best(): Guess | undefined {
     if (this.mixed || !this.candidates) return undefined;
-    return ORDER.find((g) => this.candidates!.has(g));
+    return RENDER_ORDER.find((g) => this.candidates!.has(g));
   }
 }
 
-function render(b: Buffer | null, guess: Guess | undefined): string {
+function jsonOf(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => {
+    if (typeof x === 'bigint') return Number.isSafeInteger(Number(x)) ? Number(x) : x.toString();
+    if (Buffer.isBuffer(x)) return x.toString('base64');
+    if (x && typeof x === 'object' && (x as { type?: string }).type === 'Buffer' && Array.isArray((x as { data?: unknown }).data)) {
+      return Buffer.from((x as { data: number[] }).data).toString('base64');
+    }
+    return x;
+  });
+}
+
+const avroTypes = new Map<string, avro.Type>();
+
+function decodeAvro(schema: string, body: Buffer): string | undefined {
+  try {
+    let type = avroTypes.get(schema);
+    if (!type) {
+      type = avro.Type.forSchema(JSON.parse(schema) as avro.Schema, { wrapUnions: false });
+      avroTypes.set(schema, type);
+    }
+    return jsonOf(type.fromBuffer(body));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A registry-format value: decoded when its writer schema is known and decodable, else its id and bytes. */
+function renderRegistryValue(b: Buffer, guess: 'AVRO' | 'PROTOBUF' | 'JSON_SR', registry: SchemaRegistry): string {
+  const id = b.readInt32BE(1);
+  const body = b.subarray(5);
+  if (guess === 'JSON_SR' && isJsonText(body)) return body.toString('utf8');
+  const known = registry.getById(id);
+  if (guess === 'AVRO' && known?.schemaType === 'AVRO') {
+    const decoded = decodeAvro(known.schema, body);
+    if (decoded !== undefined) return decoded;
+  }
+  return `<${guess === 'AVRO' && !known ? 'AVRO or PROTOBUF' : guess} schema id ${id}, ${body.length} bytes: ${body.toString('base64')}>`;
+}
+
+export function renderBytes(b: Buffer | null, guess: Guess | undefined, registry: SchemaRegistry = defaultSchemaRegistry()): string {
   if (b === null) return '<null>';
-  const possible = possibleFormats(b);
-  const g = guess && possible.has(guess) ? guess : ORDER.find((x) => possible.has(x));
+  const possible = possibleFormats(b, registry);
+  const g = guess && possible.has(guess) ? guess : RENDER_ORDER.find((x) => possible.has(x));
   switch (g) {
+    case 'AVRO':
+    case 'PROTOBUF':
+    case 'JSON_SR':
+      return renderRegistryValue(b, g, registry);
     case 'KAFKA_INT':
       return String(b.readInt32BE(0));
     case 'KAFKA_BIGINT':
@@ -87,7 +154,7 @@ function render(b: Buffer | null, guess: Guess | undefined): string {
     case 'KAFKA_STRING':
       return b.toString('utf8');
     default:
-      return b.toString('base64');
+      return b.length === 0 ? '' : b.toString('base64');
   }
 }
 
@@ -99,7 +166,7 @@ export function formatRowtime(ms: number): string {
 }
 
 export function formatPrintLine(r: LogRecord, keyGuess: Guess | undefined, valueGuess: Guess | undefined): string {
-  let line = `rowtime: ${formatRowtime(r.timestamp)}, key: ${render(r.key, keyGuess)}, value: ${render(r.value, valueGuess)}`;
+  let line = `rowtime: ${formatRowtime(r.timestamp)}, key: ${renderBytes(r.key, keyGuess)}, value: ${renderBytes(r.value, valueGuess)}`;
   if (r.headers.length > 0) {
     line += `, headers: [${r.headers.map((h) => `{"key":"${h.key}","value":${h.value === null ? 'null' : `"${h.value.toString('base64')}"`}}`).join(',')}]`;
   }

@@ -16,6 +16,7 @@ import { TableStore } from './table-store.js';
 import { ProcessingLogType } from '../engine/processing-log.js';
 import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
+import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
@@ -165,6 +166,7 @@ export class PersistentQuery implements RunningQuery {
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
+    if (this.plan.analysis.aggregate && this.plan.produce) this.writer.sinkPartitions = (await log.describeTopic(sink.topic))?.partitions;
 
     const guarantee = processingGuarantee(properties);
     const stores = [this.store, this.join?.committedState(guarantee === 'exactly_once_v2')].filter((s) => !!s);
@@ -269,7 +271,10 @@ export class PersistentQuery implements RunningQuery {
       throw e;
     }
     const produce = this.writer.toRecords(outputs);
-    if (produce.length > 0 && this.plan.produce) await this.output.produce(this.plan.sink.topic, produce);
+    if (produce.length > 0 && this.plan.produce) {
+      if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
+      else await this.output.produce(this.plan.sink.topic, produce);
+    }
     for (const r of records) {
       const next = r.offset + 1;
       const id = tp(r.topic, r.partition);

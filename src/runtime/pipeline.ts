@@ -489,14 +489,16 @@ export class Pipeline {
           this.currentRow = row;
           const rec = meta[i]!;
           const nullValue = (row as { nullValue?: boolean }).nullValue === true;
-          out.push({
+          const o: OutputRow = {
             key: projectKey(row),
             value: nullValue ? null : projectValue(row),
             rowtime: row[rt] as number,
             headers: rec.headers,
             partition: rec.partition,
             offset: rec.offset,
-          });
+          };
+          if (this.windowIndexes) o.window = { start: row[this.windowIndexes.start] as number, end: row[this.windowIndexes.end] as number };
+          out.push(o);
         }
       } catch {
         const row = rows[i]!;

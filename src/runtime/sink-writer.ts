@@ -13,6 +13,7 @@ import type { OutputRow, ProcessingLogSink } from './pipeline.js';
 import type { TableStore } from './table-store.js';
 import { stringTimestampParser, toEpochMs } from './timestamps.js';
 import { serializeWindowedKey } from '../serde/windowed.js';
+import { partitionForKey } from '../log/partitioner.js';
 
 export function sinkSerdes(sink: DataSource): { key: Serde | null; value: Serde } {
   const key =
@@ -35,6 +36,8 @@ export class SinkWriter {
   private readonly timestampOf?: (o: OutputRow) => number | null;
   private readonly logger: string;
   private readonly window: DataSource['keyFormat']['window'];
+  /** When set, records get an explicit partition (murmur2 of the key without its window). */
+  sinkPartitions: number | undefined;
 
   constructor(
     private readonly plan: PersistentPhysicalPlan,
@@ -103,8 +106,11 @@ export class SinkWriter {
       }
       let key: Buffer | null = null;
       let value: Buffer | null = null;
+      let partition: number | undefined;
       try {
         key = keySerde === null ? null : keySerde.serialize(o.key);
+        // Windowed keys are partitioned by the key without its window (as Kafka Streams does).
+        if (this.sinkPartitions !== undefined && key !== null) partition = partitionForKey(key, this.sinkPartitions);
         if (this.window && o.window) key = serializeWindowedKey(key, this.window.type, o.window);
       } catch (e) {
         this.serializationError('key', e);
@@ -116,7 +122,7 @@ export class SinkWriter {
         this.serializationError('value', e);
         continue;
       }
-      out.push({ key, value, timestamp, headers: o.headers });
+      out.push(partition === undefined ? { key, value, timestamp, headers: o.headers } : { key, value, timestamp, headers: o.headers, partition });
     }
     return out;
   }

@@ -12,6 +12,7 @@ import type { DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedAggregate } from '../../functions/registry.js';
 import type { ColumnRef, Expression, FunctionCall, Loc, Query, WindowExpression } from '../../parser/ast.js';
 import { BIGINT, formatType, type SqlType } from '../types.js';
+import { getProperty } from '../../config/index.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
@@ -43,6 +44,8 @@ export interface AggregateStep {
   /** Over the aggregate row. */
   having?: CompiledExpression;
   emitFinal: boolean;
+  /** ksql.functions.*.limit for this query. */
+  limits: { collectList: number; collectSet: number; histogram: number };
   sourceIsTable: boolean;
   /** Layout of the aggregate row. */
   aggregateBase: number;
@@ -58,7 +61,10 @@ export interface AggregateItem {
   loc?: Loc;
 }
 
-/** ksqlDB's default grace period for windows without GRACE PERIOD (24 hours). */
+/**
+ * ksqlDB's grace period for windows without GRACE PERIOD: 24 hours, except with EMIT FINAL,
+ * where a window's result is emitted as soon as stream time reaches its end.
+ */
 export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export function isAggregateQuery(query: Query, functions: FunctionRegistry): boolean {
@@ -89,7 +95,7 @@ function mentionsWindowBounds(e: Expression, scope: RowScope): string | undefine
   return undefined;
 }
 
-function windowSpec(w: WindowExpression): WindowSpec {
+function windowSpec(w: WindowExpression, emitFinal: boolean): WindowSpec {
   const sizeMs = w.size.ms;
   const advanceMs = w.type === 'HOPPING' ? (w.advance?.ms ?? sizeMs) : sizeMs;
   if (sizeMs <= 0) throw new QueryPlanningError(`Window size must be positive, got ${w.size.value} ${w.size.unit}.`, w.loc);
@@ -106,7 +112,7 @@ function windowSpec(w: WindowExpression): WindowSpec {
     type: w.type,
     sizeMs,
     advanceMs,
-    graceMs: w.grace?.ms ?? DEFAULT_GRACE_MS,
+    graceMs: w.grace?.ms ?? (emitFinal ? 0 : DEFAULT_GRACE_MS),
     ...(w.retention ? { retentionMs: w.retention.ms } : {}),
   };
 }
@@ -130,6 +136,10 @@ export interface AggregateAnalysis {
   scope: RowScope;
   /** Index in `items` → group key position, for items that are exactly a grouping expression. */
   keyOfItem: Map<number, number>;
+  /** Rewrites a compile error message to name aggregate calls and grouping expressions as written. */
+  originalNames: (message: string) => string;
+  /** Compiles a rewritten select item; errors name the original calls and grouping expressions. */
+  compileItem: (e: Expression, scope: RowScope, cctx: CompileContext) => CompiledExpression;
 }
 
 /**
@@ -143,6 +153,7 @@ export function analyzeAggregation(
   source: DataSource,
   cctx: CompileContext & { functions: FunctionRegistry },
   mode: 'persistent' | 'push' | 'pull',
+  properties: Record<string, unknown> = {},
 ): AggregateAnalysis {
   const functions = cctx.functions;
   const sourceScope = layout.scope;
@@ -160,6 +171,15 @@ export function analyzeAggregation(
   for (const it of items) {
     if (containsAny(it.expr, (n) => n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'TABLE')) {
       throw new QueryPlanningError('Table functions cannot be used with aggregations.');
+    }
+  }
+
+  if (mode === 'persistent') {
+    for (const it of items) {
+      const e = it.expr;
+      if (it.alias === undefined && e.kind === 'ColumnRef' && WINDOW_BOUNDS.has(e.name)) {
+        throw new QueryPlanningError(`Reserved column name in select: \`${e.name}\`. Please remove or alias the column.`, it.loc);
+      }
     }
   }
 
@@ -259,17 +279,18 @@ export function analyzeAggregation(
         throw new QueryPlanningError(`SELECT column '${bound}' cannot be resolved.`, it.loc);
       }
     }
-    if (mode === 'persistent' && query.window && it.alias === undefined && original.kind === 'ColumnRef' && WINDOW_BOUNDS.has(original.name)) {
-      throw new QueryPlanningError(`Reserved column name in select: \`${original.name}\`. Please remove or alias the column.`, it.loc);
-    }
     const directKey = groupTexts.indexOf(plainText(original));
     if (directKey >= 0) keyOfItem.set(idx, directKey);
     const rewritten: Expression = directKey >= 0 ? { kind: 'ColumnRef', name: internalKey(directKey), loc: original.loc } : rewrite(original);
-    const leftovers = columnRefs(rewritten).filter((r) => !r.name.startsWith('\u0000') && !(query.window && WINDOW_BOUNDS.has(r.name) && r.source === undefined));
+    const leftovers = columnRefs(rewritten).filter((r) => !r.name.startsWith('\u0000') && !(query.window && WINDOW_BOUNDS.has(r.name)));
     if (leftovers.length > 0) nonAggregate.push(plainText(original));
     it.expr = rewritten;
   });
   const havingHasCalls = query.having !== undefined && containsAggregate(query.having, functions);
+  for (const e of [...items.map((i) => i.expr), ...(query.having ? [query.having] : [])]) {
+    const unknown = findCall(e, (n) => functions.kindOf(n.name) === undefined);
+    if (unknown) throw new QueryPlanningError(`Can't find any functions with the name '${unknown.name}'`, unknown.loc);
+  }
   if (calls.length === 0 && !havingHasCalls) {
     throw new QueryPlanningError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.');
   }
@@ -303,7 +324,7 @@ export function analyzeAggregation(
     }
   }
 
-  const window = query.window ? windowSpec(query.window) : undefined;
+  const window = query.window ? windowSpec(query.window, query.emit === 'FINAL') : undefined;
   if (source.keyFormat.window && mode === 'persistent') {
     throw new QueryPlanningError('KSQL does not support persistent queries on windowed tables.');
   }
@@ -320,9 +341,22 @@ export function analyzeAggregation(
   }
   const scope = new RowScope(columns, layout.scope.qualifiers);
 
+  // Messages about rewritten expressions name the original calls and grouping expressions.
+  const originalNames = (message: string): string => {
+    let m = message;
+    calls.forEach((c, i) => (m = m.split(`\`${internalCall(i)}\``).join(callTexts[i]!).split(internalCall(i)).join(callTexts[i]!)));
+    groupTexts.forEach((t, i) => (m = m.split(`\`${internalKey(i)}\``).join(t).split(internalKey(i)).join(t)));
+    return m;
+  };
+
   let having: CompiledExpression | undefined;
   if (havingExpr) {
-    having = compileIn(havingExpr, scope, cctx);
+    try {
+      having = compileIn(havingExpr, scope, cctx);
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      throw new QueryPlanningError(`Error in HAVING expression: ${originalNames(e.message)}`, query.having!.loc);
+    }
     if (having.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in HAVING expression: Should evaluate to boolean but is ${plainText(query.having!)} (${formatType(having.type)}) instead.`,
@@ -332,12 +366,22 @@ export function analyzeAggregation(
   }
 
   return {
+    originalNames,
+    compileItem: (e, s, c) => {
+      try {
+        return compileIn(e, s, c);
+      } catch (err) {
+        if (!(err instanceof Error) || originalNames(err.message) === err.message) throw err;
+        throw new QueryPlanningError(originalNames(err.message), err instanceof QueryPlanningError ? err.loc : undefined);
+      }
+    },
     step: {
       groupBy,
       calls,
       ...(window ? { window } : {}),
       ...(having ? { having } : {}),
       emitFinal: query.emit === 'FINAL',
+      limits: aggregateLimitsFrom(properties),
       sourceIsTable: source.sourceType === 'TABLE',
       aggregateBase,
       windowStartIndex,
@@ -349,11 +393,27 @@ export function analyzeAggregation(
   };
 }
 
+function aggregateLimitsFrom(properties: Record<string, unknown>): AggregateStep['limits'] {
+  const limit = (name: string) => {
+    const v = Number(getProperty(properties, name));
+    return Number.isInteger(v) && v >= 0 ? v : 1000;
+  };
+  return {
+    collectList: limit('ksql.functions.collect_list.limit'),
+    collectSet: limit('ksql.functions.collect_set.limit'),
+    histogram: limit('ksql.functions.histogram.limit'),
+  };
+}
+
 function findAggregate(e: Expression, functions: FunctionRegistry): FunctionCall | undefined {
+  return findCall(e, (n) => functions.kindOf(n.name) === 'AGGREGATE');
+}
+
+function findCall(e: Expression, pred: (n: FunctionCall) => boolean): FunctionCall | undefined {
   let found: FunctionCall | undefined;
   rewriteExpression(e, (n) => {
     if (found) return n;
-    if (n.kind === 'FunctionCall' && functions.kindOf(n.name) === 'AGGREGATE') {
+    if (n.kind === 'FunctionCall' && pred(n)) {
       found = n;
       return n;
     }

@@ -73,6 +73,8 @@ export interface AnalyzeOptions {
   sinkName?: string;
   /** Partition count of a topic when it is known without I/O (join co-partitioning checks). */
   partitionsOf?: (topic: string) => number | undefined;
+  /** Server and statement properties (aggregate function limits). */
+  properties?: Record<string, unknown>;
 }
 
 const KSQL_COL = 'KSQL_COL_';
@@ -188,7 +190,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     scope = new RowScope([...keyCols, ...values, ...oldKeys, ...pseudo], layout.scope.qualifiers);
     intermediateKeys = keyCols;
   }
-  const dataColumns = scope.columns.filter((c) => c.namespace !== 'PSEUDO');
+  // A windowed source's window bounds are key columns of transient results only.
+  const dataColumns = scope.columns.filter((c) => c.namespace !== 'PSEUDO' && !(mode === 'persistent' && c.windowBound));
 
   // ---------------------------------------------------------------- select items
   interface Item {
@@ -278,7 +281,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
 
   // Aggregations: the projection reads the aggregate row instead of the source row.
-  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode) : undefined;
+  const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode, opts.properties) : undefined;
   if (agg) scope = agg.scope;
 
   // ---------------------------------------------------------------- table functions
@@ -323,7 +326,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
   const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
-    let expr = compileIn(it.expr, scope, cctx);
+    let expr = agg ? agg.compileItem(it.expr, scope, cctx) : compileIn(it.expr, scope, cctx);
     if (expr.type === null || expr.type === undefined) {
       throw new QueryPlanningError("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.loc);
     }

@@ -63,7 +63,11 @@ export function planPersistentQuery(
     functions: ctx.functions,
     sinkName,
     ...(ctx.partitionsOf ? { partitionsOf: ctx.partitionsOf } : {}),
+    properties: ctx.properties,
   });
+  if (analysis.source.sourceType === 'TABLE' && analysis.source.keyFormat.window) {
+    throw new QueryPlanningError('KSQL does not support persistent queries on windowed tables.');
+  }
   if (statement.kind === 'CreateAsSelect' && statement.sourceType !== analysis.resultType) {
     throw new QueryPlanningError(
       `Invalid result type. Your SELECT query produces a ${analysis.resultType}. Please use CREATE ${analysis.resultType} AS SELECT statement instead.`,
@@ -88,6 +92,8 @@ export function planPersistentQuery(
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
     const window = analysis.aggregate?.window;
     if (window) formats.keyFormat.window = window.type === 'SESSION' ? { type: 'SESSION' } : { type: window.type, sizeMs: window.sizeMs };
+    // Queries over a windowed source keep the windowed key.
+    else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
     const timestamp = sinkTimestamp(props, schema);
     sink = {
@@ -151,7 +157,7 @@ export function planSourceTableQuery(source: DataSource, queryId: string, ctx: P
 }
 
 export function planTransientQuery(query: Query, ctx: PlanContext, mode: QueryMode): AnalyzedQuery {
-  return analyzeQuery(query, { mode, catalog: ctx.catalog, functions: ctx.functions });
+  return analyzeQuery(query, { mode, catalog: ctx.catalog, functions: ctx.functions, properties: ctx.properties });
 }
 
 // ---------------------------------------------------------------- EXPLAIN

@@ -13,6 +13,7 @@
 //   time reaches its end plus the grace period.
 
 import type { LogRecord } from '../../log/topic-log.js';
+import { aggregateLimits } from '../../functions/aggregate/aggregates.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { AggregateCall, AggregateStep } from '../../planner/query/aggregate.js';
 import type { OutputRow } from '../pipeline.js';
@@ -106,6 +107,7 @@ export class Aggregator {
 
   /** Rows of a stream source, or new/updated rows of a table source. */
   add(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    Object.assign(aggregateLimits, this.step.limits);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const rec = meta[i]!;
@@ -149,6 +151,7 @@ export class Aggregator {
 
   /** A table source row deleted (tombstone) or no longer passing WHERE. */
   remove(sourceKey: unknown[], rec: LogRecord, out: OutputRow[]): void {
+    Object.assign(aggregateLimits, this.step.limits);
     this.retract(groupKeyText(sourceKey), rec, rec.timestamp, out);
   }
 
@@ -207,14 +210,18 @@ export class Aggregator {
     const spec = this.step.window!;
     const gap = spec.sizeMs;
     const ts = input.ts;
-    const overlapping = this.store.sessions(input.key).filter((s) => s.end >= ts - gap && s.start <= ts + gap);
+    const streamTime = this.store.streamTime;
+    // Sessions past gap + grace are closed (Kafka Streams has expired them from its store).
+    const overlapping = this.store
+      .sessions(input.key)
+      .filter((s) => s.end >= ts - gap && s.start <= ts + gap && sessionOpen(s.end, gap + spec.graceMs, streamTime));
     let start = ts;
     let end = ts;
     for (const s of overlapping) {
       if (s.start < start) start = s.start;
       if (s.end > end) end = s.end;
     }
-    if (!sessionOpen(end, spec.graceMs, this.store.streamTime)) {
+    if (!sessionOpen(end, gap + spec.graceMs, streamTime)) {
       this.late(input, start, end);
       return;
     }
@@ -275,10 +282,16 @@ export class Aggregator {
     for (const e of open.values()) if (windowClosed(e.end, spec.graceMs, this.store.streamTime)) closed.push(e);
     if (closed.length === 0) return;
     closed.sort((a, b) => a.end - b.end || a.start - b.start);
+    // Time windows whose end is a full retention period (default size + grace) behind stream
+    // time have expired from the window store before they could be emitted (what ksqlDB
+    // does when stream time jumps far ahead).
+    const retention = spec.retentionMs ?? spec.sizeMs + spec.graceMs;
+    const expiredAtOrBefore = spec.type === 'SESSION' ? -Infinity : this.store.streamTime - retention;
     for (const e of closed) {
       open.delete(windowId(e));
       const done: AggregateEntry = { ...e, final: true };
       this.store.put(done);
+      if (e.end <= expiredAtOrBefore) continue;
       const row = this.aggregateRow(e);
       if (this.passes(row)) {
         out.push({ key: this.hooks.projectKey(row), value: this.hooks.projectValue(row), rowtime: e.rowtime, headers: [], partition: 0, offset: -1, window: { start: e.start, end: e.end } });
@@ -318,7 +331,7 @@ export class Aggregator {
   private emit(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void {
     const row = this.aggregateRow(next);
     const window = this.step.window ? { start: next.start, end: next.end } : undefined;
-    const base = { rowtime, headers: [], partition: rec.partition, offset: rec.offset, ...(window ? { window } : {}) };
+    const base = { rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, ...(window ? { window } : {}) };
     if (this.passes(row)) {
       out.push({ key: this.hooks.projectKey(row), value: this.hooks.projectValue(row), ...base });
     } else if (this.step.having && old && this.passes(this.aggregateRow(old))) {

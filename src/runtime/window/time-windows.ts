@@ -33,9 +33,9 @@ export function timeWindowOpen(end: number, graceMs: number, streamTime: number)
   return end > streamTime - graceMs;
 }
 
-/** A session can still change while its end is not before stream time minus the grace period. */
-export function sessionOpen(end: number, graceMs: number, streamTime: number): boolean {
-  return end >= streamTime - graceMs;
+/** A session can still change while its end plus gap and grace (`closeAfterMs`) is not before stream time. */
+export function sessionOpen(end: number, closeAfterMs: number, streamTime: number): boolean {
+  return end + closeAfterMs >= streamTime;
 }
 
 /** EMIT FINAL emits a window once stream time reaches its end plus the grace period. */
