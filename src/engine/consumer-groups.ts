@@ -4,10 +4,11 @@
 // client (ListGroups, DescribeGroups, OffsetFetch), and Eddy's own persistent queries.
 // SHOW TOPICS EXTENDED and `eddy topic describe` count consumers and compute lag from it.
 
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { consumerGroup } from '../runtime/persistent-query.js';
+import { bootstrapServers } from './defaults.js';
 
 export interface TopicPartitions {
   topic: string;
@@ -148,11 +149,35 @@ export async function adminConsumerGroups(admin: Admin): Promise<ConsumerGroupIn
   return out;
 }
 
-/** The groups of whatever cluster the log is on; [] when the log cannot tell. */
-export async function consumerGroupsOf(log: TopicLog, membership?: GroupMembership): Promise<ConsumerGroupInfo[]> {
+/** Groups of the Kafka cluster at `bootstrap.servers`, through a short-lived admin client. */
+async function clusterConsumerGroups(brokers: string[], config: Record<string, unknown>): Promise<ConsumerGroupInfo[]> {
+  const protocol = String(config['security.protocol'] ?? '').toUpperCase();
+  const kafka = new kafkajs.Kafka({
+    brokers,
+    clientId: `eddy-${String(config['ksql.service.id'] ?? 'default_')}-admin`,
+    ssl: protocol === 'SSL' || protocol === 'SASL_SSL' ? true : undefined,
+    logLevel: kafkajs.logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 100 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await adminConsumerGroups(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * The groups of whatever cluster the log is on: the log's own lister, the embedded store and
+ * broker, or the Kafka cluster of `bootstrap.servers`; [] when none can tell.
+ */
+export async function consumerGroupsOf(log: TopicLog, membership?: GroupMembership, config: Record<string, unknown> = {}): Promise<ConsumerGroupInfo[]> {
   if (hasLister(log)) return log.listConsumerGroups();
   if (log instanceof EmbeddedLog) return embeddedConsumerGroups(log, membership);
-  return [];
+  const brokers = bootstrapServers(config);
+  return brokers ? clusterConsumerGroups(brokers, config) : [];
 }
 
 /** A running persistent query of Eddy: one consumer in its own group reading whole topics. */

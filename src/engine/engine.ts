@@ -337,7 +337,7 @@ export class Engine implements EngineApi {
       properties: mergeProperties(this.config, this.queryOverrides.get(id) ?? {}),
       sourceTopics: (this.plans.get(id)?.sources ?? []).flatMap((s) => this.catalog.getSource(s)?.topic ?? []),
     }));
-    return withOwnQueries(await consumerGroupsOf(this.log, this.groupMembership), await ownQueryConsumers(this.log, queries));
+    return withOwnQueries(await consumerGroupsOf(this.log, this.groupMembership, this.config), await ownQueryConsumers(this.log, queries));
   }
 
   private props(session: Session): Record<string, unknown> {

@@ -114,3 +114,34 @@ test('SHOW TOPICS EXTENDED counts a kafkajs group member and a persistent query,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('on a Kafka cluster (the Kafka log), SHOW TOPICS EXTENDED asks the cluster for its groups', async () => {
+  const { startTestBroker } = await import('../broker/helpers.js');
+  const { Engine } = await import('../../src/engine/engine.js');
+  const tb = await startTestBroker();
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-show-topics-kafka-'));
+  const engine = await Engine.open({ dataDir: dir, properties: { 'bootstrap.servers': tb.broker.address } });
+  const kafka = new Kafka({ clientId: 'show-topics-kafka', brokers: [tb.broker.address], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: 'cluster-readers', maxWaitTimeInMs: 100, heartbeatInterval: 200 });
+  const ctx = { properties: {}, variables: {} };
+  try {
+    assert.ok(!(engine.log instanceof (await import('../../src/log/embedded/index.js')).EmbeddedLog), 'the engine runs on the Kafka log');
+    await tb.log.createTopic('events', { partitions: 3 });
+    await tb.log.produce('events', [0, 1, 2].map((p) => ({ key: null, value: Buffer.from(`e${p}`), partition: p })));
+    let seen = 0;
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'events', fromBeginning: true });
+    await consumer.run({ eachMessage: async () => void seen++ });
+    await waitFor(async () => seen === 3, 'the three records');
+    await waitFor(async () => {
+      const [e] = (await engine.execute('SHOW TOPICS EXTENDED;', ctx)) as (KsqlEntity & { topics: Record<string, unknown>[] })[];
+      const t = e!.topics.find((x) => x.name === 'events');
+      return !!t && t.consumerCount === 1 && t.consumerGroupCount === 1 && t.consumerLag === 0;
+    }, 'the cluster group with one member and no lag');
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await engine.close();
+    await tb.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBroker, type TestBroker } from '../broker/helpers.js';
 import { KafkaLog } from '../../src/log/kafka/index.js';
+import { startBroker, type Broker } from '../../src/broker/index.js';
 import { ProducerFencedError } from '../../src/log/topic-log.js';
 import { topicLogContract } from './contract.js';
 
@@ -99,6 +100,28 @@ describe('KafkaLog specifics', () => {
     assert.deepEqual(await log.beginningOffsets('trimmed'), [2, 0, 0]);
     const recs = await log.fetch([{ topic: 'trimmed', partition: 0, offset: 0 }]);
     assert.deepEqual(recs.map((r) => r.offset), [2, 3]);
+  });
+
+  test('requests after a broker restart reconnect', async () => {
+    const own = await startTestBroker();
+    const client = await KafkaLog.connect({ brokers: [own.broker.address] });
+    let restarted: Broker | undefined;
+    try {
+      await client.createTopic('restarts', { partitions: 1 });
+      await client.produce('restarts', [{ key: null, value: Buffer.from('before') }]);
+      await client.commitOffsets('g', [{ topic: 'restarts', partition: 0, offset: 1 }]);
+      const port = own.broker.port;
+      await own.broker.close();
+      restarted = await startBroker({ log: own.log, port, host: '127.0.0.1' });
+      await client.produce('restarts', [{ key: null, value: Buffer.from('after') }]);
+      const values = (await client.fetch([{ topic: 'restarts', partition: 0, offset: 0 }])).map((r) => r.value!.toString());
+      assert.deepEqual(values, ['before', 'after']);
+      assert.deepEqual([...(await client.committedOffsets('g', 'restarts'))], [[0, 1]]);
+    } finally {
+      await client.close();
+      await restarted?.close();
+      await own.close();
+    }
   });
 
   test('an unreachable cluster is reported when connecting', async () => {

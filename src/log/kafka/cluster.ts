@@ -48,7 +48,7 @@ export class KafkaClient {
   private readonly createCluster: CreateCluster;
   private readonly idle: KafkajsCluster[] = [];
   private readonly fetchers = new Set<KafkajsCluster>();
-  private readonly waiting: ((c: KafkajsCluster) => void)[] = [];
+  private readonly waiting: { resolve: (c: KafkajsCluster) => void; reject: (e: Error) => void }[] = [];
   private closed = false;
   main!: KafkajsCluster;
 
@@ -92,7 +92,7 @@ export class KafkaClient {
     if (this.closed) throw new Error('The Kafka log is closed');
     const idle = this.idle.pop();
     if (idle) return idle;
-    if (this.fetchers.size >= KafkaClient.MAX_FETCH_CONNECTIONS) return new Promise((resolve) => this.waiting.push(resolve));
+    if (this.fetchers.size >= KafkaClient.MAX_FETCH_CONNECTIONS) return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
     const placeholder = {} as KafkajsCluster;
     this.fetchers.add(placeholder);
     try {
@@ -111,13 +111,14 @@ export class KafkaClient {
       return;
     }
     const next = this.waiting.shift();
-    if (next) next(cluster);
+    if (next) next.resolve(cluster);
     else this.idle.push(cluster);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.waiting.splice(0)) w.reject(new Error('The Kafka log is closed'));
     const all = [this.main, ...this.fetchers];
     this.idle.length = 0;
     this.fetchers.clear();

@@ -44,8 +44,36 @@ export interface SendOptions {
   requestTimeout?: number;
 }
 
-/** Sends `body` as `schema` at the best common version up to `preferred`; resolves with the decoded response. */
+const NETWORK_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError']);
+const NETWORK_RETRIES = 5;
+
+/** A lost or timed-out connection: kafkajs reconnects on the next request. */
+export function isNetworkError(e: unknown): boolean {
+  return NETWORK_ERRORS.has((e as Error)?.name);
+}
+
+/**
+ * Sends `body` as `schema` at the best common version up to `preferred`; resolves with the
+ * decoded response. Requests lost with their connection are sent again a few times.
+ */
 export async function sendRequest<T = Body>(
+  broker: KafkajsBroker,
+  schema: MessageSchema,
+  preferred: number,
+  body: Body,
+  options: SendOptions = {},
+): Promise<T & { apiVersion: number }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendOnce<T>(broker, schema, preferred, body, options);
+    } catch (e) {
+      if (!isNetworkError(e) || attempt >= NETWORK_RETRIES) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+    }
+  }
+}
+
+async function sendOnce<T>(
   broker: KafkajsBroker,
   schema: MessageSchema,
   preferred: number,
