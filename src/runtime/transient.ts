@@ -102,8 +102,25 @@ export function checkPullQuery(q: Query, properties: Record<string, unknown>): v
 
 // ---------------------------------------------------------------- push
 
+/**
+ * A scalable push query (ksql.query.push.v2.enabled): a plain projection/filter over the sink of
+ * a persistent query that starts at the latest offset. It is answered like any push query; only
+ * its id says which kind it is.
+ */
+export function isScalablePush(a: AnalyzedQuery, properties: Record<string, unknown>): boolean {
+  if (!flag(getProperty(properties, 'ksql.query.push.v2.enabled'), false)) return false;
+  if (a.join || a.aggregate || a.partitionBy || a.tableFunctions.length > 0) return false;
+  if (a.source.createdByQuery === undefined) return false;
+  return String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase() === 'latest';
+}
+
+function scalablePushQueryId(): string {
+  const hex = randomBytes(16).toString('hex');
+  return `SCALABLE_PUSH_QUERY_${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStream {
-  const queryId = transientQueryId(s.properties, a.source.name);
+  const queryId = isScalablePush(a, s.properties) ? scalablePushQueryId() : transientQueryId(s.properties, a.source.name);
   const pipeline = pipelineFor(a, queryId, s);
   // A join keeps its state in a scratch SQLite file for the life of the query.
   const joins = a.join ? new JoinRuntime(a, pipeline, pipeline.options, joinPath(tmpdir(), 'eddy-transient', `${queryId}-join.db`)) : null;
