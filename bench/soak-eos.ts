@@ -9,6 +9,10 @@
 // carries the partition and offset of the input it came from (ROWPARTITION, ROWOFFSET):
 // missing counts inputs without an output, duplicates counts outputs beyond the first.
 //
+// Before each kill the query is paused while kcat builds a backlog, then resumed, and the
+// server is killed 300 ms later, mid-cycle (commit.interval.ms is 1000): the run reports
+// how many output records the kills left in aborted transactions.
+//
 // The producer works in chunks. A chunk that kcat could not confirm (the broker died
 // under it) is checked against the input topic after the restart and only the ids that
 // did not arrive are sent again, so every id lands in the input once; should a retry
@@ -231,24 +235,24 @@ export async function runEosSoak(args: string[]): Promise<boolean> {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-soak-eos-'));
   const configFile = path.join(dir, 'server.properties');
-  fs.writeFileSync(configFile, `processing.guarantee=${opts.guarantee}\ncommit.interval.ms=200\n`);
+  fs.writeFileSync(configFile, `processing.guarantee=${opts.guarantee}\ncommit.interval.ms=1000\n`);
   const server = new ServerProcess(path.join(dir, 'data'), configFile, await freePort(), await freePort());
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   try {
     await server.start();
     console.log(`eddy server up (http ${server.url}, broker ${server.broker}, ${opts.guarantee}), data in ${dir}`);
-    await server.ksql(`CREATE STREAM soak_in (id BIGINT) WITH (KAFKA_TOPIC='soak_in', VALUE_FORMAT='JSON', PARTITIONS=${opts.partitions});`);
-    const createQuery = () =>
-      server.ksql(
-        `CREATE STREAM soak_out WITH (KAFKA_TOPIC='soak_out') AS SELECT id, ROWPARTITION AS src_p, ROWOFFSET AS src_o FROM soak_in EMIT CHANGES;`,
-        { 'auto.offset.reset': 'earliest' },
-      );
+    await server.ksql(
+      `CREATE STREAM soak_in (id BIGINT) WITH (KAFKA_TOPIC='soak_in', VALUE_FORMAT='JSON', PARTITIONS=${opts.partitions});
+       CREATE STREAM soak_out WITH (KAFKA_TOPIC='soak_out') AS SELECT id, ROWPARTITION AS src_p, ROWOFFSET AS src_o FROM soak_in EMIT CHANGES;`,
+      { 'auto.offset.reset': 'earliest' },
+    );
 
-    // The query starts with a backlog (30% of the input), so that the kills find it busy,
-    // with a transaction open, rather than idle between kcat's chunks.
+    // So that each kill finds the query busy (mid-cycle, a transaction open) rather than
+    // idle between kcat's chunks, it is paused for a while before each kill and resumed
+    // just before it, with a backlog of 15-35% of the input.
     const chunks = Math.ceil(opts.records / opts.chunk);
-    const queryAt = Math.floor(chunks * 0.3);
+    const pauseAt = new Set([0, Math.floor(chunks * 0.55)]);
     const killAt = new Set([Math.floor(chunks * 0.35), Math.floor(chunks * 0.7)]);
     const chunkFile = path.join(dir, 'chunk.txt');
     let kills = 0;
@@ -258,13 +262,17 @@ export async function runEosSoak(args: string[]): Promise<boolean> {
       const to = Math.min(opts.records, from + opts.chunk);
       const ids = Array.from({ length: to - from }, (_, i) => from + i);
       writeChunk(chunkFile, ids);
-      if (c === queryAt) {
-        await createQuery();
-        console.log(`[${elapsed()}] CSAS started over ${from} records`);
+      if (pauseAt.has(c)) {
+        await server.ksql('PAUSE ALL;');
+        console.log(`[${elapsed()}] CSAS paused at id ${from}`);
+      }
+      if (killAt.has(c)) {
+        await server.ksql('RESUME ALL;');
+        console.log(`[${elapsed()}] CSAS resumed at id ${from}`);
       }
       const producing = produce(server.broker, chunkFile);
       if (killAt.has(c)) {
-        await sleep(1000);
+        await sleep(300);
         await server.kill();
         kills++;
         console.log(`[${elapsed()}] SIGKILLed eddy server while kcat produced ids ${from}..${to - 1}; restarting`);

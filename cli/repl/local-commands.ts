@@ -27,7 +27,7 @@ export const HELP_TEXT = `Description:
   Statements end with ';' and may span several lines.
 
 First steps (the README's five-minute tutorial has the whole walk-through):
-  SET 'auto.offset.reset' = 'earliest';      queries read topics from the start
+  SET 'auto.offset.reset' = 'earliest';      read topics from their start
   CREATE STREAM clicks (user STRING KEY, page STRING)
     WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
   INSERT INTO clicks (user, page) VALUES ('ann', '/home');
@@ -35,7 +35,10 @@ First steps (the README's five-minute tutorial has the whole walk-through):
   SELECT * FROM home EMIT CHANGES LIMIT 1;   a push query: waits for rows
   SELECT * FROM clicks;                      a pull query: answers and ends
   SHOW STREAMS;  SHOW TABLES;  SHOW QUERIES;  DESCRIBE clicks;
-  SELECT * FROM KSQL_PROCESSING_LOG;         records that queries could not read
+  SELECT * FROM KSQL_PROCESSING_LOG;         records queries could not read
+  SHOW TOPICS EXTENDED;                      topics, their consumers and lag
+  PRINT 'clicks' FROM BEGINNING LIMIT 5;     the raw records of a topic
+  (outside the REPL: eddy topic list|describe|produce|consume, see docs/topics.md)
 
 Commands (case-insensitive, a trailing ';' is optional):
   help                    Show this help.
@@ -52,5 +55,5 @@ Client-side statements:
   DEFINE name = 'value';     UNDEFINE name;        variables for \${name}
   SHOW VARIABLES;            RUN SCRIPT 'path';
 
-SELECT and PRINT stream their results until LIMIT is reached or Ctrl-C cancels them.
+SELECT … EMIT CHANGES and PRINT stream results until LIMIT or Ctrl-C.
 Up/Down browse the history; Ctrl-C at an empty prompt twice exits.`;

@@ -330,9 +330,6 @@ export function planCreateSource(
   if (stmt.elements.length === 0 && !valueCaps.inference) {
     throw new KsqlError('No columns supplied.');
   }
-  if (valueColumns.length === 0 && !valueCaps.inference && formats.valueFormat.format !== 'NONE' && stmt.elements.length > 0) {
-    throw new KsqlError('The projection contains no value columns.');
-  }
   if (stmt.sourceType === 'TABLE' && schema.key.length === 0 && !keyCaps.inference) {
     throw new KsqlError('Tables require a PRIMARY KEY. Please define the PRIMARY KEY.');
   }

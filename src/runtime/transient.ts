@@ -102,8 +102,25 @@ export function checkPullQuery(q: Query, properties: Record<string, unknown>): v
 
 // ---------------------------------------------------------------- push
 
+/**
+ * A scalable push query (ksql.query.push.v2.enabled): a plain projection/filter over the sink of
+ * a persistent query that starts at the latest offset. It is answered like any push query; only
+ * its id says which kind it is.
+ */
+export function isScalablePush(a: AnalyzedQuery, properties: Record<string, unknown>): boolean {
+  if (!flag(getProperty(properties, 'ksql.query.push.v2.enabled'), false)) return false;
+  if (a.join || a.aggregate || a.partitionBy || a.tableFunctions.length > 0) return false;
+  if (a.source.createdByQuery === undefined) return false;
+  return String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase() === 'latest';
+}
+
+function scalablePushQueryId(): string {
+  const hex = randomBytes(16).toString('hex');
+  return `SCALABLE_PUSH_QUERY_${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStream {
-  const queryId = transientQueryId(s.properties, a.source.name);
+  const queryId = isScalablePush(a, s.properties) ? scalablePushQueryId() : transientQueryId(s.properties, a.source.name);
   const pipeline = pipelineFor(a, queryId, s);
   // A join keeps its state in a scratch SQLite file for the life of the query.
   const joins = a.join ? new JoinRuntime(a, pipeline, pipeline.options, joinPath(tmpdir(), 'eddy-transient', `${queryId}-join.db`)) : null;
@@ -232,7 +249,7 @@ export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
         finish(e instanceof Error ? e.message : String(e));
       }
     });
-    return { kind: 'pull', header: header(a, queryId, true), items: queue, finalMessage, close: () => finish('Query Completed') };
+    return { kind: 'pull', header: header(a, queryId, true), items: queue, finalMessage, omitFinalMessage: true, close: () => finish('Query Completed') };
   }
 
   if (!flag(getProperty(s.properties, 'ksql.query.pull.stream.enabled'), true)) {
@@ -287,6 +304,12 @@ function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegis
     return row;
   };
   const keys = a.where ? lookupKeys(a.where.ast, a, functions) : undefined;
+  if (keys && layout.windowIndexes) {
+    // Windowed: every window of each key, keys in the order the query lists them.
+    const byKey = new Map<unknown, unknown[][]>(keys.map((k) => [k, []]));
+    for (const r of store.scan()) byKey.get(r.key[0])?.push(toRow(r));
+    return [...byKey.values()].flat();
+  }
   if (keys) {
     const out: unknown[][] = [];
     for (const k of keys) {
@@ -302,17 +325,22 @@ function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegis
 
 /** `K = lit`, `K IN (lit, ...)` or an OR of those, on a single-column key of a comparable primitive type. */
 function lookupKeys(where: Expression, a: AnalyzedQuery, functions: FunctionRegistry): unknown[] | undefined {
-  if (a.layout.keyColumns.length !== 1 || a.layout.windowIndexes) return undefined;
+  if (a.layout.keyColumns.length !== 1) return undefined;
   const key = a.layout.keyColumns[0]!;
   if (!['INTEGER', 'BIGINT', 'STRING', 'DOUBLE'].includes(key.type.base)) return undefined;
-  const isKey = (e: Expression) => e.kind === 'ColumnRef' && a.layout.scope.resolve(e)?.namespace === 'KEY';
+  const isKey = (e: Expression) => {
+    if (e.kind !== 'ColumnRef') return false;
+    const col = a.layout.scope.resolve(e);
+    return col?.namespace === 'KEY' && !col.windowBound;
+  };
   const literal = (e: Expression): unknown => {
     if (e.kind !== 'Literal' || e.type === 'NULL') return undefined;
     const c = compileIn(e, a.layout.scope, { functions });
     const numericKey = key.type.base !== 'STRING';
-    const numericLit = c.type.base === 'INTEGER' || c.type.base === 'BIGINT' || c.type.base === 'DOUBLE';
+    const numericLit = c.type.base === 'INTEGER' || c.type.base === 'BIGINT' || c.type.base === 'DOUBLE' || c.type.base === 'DECIMAL';
     if (numericKey !== numericLit) return undefined;
-    const v = c.evaluate([]);
+    let v = c.evaluate([]);
+    if (c.type.base === 'DECIMAL') v = Number(String(v));
     return typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' ? v : undefined;
   };
   const collect = (e: Expression): unknown[] | undefined => {

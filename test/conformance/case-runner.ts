@@ -57,6 +57,7 @@ export async function withEngine<T>(
 
 const CREATE_WITH_COLUMNS = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:SOURCE\s+)?(?:STREAM|TABLE)\b[\s\S]*?\(/i;
 const AS_SELECT = /\bAS\s+SELECT\b/i;
+const CREATE_SOURCE = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:SOURCE\s+)?(?:STREAM|TABLE)\b/i;
 
 function withProperty(statement: string, name: string): string | undefined {
   const m = new RegExp(`\\b${name}\\s*=\\s*(?:'((?:[^']|'')*)'|(\\d+))`, 'i').exec(statement);
@@ -67,7 +68,16 @@ function withProperty(statement: string, name: string): string | undefined {
 /** Topics a case needs before its statements run (§10 step 2). Sink topics are left to the engine. */
 export function plannedTopics(spec: CaseJson): Map<string, number> {
   const topics = new Map<string, number>();
-  for (const t of spec.topics ?? []) topics.set(t.name, t.partitions ?? DEFAULT_PARTITIONS);
+  // Partitions a CREATE statement asks for, so a topic listed in topics[] without a count
+  // is made the way the statement expects (ksqlDB's test driver does the same).
+  const requested = new Map<string, number>();
+  for (const s of spec.statements) {
+    if (!CREATE_SOURCE.test(s) || AS_SELECT.test(s)) continue;
+    const topic = withProperty(s, 'KAFKA_TOPIC');
+    const partitions = withProperty(s, 'PARTITIONS');
+    if (topic && partitions && !requested.has(topic)) requested.set(topic, Number(partitions));
+  }
+  for (const t of spec.topics ?? []) topics.set(t.name, t.partitions ?? requested.get(t.name) ?? DEFAULT_PARTITIONS);
   for (const s of spec.statements) {
     if (!CREATE_WITH_COLUMNS.test(s) || AS_SELECT.test(s)) continue;
     const topic = withProperty(s, 'KAFKA_TOPIC');

@@ -71,6 +71,7 @@ export function matchValue(expected: unknown, actual: unknown, path = '$'): stri
   if (typeof expected === 'string') {
     if (typeof actual === 'string' && actual === expected) return null;
     if (actual instanceof Decimal && actual.toString() === expected) return null;
+    if (actual instanceof LosslessNumber && actual.text === expected) return null;
     if (Buffer.isBuffer(actual) && actual.toString('base64') === expected) return null;
     return `${path}: expected ${JSON.stringify(expected)}, got ${describe(actual)}`;
   }

@@ -60,7 +60,8 @@ function compareQuery(expected: Record<string, unknown>[], actual: Record<string
 export async function runRestCase(tc: TestCase): Promise<CaseResult> {
   const spec = tc.spec;
   const server = await loadServer();
-  return withEngine(spec.properties ?? {}, async (engine: EngineUnderTest) => {
+  // ksqlDB's REST test server runs with scalable push queries enabled.
+  return withEngine({ 'ksql.query.push.v2.enabled': true, ...spec.properties }, async (engine: EngineUnderTest) => {
     registerTopicSchemas(spec);
     await createTopics(engine, plannedTopics(spec));
     const client: RestClient = server ? await httpClient(engine, server) : inProcessClient(engine);

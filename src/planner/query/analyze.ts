@@ -210,8 +210,9 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         throw new QueryPlanningError(at(item.loc, `Source \`${item.source}\` does not exist.`), item.loc);
       }
       for (const c of dataColumns) {
-        // Join: `*` is every source's columns (named <ALIAS>_<COL>), `x.*` one source's.
-        if (join && (c.owner === undefined || (item.source !== undefined && !c.owner.has(item.source)))) continue;
+        // Join: `*` is a synthetic key and every source's columns (named <ALIAS>_<COL>), `x.*` one source's.
+        const syntheticKey = join !== undefined && item.source === undefined && join.keys.some((k) => k.synthetic && k.column === c);
+        if (join && !syntheticKey && (c.owner === undefined || (item.source !== undefined && !c.owner.has(item.source)))) continue;
         out.push({ expr: { kind: 'ColumnRef', name: c.name }, name: c.name, loc: item.loc });
       }
       return;

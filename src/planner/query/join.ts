@@ -156,6 +156,7 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
       rowTypes[col.index] = c.type;
     }
   });
+  for (const c of columns) c.ambiguous = columns.some((o) => o !== c && o.columnName === c.columnName && sourceOf.get(o) !== sourceOf.get(c));
   const qualifiers = new Set<string>();
   for (const s of sources) for (const q of s.layout.scope.qualifiers) qualifiers.add(q);
   const slotBase = offset;
@@ -279,6 +280,7 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
         if (n > 0) {
           fail(`Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${gotText}.`, on.loc);
         }
+        if (lw || rw) fail('Foreign-key table-table joins are not supported on windowed tables.', join.loc);
         if (join.type === 'RIGHT') fail('RIGHT OUTER JOIN on a foreign key is not supported', join.loc);
         if (join.type === 'FULL') fail('FULL OUTER JOIN on a foreign key is not supported', join.loc);
       }

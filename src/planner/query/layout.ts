@@ -35,6 +35,8 @@ export interface ScopeColumn {
   columnName?: string;
   /** Join scopes: the row index of the join key this column is equal to. */
   keyIndex?: number;
+  /** Join scopes: another source has a column of the same name (select items are then named <ALIAS>_<COL>). */
+  ambiguous?: boolean;
 }
 
 /** Name resolution for expressions: columns visible at one step, with the qualifiers that may prefix them. */
@@ -85,8 +87,7 @@ export class RowScope {
   columnAlias(ref: Pick<ColumnRef, 'source' | 'name' | 'loc'>): string {
     const c = this.resolve(ref);
     if (!c || c.owner === undefined) return ref.name;
-    const clashes = this.columns.filter((o) => o.owner !== undefined && o.columnName === ref.name).length > 1;
-    return clashes ? c.name : ref.name;
+    return c.ambiguous ? c.name : ref.name;
   }
 
   has(name: string): boolean {

@@ -142,7 +142,11 @@ export function sinkFormats(
   if (explicitKey !== undefined) {
     keyFormat = { format: formatName(explicitKey) };
   } else {
-    keyFormat = { format: leftmost.keyFormat.format, ...(leftmost.keyFormat.options ? { options: { ...leftmost.keyFormat.options } } : {}) };
+    // A pinned schema (id and record name) belongs to the source's topic, not the sink's.
+    const inherited: FormatOptions = { ...leftmost.keyFormat.options };
+    delete inherited.schemaId;
+    delete inherited.schemaFullName;
+    keyFormat = { format: leftmost.keyFormat.format, ...(Object.keys(inherited).length ? { options: inherited } : {}) };
     if (keyFormat.format === 'NONE' && schema.key.length > 0) {
       keyFormat = { format: formatName(config['ksql.persistence.default.format.key'] ?? 'KAFKA') };
     }

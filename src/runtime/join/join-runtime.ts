@@ -207,20 +207,19 @@ export class JoinRuntime {
     this.store.setNumber(timeName, streamTime);
     const grace = w.graceMs ?? DEFAULT_GRACE_MS;
     const retention = w.beforeMs + w.afterMs + grace;
-    const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
-    // A record whose window already closed joins nothing; an outer side still reports it.
-    const ownAfter = side === LEFT ? w.afterMs : w.beforeMs;
-    if (ts + ownAfter + grace < streamTime) {
-      if (outer) this.emit(n, { row: this.combineOne(step, side, c.row, v, ts), deleted: false, ts });
-      return;
-    }
     const other: Side = side === LEFT ? RIGHT : LEFT;
-    this.store.windowPut(n, side, k, ts, c.row);
+    // Each side's window store keeps what is within retention of the newest record it saw.
+    const ownMaxName = `max:${n}:${side}`;
+    const ownMax = Math.max(this.store.getNumber(ownMaxName, -Infinity), ts);
+    this.store.setNumber(ownMaxName, ownMax);
+    if (ts >= ownMax - retention) this.store.windowPut(n, side, k, ts, c.row);
+    const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
     const deferred = w.graceMs !== undefined;
     if (deferred && ts === streamTime) this.emitClosed(n, step, streamTime);
     const from = side === LEFT ? ts - w.beforeMs : ts - w.afterMs;
     const to = side === LEFT ? ts + w.afterMs : ts + w.beforeMs;
-    const matches = this.store.windowFetch(n, other, k, Math.max(0, from), Math.max(0, to));
+    const otherLive = this.store.getNumber(`max:${n}:${other}`, -Infinity) - retention;
+    const matches = this.store.windowFetch(n, other, k, Math.max(0, from, otherLive), Math.max(0, to));
     for (const m of matches) {
       const out = Math.max(ts, m.ts);
       const row = side === LEFT ? this.combine(step, c.row, m.row, v, out) : this.combine(step, m.row, c.row, v, out);
@@ -228,10 +227,11 @@ export class JoinRuntime {
       if (deferred) this.store.pendingDelete(n, other, k, m.ts);
     }
     if (matches.length === 0 && outer) {
-      if (deferred) this.store.pendingPut(n, side, k, ts, c.row);
-      else this.emit(n, { row: this.combineOne(step, side, c.row, v, ts), deleted: false, ts });
+      // Without a grace period, or when the record's window already closed, there is nothing to wait for.
+      if (!deferred || to < streamTime) this.emit(n, { row: this.combineOne(step, side, c.row, v, ts), deleted: false, ts });
+      else this.store.pendingPut(n, side, k, ts, c.row);
     }
-    if (++this.puts % 1000 === 0) this.store.windowExpire(n, streamTime - retention);
+    if (++this.puts % 1000 === 0) this.store.windowExpire(n, side, ownMax - retention);
   }
 
   private combineOne(step: JoinStep, side: Side, row: unknown[], key: unknown, ts: number): unknown[] {

@@ -83,7 +83,7 @@ export class JoinStore {
     this.stmts = {
       winPut: p('INSERT INTO win (step, side, k, ts, seq, row) VALUES (?, ?, ?, ?, ?, ?)'),
       winFetch: p('SELECT ts, row FROM win WHERE step = ? AND side = ? AND k = ? AND ts >= ? AND ts <= ? ORDER BY ts, seq'),
-      winExpire: p('DELETE FROM win WHERE step = ? AND ts < ?'),
+      winExpire: p('DELETE FROM win WHERE step = ? AND side = ? AND ts < ?'),
       pendingPut: p('INSERT OR REPLACE INTO pending (step, ts, side, k, row) VALUES (?, ?, ?, ?, ?)'),
       pendingDelete: p('DELETE FROM pending WHERE step = ? AND ts = ? AND side = ? AND k = ?'),
       pendingScan: p('SELECT ts, side, k, row FROM pending WHERE step = ? ORDER BY ts, side DESC, k'),
@@ -159,9 +159,9 @@ export class JoinStore {
     return rows.map((r) => ({ ts: Number(r.ts), row: this.decode(r.row) }));
   }
 
-  windowExpire(step: number, before: number): void {
+  windowExpire(step: number, side: Side, before: number): void {
     this.writing();
-    this.stmts.winExpire!.run(step, before);
+    this.stmts.winExpire!.run(step, side, before);
   }
 
   pendingPut(step: number, side: Side, k: string, ts: number, row: unknown[]): void {
