@@ -61,6 +61,8 @@ export interface QueryStream {
   items: AsyncIterable<StreamedItem>;
   /** Resolves with the final message once the stream has ended on its own or by close(). */
   finalMessage: Promise<'Limit Reached' | 'Query Completed' | string>;
+  /** Pull queries on tables: the response ends after the rows, with no final message (as in ksqlDB). */
+  omitFinalMessage?: boolean;
   close(): void;
 }
 

@@ -166,7 +166,11 @@ export class PersistentQuery implements RunningQuery {
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
     this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
-    if (this.plan.analysis.aggregate && this.plan.produce) this.writer.sinkPartitions = (await log.describeTopic(sink.topic))?.partitions;
+    if (this.store) {
+      const partitions = (await log.describeTopic(sink.topic))?.partitions;
+      this.writer.storePartitions = partitions;
+      if (this.plan.analysis.aggregate && this.plan.produce) this.writer.sinkPartitions = partitions;
+    }
 
     const guarantee = processingGuarantee(properties);
     const stores = [this.store, this.join?.committedState(guarantee === 'exactly_once_v2')].filter((s) => !!s);

@@ -38,6 +38,11 @@ export class SinkWriter {
   private readonly window: DataSource['keyFormat']['window'];
   /** When set, records get an explicit partition (murmur2 of the key without its window). */
   sinkPartitions: number | undefined;
+  /**
+   * When set, materialized rows are filed under the partition their key hashes to (a table
+   * scan then returns rows partition by partition, as ksqlDB's does).
+   */
+  storePartitions: number | undefined;
 
   constructor(
     private readonly plan: PersistentPhysicalPlan,
@@ -80,6 +85,17 @@ export class SinkWriter {
     });
   }
 
+  /** The partition a materialized row belongs to: the sink partition of its key when it is known. */
+  private storePartition(o: OutputRow): number {
+    if (this.storePartitions === undefined || this.keySerde === null) return o.partition;
+    try {
+      const key = this.keySerde.serialize(o.key);
+      return key === null ? o.partition : partitionForKey(key, this.storePartitions);
+    } catch {
+      return o.partition;
+    }
+  }
+
   /** Records to produce for a batch of output rows; updates the table store (uncommitted). */
   toRecords(rows: OutputRow[]): ProduceRecord[] {
     const out: ProduceRecord[] = [];
@@ -95,7 +111,7 @@ export class SinkWriter {
           if (store.get(storeKey)) store.delete(storeKey);
           else if (!o.alwaysEmit) continue;
         } else {
-          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: o.partition });
+          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: this.storePartition(o) });
         }
       }
       let timestamp = o.rowtime;

@@ -249,7 +249,7 @@ export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
         finish(e instanceof Error ? e.message : String(e));
       }
     });
-    return { kind: 'pull', header: header(a, queryId, true), items: queue, finalMessage, close: () => finish('Query Completed') };
+    return { kind: 'pull', header: header(a, queryId, true), items: queue, finalMessage, omitFinalMessage: true, close: () => finish('Query Completed') };
   }
 
   if (!flag(getProperty(s.properties, 'ksql.query.pull.stream.enabled'), true)) {
@@ -304,6 +304,12 @@ function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegis
     return row;
   };
   const keys = a.where ? lookupKeys(a.where.ast, a, functions) : undefined;
+  if (keys && layout.windowIndexes) {
+    // Windowed: every window of each key, keys in the order the query lists them.
+    const byKey = new Map<unknown, unknown[][]>(keys.map((k) => [k, []]));
+    for (const r of store.scan()) byKey.get(r.key[0])?.push(toRow(r));
+    return [...byKey.values()].flat();
+  }
   if (keys) {
     const out: unknown[][] = [];
     for (const k of keys) {
@@ -319,17 +325,22 @@ function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegis
 
 /** `K = lit`, `K IN (lit, ...)` or an OR of those, on a single-column key of a comparable primitive type. */
 function lookupKeys(where: Expression, a: AnalyzedQuery, functions: FunctionRegistry): unknown[] | undefined {
-  if (a.layout.keyColumns.length !== 1 || a.layout.windowIndexes) return undefined;
+  if (a.layout.keyColumns.length !== 1) return undefined;
   const key = a.layout.keyColumns[0]!;
   if (!['INTEGER', 'BIGINT', 'STRING', 'DOUBLE'].includes(key.type.base)) return undefined;
-  const isKey = (e: Expression) => e.kind === 'ColumnRef' && a.layout.scope.resolve(e)?.namespace === 'KEY';
+  const isKey = (e: Expression) => {
+    if (e.kind !== 'ColumnRef') return false;
+    const col = a.layout.scope.resolve(e);
+    return col?.namespace === 'KEY' && !col.windowBound;
+  };
   const literal = (e: Expression): unknown => {
     if (e.kind !== 'Literal' || e.type === 'NULL') return undefined;
     const c = compileIn(e, a.layout.scope, { functions });
     const numericKey = key.type.base !== 'STRING';
-    const numericLit = c.type.base === 'INTEGER' || c.type.base === 'BIGINT' || c.type.base === 'DOUBLE';
+    const numericLit = c.type.base === 'INTEGER' || c.type.base === 'BIGINT' || c.type.base === 'DOUBLE' || c.type.base === 'DECIMAL';
     if (numericKey !== numericLit) return undefined;
-    const v = c.evaluate([]);
+    let v = c.evaluate([]);
+    if (c.type.base === 'DECIMAL') v = Number(String(v));
     return typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' ? v : undefined;
   };
   const collect = (e: Expression): unknown[] | undefined => {

@@ -47,7 +47,7 @@ export async function streamQuery(
     }
     if (clientGone) return;
     const finalMessage = await query.finalMessage;
-    if (!clientGone) res.end(framer.end(finalMessage));
+    if (!clientGone) res.end(framer.end(query.omitFinalMessage ? undefined : finalMessage));
   } catch (err) {
     if (!clientGone) {
       const message = err instanceof Error ? err.message : String(err);
