@@ -128,7 +128,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         ? `Error in WHERE expression: Unknown column ${name}.`
         : `WHERE column '${name}' cannot be resolved.`,
     );
-    where = compilePredicate(query.where, layout.scope, cctx);
+    where = compilePredicate(query.where, layout.scope, cctx, mode === 'pull');
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,
