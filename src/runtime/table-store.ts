@@ -32,7 +32,8 @@ export class TableStore {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly offsetStmt: Database.Statement;
-  private readonly undo: SqliteUndo;
+  /** Created by the first undoable commit (or found in the file), so at-least-once pays nothing. */
+  private undo: SqliteUndo | null = null;
 
   constructor(
     readonly file: string,
@@ -57,7 +58,7 @@ export class TableStore {
     );
     this.delStmt = this.db.prepare(`DELETE FROM rows WHERE ${where}`);
     this.offsetStmt = this.db.prepare('INSERT OR REPLACE INTO offsets (topic, part, next) VALUES (?, ?, ?)');
-    this.undo = new SqliteUndo(this.db);
+    if (this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'undo_ctl'`).get()) this.undo = new SqliteUndo(this.db);
   }
 
   private sqlKey(key: unknown[]): (string | number | bigint | Buffer | null)[] {
@@ -104,8 +105,8 @@ export class TableStore {
    */
   commit(offsets: { topic: string; partition: number; offset: number }[], options: { undoable?: boolean } = {}): void {
     const apply = this.db.transaction(() => {
-      if (options.undoable) this.undo.arm();
-      else this.undo.disarm();
+      if (options.undoable) (this.undo ??= new SqliteUndo(this.db)).arm();
+      else this.undo?.disarm();
       for (const hook of this.commitHooks) hook();
       for (const p of this.pending.values()) {
         const k = this.sqlKey(p.key);
@@ -128,14 +129,14 @@ export class TableStore {
    * undefined when there is nothing to undo.
    */
   undoOffsets(): { topic: string; partition: number; offset: number }[] | undefined {
-    const before = this.undo.before('offsets');
+    const before = this.undo?.before('offsets') ?? [];
     if (before.length === 0) return undefined;
     return before.map(({ key, row }) => ({ topic: String(key.topic), partition: Number(key.part), offset: row ? Number(row.next) : -1 }));
   }
 
   /** Restores what the last undoable commit changed (rows, hook state, offsets). */
   undoLastCommit(): void {
-    this.undo.restore();
+    this.undo?.restore();
     this.pending.clear();
   }
 
