@@ -36,6 +36,9 @@ First steps (the README's five-minute tutorial has the whole walk-through):
   SELECT * FROM clicks;                      a pull query: answers and ends
   SHOW STREAMS;  SHOW TABLES;  SHOW QUERIES;  DESCRIBE clicks;
   SELECT * FROM KSQL_PROCESSING_LOG;         records queries could not read
+  SHOW TOPICS EXTENDED;                      topics, their consumers and lag
+  PRINT 'clicks' FROM BEGINNING LIMIT 5;     the raw records of a topic
+  (outside the REPL: eddy topic list|describe|produce|consume, see docs/topics.md)
 
 Commands (case-insensitive, a trailing ';' is optional):
   help                    Show this help.

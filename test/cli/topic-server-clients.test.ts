@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
 import { missingTool } from '../broker/helpers.js';
@@ -164,4 +164,18 @@ test('kafkajs transactions against eddy server: aborted records are invisible to
   assert.deepEqual(consumed.trim().split('\n').sort(), ['committed-1', 'committed-2', 'committed-3']);
   const rows = await eddy.query('SELECT v FROM tx EMIT CHANGES LIMIT 3;', { 'auto.offset.reset': 'earliest' });
   assert.deepEqual([...rows.matchAll(/"columns":\["([^"]*)"\]/g)].map((m) => m[1]).sort(), ['committed-1', 'committed-2', 'committed-3']);
+
+  // The CLI as a user runs it: SHOW TOPICS EXTENDED as a table, PRINT of committed records only.
+  const cli = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'cli/eddy.ts', eddy.url, '-e', "SHOW TOPICS EXTENDED; PRINT 'tx' FROM BEGINNING LIMIT 3;"], { timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.match(cli.stdout, /Kafka Topic +\| Partitions \| Partition Replicas \| Consumers \| ConsumerGroups \| Consumer Lag/);
+  // Two groups (tx-rc, tx-ru), no member left; their lag depends on whether kafkajs committed past the last transaction marker.
+  assert.match(cli.stdout, / tx +\| 2 +\| 1 1 +\| 0 +\| 2 +\| \d+ /);
+  assert.match(cli.stdout, /Key format: KAFKA_STRING\nValue format: KAFKA_STRING\n/);
+  const printed = [...cli.stdout.matchAll(/key: (\w), value: ([\w-]+), partition: \d/g)].map((m) => `${m[1]}=${m[2]}`).sort();
+  assert.deepEqual(printed, ['a=committed-1', 'b=committed-2', 'b=committed-3']);
 });
