@@ -25,6 +25,10 @@ export async function startEddyServer(timeoutMs = 60_000): Promise<EddyServerPro
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/eddy.ts', 'server', '--port', '0', '--broker-port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave a server behind, even when a test times out before its after() hook runs.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -1,6 +1,7 @@
 // The whole engine on the Kafka log (bootstrap.servers) against an embedded broker: DDL,
-// INSERT VALUES, a persistent query, pull and push queries, PRINT, and a second server
-// with an empty data directory that gets its catalog back from the command topic in Kafka.
+// INSERT VALUES, persistent queries (one exactly_once_v2), pull and push queries, PRINT,
+// and a second server with an empty data directory that gets its catalog back from the
+// command topic in Kafka and resumes its queries from the offsets committed there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -52,6 +53,10 @@ test('the engine runs on a Kafka cluster given by bootstrap.servers', async () =
     let url = server.server.url;
     await post(url, '/ksql', "CREATE STREAM clicks (id INT KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=3);");
     await post(url, '/ksql', 'CREATE STREAM loud AS SELECT id, UCASE(page) AS page FROM clicks EMIT CHANGES;', { 'auto.offset.reset': 'earliest' });
+    await post(url, '/ksql', 'CREATE STREAM exact AS SELECT id, page FROM clicks EMIT CHANGES;', {
+      'auto.offset.reset': 'earliest',
+      'processing.guarantee': 'exactly_once_v2',
+    });
     await post(url, '/ksql', "CREATE TABLE pages (id INT PRIMARY KEY, title VARCHAR) WITH (KAFKA_TOPIC='pages', VALUE_FORMAT='JSON', PARTITIONS=1);");
     await post(url, '/ksql', 'CREATE TABLE titles AS SELECT id, title FROM pages;', { 'auto.offset.reset': 'earliest' });
     await post(url, '/ksql', "INSERT INTO clicks (id, page) VALUES (1, 'home'); INSERT INTO clicks (id, page) VALUES (2, 'cart');");
@@ -69,6 +74,17 @@ test('the engine runs on a Kafka cluster given by bootstrap.servers', async () =
     );
     assert.deepEqual(loud, ['CART', 'HOME']);
     assert.equal((await broker.log.describeTopic('LOUD'))?.partitions, 3);
+    // exactly_once_v2 on Kafka: outputs in committed transactions, offsets committed with them
+    const exact = await eventually(
+      'outputs of the exactly-once query',
+      async () => {
+        const recs: LogRecord[] = [];
+        for (let p = 0; p < 3; p++) recs.push(...(await broker.log.fetch([{ topic: 'EXACT', partition: p, offset: 0 }], { readCommitted: true }).catch(() => [])));
+        return recs.map((r) => JSON.parse(r.value!.toString()).PAGE as string).sort();
+      },
+      (v) => v.length === 2,
+    );
+    assert.deepEqual(exact, ['cart', 'home']);
     assert.ok(!existsSync(join(dirs[0]!, 'topics')), 'nothing written to an embedded log in the data dir');
 
     assert.deepEqual(await eventually('pull query on TITLES', () => rows(url, 'SELECT * FROM titles WHERE id = 7;'), (r) => r.length === 1), [[7, 'Seven']]);
@@ -85,7 +101,7 @@ test('the engine runs on a Kafka cluster given by bootstrap.servers', async () =
     server = await startEmbedded({ dataDir: dirs[1]!, port: 0, host: '127.0.0.1', config, brokerPort: null });
     url = server.server.url;
     const streams = (await post(url, '/ksql', 'SHOW STREAMS;'))[0].streams.map((s: { name: string }) => s.name).sort();
-    assert.deepEqual(streams, ['CLICKS', 'KSQL_PROCESSING_LOG', 'LOUD']);
+    assert.deepEqual(streams, ['CLICKS', 'EXACT', 'KSQL_PROCESSING_LOG', 'LOUD']);
     await post(url, '/ksql', "INSERT INTO clicks (id, page) VALUES (3, 'faq');");
     const after = await eventually(
       'the restarted query processes new input',
@@ -93,6 +109,12 @@ test('the engine runs on a Kafka cluster given by bootstrap.servers', async () =
       (v) => v.includes('FAQ'),
     );
     assert.deepEqual(after, ['CART', 'FAQ', 'HOME'], 'input before the restart is not processed again');
+    const exactAfter = await eventually(
+      'the restarted exactly-once query processes new input',
+      async () => (await rows(url, 'SELECT page FROM exact;')).map((r) => r[0] as string).sort(),
+      (v) => v.includes('faq'),
+    );
+    assert.deepEqual(exactAfter, ['cart', 'faq', 'home']);
   } finally {
     await server?.close();
     await broker.close();

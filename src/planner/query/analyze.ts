@@ -123,7 +123,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   let where: CompiledExpression | undefined;
   if (query.where) {
     checkResolvable(query.where, layout.scope, (name) => `WHERE column '${name}' cannot be resolved.`);
-    where = compilePredicate(query.where, layout.scope, cctx);
+    where = compilePredicate(query.where, layout.scope, cctx, mode === 'pull');
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,

@@ -68,13 +68,19 @@ function compileWithExpressions(
   return { type: compiled.type as SqlType, evaluate: compiled.evaluate };
 }
 
-/** A query's WHERE: code-generation errors (literal coercion, IN-list types) read "Invalid Predicate: …" as in ksqlDB. */
-export function compilePredicate(expr: Expression, scope: RowScope, ctx: CompileContext): CompiledExpression {
+/**
+ * A query's WHERE, with ksqlDB's prefixes on its errors: type errors read "Error in WHERE
+ * expression: …", code-generation errors (literal coercion, IN-list types) "Invalid Predicate: …".
+ */
+export function compilePredicate(expr: Expression, scope: RowScope, ctx: CompileContext, pull = false): CompiledExpression {
   try {
     return compileIn(expr, scope, ctx);
   } catch (e) {
-    if (e instanceof ExpressionError && e.stage === 'codegen' && !e.message.startsWith('Invalid Predicate: ')) {
-      throw new ExpressionError(`Invalid Predicate: ${e.message}`, e.stage, e.loc, e.column);
+    if (e instanceof ExpressionError && e.column === undefined) {
+      const prefix = e.stage === 'codegen' ? 'Invalid Predicate: ' : 'Error in WHERE expression: ';
+      // Pull queries also name the predicate they could not use.
+      const suffix = pull && e.stage === 'type' ? `\nStatement: ${expressionText(expr)}` : '';
+      if (!e.message.startsWith(prefix)) throw new ExpressionError(`${prefix}${e.message}${suffix}`, e.stage, e.loc, e.column);
     }
     throw e;
   }
