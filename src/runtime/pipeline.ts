@@ -262,7 +262,8 @@ export class Pipeline {
       }
       if (this.isTable && (key === null || key.some((k) => k === null))) continue;
       if (rec.value === null) {
-        if (this.isTable) tombstones.push({ key: key ?? [], rec });
+        // A windowed table's tombstone carries its window bounds after the key columns.
+        if (this.isTable) tombstones.push({ key: window && key ? [...key, window.start, window.end] : (key ?? []), rec });
         else {
           const row = new Array<unknown>(this.width).fill(null);
           for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
@@ -369,7 +370,15 @@ export class Pipeline {
     // Table → table without a key change: the output key is the source key.
     const row = new Array<unknown>(this.width).fill(null);
     for (let i = 0; i < this.keyCount; i++) row[i] = key[i];
-    return { key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+    const o: OutputRow = { key: [], value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+    if (this.windowIndexes && key.length >= this.keyCount + 2) {
+      const window = { start: key[this.keyCount] as number, end: key[this.keyCount + 1] as number };
+      row[this.windowIndexes.start] = window.start;
+      row[this.windowIndexes.end] = window.end;
+      o.window = window;
+    }
+    o.key = this.projectKey(row);
+    return o;
   }
 
   private run(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {

@@ -122,7 +122,12 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   // ---------------------------------------------------------------- WHERE
   let where: CompiledExpression | undefined;
   if (query.where) {
-    checkResolvable(query.where, layout.scope, (name) => `WHERE column '${name}' cannot be resolved.`);
+    checkResolvable(query.where, layout.scope, (name) =>
+      // WHERE runs before a windowed aggregation, so the window bounds do not exist yet.
+      aggregating && query.window && (name === 'WINDOWSTART' || name === 'WINDOWEND')
+        ? `Error in WHERE expression: Unknown column ${name}.`
+        : `WHERE column '${name}' cannot be resolved.`,
+    );
     where = compilePredicate(query.where, layout.scope, cctx, mode === 'pull');
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
