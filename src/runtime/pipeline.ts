@@ -4,6 +4,7 @@
 // the processing log and never stop the batch: a record that cannot be read is skipped,
 // a failing expression yields null, a failing table function drops the input row.
 
+import { rowKeyReader } from '../planner/query/layout.js';
 import type { DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { LogRecord, RecordHeader } from '../log/topic-log.js';
@@ -262,7 +263,8 @@ export class Pipeline {
       }
       if (this.isTable && (key === null || key.some((k) => k === null))) continue;
       if (rec.value === null) {
-        if (this.isTable) tombstones.push({ key: key ?? [], rec });
+        // A windowed table's tombstone carries its window bounds after the key columns.
+        if (this.isTable) tombstones.push({ key: window && key ? [...key, window.start, window.end] : (key ?? []), rec });
         else {
           const row = new Array<unknown>(this.width).fill(null);
           for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
@@ -346,8 +348,14 @@ export class Pipeline {
   }
 
   /** The delete of a row's output key (a table join result that no longer exists). */
-  deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow {
-    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, alwaysEmit: true };
+  deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow[] {
+    if (this.aggregator) {
+      const out: OutputRow[] = [];
+      this.aggregator.remove(rowKeyReader(this.analysis.layout)(row), rec, out);
+      if (this.ownsAggregateState) this.aggregateState!.flushNow();
+      return out;
+    }
+    return [ { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, alwaysEmit: true }];
   }
 
   private processInterleaved(records: LogRecord[]): OutputRow[] {
@@ -369,7 +377,15 @@ export class Pipeline {
     // Table → table without a key change: the output key is the source key.
     const row = new Array<unknown>(this.width).fill(null);
     for (let i = 0; i < this.keyCount; i++) row[i] = key[i];
-    return { key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+    const o: OutputRow = { key: [], value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+    if (this.windowIndexes && key.length >= this.keyCount + 2) {
+      const window = { start: key[this.keyCount] as number, end: key[this.keyCount + 1] as number };
+      row[this.windowIndexes.start] = window.start;
+      row[this.windowIndexes.end] = window.end;
+      o.window = window;
+    }
+    o.key = this.projectKey(row);
+    return o;
   }
 
   private run(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
@@ -415,7 +431,7 @@ export class Pipeline {
 
   private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
     if (this.aggregator) {
-      this.aggregator.remove(row.slice(0, this.keyCount), rec, out);
+      this.aggregator.remove(rowKeyReader(this.analysis.layout)(row), rec, out);
       return;
     }
     out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });

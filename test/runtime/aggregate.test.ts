@@ -215,3 +215,45 @@ test('aggregation state survives a restart', async () => {
     removeDir(dir);
   }
 });
+
+test('transient push query aggregating without GROUP BY emits each change', async () => {
+  const env = await makeEnv();
+  try {
+    await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
+    await produce(env, 's', [
+      { key: 'a', value: { V: 2 } },
+      { key: 'b', value: { V: 3 } },
+    ]);
+    const push = await env.service.runTransient(parse<SelectStatement>('SELECT SUM(V) AS S, COUNT(*) AS N FROM S EMIT CHANGES LIMIT 2;'), env.ctx);
+    assert.equal(push.header.schema, '`S` INTEGER, `N` BIGINT');
+    assert.deepEqual(await collect(push.items), [{ row: [2, 1] }, { row: [5, 2] }]);
+    assert.equal(await push.finalMessage, 'Limit Reached');
+  } finally {
+    await env.close();
+    removeDir(env.dir);
+  }
+});
+
+test('EMIT FINAL drops windows that expired from retention before they closed', async () => {
+  const env = await makeEnv();
+  try {
+    await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
+    run(
+      env,
+      'CREATE TABLE F AS SELECT ID, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) GROUP BY ID EMIT FINAL;',
+      'CTAS_F_0',
+    );
+    // [0,2) closes at stream time 3 but stream time jumps to 5: its end (2) is a full
+    // retention (size + grace = 3) behind, so only [2,4) is emitted.
+    await produce(env, 's', [0, 1, 2, 1, 5].map((ts) => ({ key: 'k', value: { V: 1 }, timestamp: ts })));
+    await env.service.drain();
+    const out = (await readAll(env, 'F')).map((r) => {
+      const { window } = deserializeWindowedKey(r.key!, 'TUMBLING', 2);
+      return [window.start, JSON.parse(r.value!.toString()), r.timestamp];
+    });
+    assert.deepEqual(out, [[2, { N: 1 }, 2]]);
+  } finally {
+    await env.close();
+    removeDir(env.dir);
+  }
+});

@@ -311,7 +311,8 @@ export function analyzeAggregation(
     }
   }
 
-  if (groupBy.length === 0) {
+  // Without GROUP BY, transient queries aggregate all rows as one group.
+  if (groupBy.length === 0 && mode === 'persistent') {
     throw new QueryPlanningError('Aggregate functions require a GROUP BY clause: add GROUP BY with the columns to group on.');
   }
 

@@ -113,8 +113,6 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
   }
   const aggregating = isAggregateQuery(query, functions);
-  // Aggregating a joined table needs the old joined row on every change; not done yet.
-  if (join && aggregating && join.resultType === 'TABLE') unsupported('GROUP BY over a table-table JOIN', query.joins[0]!.loc);
 
   const layout = join ? join.layout : sourceLayout(source, query.from.alias);
   let width = layout.width;
@@ -122,7 +120,12 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   // ---------------------------------------------------------------- WHERE
   let where: CompiledExpression | undefined;
   if (query.where) {
-    checkResolvable(query.where, layout.scope, (name) => `WHERE column '${name}' cannot be resolved.`);
+    checkResolvable(query.where, layout.scope, (name) =>
+      // WHERE runs before a windowed aggregation, so the window bounds do not exist yet.
+      aggregating && query.window && (name === 'WINDOWSTART' || name === 'WINDOWEND')
+        ? `Error in WHERE expression: Unknown column ${name}.`
+        : `WHERE column '${name}' cannot be resolved.`,
+    );
     where = compilePredicate(query.where, layout.scope, cctx, mode === 'pull');
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
