@@ -290,7 +290,7 @@ test('constructors and access (create_array, create_map, create-struct, null)', 
   const m = 'K1 VARCHAR, K2 VARCHAR, V1 INT';
   check({ schema: m, expr: 'MAP(k1:=v1, k2:=v1*2)', rows: [[{ K1: 'foo', K2: 'bar', V1: 10 }, new Map([['foo', 10], ['bar', 20]])]] });
   check({ schema: 'K1 VARCHAR, K2 VARCHAR, V1 BOOLEAN', expr: "MAP(k1:=v1, k2:='true', 10:='no')", rows: [[{ K1: 'a', K2: 'b', V1: true }, new Map([['a', true], ['b', true], ['10', false]])]] });
-  check({ schema: m, expr: "MAP(k1:=v1, k2:='hello')", error: 'invalid input syntax for type INTEGER: "hello"' });
+  check({ schema: m, expr: "MAP(k1:=v1, k2:='hello')", error: 'invalid input syntax for type INTEGER: "hello".' });
   check({ schema: m, expr: 'MAP(k1:=NULL, k2:=NULL)', error: 'Cannot construct a map with all NULL values' });
   check({ schema: m, expr: 'MAP(null:=v1)', error: 'Cannot construct a map with all NULL keys' });
   check({ schema: m, expr: 'MAP(k1:=v1, NULL:=v1)', rows: [[{ K1: 'foo', V1: 10 }, new Map<string | null, number>([['foo', 10], [null, 10]])]] });

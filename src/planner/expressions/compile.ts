@@ -827,7 +827,16 @@ export class ExpressionCompiler {
     if (values.every((n) => n.type === null)) throw this.err('Cannot construct a map with all NULL values', expr);
     const kt = this.unify(keys, expr, (types) => this.err(`Cannot construct a map with mismatching key types: ${types}`, expr));
     const vt = this.unify(values, expr, (types) => this.err(`Cannot construct a map with mismatching value types: ${types}`, expr));
-    const entries = keys.map((k, i) => ({ key: this.coerce(k, kt, true), value: this.coerce(values[i]!, vt, true) }));
+    let entries: { key: Node; value: Node }[];
+    try {
+      entries = keys.map((k, i) => ({ key: this.coerce(k, kt, true), value: this.coerce(values[i]!, vt, true) }));
+    } catch (e) {
+      // ksqlDB's map constructor ends a literal coercion error with a period.
+      if (e instanceof ExpressionError && e.message.startsWith('invalid input syntax') && !e.message.endsWith('.')) {
+        throw new ExpressionError(`${e.message}.`, e.stage, e.loc, e.column);
+      }
+      throw e;
+    }
     const t = this.temp();
     const sets = entries.map((e) => `${t}.set(${e.key.code}, ${e.value.code})`).join(', ');
     const node: Node = { type: { base: 'MAP', key: kt, value: vt }, code: `(${t} = new Map(), ${sets}, ${t})`, ast: expr, entries };
