@@ -51,6 +51,7 @@ export class Aggregator {
     this.calls = this.step.calls;
     this.sourceKeyCount = analysis.layout.keyColumns.length;
     this.rowtimeIndex = analysis.layout.rowtimeIndex;
+    store.onDiscard(() => (this.open = null));
   }
 
   // ---------------------------------------------------------------- input
