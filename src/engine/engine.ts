@@ -3,7 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import type { Statement, CreateSource, CreateAsSelect, InsertInto, DropSource, AlterSource, CreateType, DropType, Show, QueryControl, Explain, DescribeSource, DescribeSources, AssertTopic, InsertValues } from '../parser/ast.js';
-import type { PersistentQueryInfo } from '../catalog/model.js';
+import type { DataSource, PersistentQueryInfo } from '../catalog/model.js';
 import type { TopicLog } from '../log/topic-log.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from '../runtime/contract.js';
@@ -691,14 +691,7 @@ export class Engine implements EngineApi {
     const topicName = stmt.properties.find((p) => p.name.toUpperCase() === 'KAFKA_TOPIC')?.value.value;
     const topic = typeof topicName === 'string' ? await this.log.describeTopic(topicName) : undefined;
     const planned = planCreateSource(stmt, this.catalog, props, topic);
-    if (
-      stmt.isSource &&
-      stmt.sourceType === 'TABLE' &&
-      props['ksql.source.table.materialization.enabled'] !== false
-    ) {
-      // TODO(queries): materialize SOURCE TABLEs with a CST_<NAME>_<n> query once the query
-      // service can plan one (QueryService.planPersistent only takes CSAS/CTAS/INSERT INTO).
-    }
+    const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
     return {
       commandId: `${noun}/${stmt.name}/create`,
       apply: async (sequence) => {
@@ -706,9 +699,22 @@ export class Engine implements EngineApi {
           await this.log.createTopic(planned.createTopic.name, planned.createTopic.spec);
         }
         this.catalog.putSource(planned.source);
+        if (materialize) this.materializeSourceTable(planned.source, stmt.text, sequence, session.overrides);
         return currentStatus(stmt.text, `${noun}/${stmt.name}/create`, `${stmt.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`, sequence);
       },
     };
+  }
+
+  /** CREATE SOURCE TABLE: a hidden CST_<NAME>_<n> query keeps the table in a SQLite store for pull queries. */
+  private materializeSourceTable(source: DataSource, sqlText: string, sequence: number, sessionOverrides: Record<string, unknown>): void {
+    const service = this.queryServiceOrFail();
+    if (!service.planSourceTable) return;
+    // The table is the whole topic, including what was written before it was declared.
+    const overrides = { ...sessionOverrides, 'auto.offset.reset': 'earliest' };
+    const plan = service.planSourceTable(source, `CST_${source.name}_${sequence}`, this.queryContext(overrides));
+    this.catalog.putSource(plan.sink);
+    this.registerQuery(plan, sqlText, overrides);
+    this.startQuery(plan, overrides);
   }
 
   /** IF NOT EXISTS on a taken name: nothing to distribute, a warning to return. */
@@ -847,7 +853,8 @@ export class Engine implements EngineApi {
     if (source.name === PROCESSING_LOG_STREAM && source.topic === this.processingLog.topic && stmt.deleteTopic) {
       throw new KsqlError(`Cannot delete the processing log topic ${source.topic}`);
     }
-    const readers = this.catalog.readersOf(stmt.name);
+    // A SOURCE TABLE's own CST_ query reads it to materialize it; DROP stops that query.
+    const readers = this.catalog.readersOf(stmt.name).filter((q) => q.id !== source.createdByQuery);
     const derived = readers.filter((q) => q.sink !== stmt.name && this.catalog.getSource(q.sink)?.createdByQuery === q.id);
     if (derived.length > 0) {
       throw new KsqlError(

@@ -4,6 +4,7 @@
 // the processing log and never stop the batch: a record that cannot be read is skipped,
 // a failing expression yields null, a failing table function drops the input row.
 
+import { rowKeyReader } from '../planner/query/layout.js';
 import type { DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { LogRecord, RecordHeader } from '../log/topic-log.js';
@@ -347,8 +348,14 @@ export class Pipeline {
   }
 
   /** The delete of a row's output key (a table join result that no longer exists). */
-  deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow {
-    return { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, alwaysEmit: true };
+  deleteRow(row: unknown[], rec: LogRecord, rowtime: number): OutputRow[] {
+    if (this.aggregator) {
+      const out: OutputRow[] = [];
+      this.aggregator.remove(rowKeyReader(this.analysis.layout)(row), rec, out);
+      if (this.ownsAggregateState) this.aggregateState!.flushNow();
+      return out;
+    }
+    return [ { key: this.projectKey(row), value: null, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, alwaysEmit: true }];
   }
 
   private processInterleaved(records: LogRecord[]): OutputRow[] {
@@ -424,7 +431,7 @@ export class Pipeline {
 
   private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
     if (this.aggregator) {
-      this.aggregator.remove(row.slice(0, this.keyCount), rec, out);
+      this.aggregator.remove(rowKeyReader(this.analysis.layout)(row), rec, out);
       return;
     }
     out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });

@@ -146,10 +146,12 @@ test('two kcat group members split the partitions and a later run resumes from c
 
 test('kcat -Q looks up offsets by time, earliest and latest', { skip: missing }, async () => {
   await tb.log.createTopic('kq', { partitions: 1 });
-  await tb.log.produce('kq', [1000, 2000, 3000].map((ts) => ({ key: null, value: Buffer.from(String(ts)), timestamp: ts })));
+  // Recent timestamps: records from 1970 are older than the topic's retention and may be deleted.
+  const base = Date.now() - 60_000;
+  await tb.log.produce('kq', [1000, 2000, 3000].map((dt) => ({ key: null, value: Buffer.from(String(dt)), timestamp: base + dt })));
   const expectations: [string, number][] = [
-    ['2500', 2],
-    ['1000', 0],
+    [String(base + 2500), 2],
+    [String(base + 1000), 0],
     ['-1', 3],
     ['-2', 0],
   ];

@@ -208,7 +208,7 @@ test('onAppend sees records in append order; transactional ones at commit', asyn
 test('retention deletes old segments; deleteRecords moves the log start', async () => {
   const dir = tmpDir();
   try {
-    const log = await EmbeddedLog.open(dir, { segmentBytes: 2048, maintenanceIntervalMs: 0 });
+    const log = await EmbeddedLog.open(dir, { segmentBytes: 2048, maintenanceIntervalMs: 0, retentionCheckIntervalMs: 0 });
     await log.createTopic('r', { partitions: 1, configs: { 'retention.ms': '60000' } });
     const old = Date.now() - 3_600_000;
     for (let i = 0; i < 50; i++) await log.produce('r', [{ key: null, value: Buffer.alloc(100, 97), timestamp: old }]);
@@ -223,6 +223,25 @@ test('retention deletes old segments; deleteRecords moves the log start', async 
     assert.deepEqual(await log.beginningOffsets('r'), [53]);
     const rest = await log.fetch([{ topic: 'r', partition: 0, offset: 0 }]);
     assert.deepEqual(rest.map((r) => r.value?.toString()), ['fresh3', 'fresh4']);
+    await log.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('retention waits a check interval after opening: old-timestamped records are not deleted at once', async () => {
+  const dir = tmpDir();
+  try {
+    let log = await EmbeddedLog.open(dir, { maintenanceIntervalMs: 0 });
+    await log.createTopic('backfill', { partitions: 1, configs: { 'retention.ms': '60000' } });
+    await log.produce('backfill', [{ key: null, value: Buffer.from('1970'), timestamp: 1000 }]);
+    const maintain = (l: EmbeddedLog, now: number) => (l as unknown as { maintenance(now: number): void }).maintenance(now);
+    maintain(log, Date.now());
+    await log.close();
+    log = await EmbeddedLog.open(dir, { maintenanceIntervalMs: 0 });
+    assert.deepEqual(await log.beginningOffsets('backfill'), [0]);
+    maintain(log, Date.now() + 300_000);
+    assert.deepEqual(await log.beginningOffsets('backfill'), [1], 'deleted once a retention check is due');
     await log.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -29,8 +29,14 @@ import { TxnCoordinator, type TxnState } from './transactions.js';
 export interface EmbeddedLogOptions {
   /** Roll to a new segment file past this size (default 128 MiB). */
   segmentBytes?: number;
-  /** How often retention and transaction timeouts are checked (default 5 s; 0 disables the timer). */
+  /** How often transaction timeouts (and, when due, retention) are checked (default 5 s; 0 disables the timer). */
   maintenanceIntervalMs?: number;
+  /**
+   * Least time between two retention passes (default 5 min, Kafka's log.retention.check.interval.ms).
+   * The first pass comes one interval after opening, so records with old timestamps written by a
+   * test or a backfill are not deleted seconds after they arrive.
+   */
+  retentionCheckIntervalMs?: number;
 }
 
 export interface TopicState {
@@ -79,6 +85,7 @@ export class EmbeddedLog implements TopicLog {
   readonly txns: TxnCoordinator;
   private readonly listeners = new Set<AppendListener>();
   private readonly timer: NodeJS.Timeout | undefined;
+  private lastRetentionCheck = Date.now();
   private closed = false;
   private fetchRotation = 0;
 
@@ -105,6 +112,7 @@ export class EmbeddedLog implements TopicLog {
     const log = new EmbeddedLog(dataDir, store, {
       segmentBytes: options.segmentBytes ?? 128 << 20,
       maintenanceIntervalMs: options.maintenanceIntervalMs ?? 5000,
+      retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 300_000,
     });
     for (const name of fs.readdirSync(topicsDir)) {
       const dir = path.join(topicsDir, name);
@@ -136,6 +144,8 @@ export class EmbeddedLog implements TopicLog {
   private maintenance(now: number): void {
     if (this.closed) return;
     this.txns.abortExpired(now);
+    if (now - this.lastRetentionCheck < this.options.retentionCheckIntervalMs) return;
+    this.lastRetentionCheck = now;
     for (const t of this.topics.values()) {
       const policy = t.configs['cleanup.policy'] ?? 'delete';
       if (!policy.includes('delete')) continue;

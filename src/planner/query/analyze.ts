@@ -113,8 +113,6 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
   }
   const aggregating = isAggregateQuery(query, functions);
-  // Aggregating a joined table needs the old joined row on every change; not done yet.
-  if (join && aggregating && join.resultType === 'TABLE') unsupported('GROUP BY over a table-table JOIN', query.joins[0]!.loc);
 
   const layout = join ? join.layout : sourceLayout(source, query.from.alias);
   let width = layout.width;

@@ -238,6 +238,12 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
       const [w, nw] = lw ? [leftDesc.source, rightSource.source] : [rightSource.source, leftDesc.source];
       fail(`Can not join windowed source to non-windowed source.\n\`${w.name}\` is ${windowName(w)} windowed\n\`${nw.name}\` is not windowed`);
     }
+    const lsize = leftDesc.source.keyFormat.window?.sizeMs;
+    const rsize = rightSource.source.keyFormat.window?.sizeMs;
+    if (lw && rw && lw !== 'SESSION' && rw !== 'SESSION' && lsize !== undefined && rsize !== undefined && lsize !== rsize) {
+      // Different window sizes are different key formats: one side would need a repartition.
+      fail('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.');
+    }
     if (lw && rw && (lw === 'SESSION') !== (rw === 'SESSION')) {
       fail(
         `Incompatible windowed sources.\nLeft source: ${lw}\nRight source: ${rw}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
@@ -386,6 +392,7 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
     rowtimeIndex: pseudo[0]!.index,
     rowpartitionIndex: pseudo[1]!.index,
     rowoffsetIndex: pseudo[2]!.index,
+    keyIndexes: keys.map((k) => k.column.index),
     width,
     dataColumns: columns.filter((c) => c.namespace !== 'PSEUDO'),
     scope,

@@ -117,11 +117,21 @@ export interface SourceLayout {
   rowoffsetIndex: number;
   /** Windowed sources: row indexes of WINDOWSTART and WINDOWEND (after the pseudo columns). */
   windowIndexes?: { start: number; end: number };
+  /** Row indexes of the row's key when they are not the first columns (joined rows). */
+  keyIndexes?: number[];
   /** Length of a source row. */
   width: number;
   /** Key and value columns in row order (no pseudo columns). */
   dataColumns: ScopeColumn[];
   scope: RowScope;
+}
+
+/** Reads the key of a row in this layout. */
+export function rowKeyReader(layout: SourceLayout): (row: unknown[]) => unknown[] {
+  const indexes = layout.keyIndexes;
+  if (indexes) return (row) => indexes.map((i) => row[i]);
+  const n = layout.keyColumns.length;
+  return (row) => row.slice(0, n);
 }
 
 export function sourceLayout(source: DataSource, alias?: string): SourceLayout {

@@ -12,6 +12,7 @@
 // - EMIT FINAL: nothing is emitted on update; a window's result is emitted once when stream
 //   time reaches its end plus the grace period.
 
+import { rowKeyReader } from '../../planner/query/layout.js';
 import type { LogRecord } from '../../log/topic-log.js';
 import { aggregateLimits } from '../../functions/aggregate/aggregates.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
@@ -37,7 +38,7 @@ interface Input {
 export class Aggregator {
   private readonly step: AggregateStep;
   private readonly calls: AggregateCall[];
-  private readonly sourceKeyCount: number;
+  private readonly sourceKeyOf: (row: unknown[]) => unknown[];
   private readonly rowtimeIndex: number;
   /** EMIT FINAL: windows not yet emitted, by id. Loaded from the store on first use. */
   private open: Map<string, AggregateEntry> | null = null;
@@ -49,7 +50,7 @@ export class Aggregator {
   ) {
     this.step = analysis.aggregate!;
     this.calls = this.step.calls;
-    this.sourceKeyCount = analysis.layout.keyColumns.length;
+    this.sourceKeyOf = rowKeyReader(analysis.layout);
     this.rowtimeIndex = analysis.layout.rowtimeIndex;
     store.onDiscard(() => (this.open = null));
   }
@@ -129,7 +130,7 @@ export class Aggregator {
 
   /** A new or updated table row: retract what its key contributed before, then add it. */
   private update(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
-    const sk = groupKeyText(row.slice(0, this.sourceKeyCount));
+    const sk = groupKeyText(this.sourceKeyOf(row));
     const input = this.input(row, rec);
     const prev = this.store.getContribution(sk);
     if (input && prev && groupKeyText(prev.key) === groupKeyText(input.key)) {

@@ -145,7 +145,7 @@ export class JoinRuntime {
 
   private emitOutputs(rec: LogRecord, out: OutputRow[]): void {
     for (const c of this.produced) {
-      if (c.deleted) out.push(this.pipeline.deleteRow(c.row, rec, c.ts));
+      if (c.deleted) for (const o of this.pipeline.deleteRow(c.row, rec, c.ts)) out.push(o);
       else for (const o of this.pipeline.processRows([c.row], [rec])) out.push(o);
     }
   }
