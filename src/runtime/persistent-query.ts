@@ -161,6 +161,7 @@ export class PersistentQuery implements RunningQuery {
       if (this.plan.analysis.aggregate) {
         const state = new AggregateStateStore(this.store.database);
         this.store.onCommit(() => state.flush());
+        this.store.onDiscard(() => state.discard());
         this.pipeline.useAggregateState(state);
       }
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);

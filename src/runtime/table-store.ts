@@ -122,6 +122,14 @@ export class TableStore {
   /** Drops buffered writes that were not committed. */
   discardPending(): void {
     this.pending.clear();
+    for (const hook of this.discardHooks) hook();
+  }
+
+  private readonly discardHooks: (() => void)[] = [];
+
+  /** Runs `hook` whenever uncommitted writes are dropped (discardPending, undoLastCommit). */
+  onDiscard(hook: () => void): void {
+    this.discardHooks.push(hook);
   }
 
   /**
@@ -138,6 +146,7 @@ export class TableStore {
   undoLastCommit(): void {
     this.undo?.restore();
     this.pending.clear();
+    for (const hook of this.discardHooks) hook();
   }
 
   committedOffsets(topic: string): Map<number, number> {

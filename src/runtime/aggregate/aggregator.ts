@@ -52,6 +52,7 @@ export class Aggregator {
     this.calls = this.step.calls;
     this.sourceKeyOf = rowKeyReader(analysis.layout);
     this.rowtimeIndex = analysis.layout.rowtimeIndex;
+    store.onDiscard(() => (this.open = null));
   }
 
   // ---------------------------------------------------------------- input

@@ -164,6 +164,23 @@ export class AggregateStateStore {
     }
   }
 
+  /** Drops uncommitted changes and re-reads what is committed (after an aborted cycle). */
+  discard(): void {
+    this.pending.clear();
+    this.pendingPrev.clear();
+    const st = this.metaGet.get('streamTime') as { value: string } | undefined;
+    this.streamTimeValue = st ? Number(st.value) : -Infinity;
+    this.streamTimeDirty = false;
+    for (const l of this.discardListeners) l();
+  }
+
+  private readonly discardListeners: (() => void)[] = [];
+
+  /** Called after discard(), for caches derived from the state. */
+  onDiscard(listener: () => void): void {
+    this.discardListeners.push(listener);
+  }
+
   /** For stores without an owner transaction (transient queries). */
   flushNow(): void {
     this.db.transaction(() => this.flush())();
