@@ -454,7 +454,7 @@ function containsMap(t: SqlType): boolean {
  * Splits the projection of an aggregation into output key columns (the select items that
  * are exactly a grouping expression, in GROUP BY order) and value columns.
  */
-export function splitAggregateOutput<C extends { name: string }>(
+export function splitAggregateOutput<C extends { name: string; type: SqlType }>(
   selected: C[],
   agg: AggregateAnalysis,
   groupExprs: Expression[],
@@ -486,7 +486,10 @@ export function splitAggregateOutput<C extends { name: string }>(
     if (valueColumns.length === 0) throw new QueryPlanningError('The projection contains no value columns.');
     const seen = new Set<string>();
     for (const c of [...keyColumns, ...valueColumns]) {
-      if (seen.has(c.name)) throw new QueryPlanningError(`Cannot create table with duplicate column name: \`${c.name}\``);
+      if (seen.has(c.name)) {
+        const side = keyColumns.includes(c) ? 'key' : 'value';
+        throw new QueryPlanningError(`Duplicate ${side} columns found in schema: \`${c.name}\` ${formatType(c.type)}`);
+      }
       seen.add(c.name);
     }
   }

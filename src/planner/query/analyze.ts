@@ -209,8 +209,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   function expandItem(item: SelectItem, out: Item[]): void {
     if (item.kind === 'AllColumns') {
       if (item.source !== undefined && !scope.qualifiers.has(item.source)) {
-        if (join) throw new QueryPlanningError(`'${item.source}' is not a valid stream/table name or alias.`, item.loc);
-        throw new QueryPlanningError(at(item.loc, `Source \`${item.source}\` does not exist.`), item.loc);
+        throw new QueryPlanningError(`'${item.source}' is not a valid stream/table name or alias.`, item.loc);
       }
       for (const c of dataColumns) {
         // Join: `*` is a synthetic key and every source's columns (named <ALIAS>_<COL>), `x.*` one source's.
@@ -249,6 +248,10 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const usedNames = new Set<string>();
   for (const it of items) {
     if (it.alias !== undefined) {
+      // A join's pseudo columns may be selected as <ALIAS>_ROWTIME etc., but not under their own names.
+      if (mode === 'persistent' && join && RESERVED_COLUMN_NAMES.has(it.alias)) {
+        throw new QueryPlanningError(`Reserved column name in select: \`${it.alias}\`. Please remove or alias the column.`, it.loc);
+      }
       if (mode === 'persistent' && (it.alias === 'WINDOWSTART' || it.alias === 'WINDOWEND')) {
         throw new QueryPlanningError(`\`${it.alias}\` is a reserved column name. You cannot use it as an alias for a column.`, it.loc);
       }
