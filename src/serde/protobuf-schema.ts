@@ -49,12 +49,16 @@ class SchemaWriter {
 
   /** The body lines of a message holding `fields`, nested definitions first. */
   message(name: string, fields: { name: string; type: SqlType }[], indent: string): string[] {
-    const nested: string[] = [];
+    const nested: string[][] = [];
     const lines: string[] = [];
     fields.forEach((f, i) => {
-      lines.push(`${indent}  ${this.field(f.name, f.type, i + 1, nested, indent + '  ')}`);
+      const inner: string[] = [];
+      lines.push(`${indent}  ${this.field(f.name, f.type, i + 1, inner, indent + '  ')}`);
+      if (inner.length > 0) nested.push(inner);
     });
-    return [`${indent}message ${name} {`, ...nested, ...lines, `${indent}}`];
+    // As ksqlDB prints it: the fields, then each nested message after a blank line.
+    for (const block of nested) lines.push('', ...block);
+    return [`${indent}message ${name} {`, ...lines, `${indent}}`];
   }
 
   private field(name: string, type: SqlType, tag: number, nested: string[], indent: string): string {

@@ -98,3 +98,14 @@ test('generated schemas parse back to the same columns', () => {
     columns.map((c) => c.name),
   );
 });
+
+test('generated schema text is laid out as ksqlDB prints it', () => {
+  const text = protobufSchemaForColumns([
+    { name: 'MYKEY', type: { base: 'INTEGER' }, namespace: 'KEY' },
+    { name: 'MYHEADERS', type: { base: 'ARRAY', item: { base: 'STRUCT', fields: [{ name: 'KEY', type: { base: 'STRING' } }, { name: 'VALUE', type: { base: 'BYTES' } }] } }, namespace: 'VALUE' },
+  ]);
+  assert.equal(
+    text,
+    'syntax = "proto3";\n\nmessage ConnectDefault1 {\n  int32 MYKEY = 1;\n  repeated ConnectDefault2 MYHEADERS = 2;\n\n  message ConnectDefault2 {\n    string KEY = 1;\n    bytes VALUE = 2;\n  }\n}\n',
+  );
+});
