@@ -3,6 +3,7 @@
 import type { AstType } from '../parser/ast.js';
 import type { CatalogView } from '../catalog/model.js';
 import type { SqlType } from '../planner/types.js';
+export { containsMap } from '../planner/types.js';
 import { KsqlError } from './api.js';
 
 export function resolveType(t: AstType, catalog: CatalogView): SqlType {
@@ -34,16 +35,3 @@ export function resolveType(t: AstType, catalog: CatalogView): SqlType {
   }
 }
 
-/** True when the type is or contains a MAP (not allowed in keys). */
-export function containsMap(t: SqlType): boolean {
-  switch (t.base) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMap(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMap(f.type));
-    default:
-      return false;
-  }
-}

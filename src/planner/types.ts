@@ -145,3 +145,17 @@ export function formatSchema(schema: LogicalSchema): string {
   });
   return cols.join(', ');
 }
+
+/** True when the type is or contains a MAP (not allowed in keys and some formats). */
+export function containsMap(t: SqlType): boolean {
+  switch (t.base) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMap(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMap(f.type));
+    default:
+      return false;
+  }
+}

@@ -11,7 +11,7 @@
 import type { DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedAggregate } from '../../functions/registry.js';
 import type { ColumnRef, Expression, FunctionCall, Loc, Query, WindowExpression } from '../../parser/ast.js';
-import { BIGINT, formatType, type SqlType } from '../types.js';
+import { BIGINT, containsMap, formatType, type SqlType } from '../types.js';
 import { getProperty } from '../../config/index.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError } from './errors.js';
@@ -435,19 +435,6 @@ function constantValue(e: Expression, compiled: CompiledExpression): unknown {
 
 function qualify(e: Expression, alias: string): Expression {
   return rewriteExpression(e, (n) => (n.kind === 'ColumnRef' && n.source === undefined ? { ...n, source: alias } : undefined));
-}
-
-function containsMap(t: SqlType): boolean {
-  switch (t.base) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMap(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMap(f.type));
-    default:
-      return false;
-  }
 }
 
 /**

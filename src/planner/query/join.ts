@@ -10,7 +10,7 @@
 
 import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { ColumnRef, Expression, JoinClause, Loc, Query } from '../../parser/ast.js';
-import { formatType, typesEqual, type SqlType } from '../types.js';
+import { containsMap, formatType, typesEqual, type SqlType } from '../types.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, expressionText, rewriteExpression } from './expression-text.js';
@@ -91,19 +91,6 @@ function joinTypeText(t: JoinClause['type']): string {
       return 'RIGHT [OUTER] JOIN';
     case 'FULL':
       return '[FULL] OUTER JOIN';
-  }
-}
-
-function containsMap(t: SqlType): boolean {
-  switch (t.base) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMap(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMap(f.type));
-    default:
-      return false;
   }
 }
 

@@ -4,7 +4,7 @@
 import type { DataSource, KeyFormat, ValueFormat } from '../../catalog/model.js';
 import type { Property } from '../../parser/ast.js';
 import type { FormatName, FormatOptions } from '../../serde/serde.js';
-import { formatType, type Column, type LogicalSchema, type SqlType } from '../types.js';
+import { containsMap, formatType, type Column, type LogicalSchema, type SqlType } from '../types.js';
 import { QueryPlanningError } from './errors.js';
 
 export const FORMATS: readonly FormatName[] = ['KAFKA', 'JSON', 'DELIMITED', 'NONE', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR'];
@@ -44,20 +44,6 @@ function persistenceText(cols: Column[], suffix: string): string {
   return cols.map((c) => `\`${c.name}\` ${formatType(c.type)}${suffix}`).join(', ');
 }
 
-/** Checks the columns of one side against what the format can hold; ksqlDB's error texts. */
-function containsMapType(t: SqlType): boolean {
-  switch (t.base) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMapType(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMapType(f.type));
-    default:
-      return false;
-  }
-}
-
 function hasNonStringMapKey(t: SqlType): boolean {
   switch (t.base) {
     case 'MAP':
@@ -72,12 +58,13 @@ function hasNonStringMapKey(t: SqlType): boolean {
 }
 
 /** The checks every sink format makes of its columns: map keys, DELIMITED's flat types, Avro/JSON map keys. */
+/** Checks the columns of one side against what the format can hold; ksqlDB's error texts. */
 function checkColumnTypes(format: FormatName, cols: Column[], side: 'key' | 'value'): void {
   if (format === 'NONE' && cols.length > 0) {
     throw new QueryPlanningError(`The 'NONE' format can only be used when no columns are defined. Got: [${persistenceText(cols, side === 'key' ? ' KEY' : '')}]`);
   }
   if (side === 'key') {
-    const withMap = cols.find((c) => containsMapType(c.type));
+    const withMap = cols.find((c) => containsMap(c.type));
     if (withMap) {
       throw new QueryPlanningError(
         `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${withMap.name}\`. Column type: ${formatType(withMap.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
