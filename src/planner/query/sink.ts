@@ -58,7 +58,6 @@ function hasNonStringMapKey(t: SqlType): boolean {
 }
 
 /** The checks every sink format makes of its columns: map keys, DELIMITED's flat types, Avro/JSON map keys. */
-/** Checks the columns of one side against what the format can hold; ksqlDB's error texts. */
 function checkColumnTypes(format: FormatName, cols: Column[], side: 'key' | 'value'): void {
   if (format === 'NONE' && cols.length > 0) {
     throw new QueryPlanningError(`The 'NONE' format can only be used when no columns are defined. Got: [${persistenceText(cols, side === 'key' ? ' KEY' : '')}]`);
