@@ -2,8 +2,8 @@
 // before any serde is built, with ksqlDB's error texts.
 
 import type { FormatName } from '../serde/serde.js';
-import type { Column, SqlType } from '../planner/types.js';
-import { formatType } from '../planner/types.js';
+import type { Column } from '../planner/types.js';
+import { formatType, hasNonStringMapKey } from '../planner/types.js';
 import { KsqlError } from './api.js';
 
 interface Capabilities {
@@ -71,19 +71,6 @@ function unsupportedReason(format: FormatName, columns: Column[]): string | unde
     for (const c of columns) if (hasNonStringMapKey(c.type)) return 'Avro only supports MAPs with STRING keys';
   }
   return undefined;
-}
-
-function hasNonStringMapKey(t: SqlType): boolean {
-  switch (t.base) {
-    case 'MAP':
-      return t.key.base !== 'STRING' || hasNonStringMapKey(t.value);
-    case 'ARRAY':
-      return hasNonStringMapKey(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => hasNonStringMapKey(f.type));
-    default:
-      return false;
-  }
 }
 
 /** Checks the key columns against the key format (ksqlDB's "Key format does not support schema" text). */

@@ -159,3 +159,17 @@ export function containsMap(t: SqlType): boolean {
       return false;
   }
 }
+
+/** True when the type is or contains a MAP whose keys are not STRING (JSON and Avro refuse those). */
+export function hasNonStringMapKey(t: SqlType): boolean {
+  switch (t.base) {
+    case 'MAP':
+      return t.key.base !== 'STRING' || hasNonStringMapKey(t.value);
+    case 'ARRAY':
+      return hasNonStringMapKey(t.item);
+    case 'STRUCT':
+      return t.fields.some((f) => hasNonStringMapKey(f.type));
+    default:
+      return false;
+  }
+}

@@ -4,7 +4,7 @@
 import type { DataSource, KeyFormat, ValueFormat } from '../../catalog/model.js';
 import type { Property } from '../../parser/ast.js';
 import type { FormatName, FormatOptions } from '../../serde/serde.js';
-import { containsMap, formatType, type Column, type LogicalSchema, type SqlType } from '../types.js';
+import { containsMap, formatType, hasNonStringMapKey, type Column, type LogicalSchema, type SqlType } from '../types.js';
 import { QueryPlanningError } from './errors.js';
 
 export const FORMATS: readonly FormatName[] = ['KAFKA', 'JSON', 'DELIMITED', 'NONE', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR'];
@@ -42,19 +42,6 @@ const KAFKA_TYPES = new Set(['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES']);
 
 function persistenceText(cols: Column[], suffix: string): string {
   return cols.map((c) => `\`${c.name}\` ${formatType(c.type)}${suffix}`).join(', ');
-}
-
-function hasNonStringMapKey(t: SqlType): boolean {
-  switch (t.base) {
-    case 'MAP':
-      return t.key.base !== 'STRING' || hasNonStringMapKey(t.value);
-    case 'ARRAY':
-      return hasNonStringMapKey(t.item);
-    case 'STRUCT':
-      return t.fields.some((f) => hasNonStringMapKey(f.type));
-    default:
-      return false;
-  }
 }
 
 /** The checks every sink format makes of its columns: map keys, DELIMITED's flat types, Avro/JSON map keys. */
