@@ -316,6 +316,8 @@ export class EmbeddedLog implements TopicLog {
     now: number,
     txn: TxnState | undefined,
     onOffset: (i: number, offset: number) => void,
+    /** Takes the appended records instead of notifying listeners (the caller notifies, in its own order). */
+    collect?: (i: number, record: LogRecord) => void,
   ): void {
     let start = 0;
     while (start < records.length) {
@@ -331,7 +333,12 @@ export class EmbeddedLog implements TopicLog {
         : undefined;
       const base = p.appendOwnBatch(encodeBatch(chunk, p.endOffset, now, producer));
       for (let i = 0; i < chunk.length; i++) onOffset(start + i, base + i);
-      if (this.listeners.size > 0 || txn) {
+      if (collect) {
+        for (let i = 0; i < chunk.length; i++) {
+          const r = chunk[i];
+          collect(start + i, { topic: t.name, partition: p.partition, offset: base + i, timestamp: r.timestamp ?? now, key: r.key, value: r.value, headers: r.headers ?? [] });
+        }
+      } else if (this.listeners.size > 0 || txn) {
         const recs: LogRecord[] = [];
         for (let i = 0; i < chunk.length; i++) {
           const r = chunk[i];
@@ -373,10 +380,20 @@ export class EmbeddedLog implements TopicLog {
       if (!b) buckets.set(parts[i], (b = []));
       b.push(i);
     }
+    // Listeners (and a transaction's pending records) see the records in the order they were
+    // produced, as one producer's sends across partitions would arrive, not partition by partition.
+    const notify = this.listeners.size > 0;
+    const appended: LogRecord[] = notify ? new Array(records.length) : [];
     for (const [partition, idx] of [...buckets].sort((a, b) => a[0] - b[0])) {
       addToTxn(partition);
       const recs = idx.map((i) => records[i]);
-      this.appendRecords(t, t.partitions[partition], recs, now, txn, (i, offset) => (result[idx[i]] = { partition, offset }));
+      this.appendRecords(t, t.partitions[partition], recs, now, txn, (i, offset) => (result[idx[i]] = { partition, offset }), (i, rec) => {
+        if (notify) appended[idx[i]] = rec;
+      });
+    }
+    if (notify) {
+      if (txn) txn.pendingRecords.push(...appended);
+      else this.emit(t.name, appended);
     }
     return result;
   }
