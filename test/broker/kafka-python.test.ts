@@ -3,43 +3,19 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { missingTool, startTestBroker, type TestBroker } from './helpers.js';
+import { PYTHON, missingTool, runPython, startTestBroker, type TestBroker } from './helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const missing = missingTool(PYTHON, ['-c', 'import kafka'], 'apt-get install -y python3-kafka');
 if (missing) console.log(`# skipping kafka-python tests: ${missing}`);
 
 let tb: TestBroker;
+const python = (script: string) => runPython(script, tb.broker.address);
 before(async () => {
   if (!missing) tb = await startTestBroker();
 });
 after(async () => {
   await tb?.close();
 });
-
-function python(script: string, timeoutMs = 40_000): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-c', script, tb.broker.address], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`python timed out; stderr: ${err}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`python exited with ${code}: ${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!));
-      } catch {
-        reject(new Error(`unexpected python output: ${out} ${err}`));
-      }
-    });
-  });
-}
 
 test('kafka-python: admin, producer with headers, group consumer with commit, assign and seek', { skip: missing }, async () => {
   const result = (await python(`

@@ -3,8 +3,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { missingTool, startTestBroker, type TestBroker } from './helpers.js';
+import { lastAssignment, missingTool, runKcat, startKcatGroupMember, stopChild, until, startTestBroker, type TestBroker } from './helpers.js';
+
+const kcat = (args: string[], input?: string, timeoutMs = 20_000) => runKcat(tb.broker.address, args, input, timeoutMs);
 
 const missing = missingTool('kcat', ['-V'], 'apt-get install -y kcat');
 if (missing) console.log(`# skipping kcat tests: ${missing}`);
@@ -16,25 +17,6 @@ before(async () => {
 after(async () => {
   await tb?.close();
 });
-
-function kcat(args: string[], input?: string, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', tb.broker.address, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
 
 test('kcat -L lists the broker as controller and the topics', { skip: missing }, async () => {
   await tb.log.createTopic('meta-topic', { partitions: 3 });
@@ -79,45 +61,11 @@ test('kcat produces with every compression codec; the log and kcat read the reco
   }
 });
 
-function startGroupMember(group: string, topic: string): { child: ChildProcess; out: () => string; err: () => string } {
-  const child = spawn('kcat', ['-b', tb.broker.address, '-G', group, '-X', 'auto.offset.reset=earliest', '-X', 'heartbeat.interval.ms=200', '-X', 'auto.commit.interval.ms=100', '-f', '%p:%s\\n', topic], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  return { child, out: () => out, err: () => err };
-}
-
-function lastAssignment(stderr: string): number[] | undefined {
-  const lines = stderr.split('\n').filter((l) => /rebalanced .*: (assigned|revoked)/.test(l));
-  const last = lines[lines.length - 1];
-  if (!last || !last.includes('assigned:')) return undefined;
-  return [...last.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])).sort();
-}
-
-async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 test('two kcat group members split the partitions and a later run resumes from committed offsets', { skip: missing }, async () => {
   await tb.log.createTopic('kg', { partitions: 4 });
   for (let p = 0; p < 4; p++) await tb.log.produce('kg', [{ key: null, value: Buffer.from(`first-${p}`), partition: p }]);
-  const a = startGroupMember('kg-group', 'kg');
-  const b = startGroupMember('kg-group', 'kg');
+  const a = startKcatGroupMember(tb.broker.address, 'kg-group', 'kg');
+  const b = startKcatGroupMember(tb.broker.address, 'kg-group', 'kg');
   try {
     await until(() => {
       const x = lastAssignment(a.err());
@@ -130,8 +78,8 @@ test('two kcat group members split the partitions and a later run resumes from c
       return !!m && [...m.values()].filter((o) => o.topic === 'kg' && o.offset === 1).length === 4;
     }, 'the group to commit past the four first records');
   } finally {
-    await stop(a.child);
-    await stop(b.child);
+    await stopChild(a.child);
+    await stopChild(b.child);
   }
   const consumed = (a.out() + b.out()).trim().split('\n').sort();
   assert.deepEqual(consumed, ['0:first-0', '1:first-1', '2:first-2', '3:first-3']);

@@ -6,47 +6,24 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
-import { missingTool } from '../broker/helpers.js';
+import { PYTHON, missingTool, runPython } from '../broker/helpers.js';
 import { topicCommand } from '../../cli/topic.js';
 import { startEddyServer, until, type EddyServerProcess } from './topic-server.js';
 
-const PYTHON = '/usr/bin/python3';
 const noPython = missingTool(PYTHON, ['-c', 'import kafka'], 'apt-get install -y python3-kafka');
 if (noPython) console.log(`# skipping kafka-python tests against eddy server: ${noPython}`);
 
 let eddy: EddyServerProcess;
+const python = (script: string) => runPython(script, eddy.broker);
 before(async () => {
   eddy = await startEddyServer();
 });
 after(async () => {
   await eddy?.stop();
 });
-
-function python(script: string, timeoutMs = 40_000): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-c', script, eddy.broker], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`python timed out; stderr: ${err}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`python exited with ${code}: ${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>);
-      } catch {
-        reject(new Error(`unexpected python output: ${out} ${err}`));
-      }
-    });
-  });
-}
 
 test('kafka-python producer and group consumer with commit and seek, against eddy server', { skip: noPython }, async () => {
   await eddy.ksql("CREATE STREAM py (k STRING KEY, v STRING) WITH (kafka_topic='py', partitions=2, value_format='KAFKA');");

@@ -6,40 +6,21 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
-import { missingTool } from '../broker/helpers.js';
+import { lastAssignment, missingTool, runKcat, startKcatGroupMember, stopChild } from '../broker/helpers.js';
 import { startEddyServer, until, type EddyServerProcess } from './topic-server.js';
 
 const missing = missingTool('kcat', ['-V'], 'apt-get install -y kcat');
 if (missing) console.log(`# skipping kcat tests against eddy server: ${missing}`);
 
 let eddy: EddyServerProcess;
+const kcat = (args: string[], input?: string) => runKcat(eddy.broker, args, input);
 before(async () => {
   if (!missing) eddy = await startEddyServer();
 });
 after(async () => {
   await eddy?.stop();
 });
-
-function kcat(args: string[], input = '', timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', eddy.broker, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
 
 test('kcat -L against eddy server: one broker, the controller, topics created by SQL', { skip: missing }, async () => {
   await eddy.ksql("CREATE STREAM meta (k STRING KEY, v STRING) WITH (kafka_topic='meta', partitions=3, value_format='KAFKA');");
@@ -81,31 +62,6 @@ test('kcat keyed gzip produce with headers, then exact keys, values, headers and
   );
 });
 
-function startGroupMember(group: string, topic: string): { child: ChildProcess; err: () => string } {
-  const child = spawn('kcat', ['-b', eddy.broker, '-G', group, '-X', 'auto.offset.reset=earliest', '-X', 'heartbeat.interval.ms=200', '-X', 'auto.commit.interval.ms=100', '-f', '%p:%s\\n', topic], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stdout!.resume();
-  child.stderr!.on('data', (d) => (err += d));
-  return { child, err: () => err };
-}
-
-function lastAssignment(stderr: string): number[] | undefined {
-  const lines = stderr.split('\n').filter((l) => /rebalanced .*: (assigned|revoked)/.test(l));
-  const last = lines[lines.length - 1];
-  if (!last || !last.includes('assigned:')) return undefined;
-  return [...last.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])).sort();
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 test('two kcat group members split the partitions, SHOW TOPICS EXTENDED counts them, and a later run resumes from committed offsets', { skip: missing }, async () => {
   await eddy.ksql("CREATE STREAM kg (v STRING) WITH (kafka_topic='kg', partitions=4, value_format='KAFKA');");
   for (let p = 0; p < 4; p++) {
@@ -116,8 +72,8 @@ test('two kcat group members split the partitions, SHOW TOPICS EXTENDED counts t
   const admin = kafka.admin();
   await admin.connect();
   const committed = async () => (await admin.fetchOffsets({ groupId: 'kg-group', topics: ['kg'] }))[0]!.partitions.map((p) => Number(p.offset));
-  const a = startGroupMember('kg-group', 'kg');
-  const b = startGroupMember('kg-group', 'kg');
+  const a = startKcatGroupMember(eddy.broker, 'kg-group', 'kg');
+  const b = startKcatGroupMember(eddy.broker, 'kg-group', 'kg');
   try {
     await until(() => {
       const x = lastAssignment(a.err());
@@ -129,8 +85,8 @@ test('two kcat group members split the partitions, SHOW TOPICS EXTENDED counts t
     const kg = shown.topics.find((t) => t.name === 'kg')!;
     assert.deepEqual([kg.consumerCount, kg.consumerGroupCount, kg.consumerLag], [2, 1, 0]);
   } finally {
-    await stop(a.child);
-    await stop(b.child);
+    await stopChild(a.child);
+    await stopChild(b.child);
   }
   assert.deepEqual(await committed(), [1, 1, 1, 1]);
 

@@ -83,11 +83,4 @@ export async function startEddyServer(timeoutMs = 60_000): Promise<EddyServerPro
   };
 }
 
-/** Polls until `cond` holds. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until } from '../broker/helpers.js';
