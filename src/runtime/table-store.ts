@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqlType } from '../planner/types.js';
-import { fromStored, sqliteKeyValue, toStored } from './value-codec.js';
+import { fromSqliteKeyValue, fromStored, sqliteKeyValue, toStored } from './value-codec.js';
 import { SqliteUndo } from './sqlite-undo.js';
 
 export interface StoredRow {
@@ -170,7 +170,7 @@ export class TableStore {
   }
 
   private decodeRow(r: Record<string, unknown>): StoredRow {
-    const key = this.keyTypes.map((t, i) => decodeKey(r[`k${i}`], t));
+    const key = this.keyTypes.map((t, i) => fromSqliteKeyValue(r[`k${i}`], t));
     return { key, values: this.decodeValues(r.v as string), rowtime: Number(r.rowtime), partition: Number(r.part) };
   }
 
@@ -190,24 +190,5 @@ export class TableStore {
   destroy(): void {
     this.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(this.file + suffix, { force: true });
-  }
-}
-
-function decodeKey(v: unknown, t: SqlType): unknown {
-  if (v === null || v === undefined) return null;
-  switch (t.base) {
-    case 'BOOLEAN':
-      return v === 1 || v === 1n;
-    case 'INTEGER':
-    case 'BIGINT':
-    case 'DOUBLE':
-    case 'DATE':
-    case 'TIME':
-    case 'TIMESTAMP':
-    case 'STRING':
-    case 'BYTES':
-      return v;
-    default:
-      return fromStored(JSON.parse(v as string), t);
   }
 }

@@ -74,3 +74,23 @@ export function sqliteKeyValue(v: unknown, t: SqlType): string | number | bigint
       return JSON.stringify(toStored(v, t));
   }
 }
+
+/** The typed key value back from what sqliteKeyValue stored. */
+export function fromSqliteKeyValue(v: unknown, t: SqlType): unknown {
+  if (v === null || v === undefined) return null;
+  switch (t.base) {
+    case 'BOOLEAN':
+      return v === 1 || v === 1n;
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
+    case 'STRING':
+    case 'BYTES':
+      return v;
+    default:
+      return fromStored(JSON.parse(v as string), t);
+  }
+}
