@@ -333,20 +333,12 @@ export class EmbeddedLog implements TopicLog {
         : undefined;
       const base = p.appendOwnBatch(encodeBatch(chunk, p.endOffset, now, producer));
       for (let i = 0; i < chunk.length; i++) onOffset(start + i, base + i);
-      if (collect) {
-        for (let i = 0; i < chunk.length; i++) {
-          const r = chunk[i];
-          collect(start + i, { topic: t.name, partition: p.partition, offset: base + i, timestamp: r.timestamp ?? now, key: r.key, value: r.value, headers: r.headers ?? [] });
-        }
-      } else if (this.listeners.size > 0 || txn) {
-        const recs: LogRecord[] = [];
-        for (let i = 0; i < chunk.length; i++) {
-          const r = chunk[i];
-          recs.push({ topic: t.name, partition: p.partition, offset: base + i, timestamp: r.timestamp ?? now, key: r.key, value: r.value, headers: r.headers ?? [] });
-        }
-        if (txn) {
-          if (this.listeners.size > 0) txn.pendingRecords.push(...recs);
-        } else this.emit(t.name, recs);
+      // Listeners are told at once, or at commit for a transaction's records.
+      if (collect || this.listeners.size > 0) {
+        const recs: LogRecord[] = chunk.map((r, i) => ({ topic: t.name, partition: p.partition, offset: base + i, timestamp: r.timestamp ?? now, key: r.key, value: r.value, headers: r.headers ?? [] }));
+        if (collect) for (let i = 0; i < recs.length; i++) collect(start + i, recs[i]);
+        else if (txn) txn.pendingRecords.push(...recs);
+        else this.emit(t.name, recs);
       }
       start = end;
     }
@@ -387,9 +379,8 @@ export class EmbeddedLog implements TopicLog {
     for (const [partition, idx] of [...buckets].sort((a, b) => a[0] - b[0])) {
       addToTxn(partition);
       const recs = idx.map((i) => records[i]);
-      this.appendRecords(t, t.partitions[partition], recs, now, txn, (i, offset) => (result[idx[i]] = { partition, offset }), (i, rec) => {
-        if (notify) appended[idx[i]] = rec;
-      });
+      const collect = notify ? (i: number, rec: LogRecord) => (appended[idx[i]] = rec) : undefined;
+      this.appendRecords(t, t.partitions[partition], recs, now, txn, (i, offset) => (result[idx[i]] = { partition, offset }), collect);
     }
     if (notify) {
       if (txn) txn.pendingRecords.push(...appended);
