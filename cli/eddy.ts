@@ -16,6 +16,7 @@ const USAGE = `Usage:
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
   eddy [url] [-e "SQL"] [-f file.sql] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
+  eddy migrations [-c ksql-migrations.properties] <command> …   (eddy migrations help)
 
   url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
   one inside the same process (data dir ./eddy-data).
@@ -225,5 +226,17 @@ async function topicCommandLine(args: string[]): Promise<void> {
   process.exit(code);
 }
 
-const run = argv[0] === 'server' ? serverCommand(argv.slice(1)) : argv[0] === 'topic' ? topicCommandLine(argv.slice(1)) : clientCommand(argv);
+async function migrationsCommandLine(args: string[]): Promise<void> {
+  const { migrationsCommand } = await import('./migrations/index.js');
+  process.exit(await migrationsCommand(args, { stdout: process.stdout, stderr: process.stderr }));
+}
+
+const run =
+  argv[0] === 'server'
+    ? serverCommand(argv.slice(1))
+    : argv[0] === 'topic'
+      ? topicCommandLine(argv.slice(1))
+      : argv[0] === 'migrations'
+        ? migrationsCommandLine(argv.slice(1))
+        : clientCommand(argv);
 run.catch((err: Error) => fail(err.stack ?? err.message));
