@@ -14,12 +14,14 @@ import { eddyVersion } from './version.js';
 const USAGE = `Usage:
   eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
-  eddy [url] [-e "SQL"] [-f file.sql] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
+  eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
   eddy migrations [-c ksql-migrations.properties] <command> …   (eddy migrations help)
 
   url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
   one inside the same process (data dir ./eddy-data).
+  --continue-on-error runs every statement of -e/-f, reporting each failure at its line, and
+  exits 1 at the end when any failed.
   --kafka (or bootstrap.servers in the config) runs the engine on that Kafka cluster instead
   of the embedded log; local state stays in the data dir.
   Server settings come from --config-file and EDDY_* environment variables
@@ -137,6 +139,7 @@ async function clientCommand(argv: string[]): Promise<void> {
       output: { type: 'string' },
       define: { type: 'string', short: 'd', multiple: true },
       'config-file': { type: 'string' },
+      'continue-on-error': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -206,6 +209,7 @@ async function clientCommand(argv: string[]): Promise<void> {
     () => process.stdout.columns || 120,
   );
   session.format = format as OutputFormat;
+  session.continueOnError = values['continue-on-error'] === true;
   Object.assign(session.properties, properties);
   Object.assign(session.variables, variables);
   const abort = new AbortController();

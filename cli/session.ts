@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { KsqlClient, ServerError, type Json } from './client.js';
 import { renderEntity, renderError, errorLines } from './render/entities.js';
 import { boxHeader, boxRow, boxRule, queryColumnWidths, renderDashedTable, withTableWidth } from './render/table.js';
-import { isQueryStatement, splitStatementTexts } from '../src/server/statement-text.js';
+import { isQueryStatement } from '../src/server/statement-text.js';
+import { splitStatements } from '../src/parser/split.js';
+import type { Loc } from '../src/parser/ast.js';
 
 export type OutputFormat = 'TABULAR' | 'JSON';
 
@@ -26,10 +28,32 @@ const RUN_SCRIPT_RE = /^RUN\s+SCRIPT\s+'((?:[^']|'')*)'\s*;$/is;
 
 const unquote = (s: string) => s.replace(/''/g, "'");
 
+/** A statement of a script and where it starts in it, so errors point at the script's line. */
+interface ScriptStatement {
+  text: string;
+  loc?: Loc;
+}
+
+/**
+ * The text to send for consecutive statements of one script: the script's own text between
+ * them, preceded by blank lines and spaces up to where the first starts, so the server's
+ * "line L:C" is the script's line and column.
+ */
+function positionedText(statements: ScriptStatement[], script: string | undefined): string {
+  const first = statements[0]!;
+  const last = statements[statements.length - 1]!;
+  if (script === undefined || !first.loc || !last.loc) return statements.map((s) => s.text).join('\n');
+  let text = script.slice(first.loc.offset, last.loc.offset + last.text.length);
+  if (!text.trimEnd().endsWith(';')) text = text.trimEnd() + ';';
+  return '\n'.repeat(first.loc.line - 1) + ' '.repeat(first.loc.column - 1) + text;
+}
+
 export class Session {
   properties: Json = {};
   variables: Record<string, string> = {};
   format: OutputFormat = 'TABULAR';
+  /** --continue-on-error: run every statement of a script, reporting each failure; false at the end if any failed. */
+  continueOnError = false;
 
   constructor(
     public client: KsqlClient,
@@ -37,35 +61,52 @@ export class Session {
     private readonly terminalWidth: () => number = () => 120,
   ) {}
 
-  /** Runs every statement of `text`; stops at the first error and returns false. */
+  /** Runs every statement of `text`; stops at the first error (unless continueOnError) and returns false. */
   async runText(text: string, signal?: AbortSignal): Promise<boolean> {
-    const { statements, rest } = splitStatementTexts(text);
-    if (rest !== '') statements.push(rest.endsWith(';') ? rest : rest + ';');
-    return this.runStatements(statements, signal);
+    const statements = splitStatements(text).map((s) => ({ text: s.text.endsWith(';') ? s.text : s.text + ';', loc: s.loc }));
+    return this.run(statements, text, signal);
   }
 
   async runStatements(statements: string[], signal?: AbortSignal): Promise<boolean> {
-    let batch: string[] = [];
+    return this.run(
+      statements.map((text) => ({ text })),
+      undefined,
+      signal,
+    );
+  }
+
+  private async run(statements: ScriptStatement[], script: string | undefined, signal?: AbortSignal): Promise<boolean> {
+    let batch: ScriptStatement[] = [];
+    let failures = 0;
+    const outcome = (ok: boolean): boolean => {
+      if (!ok) failures++;
+      return ok || this.continueOnError;
+    };
     const flush = async (): Promise<boolean> => {
       if (batch.length === 0) return true;
-      const sql = batch.join('\n');
+      const sql = positionedText(batch, script);
+      const locs = batch.map((b) => b.loc);
       batch = [];
-      return this.sendBatch(sql);
+      return outcome(await this.sendBatch(sql, locs));
     };
     for (const stmt of statements) {
       if (signal?.aborted) return false;
-      const local = this.localStatement(stmt);
+      const local = this.localStatement(stmt.text);
       if (local !== null) {
         if (!(await flush())) return false;
-        if (!(await local())) return false;
-      } else if (isQueryStatement(stmt)) {
+        if (!outcome(await local())) return false;
+      } else if (isQueryStatement(stmt.text)) {
         if (!(await flush())) return false;
-        if (!(await this.runQuery(stmt, signal))) return false;
+        if (!outcome(await this.runQuery(positionedText([stmt], script), signal))) return false;
       } else {
         batch.push(stmt);
+        // Statement by statement when going on after errors: a failed batch would hide which ran.
+        if (this.continueOnError && !(await flush())) return false;
       }
     }
-    return flush();
+    if (!(await flush())) return false;
+    if (failures > 0 && this.continueOnError) this.out.error([`${failures} of ${statements.length} statements failed.`]);
+    return failures === 0;
   }
 
   /** The handler of a statement the CLI executes itself, or null. */
@@ -138,13 +179,16 @@ export class Session {
     return this.runText(text, signal);
   }
 
-  private reportFailure(err: unknown): false {
-    if (err instanceof ServerError) this.out.error(renderError(err.body, err.message));
-    else this.out.error(errorLines((err as Error).message ?? String(err)));
+  private reportFailure(err: unknown, loc?: Loc): false {
+    const lines = err instanceof ServerError ? renderError(err.body, err.message) : errorLines((err as Error).message ?? String(err));
+    // A message without a position (e.g. "already exists") gets the statement's own.
+    if (loc && !/\bline:? \d+/i.test(lines.join('\n'))) lines[0] = `line ${loc.line}:${loc.column}: ${lines[0]}`;
+    this.out.error(lines);
     return false;
   }
 
-  private async sendBatch(sql: string): Promise<boolean> {
+  /** `locs`: where each statement of the batch starts, to place a failure without a position. */
+  private async sendBatch(sql: string, locs: (Loc | undefined)[] = []): Promise<boolean> {
     let entities: Json[];
     try {
       entities = await this.client.ksql(sql, this.properties, this.variables);
@@ -152,7 +196,9 @@ export class Session {
       if (err instanceof ServerError && err.body && Array.isArray(err.body.entities)) {
         this.printEntities(err.body.entities as Json[]);
       }
-      return this.reportFailure(err);
+      // The server answers with the entities of the statements that ran before the failing one.
+      const done = err instanceof ServerError && Array.isArray(err.body?.entities) ? (err.body.entities as Json[]).length : locs.length === 1 ? 0 : -1;
+      return this.reportFailure(err, done >= 0 ? locs[done] : undefined);
     }
     this.printEntities(entities);
     const failed = entities.find((e) => (e.commandStatus as Json | undefined)?.status === 'ERROR');
