@@ -88,7 +88,19 @@ export function buildSchema(stmt: { sourceType: 'STREAM' | 'TABLE'; elements: Ta
     }
     seen.set(col.name, col);
   }
+  checkHeaderColumns(value);
   return { key, value };
+}
+
+/** ksqlDB's rule: one HEADERS column, after which no HEADER('k'); each header key once. */
+function checkHeaderColumns(value: Column[]): void {
+  const keys = new Set<string | undefined>();
+  for (const c of value) {
+    if (c.namespace !== 'HEADER') continue;
+    if (keys.has(undefined)) throw new KsqlError('Schema already contains a HEADERS column.');
+    if (c.headerKey !== undefined && keys.has(c.headerKey)) throw new KsqlError(`Schema already contains a HEADER('${c.headerKey}') column.`);
+    keys.add(c.headerKey);
+  }
 }
 
 /** Value columns that the value format carries (header columns come from record headers). */

@@ -40,6 +40,7 @@ import { parseRequest, parseSingle } from './parse.js';
 import { insertValues, insertJsonRow } from './insert-values.js';
 import { openPrint } from './print.js';
 import { showTopics } from './show-topics.js';
+import { QueryUpgrades, checkSourceReplace } from './upgrades.js';
 import { consumerGroupsOf, ownQueryConsumers, withOwnQueries, type ConsumerGroupInfo, type GroupMembership } from './consumer-groups.js';
 import { defaultLog, defaultFunctions, defaultQueryService } from './defaults.js';
 
@@ -72,6 +73,11 @@ export class Engine implements EngineApi {
   private readonly commandLog: CommandLog;
   private readonly running = new Map<string, RunningQuery>();
   private readonly plans = new Map<string, PersistentQueryPlan>();
+  private upgradeInputs?: QueryUpgrades;
+  /** Each running query's sink and steps, for CREATE OR REPLACE checks and plan diffs. */
+  private get upgrades(): QueryUpgrades {
+    return (this.upgradeInputs ??= new QueryUpgrades(this.catalog, this.functions));
+  }
   /** The request overrides each persistent query was created with. */
   private readonly queryOverrides = new Map<string, Record<string, unknown>>();
   private readonly transient = new Map<string, QueryStream>();
@@ -691,6 +697,7 @@ export class Engine implements EngineApi {
     const topicName = stmt.properties.find((p) => p.name.toUpperCase() === 'KAFKA_TOPIC')?.value.value;
     const topic = typeof topicName === 'string' ? await this.log.describeTopic(topicName) : undefined;
     const planned = planCreateSource(stmt, this.catalog, props, topic);
+    if (existing && stmt.orReplace && !this.replaying) checkSourceReplace(existing, planned.source);
     const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
     return {
       commandId: `${noun}/${stmt.name}/create`,
@@ -752,6 +759,9 @@ export class Engine implements EngineApi {
         `Invalid result type. Your SELECT query produces a ${produces}. Please use CREATE ${produces} AS SELECT statement instead.`,
       );
     }
+    const upgradeInput = this.upgrades.inputFor(stmt.query, plan.sink);
+    // A refused replacement fails here, before the running query is touched.
+    if (replacing && !this.replaying) this.upgrades.check(replacing.id, upgradeInput);
     const commandId = `${noun}/${stmt.name}/create`;
     return {
       commandId,
@@ -760,6 +770,7 @@ export class Engine implements EngineApi {
         await this.ensureSinkTopic(plan);
         this.catalog.putSource({ ...plan.sink, createdByQuery: queryId, sqlText: stmt.text });
         this.registerQuery(plan, stmt.text, session.overrides);
+        this.upgrades.remember(queryId, upgradeInput);
         this.startQuery(plan, session.overrides);
         return currentStatus(stmt.text, commandId, `Created query with ID ${queryId}`, seq, queryId);
       },
@@ -834,6 +845,7 @@ export class Engine implements EngineApi {
     const q = this.running.get(id);
     this.running.delete(id);
     this.plans.delete(id);
+    this.upgrades.forget(id);
     this.queryOverrides.delete(id);
     this.catalog.removeQuery(id);
     if (q) await q.stop(cleanup);
