@@ -14,14 +14,15 @@ import { eddyVersion } from './version.js';
 const USAGE = `Usage:
   eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
-  eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
+  eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--dry-run] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
   eddy migrations [-c ksql-migrations.properties] <command> …   (eddy migrations help)
 
   url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
   one inside the same process (data dir ./eddy-data).
   --continue-on-error runs every statement of -e/-f, reporting each failure at its line, and
-  exits 1 at the end when any failed.
+  exits 1 at the end when any failed. --dry-run shows what each statement would change
+  (for CREATE OR REPLACE of a running query: its steps before and after) and runs nothing.
   --kafka (or bootstrap.servers in the config) runs the engine on that Kafka cluster instead
   of the embedded log; local state stays in the data dir.
   Server settings come from --config-file and EDDY_* environment variables
@@ -140,6 +141,7 @@ async function clientCommand(argv: string[]): Promise<void> {
       define: { type: 'string', short: 'd', multiple: true },
       'config-file': { type: 'string' },
       'continue-on-error': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -212,6 +214,14 @@ async function clientCommand(argv: string[]): Promise<void> {
   session.continueOnError = values['continue-on-error'] === true;
   Object.assign(session.properties, properties);
   Object.assign(session.variables, variables);
+  if (values['dry-run']) {
+    const { dryRunScript } = await import('./migrations/commands/plan-diff.js');
+    const { streamLog } = await import('./migrations/log.js');
+    const text = values.execute ?? readFileSync(values.file!, 'utf8');
+    await dryRunScript(url, text, variables, streamLog(process.stdout, process.stderr));
+    await conn.embedded?.close();
+    process.exit(0);
+  }
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   let ok: boolean;

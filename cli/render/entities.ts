@@ -1,5 +1,6 @@
 // Text renderers for every /ksql entity type the CLI may receive, plus errors.
 
+import { upgradeLines } from './upgrade.js';
 import { renderDashedTable, cellText } from './table.js';
 
 type Json = Record<string, unknown>;
@@ -82,6 +83,7 @@ function queryDescription(q: Json): string[] {
   lines.push('', 'Sinks that this query writes to:', ...asList(q.sinks).map((s) => `  ${str(s)}`));
   if (q.executionPlan) lines.push('', 'Execution plan', '--------------', ...str(q.executionPlan).split('\n'));
   if (q.topology) lines.push('', 'Processing topology', '-------------------', ...str(q.topology).split('\n'));
+  if (q.upgrade) lines.push('', 'Upgrade of the running query', '----------------------------', ...upgradeLines(q.upgrade as Json));
   return lines;
 }
 

@@ -569,13 +569,16 @@ export class Engine implements EngineApi {
     }
     if (inner.kind === 'CreateAsSelect' || inner.kind === 'InsertInto') {
       const plan = this.queryServiceOrFail().planPersistent(inner, queryIdFor(inner, 'EXPLAIN'), ctx);
+      // EXPLAIN CREATE OR REPLACE of a running query: what the replacement would change.
+      const replaced = inner.kind === 'CreateAsSelect' && inner.orReplace ? this.catalog.getSource(inner.name)?.createdByQuery : undefined;
+      const upgrade = replaced ? this.upgrades.report(replaced, this.upgrades.inputFor(inner.query, plan.sink)) : undefined;
       return entity('queryDescription', stmt.text, {
         queryDescription: {
           id: plan.queryId, statementText: inner.text, windowType: plan.sink.keyFormat.window?.type ?? null,
           fields: [...plan.sink.schema.key, ...plan.sink.schema.value].map((c) => ({ name: c.name, schema: schemaInfo(c.type), ...(c.namespace === 'KEY' ? { type: 'KEY' } : {}) })),
           sources: plan.sources, sinks: [plan.sink.name], topology: plan.explain, executionPlan: plan.explain,
           overriddenProperties: session.overrides, ksqlHostQueryStatus: {}, queryType: 'PERSISTENT', queryErrors: [],
-          tasksMetadata: [], state: null,
+          tasksMetadata: [], state: null, ...(upgrade ? { upgrade: { queryId: replaced, ...upgrade } } : {}),
         },
       });
     }

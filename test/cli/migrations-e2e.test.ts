@@ -146,8 +146,19 @@ test('eddy migrations: project, apply, info, validate, undo, goto, dry run and d
   await ok('apply', '--goto', '3', '-d', 'min=10');
   assert.deepEqual(infoRows(await ok('info'))[3], ['MIGRATED', '2', 'N/A']);
 
+  // A dry run of a CREATE OR REPLACE shows the plan diff and changes nothing.
+  const v4 = join(migrations, 'V000004__broken.sql');
+  writeFileSync(v4, 'CREATE OR REPLACE STREAM big_orders AS SELECT id, amount, amount * 2 AS doubled FROM orders WHERE amount > 100;\n');
+  const queriesBefore = JSON.stringify(await server.ksql('SHOW QUERIES;'));
+  const diff = await ok('apply', '--next', '--dry-run');
+  assert.match(diff, /Statement at line 1: CREATE OR REPLACE STREAM big_orders AS SELECT id, amount, amount \* 2 AS doubled FROM orders WHERE amount > 100;\n  would replace query CSAS_BIG_ORDERS_\d+; state is kept\n  columns added: `DOUBLED` INTEGER\n/);
+  assert.match(diff, /steps before:\n    StreamSink BIG_ORDERS \(topic BIG_ORDERS\)\n    StreamSelect ID, AMOUNT\n    StreamFilter WHERE \(AMOUNT > 10\)\n/);
+  assert.match(diff, /steps after:\n    StreamSink BIG_ORDERS \(topic BIG_ORDERS\)\n    StreamSelect ID, AMOUNT, DOUBLED\n    StreamFilter WHERE \(AMOUNT > 100\)\n/);
+  assert.equal(JSON.stringify(await server.ksql('SHOW QUERIES;')), queriesBefore);
+  assert.equal(infoRows(await ok('info'))[4]![0], 'PENDING');
+
   // A statement that fails mid-file: ERROR with its reason; the first statement did run.
-  writeFileSync(join(migrations, 'V000004__broken.sql'), "CREATE STREAM audit (id STRING KEY) WITH (kafka_topic='audit', value_format='JSON', partitions=1);\nCREATE STREAM audit_copy AS SELECT * FROM no_such_stream;\n");
+  writeFileSync(v4, "CREATE STREAM audit (id STRING KEY) WITH (kafka_topic='audit', value_format='JSON', partitions=1);\nCREATE STREAM audit_copy AS SELECT * FROM no_such_stream;\n");
   await fails(/Failed to execute sql: CREATE STREAM audit_copy AS SELECT \* FROM no_such_stream;. Error: .*NO_SUCH_STREAM/i, 'apply', '--next');
   info = await ok('info');
   assert.match(info, /Current migration version: 4\n/);

@@ -98,3 +98,37 @@ test('eddy -f --continue-on-error runs every statement and a setup script can be
     assert.equal(r.code, 0, r.stderr);
   }
 });
+
+test('eddy -f --dry-run shows the plan diff of a CREATE OR REPLACE that adds a filter and a column, running nothing', { timeout: 120_000 }, async () => {
+  const setup = script(
+    'feed.sql',
+    "CREATE STREAM d1 (id STRING KEY, amount INT, note STRING) WITH (kafka_topic='d1', value_format='JSON', partitions=1);\nCREATE STREAM d2 AS SELECT id, amount FROM d1;\n",
+  );
+  assert.equal((await eddy(server.url, '-f', setup)).code, 0);
+  const queries = JSON.stringify(await server.ksql('SHOW QUERIES;'));
+  const change = script('widen.sql', '-- widen the feed\n\nCREATE OR REPLACE STREAM d2 AS SELECT id, amount, note FROM d1 WHERE amount > 100;\n');
+  const r = await eddy(server.url, '-f', change, '--dry-run');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    [
+      'This is a dry run. No statements will be executed.',
+      'Statement at line 3: CREATE OR REPLACE STREAM d2 AS SELECT id, amount, note FROM d1 WHERE amount > 100;',
+      `  would replace query ${/CSAS_D2_\d+/.exec(queries)![0]}; state is kept`,
+      '  columns added: `NOTE` STRING',
+      '  steps before:',
+      '    StreamSink D2 (topic D2)',
+      '    StreamSelect ID, AMOUNT',
+      '    StreamSource D1 (topic d1)',
+      '  steps after:',
+      '    StreamSink D2 (topic D2)',
+      '    StreamSelect ID, AMOUNT, NOTE',
+      '    StreamFilter WHERE (AMOUNT > 100)',
+      '    StreamSource D1 (topic d1)',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(JSON.stringify(await server.ksql('SHOW QUERIES;')), queries);
+  const explain = await eddy(server.url, '-e', 'EXPLAIN CREATE OR REPLACE STREAM d2 AS SELECT id, note FROM d1;');
+  assert.match(explain.stdout, /Upgrade of the running query\n-+\nwould be refused: Cannot upgrade data source: DataSource 'D2' has schema = `ID` STRING KEY, `AMOUNT` INTEGER which is not upgradeable to `ID` STRING KEY, `NOTE` STRING\. \(The following columns are changed, missing or reordered: \[`AMOUNT` INTEGER\]\)/);
+});

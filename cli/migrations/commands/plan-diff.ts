@@ -4,6 +4,7 @@
 // or why the server would refuse it).
 
 import type { Log } from '../log.js';
+import { upgradeLines } from '../../render/upgrade.js';
 import type { Json, RestClient } from '../rest.js';
 import type { FileStatement } from '../statements.js';
 
@@ -53,20 +54,16 @@ async function describe(client: RestClient, text: string, variables: Record<stri
   return ['would run as written'];
 }
 
-/** The lines of an EXPLAIN upgrade section (see src/planner/query/upgrade.ts). */
-export function upgradeLines(upgrade: Json): string[] {
-  const lines: string[] = [];
-  if (upgrade.refused) lines.push(`would be refused: ${String(upgrade.refused)}`);
-  else lines.push(`would replace query ${String(upgrade.queryId)}; state is ${String(upgrade.state)}`);
-  const added = (upgrade.columnsAdded ?? []) as string[];
-  lines.push(`columns added: ${added.length === 0 ? 'none' : added.join(', ')}`);
-  for (const c of (upgrade.changes ?? []) as string[]) lines.push(`change: ${c}`);
-  lines.push('steps before:', ...((upgrade.before ?? []) as string[]).map((s) => '  ' + s));
-  lines.push('steps after:', ...((upgrade.after ?? []) as string[]).map((s) => '  ' + s));
-  return lines;
-}
-
 function firstLine(text: string): string {
   const line = text.split('\n')[0]!;
   return line.length < text.length ? line + ' …' : line;
+}
+
+/** `eddy -f file --dry-run`: the plan diff of every statement of a script, nothing executed. */
+export async function dryRunScript(url: string, text: string, variables: Record<string, string>, log: Log): Promise<void> {
+  const { RestClient } = await import('../rest.js');
+  const { splitStatements } = await import('../../../src/parser/split.js');
+  const statements = splitStatements(text).map((s) => ({ text: s.text.endsWith(';') ? s.text : s.text + ';', line: s.loc.line, column: s.loc.column }));
+  log.info('This is a dry run. No statements will be executed.');
+  await planDiff(new RestClient({ url }), statements, variables, log);
 }
