@@ -5,8 +5,8 @@ import type { CreateSource, TableElement } from '../parser/ast.js';
 import type { CatalogView, DataSource, KeyFormat, ValueFormat } from '../catalog/model.js';
 import type { TopicDescription, TopicSpec } from '../log/topic-log.js';
 import type { FormatName, FormatOptions } from '../serde/serde.js';
-import type { Column, LogicalSchema, SqlType } from '../planner/types.js';
-import { BYTES, STRING, arrayOf, formatType, structOf, typesEqual } from '../planner/types.js';
+import type { Column, LogicalSchema, SqlType } from '../common/types.js';
+import { BYTES, STRING, arrayOf, formatType, structOf, typesEqual } from '../common/types.js';
 import { ParseError } from '../parser/index.js';
 import { KsqlError } from './api.js';
 import { defaultSchemaRegistry } from '../serde/registry.js';
@@ -301,8 +301,8 @@ export function planCreateSource(
   catalog: CatalogView,
   config: Record<string, unknown>,
   existing: TopicDescription | undefined,
+  props: WithProperties = parseWithProperties(stmt.properties, 'create'),
 ): PlannedSource {
-  const props = parseWithProperties(stmt.properties, 'create');
   const topic = props.KAFKA_TOPIC as string | undefined;
   if (topic === undefined) throw new KsqlError('Missing required property "KAFKA_TOPIC" which has no default value.');
 

@@ -1,9 +1,10 @@
 // The contract between the function library (src/functions) and the expression
 // compiler (src/planner). The library resolves a call from the argument shapes the
 // planner has inferred; the planner coerces value arguments to `paramTypes` and calls
-// `invoke` with values in the representation documented in src/planner/types.ts.
+// `invoke` with values in the representation documented in src/common/types.ts.
 
-import type { SqlType } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
+import { EddyError } from '../common/errors.js';
 
 export type FunctionKind = 'SCALAR' | 'AGGREGATE' | 'TABLE';
 
@@ -92,7 +93,9 @@ export interface FunctionDoc {
 }
 
 /** Thrown when a call cannot be resolved; the message is shown to the user as is. */
-export class FunctionResolutionError extends Error {}
+export class FunctionResolutionError extends EddyError {
+  override readonly kind = 'function';
+}
 
 export interface FunctionRegistry {
   kindOf(name: string): FunctionKind | undefined;

@@ -13,12 +13,13 @@ import type { RunningQuery } from './contract.js';
 import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
-import { ProcessingLogType } from '../engine/processing-log.js';
+import { ProcessingLogType } from './processing-log.js';
 import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
+import { ensureSinkTopic } from './sink-topic.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -140,18 +141,7 @@ export class PersistentQuery implements RunningQuery {
       partitions.set(topic, d.partitions);
     }
     const sink = this.plan.sink;
-    if (this.plan.produce && !(await log.describeTopic(sink.topic))) {
-      let partitions = this.sinkTopic.partitions;
-      if (this.inheritPartitionsFrom) {
-        const from = this.inheritPartitionsFrom === this.sourceTopic ? source : await log.describeTopic(this.inheritPartitionsFrom);
-        if (from) partitions = from.partitions;
-      }
-      try {
-        await log.createTopic(sink.topic, { ...this.sinkTopic, partitions });
-      } catch (e) {
-        if (!(await log.describeTopic(sink.topic))) throw e;
-      }
-    }
+    if (this.plan.produce) await ensureSinkTopic(log, sink.topic, this.sinkTopic, this.inheritPartitionsFrom, source);
     if (this.plan.materialize) {
       this.store = new TableStore(
         storeFile(this.services.dataDir, this.id),

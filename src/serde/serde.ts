@@ -1,9 +1,10 @@
 // The contract for key and value formats. A serde turns the columns of one side of a
 // record (key columns or value columns) into bytes and back, in the value
-// representation of src/planner/types.ts.
+// representation of src/common/types.ts.
 
-import type { Column } from '../planner/types.js';
+import type { Column } from '../common/types.js';
 import type { SchemaRegistry } from './registry.js';
+import { EddyError } from '../common/errors.js';
 
 export type FormatName =
   | 'KAFKA'
@@ -46,7 +47,9 @@ export interface Serde {
   deserialize(bytes: Buffer | null): unknown[] | null;
 }
 
-export class SerdeError extends Error {}
+export class SerdeError extends EddyError {
+  override readonly kind = 'serde';
+}
 
 export interface FormatInfo {
   name: FormatName;

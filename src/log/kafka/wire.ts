@@ -1,10 +1,11 @@
 // Sends one Kafka request over a kafkajs broker connection, encoded and decoded with the
-// schema codec of src/broker/protocol. kafkajs keeps the sockets (TLS, SASL, API versions,
+// schema codec of src/kafka-protocol. kafkajs keeps the sockets (TLS, SASL, API versions,
 // reconnects); the bodies are ours, so records keep exact header order, null header values
 // and zero timestamps, which kafkajs's own produce and fetch paths do not.
 
-import { Reader, Writer } from '../../broker/protocol/io.js';
-import { readStruct, writeStruct, type MessageSchema } from '../../broker/protocol/schema.js';
+import { Reader, Writer } from '../../kafka-protocol/io.js';
+import { readStruct, writeStruct, type MessageSchema } from '../../kafka-protocol/schema.js';
+import { EddyError } from '../../common/errors.js';
 
 type Body = Record<string, unknown>;
 
@@ -17,7 +18,9 @@ export interface KafkajsBroker {
   };
 }
 
-export class UnsupportedApiError extends Error {}
+export class UnsupportedApiError extends EddyError {
+  override readonly kind = 'protocol';
+}
 
 /**
  * The highest version of an API that both the broker and this client speak without the

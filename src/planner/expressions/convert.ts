@@ -2,16 +2,19 @@
 // coercion used for literals, function arguments, INSERT VALUES and lenient decoding.
 // Converters are built once per (from, to) pair and then applied per row.
 
-import { Decimal } from '../decimal.js';
-import { formatType, isNumeric, normalizeBigint, typesEqual } from '../types.js';
-import type { SqlType } from '../types.js';
+import { Decimal } from '../../common/decimal.js';
+import { formatType, isNumeric, normalizeBigint, typesEqual } from '../../common/types.js';
+import type { SqlType } from '../../common/types.js';
 import { dateToTimestamp, parseDate, parseTime, parseTimestamp, timestampToDate, timestampToTime } from './time.js';
 import { valueToString } from './values.js';
+import { EddyError } from '../../common/errors.js';
 
 export type Converter = (value: unknown) => unknown;
 
 /** A value that cannot be converted; the message is ksqlDB-like and shown to users. */
-export class ConversionError extends Error {}
+export class ConversionError extends EddyError {
+  override readonly kind = 'expression';
+}
 
 const identity: Converter = (v) => v;
 

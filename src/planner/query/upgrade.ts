@@ -6,7 +6,7 @@
 // aggregations, table functions and EMIT FINAL cannot be upgraded yet.
 
 import type { DataSource } from '../../catalog/model.js';
-import { formatSchema, formatType, type Column } from '../types.js';
+import { formatSchema, formatType, type Column } from '../../common/types.js';
 import type { UpgradeStep } from './upgrade-steps.js';
 
 export interface UpgradeInput {
