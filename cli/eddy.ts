@@ -81,6 +81,7 @@ async function serverCommand(argv: string[]): Promise<void> {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
   process.stdout.write(`Eddy server v${eddyVersion()} listening on ${embedded.server.url} (data dir ${dataDir})\n`);
+  if (config['ksql.queries.file']) process.stdout.write(`Server ${eddyVersion()} started with query file ${String(config['ksql.queries.file'])}. Interactive mode is disabled.\n`);
   if (config['bootstrap.servers']) process.stdout.write(`Using the Kafka cluster at ${String(config['bootstrap.servers'])}\n`);
   if (embedded.broker) {
     process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.address} (bootstrap.servers=${embedded.broker.address})\n`);

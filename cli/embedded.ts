@@ -48,11 +48,22 @@ async function openEngine(dataDir: string, properties: Record<string, unknown>):
 
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const engine = await openEngine(options.dataDir, options.config);
+  const queriesFile = options.config['ksql.queries.file'];
+  if (queriesFile) {
+    const { runQueriesFile } = await import('./headless.js');
+    try {
+      await runQueriesFile(engine as Parameters<typeof runQueriesFile>[0], String(queriesFile), options.config);
+    } catch (err) {
+      await engine.close();
+      throw err;
+    }
+  }
   let server: RunningServer | undefined;
   let broker: Broker | undefined;
   let brokerNote: string | undefined;
   try {
-    server = await startServer(engine, { port: options.port, host: options.host, config: options.config });
+    const closedPaths = queriesFile ? (await import('./headless.js')).STATEMENT_PATHS : undefined;
+    server = await startServer(engine, { port: options.port, host: options.host, config: options.config, closedPaths });
     if (options.brokerPort !== undefined && options.brokerPort !== null) {
       if (engine.log instanceof EmbeddedLog) {
         const wildcard = options.host === '0.0.0.0' || options.host === '::';

@@ -18,6 +18,8 @@ export interface ServerOptions {
   config?: Record<string, unknown>;
   /** Fastify's logger switch; off by default so tests and the REPL stay quiet. */
   logger?: boolean;
+  /** Headless mode (ksql.queries.file): these statement endpoints do not exist. */
+  closedPaths?: string[];
 }
 
 const JSON_RESPONSE_TYPES = [KSQL_V1_JSON, JSON_TYPE] as const;
@@ -60,6 +62,13 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
   const config = options.config ?? DEFAULT_PROPERTIES;
   const commandStatuses = new Map<string, CommandStatusRecord>();
   const activeQueries = new Set<QueryStream>();
+  if (options.closedPaths) {
+    const closed = new Set(options.closedPaths);
+    app.addHook('onRequest', async (request, reply) => {
+      if (!closed.has(request.url.split('?')[0]!)) return;
+      await reply.code(404).send({ '@type': 'generic_error', error_code: 40400, message: `Interactive mode is disabled: the server runs its query file (ksql.queries.file=${String(config['ksql.queries.file'])}) and accepts no statements.` });
+    });
+  }
 
   // Every request body of the JSON endpoints is JSON whatever content type the client sent.
   app.removeAllContentTypeParsers();
