@@ -1,8 +1,12 @@
-// `eddy migrations` as a user runs it: every command a child process of the real CLI against
-// a real `eddy server` child process, through the happy path, undo, and the failure paths.
+// `eddy migrations` against a real `eddy server` child process, through the happy path, undo,
+// and the failure paths. The commands run in this process through the CLI's entry point
+// (migrationsCommand, what `eddy migrations` calls) to keep the test fast; the last test runs
+// the real CLI as child processes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { migrationsCommand } from '../../cli/migrations/index.js';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +35,15 @@ function eddy(...args: string[]): Promise<{ code: number; stdout: string; stderr
     });
   });
 }
-const m = (...args: string[]) => eddy('-c', config, ...args);
+/** One command through the CLI's entry point, its output captured. */
+async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (add: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (add(String(chunk)), done()) });
+  const code = await migrationsCommand(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
+  return { code, stdout, stderr };
+}
+const m = (...args: string[]) => inProcess('-c', config, ...args);
 
 async function ok(...args: string[]): Promise<string> {
   const r = await m(...args);
@@ -69,7 +81,7 @@ const V3 = 'CREATE TABLE user_count AS SELECT id, COUNT(*) AS n FROM users GROUP
 const U3 = 'DROP TABLE user_count;\n';
 
 test('eddy migrations: project, apply, info, validate, undo, goto, dry run and destroy against eddy server', { timeout: 300_000 }, async () => {
-  const created = await eddy('new-project', join(dir, 'project'), server.url);
+  const created = await inProcess('new-project', join(dir, 'project'), server.url);
   assert.equal(created.code, 0, created.stderr);
   assert.match(readFileSync(config, 'utf8'), new RegExp(`^ksql.server.url=${server.url}\n\n# Migrations metadata configs:\n# ksql.migrations.stream.name=MIGRATION_EVENTS\n`));
 
@@ -199,13 +211,13 @@ test('eddy migrations: project, apply, info, validate, undo, goto, dry run and d
   await fails(/Failed to verify existence of migrations metadata stream 'MIGRATION_EVENTS'/, 'info');
 });
 
-test('eddy migrations: usage errors', { timeout: 60_000 }, async () => {
+test('eddy migrations: usage errors, through the real CLI', { timeout: 120_000 }, async () => {
   const help = await eddy('help');
   assert.equal(help.code, 0);
   assert.match(help.stdout, /usage: eddy migrations \[ \{-c \| --config-file\} <config-file> \] <command> \[ <args> \]/);
   for (const c of ['new-project', 'initialize-metadata', 'create', 'apply', 'info', 'validate', 'destroy-metadata']) assert.match(help.stdout, new RegExp(`\\n    ${c} `));
-  assert.match((await eddy('help', 'apply')).stdout, /--goto <version>/);
-  const noConfig = await eddy('info');
+  assert.match((await inProcess('help', 'apply')).stdout, /--goto <version>/);
+  const noConfig = await inProcess('info');
   assert.equal(noConfig.code, 1);
   assert.match(noConfig.stderr, /Migrations config file required but not specified. Specify with --config-file \(or, equivalently, -c\)./);
   const twoModes = await eddy('-c', join(dir, 'none.properties'), 'apply', '--all', '--next');
