@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource } from '../../src/catalog/model.js';
 import type { LogRecord } from '../../src/log/topic-log.js';
-import { formatSchema } from '../../src/planner/types.js';
+import { formatSchema } from '../../src/common/types.js';
 import { defaultSchemaRegistry, resetDefaultSchemaRegistry, type SchemaType } from '../../src/serde/registry.js';
 import { stringifyJson } from '../../src/serde/json-value.js';
 import { describe, matchValue } from './compare.js';

@@ -6,7 +6,7 @@ import type { AggregateImpl, FunctionLibrary } from '../library.js';
 import type { CallContext } from '../overloads.js';
 import { type FunctionCategory, FunctionResolutionError } from '../registry.js';
 import { parsePattern, parseSignature, type Signature } from '../signature.js';
-import { type SqlType, formatType, normalizeBigint } from '../../planner/types.js';
+import { type SqlType, formatType, normalizeBigint } from '../../common/types.js';
 import { decodeValue, encodeValue } from '../aggregate/state-codec.js';
 import type { AggregateOverload, FunctionContext, ScalarOverload, TableOverload, UserFunction } from './api.js';
 
