@@ -810,7 +810,7 @@ export class ExpressionCompiler {
     }
     const item = this.unify(raw, expr, (types) => this.err(`Cannot construct an array with mismatching types: ${types}`, expr));
     const items = raw.map((n) => this.coerce(n, item, true));
-    const node: Node = { type: { base: 'ARRAY', item }, code: `[${items.map((i) => i.code).join(', ')}]`, ast: expr, items };
+    const node: Node = { type: { base: 'ARRAY', item }, code: `[${items.map((i) => this.failingAlone(i)).join(', ')}]`, ast: expr, items };
     return items.every((i) => i.lit) ? { ...this.fold(node), items } : node;
   }
 
@@ -843,6 +843,15 @@ export class ExpressionCompiler {
     return entries.every((e) => e.key.lit && e.value.lit) ? { ...this.fold(node), entries } : node;
   }
 
+  /**
+   * Code for one element of a constructor: as in ksqlDB, an element that fails to evaluate is
+   * NULL (and logged) and the ARRAY or STRUCT around it survives.
+   */
+  private failingAlone(element: Node): string {
+    if (element.lit || /^row\[\d+\]$/.test(element.code)) return element.code;
+    return `(() => { try { return ${element.code}; } catch (e) { fail(e); return null; } })()`;
+  }
+
   private structCtor(expr: Extract<Expression, { kind: 'StructConstructor' }>): Node {
     const names = new Set<string>();
     const fields: { name: string; value: Node }[] = [];
@@ -855,7 +864,7 @@ export class ExpressionCompiler {
       fields.push({ name: f.name, value });
     }
     const type: SqlType = { base: 'STRUCT', fields: fields.map((f) => ({ name: f.name, type: f.value.type! })) };
-    const code = `({${fields.map((f) => `${JSON.stringify(f.name)}: ${f.value.code}`).join(', ')}})`;
+    const code = `({${fields.map((f) => `${JSON.stringify(f.name)}: ${this.failingAlone(f.value)}`).join(', ')}})`;
     const node: Node = { type, code, ast: expr, fields };
     return fields.every((f) => f.value.lit) ? { ...this.fold(node), fields } : node;
   }
