@@ -407,9 +407,16 @@ export class ExpressionCompiler {
     const e = expr as Extract<Expression, { kind: 'Arithmetic' }>;
     const l = this.node(e.left);
     const r = this.node(e.right);
-    const lt = l.type ?? r.type;
-    const rt = r.type ?? l.type;
-    if (lt === null || rt === null) return { type: null, code: 'null', ast: expr, lit: { value: null } };
+    if (l.type === null || r.type === null) {
+      // An untyped NULL has no type to do arithmetic in (ksqlDB refuses it too).
+      const typeText = (t: SqlType | null) => (t === null ? 'null' : formatType(t));
+      throw this.err(
+        `Error processing expression: ${formatExpression(expr)}. Arithmetic on types ${typeText(l.type)} and ${typeText(r.type)} are not supported.`,
+        expr,
+      );
+    }
+    const lt = l.type;
+    const rt = r.type;
     if (op === '+' && lt.base === 'STRING' && rt.base === 'STRING') {
       const node: Node = { type: STRING, code: this.guarded([l, r], 'null', ([a, b]) => `${a} + ${b}`), ast: expr };
       return l.lit && r.lit ? this.fold(node) : node;
