@@ -42,6 +42,8 @@ import { openPrint } from './print.js';
 import { showTopics } from './show-topics.js';
 import { consumerGroupsOf, ownQueryConsumers, withOwnQueries, type ConsumerGroupInfo, type GroupMembership } from './consumer-groups.js';
 import { defaultLog, defaultFunctions, defaultQueryService } from './defaults.js';
+import { openSchemaRegistry, type OpenedRegistry } from '../registry/open.js';
+import { useSchemaRegistry } from '../serde/registry.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -81,6 +83,8 @@ export class Engine implements EngineApi {
   groupMembership?: GroupMembership;
   private replaying = false;
   private closed = false;
+  /** The schema registry serdes use (embedded in `_schemas`, external, or mock://). */
+  schemaRegistry?: OpenedRegistry;
 
   private constructor(
     readonly dataDir: string,
@@ -116,6 +120,8 @@ export class Engine implements EngineApi {
   // ------------------------------------------------------------------ startup
 
   private async start(): Promise<void> {
+    this.schemaRegistry = await openSchemaRegistry(this.config, this.log);
+    useSchemaRegistry(this.schemaRegistry.client);
     await this.commandLog.ensureTopic();
     await this.setUpProcessingLog();
     await this.replay();
@@ -302,6 +308,7 @@ export class Engine implements EngineApi {
     this.running.clear();
     if (this.queryService) await this.queryService.close();
     await this.processingLog.flush();
+    await this.schemaRegistry?.close();
     await this.log.close();
   }
 

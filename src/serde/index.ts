@@ -71,6 +71,7 @@ export {
   InMemorySchemaRegistry,
   defaultSchemaRegistry,
   resetDefaultSchemaRegistry,
+  useSchemaRegistry,
   type SchemaRegistry,
   type RegisteredSchema,
   type SubjectVersion,

@@ -1,0 +1,110 @@
+// The registry client over a SchemaStore in this process: the embedded registry's, and the
+// `mock://<scope>` registries tests use (one store per scope, no compatibility checks on
+// register, like Confluent's MockSchemaRegistryClient).
+
+import type { RegisteredSchema, SchemaRegistry, SubjectVersion } from './client.js';
+import { RegistryError } from './errors.js';
+import { SchemaStore } from './store.js';
+import type { SchemaReference, SchemaVersion } from './types.js';
+
+export class LocalSchemaRegistry implements SchemaRegistry {
+  constructor(
+    readonly store: SchemaStore = new SchemaStore(),
+    readonly location = 'the embedded schema registry',
+  ) {}
+
+  register(subject: string, schema: RegisteredSchema, id?: number): number {
+    const references = this.registerReferences(schema.references ?? {});
+    return this.store.register(subject, { schema: schema.schema, schemaType: schema.schemaType, references }, id === undefined ? {} : { id, force: true });
+  }
+
+  /** Reference texts go under a subject named like the reference, as Confluent's serializers register them. */
+  private registerReferences(refs: Record<string, string>): SchemaReference[] {
+    const out: SchemaReference[] = [];
+    for (const [name, text] of Object.entries(refs)) {
+      const schemaType = /^\s*syntax\b|^\s*(message|package|import)\b/m.test(text) ? 'PROTOBUF' : text.trim().startsWith('{') && /"\$schema"|"properties"/.test(text) ? 'JSON' : /^\s*[{"[]/.test(text) ? 'AVRO' : 'PROTOBUF';
+      this.store.register(name, { schema: text, schemaType }, { force: true });
+      const v = this.store.lookup(name, { schema: text, schemaType });
+      out.push({ name, subject: name, version: v.version });
+    }
+    return out;
+  }
+
+  getById(id: number): RegisteredSchema | undefined {
+    try {
+      const s = this.store.schemaById(id);
+      return withReferences({ schemaType: s.schemaType, schema: s.schema }, this.store.resolveReferences(s.references));
+    } catch (e) {
+      if (e instanceof RegistryError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  latest(subject: string): SubjectVersion | undefined {
+    try {
+      return this.toSubjectVersion(this.store.version(subject, 'latest'));
+    } catch (e) {
+      if (e instanceof RegistryError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  versions(subject: string): SubjectVersion[] {
+    try {
+      return this.store.versions(subject).map((v) => this.toSubjectVersion(v));
+    } catch (e) {
+      if (e instanceof RegistryError && e.status === 404) return [];
+      throw e;
+    }
+  }
+
+  subjects(): string[] {
+    return this.store.subjects();
+  }
+
+  deleteSubject(subject: string): void {
+    try {
+      this.store.deleteSubject(subject);
+    } catch (e) {
+      if (!(e instanceof RegistryError && e.status === 404)) throw e;
+    }
+  }
+
+  versionsOfId(id: number): { subject: string; version: number }[] {
+    try {
+      return this.store.idVersions(id);
+    } catch {
+      return [];
+    }
+  }
+
+  checkCompatibility(subject: string, schema: RegisteredSchema): string[] {
+    const references = this.registerReferences(schema.references ?? {});
+    return this.store.compatibilityMessages(subject, { schema: schema.schema, schemaType: schema.schemaType, references });
+  }
+
+  private toSubjectVersion(v: SchemaVersion): SubjectVersion {
+    return withReferences({ subject: v.subject, version: v.version, id: v.id, schemaType: v.schemaType, schema: v.schema }, this.store.resolveReferences(v.references));
+  }
+}
+
+function withReferences<T extends RegisteredSchema>(s: T, refs: Record<string, string>): T {
+  return Object.keys(refs).length ? { ...s, references: refs } : s;
+}
+
+const mockScopes = new Map<string, LocalSchemaRegistry>();
+
+/** The registry of a `mock://<scope>` URL: one per scope in this process. */
+export function mockSchemaRegistry(scope: string): LocalSchemaRegistry {
+  let r = mockScopes.get(scope);
+  if (!r) {
+    r = new LocalSchemaRegistry(new SchemaStore({ compatibility: 'NONE' }), `mock://${scope}`);
+    mockScopes.set(scope, r);
+  }
+  return r;
+}
+
+/** Forgets every mock scope (tests: a fresh registry per case). */
+export function dropMockSchemaRegistries(): void {
+  mockScopes.clear();
+}
