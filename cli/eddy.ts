@@ -14,6 +14,7 @@ import { eddyVersion } from './version.js';
 const USAGE = `Usage:
   eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
+              [--schema-registry-port 8081] [--no-schema-registry]
   eddy [url] [-e "SQL"] [-f file.sql] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
 
@@ -44,6 +45,8 @@ async function serverCommand(argv: string[]): Promise<void> {
       'config-file': { type: 'string' },
       'broker-port': { type: 'string' },
       'no-broker': { type: 'boolean' },
+      'schema-registry-port': { type: 'string' },
+      'no-schema-registry': { type: 'boolean' },
       kafka: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -70,9 +73,14 @@ async function serverCommand(argv: string[]): Promise<void> {
     fail(`--broker-port must be a port number, got '${values['broker-port']}'`);
   }
 
+  const schemaRegistryPort = values['no-schema-registry'] ? null : Number(values['schema-registry-port'] ?? 8081);
+  if (schemaRegistryPort !== null && (!Number.isInteger(schemaRegistryPort) || schemaRegistryPort < 0 || schemaRegistryPort > 65535)) {
+    fail(`--schema-registry-port must be a port number, got '${values['schema-registry-port']}'`);
+  }
+
   let embedded: EmbeddedServer;
   try {
-    embedded = await startEmbedded({ dataDir, port, host, config, brokerPort });
+    embedded = await startEmbedded({ dataDir, port, host, config, brokerPort, schemaRegistryPort });
   } catch (err) {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
@@ -82,6 +90,11 @@ async function serverCommand(argv: string[]): Promise<void> {
     process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.address} (bootstrap.servers=${embedded.broker.address})\n`);
   } else if (embedded.brokerNote) {
     process.stdout.write(embedded.brokerNote + '\n');
+  }
+  if (embedded.schemaRegistry) {
+    process.stdout.write(`Embedded Schema Registry listening on ${embedded.schemaRegistry.url} (ksql.schema.registry.url=${embedded.schemaRegistry.url})\n`);
+  } else if (embedded.schemaRegistryNote) {
+    process.stdout.write(embedded.schemaRegistryNote + '\n');
   }
   let stopping = false;
   const stop = (signal: string) => {
@@ -121,6 +134,8 @@ async function connect(url: string, say: (line: string) => void): Promise<{ clie
       port,
       host: parsed.hostname.replace(/^\[|\]$/g, ''),
       config: loadServerConfig({ env: process.env }),
+      schemaRegistryPort: 8081,
+      schemaRegistryOptional: true,
     });
     say(`No server answered at ${url}: started an embedded Eddy server there (data dir ${dataDir}).`);
     return { client, embedded };

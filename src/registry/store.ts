@@ -112,7 +112,7 @@ export class SchemaStore {
     for (const [subject, versions] of this.subjectsMap) {
       for (const v of versions) if (v.id === id && (opts.deleted || !v.deleted)) out.push({ subject, version: v.version });
     }
-    return out;
+    return out.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version));
   }
 
   /** Ids of schemas whose references name this subject version. */
