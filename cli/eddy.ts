@@ -80,7 +80,8 @@ async function serverCommand(argv: string[]): Promise<void> {
 
   let embedded: EmbeddedServer;
   try {
-    embedded = await startEmbedded({ dataDir, port, host, config, brokerPort, schemaRegistryPort });
+    // The default port may be taken (another server, a Confluent registry): go on without serving it then.
+    embedded = await startEmbedded({ dataDir, port, host, config, brokerPort, schemaRegistryPort, schemaRegistryOptional: values['schema-registry-port'] === undefined });
   } catch (err) {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
