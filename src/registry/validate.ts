@@ -6,6 +6,7 @@ import protobuf from 'protobufjs';
 import { invalidSchema } from './errors.js';
 import type { SchemaType } from './types.js';
 import { wellKnownRoot } from './protobuf-root.js';
+import { protoTextFromDescriptor } from './protobuf-descriptor.js';
 
 /** The canonical text of a schema: compact JSON for Avro and JSON Schema, the text itself for protobuf. */
 export function canonicalSchema(schemaType: SchemaType, text: string, references: Record<string, string>, validate = true): string {
@@ -37,6 +38,7 @@ export function canonicalSchema(schemaType: SchemaType, text: string, references
       }
     }
     case 'PROTOBUF': {
+      text = protoTextFromDescriptor(text) ?? text;
       if (validate) try {
         const root = wellKnownRoot();
         for (const ref of Object.values(references)) protobuf.parse(ref, root, { keepCase: true });
