@@ -2,7 +2,7 @@
 // JsonSchemaConverter (and so ksqlDB) writes: nullable fields as oneOf null, Connect types
 // and logical types in `connect.type` / `title`, maps as additionalProperties.
 
-import type { Column, SqlType } from '../planner/types.js';
+import type { Column, SqlType } from '../common/types.js';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -5,14 +5,13 @@
 // choosing the message a side reads or writes.
 
 import protobuf from 'protobufjs';
-import type { Column, SqlType } from '../planner/types.js';
+import type { Column, SqlType } from '../common/types.js';
 import { wellKnownRoot } from '../registry/protobuf-root.js';
 
 export type NullableRepresentation = 'OPTIONAL' | 'WRAPPER';
 
 export const DEFAULT_PROTOBUF_MESSAGE = 'ConnectDefault1';
 
-/** The well-known files ksqlDB's generated schemas import, beyond protobufjs's own google/protobuf ones. */
 const WRAPPER_OF: Partial<Record<SqlType['base'], string>> = {
   BOOLEAN: 'google.protobuf.BoolValue',
   INTEGER: 'google.protobuf.Int32Value',
