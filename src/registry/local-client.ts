@@ -5,7 +5,8 @@
 import type { RegisteredSchema, SchemaRegistry, SubjectVersion } from './client.js';
 import { RegistryError } from './errors.js';
 import { SchemaStore } from './store.js';
-import type { SchemaReference, SchemaVersion } from './types.js';
+import type { SchemaReference, SchemaType, SchemaVersion } from './types.js';
+import { canonicalSchema } from './validate.js';
 
 export class LocalSchemaRegistry implements SchemaRegistry {
   constructor(
@@ -14,15 +15,32 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   ) {}
 
   register(subject: string, schema: RegisteredSchema, id?: number): number {
-    const references = this.registerReferences(schema.references ?? {});
-    return this.store.register(subject, { schema: schema.schema, schemaType: schema.schemaType, references }, id === undefined ? {} : { id, force: true });
+    const refs = schema.references ?? {};
+    if (Object.keys(refs).length === 0) {
+      return this.store.register(subject, { schema: schema.schema, schemaType: schema.schemaType }, id === undefined ? {} : { id, force: true });
+    }
+    // An in-process import of a schema with its reference texts (the conformance runner's,
+    // as ksqlDB's test driver does it): the schema takes the next id, then each reference
+    // goes under a subject named like it, at the version predicted for it.
+    const references = Object.keys(refs).map((name) => ({ name, subject: name, version: this.versionFor(name, refs[name]!) }));
+    const got = this.store.register(subject, { schema: schema.schema, schemaType: schema.schemaType, references }, { ...(id !== undefined ? { id } : {}), force: true });
+    this.registerReferences(refs);
+    return got;
+  }
+
+  /** The version a reference text has, or will have once registered, under its subject. */
+  private versionFor(subject: string, text: string): number {
+    const versions = this.store.subjects({ deleted: true }).includes(subject) ? this.store.versions(subject, { deleted: true }) : [];
+    const type = referenceType(text);
+    const same = versions.find((v) => !v.deleted && v.schemaType === type && v.schema === canonicalSchema(type, text, {}, false));
+    return same?.version ?? (versions[versions.length - 1]?.version ?? 0) + 1;
   }
 
   /** Reference texts go under a subject named like the reference, as Confluent's serializers register them. */
   private registerReferences(refs: Record<string, string>): SchemaReference[] {
     const out: SchemaReference[] = [];
     for (const [name, text] of Object.entries(refs)) {
-      const schemaType = /^\s*syntax\b|^\s*(message|package|import)\b/m.test(text) ? 'PROTOBUF' : text.trim().startsWith('{') && /"\$schema"|"properties"/.test(text) ? 'JSON' : /^\s*[{"[]/.test(text) ? 'AVRO' : 'PROTOBUF';
+      const schemaType = referenceType(text);
       this.store.register(name, { schema: text, schemaType }, { force: true });
       const v = this.store.lookup(name, { schema: text, schemaType });
       out.push({ name, subject: name, version: v.version });
@@ -86,6 +104,11 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   private toSubjectVersion(v: SchemaVersion): SubjectVersion {
     return withReferences({ subject: v.subject, version: v.version, id: v.id, schemaType: v.schemaType, schema: v.schema }, this.store.resolveReferences(v.references));
   }
+}
+
+function referenceType(text: string): SchemaType {
+  if (!/^\s*[{"[]/.test(text)) return 'PROTOBUF';
+  return /"\$schema"|"properties"/.test(text) ? 'JSON' : 'AVRO';
 }
 
 function withReferences<T extends RegisteredSchema>(s: T, refs: Record<string, string>): T {

@@ -128,14 +128,20 @@ export class SchemaStore {
   }
 
   /** The texts of a schema's references, transitively, by reference name. */
-  resolveReferences(refs: SchemaReference[], seen = new Set<string>()): Record<string, string> {
+  resolveReferences(refs: SchemaReference[], seen = new Set<string>(), lenient = false): Record<string, string> {
     const out: Record<string, string> = {};
     for (const r of refs) {
       const key = `${r.subject}\u0000${r.version}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const v = this.version(r.subject, r.version, { deleted: true });
-      Object.assign(out, this.resolveReferences(v.references, seen));
+      let v: SchemaVersion;
+      try {
+        v = this.version(r.subject, r.version, { deleted: true });
+      } catch (e) {
+        if (lenient) continue;
+        throw e;
+      }
+      Object.assign(out, this.resolveReferences(v.references, seen, lenient));
       out[r.name] = v.schema;
     }
     return out;
@@ -253,7 +259,8 @@ export class SchemaStore {
     }
     const type = input.schemaType ?? 'AVRO';
     const refs = input.references ?? [];
-    const resolved = this.resolveReferences(refs);
+    // An in-process import may name references it registers right after.
+    const resolved = this.resolveReferences(refs, new Set(), opts.force === true);
     const text = canonicalSchema(type, input.schema, resolved, !opts.force);
     const all = this.subjectsMap.get(subject) ?? [];
     const live = all.filter((v) => !v.deleted);
