@@ -16,6 +16,7 @@ export class LocalSchemaRegistry implements SchemaRegistry {
 
   register(subject: string, schema: RegisteredSchema, id?: number): number {
     const refs = schema.references ?? {};
+    if (id === undefined) this.flushReferences();
     if (Object.keys(refs).length === 0) {
       return this.store.register(subject, { schema: schema.schema, schemaType: schema.schemaType }, id === undefined ? {} : { id, force: true });
     }
@@ -24,8 +25,19 @@ export class LocalSchemaRegistry implements SchemaRegistry {
     // goes under a subject named like it, at the version predicted for it.
     const references = Object.keys(refs).map((name) => ({ name, subject: name, version: this.versionFor(name, refs[name]!) }));
     const got = this.store.register(subject, { schema: schema.schema, schemaType: schema.schemaType, references }, { ...(id !== undefined ? { id } : {}), force: true });
-    this.registerReferences(refs);
+    // With a pinned id the references wait until the import's other pinned ids are taken, so
+    // their automatic ids never take one of those.
+    this.pendingReferences.push(refs);
+    if (id === undefined) this.flushReferences();
     return got;
+  }
+
+  private pendingReferences: Record<string, string>[] = [];
+
+  private flushReferences(): void {
+    const pending = this.pendingReferences;
+    this.pendingReferences = [];
+    for (const refs of pending) this.registerReferences(refs);
   }
 
   /** The version a reference text has, or will have once registered, under its subject. */
@@ -49,6 +61,7 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   getById(id: number): RegisteredSchema | undefined {
+    this.flushReferences();
     try {
       const s = this.store.schemaById(id);
       return withReferences({ schemaType: s.schemaType, schema: s.schema }, this.store.resolveReferences(s.references));
@@ -59,6 +72,7 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   latest(subject: string): SubjectVersion | undefined {
+    this.flushReferences();
     try {
       return this.toSubjectVersion(this.store.version(subject, 'latest'));
     } catch (e) {
@@ -68,6 +82,7 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   versions(subject: string): SubjectVersion[] {
+    this.flushReferences();
     try {
       return this.store.versions(subject).map((v) => this.toSubjectVersion(v));
     } catch (e) {
@@ -77,10 +92,12 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   subjects(): string[] {
+    this.flushReferences();
     return this.store.subjects();
   }
 
   deleteSubject(subject: string): void {
+    this.flushReferences();
     try {
       this.store.deleteSubject(subject);
     } catch (e) {
@@ -89,6 +106,7 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   versionsOfId(id: number): { subject: string; version: number }[] {
+    this.flushReferences();
     try {
       return this.store.idVersions(id);
     } catch {
@@ -97,6 +115,7 @@ export class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   checkCompatibility(subject: string, schema: RegisteredSchema): string[] {
+    this.flushReferences();
     const references = this.registerReferences(schema.references ?? {});
     return this.store.compatibilityMessages(subject, { schema: schema.schema, schemaType: schema.schemaType, references });
   }
