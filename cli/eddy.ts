@@ -17,6 +17,7 @@ const USAGE = `Usage:
               [--schema-registry-port 8081] [--no-schema-registry]
   eddy [url] [-e "SQL"] [-f file.sql] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
+  eddy schema list|get|register|check|delete …              (eddy schema --help)
 
   url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
   one inside the same process (data dir ./eddy-data).
@@ -241,5 +242,17 @@ async function topicCommandLine(args: string[]): Promise<void> {
   process.exit(code);
 }
 
-const run = argv[0] === 'server' ? serverCommand(argv.slice(1)) : argv[0] === 'topic' ? topicCommandLine(argv.slice(1)) : clientCommand(argv);
+async function schemaCommandLine(args: string[]): Promise<void> {
+  const { schemaCommand } = await import('./schema.js');
+  process.exit(await schemaCommand(args, { stdout: process.stdout, stderr: process.stderr, env: process.env }));
+}
+
+const run =
+  argv[0] === 'server'
+    ? serverCommand(argv.slice(1))
+    : argv[0] === 'topic'
+      ? topicCommandLine(argv.slice(1))
+      : argv[0] === 'schema'
+        ? schemaCommandLine(argv.slice(1))
+        : clientCommand(argv);
 run.catch((err: Error) => fail(err.stack ?? err.message));
