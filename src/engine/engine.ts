@@ -44,6 +44,7 @@ import { consumerGroupsOf, ownQueryConsumers, withOwnQueries, type ConsumerGroup
 import { defaultLog, defaultFunctions, defaultQueryService } from './defaults.js';
 import { openSchemaRegistry, type OpenedRegistry } from '../registry/open.js';
 import { useSchemaRegistry } from '../serde/registry.js';
+import { registerWriterSchemas } from '../serde/register.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -698,6 +699,7 @@ export class Engine implements EngineApi {
     const topicName = stmt.properties.find((p) => p.name.toUpperCase() === 'KAFKA_TOPIC')?.value.value;
     const topic = typeof topicName === 'string' ? await this.log.describeTopic(topicName) : undefined;
     const planned = planCreateSource(stmt, this.catalog, props, topic);
+    if (existing && stmt.orReplace) this.registerEvolvedSchema(planned.source);
     const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
     return {
       commandId: `${noun}/${stmt.name}/create`,
@@ -722,6 +724,20 @@ export class Engine implements EngineApi {
     this.catalog.putSource(plan.sink);
     this.registerQuery(plan, sqlText, overrides);
     this.startQuery(plan, overrides);
+  }
+
+  /** A changed source on a schema-registry format registers its new schema now: an incompatible change fails the statement. */
+  private registerEvolvedSchema(source: DataSource): void {
+    if (this.replaying) return;
+    const sides = [
+      { format: source.keyFormat.format, columns: source.schema.key, side: 'key' as const, ...(source.keyFormat.options ? { options: source.keyFormat.options } : {}) },
+      { format: source.valueFormat.format, columns: source.schema.value.filter((c) => c.namespace === 'VALUE'), side: 'value' as const, ...(source.valueFormat.options ? { options: source.valueFormat.options } : {}) },
+    ];
+    try {
+      registerWriterSchemas(source.topic, sides);
+    } catch (e) {
+      throw new KsqlError(`Could not register schema for topic: ${(e as Error).message}`);
+    }
   }
 
   /** IF NOT EXISTS on a taken name: nothing to distribute, a warning to return. */
@@ -908,6 +924,7 @@ export class Engine implements EngineApi {
       }
     }
     if (added.key.length > 0) throw new KsqlError('Cannot add key columns with ALTER: only value columns can be added.');
+    this.registerEvolvedSchema({ ...source, schema: { key: source.schema.key, value: [...source.schema.value, ...added.value] } });
     const commandId = `${noun}/${stmt.name}/alter`;
     return {
       commandId,

@@ -77,3 +77,4 @@ export {
   type SubjectVersion,
 } from './registry.js';
 export { avroSchemaForColumns } from './avro.js';
+export { registerWriterSchemas, writerSchemaFor, type SideSchema } from './register.js';
