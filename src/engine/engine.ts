@@ -44,7 +44,7 @@ import { consumerGroupsOf, ownQueryConsumers, withOwnQueries, type ConsumerGroup
 import { defaultLog, defaultFunctions, defaultQueryService } from './defaults.js';
 import { openSchemaRegistry, type OpenedRegistry } from '../registry/open.js';
 import { useSchemaRegistry } from '../serde/registry.js';
-import { registerWriterSchemas } from '../serde/register.js';
+import { registerWriterSchemas, registeredSchemasOf } from '../serde/register.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -504,7 +504,7 @@ export class Engine implements EngineApi {
     const readQueries = this.catalog.readersOf(name);
     const writeQueries = this.catalog.writersOf(name);
     const derived = readQueries.filter((q) => q.sink !== name && this.catalog.getSource(q.sink)?.createdByQuery === q.id).map((q) => q.sink);
-    return sourceDescription({
+    const body = sourceDescription({
       source,
       extended,
       readQueries: readQueries.map((q) => this.live(q)),
@@ -512,6 +512,11 @@ export class Engine implements EngineApi {
       topic: extended ? await this.log.describeTopic(source.topic) : undefined,
       sourceConstraints: derived,
     });
+    if (extended) {
+      const schemas = registeredSchemasOf(source.topic, [source.keyFormat, source.valueFormat]);
+      if (schemas.length) body.schemaRegistry = schemas;
+    }
+    return body;
   }
 
   private async describeSource(stmt: DescribeSource): Promise<KsqlEntity> {

@@ -43,3 +43,30 @@ export function registerWriterSchemas(topic: string, sides: SideSchema[]): { sub
   }
   return out;
 }
+
+const REGISTRY_FORMATS = new Set<FormatName>(['AVRO', 'PROTOBUF', 'JSON_SR']);
+
+/** DESCRIBE EXTENDED: the subject, latest version and id of each registry-format side (or the pinned id). */
+export function registeredSchemasOf(
+  topic: string,
+  [key, value]: [{ format: FormatName; options?: FormatOptions }, { format: FormatName; options?: FormatOptions }],
+): { side: 'key' | 'value'; subject: string; version?: number; id: number }[] {
+  const out: { side: 'key' | 'value'; subject: string; version?: number; id: number }[] = [];
+  for (const [side, f] of [['key', key], ['value', value]] as const) {
+    if (!REGISTRY_FORMATS.has(f.format)) continue;
+    const subject = `${topic}-${side}`;
+    try {
+      const registry = defaultSchemaRegistry();
+      if (f.options?.schemaId !== undefined) {
+        const at = registry.versionsOfId?.(f.options.schemaId).find((v) => v.subject === subject);
+        out.push({ side, subject, ...(at ? { version: at.version } : {}), id: f.options.schemaId });
+        continue;
+      }
+      const latest = registry.latest(subject);
+      if (latest) out.push({ side, subject, version: latest.version, id: latest.id });
+    } catch {
+      // An unreachable registry leaves the description without it.
+    }
+  }
+  return out;
+}

@@ -17,6 +17,8 @@ export interface EddyProcess {
   ksql(sql: string, properties?: Record<string, unknown>): Promise<any[]>;
   /** A push query with LIMIT, or a pull query: the response rows as column arrays. */
   rows(sql: string): Promise<unknown[][]>;
+  /** The text /query answers (PRINT). */
+  queryText(sql: string): Promise<string>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startEddy(dataDir: string, properties: Record<string, stri
       const parsed = JSON.parse(text) as { row?: { columns: unknown[] } }[];
       return parsed.filter((e) => e.row).map((e) => e.row!.columns);
     },
+    queryText: (sql) => post('/query', { ksql: sql, streamsProperties: {} }),
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(signal);

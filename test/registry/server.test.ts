@@ -55,6 +55,11 @@ test('SR formats need no configuration, and survive SIGKILL with the same subjec
     const types = (await registryGet(eddy.registry!, `/schemas/ids/${subjects['users_js-value']![0]!.id}`)).body;
     assert.equal(types.schemaType, 'JSON', 'JSON_SR registered a JSON schema and writes its id');
 
+    // PRINT decodes each SR format through the registry.
+    for (const topic of ['users', 'users_pb', 'users_js']) {
+      const printed = await eddy.queryText(`PRINT '${topic}' FROM BEGINNING LIMIT 3;`);
+      assert.match(printed, /"NAME":"ann"|NAME: "ann"|"NAME": "ann"/, `${topic}: ${printed}`);
+    }
     await eddy.kill('SIGKILL');
     eddy = await startEddy(dataDir);
     assert.deepEqual(await subjectsWithIds(eddy.registry!), subjects);
