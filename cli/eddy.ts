@@ -14,8 +14,10 @@ import { eddyVersion } from './version.js';
 const USAGE = `Usage:
   eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
+              [--schema-registry-port 8081] [--no-schema-registry]
   eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--dry-run] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
+  eddy schema list|get|register|check|delete …              (eddy schema --help)
   eddy migrations [-c ksql-migrations.properties] <command> …   (eddy migrations help)
 
   url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
@@ -48,6 +50,8 @@ async function serverCommand(argv: string[]): Promise<void> {
       'config-file': { type: 'string' },
       'broker-port': { type: 'string' },
       'no-broker': { type: 'boolean' },
+      'schema-registry-port': { type: 'string' },
+      'no-schema-registry': { type: 'boolean' },
       kafka: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -74,9 +78,15 @@ async function serverCommand(argv: string[]): Promise<void> {
     fail(`--broker-port must be a port number, got '${values['broker-port']}'`);
   }
 
+  const schemaRegistryPort = values['no-schema-registry'] ? null : Number(values['schema-registry-port'] ?? 8081);
+  if (schemaRegistryPort !== null && (!Number.isInteger(schemaRegistryPort) || schemaRegistryPort < 0 || schemaRegistryPort > 65535)) {
+    fail(`--schema-registry-port must be a port number, got '${values['schema-registry-port']}'`);
+  }
+
   let embedded: EmbeddedServer;
   try {
-    embedded = await startEmbedded({ dataDir, port, host, config, brokerPort });
+    // The default port may be taken (another server, a Confluent registry): go on without serving it then.
+    embedded = await startEmbedded({ dataDir, port, host, config, brokerPort, schemaRegistryPort, schemaRegistryOptional: values['schema-registry-port'] === undefined });
   } catch (err) {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
@@ -87,6 +97,11 @@ async function serverCommand(argv: string[]): Promise<void> {
     process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.address} (bootstrap.servers=${embedded.broker.address})\n`);
   } else if (embedded.brokerNote) {
     process.stdout.write(embedded.brokerNote + '\n');
+  }
+  if (embedded.schemaRegistry) {
+    process.stdout.write(`Embedded Schema Registry listening on ${embedded.schemaRegistry.url} (ksql.schema.registry.url=${embedded.schemaRegistry.url})\n`);
+  } else if (embedded.schemaRegistryNote) {
+    process.stdout.write(embedded.schemaRegistryNote + '\n');
   }
   let stopping = false;
   const stop = (signal: string) => {
@@ -126,6 +141,8 @@ async function connect(url: string, say: (line: string) => void): Promise<{ clie
       port,
       host: parsed.hostname.replace(/^\[|\]$/g, ''),
       config: loadServerConfig({ env: process.env }),
+      schemaRegistryPort: 8081,
+      schemaRegistryOptional: true,
     });
     say(`No server answered at ${url}: started an embedded Eddy server there (data dir ${dataDir}).`);
     return { client, embedded };
@@ -246,6 +263,11 @@ async function migrationsCommandLine(args: string[]): Promise<void> {
   process.exit(await migrationsCommand(args, { stdout: process.stdout, stderr: process.stderr }));
 }
 
+async function schemaCommandLine(args: string[]): Promise<void> {
+  const { schemaCommand } = await import('./schema.js');
+  process.exit(await schemaCommand(args, { stdout: process.stdout, stderr: process.stderr, env: process.env }));
+}
+
 const run =
   argv[0] === 'server'
     ? serverCommand(argv.slice(1))
@@ -253,5 +275,7 @@ const run =
       ? topicCommandLine(argv.slice(1))
       : argv[0] === 'migrations'
         ? migrationsCommandLine(argv.slice(1))
-        : clientCommand(argv);
+        : argv[0] === 'schema'
+          ? schemaCommandLine(argv.slice(1))
+          : clientCommand(argv);
 run.catch((err: Error) => fail(err.stack ?? err.message));

@@ -6,6 +6,8 @@ import { startServer, type RunningServer } from '../src/server/server.js';
 import { startBroker, type Broker } from '../src/broker/index.js';
 import { EmbeddedLog } from '../src/log/embedded/index.js';
 import type { GroupMembership } from '../src/engine/consumer-groups.js';
+import { startRegistryServer, type RunningRegistry } from '../src/registry/server.js';
+import type { OpenedRegistry } from '../src/registry/open.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -14,6 +16,10 @@ export interface EmbeddedOptions {
   config: Record<string, unknown>;
   /** Port of the Kafka-protocol broker over the engine's embedded log; null for none. */
   brokerPort?: number | null;
+  /** Port of the embedded schema registry's REST API (on 127.0.0.1); null for none. */
+  schemaRegistryPort?: number | null;
+  /** When the registry port is taken: fail (eddy server) or go on without serving it (the REPL's embedded server). */
+  schemaRegistryOptional?: boolean;
 }
 
 export interface EmbeddedServer {
@@ -23,13 +29,17 @@ export interface EmbeddedServer {
   broker?: Broker;
   /** Why no broker runs although one was asked for. */
   brokerNote?: string;
+  /** The embedded schema registry's REST API, when served. */
+  schemaRegistry?: RunningRegistry;
+  /** Why no registry is served although one was asked for. */
+  schemaRegistryNote?: string;
   close(): Promise<void>;
 }
 
 // Loaded by path at run time so this file type-checks while the engine module is being built.
 const ENGINE_MODULE = '../src/engine/engine.js';
 
-type OpenedEngine = EngineApi & { log?: unknown; groupMembership?: GroupMembership };
+type OpenedEngine = EngineApi & { log?: unknown; groupMembership?: GroupMembership; schemaRegistry?: OpenedRegistry };
 
 async function openEngine(dataDir: string, properties: Record<string, unknown>): Promise<OpenedEngine> {
   let mod: { Engine?: { open(o: { dataDir: string; properties: Record<string, unknown> }): Promise<OpenedEngine> } };
@@ -61,6 +71,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   let server: RunningServer | undefined;
   let broker: Broker | undefined;
   let brokerNote: string | undefined;
+  let registry: RunningRegistry | undefined;
+  let registryNote: string | undefined;
   try {
     const closedPaths = queriesFile ? (await import('./headless.js')).STATEMENT_PATHS : undefined;
     server = await startServer(engine, { port: options.port, host: options.host, config: options.config, closedPaths });
@@ -78,7 +90,22 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
         brokerNote = 'No embedded broker: this server uses an external Kafka cluster (bootstrap.servers).';
       }
     }
+    if (options.schemaRegistryPort !== undefined && options.schemaRegistryPort !== null) {
+      const store = engine.schemaRegistry?.store;
+      if (!store) {
+        registryNote = `No embedded schema registry: this server uses the one at ${String(options.config['ksql.schema.registry.url'])}.`;
+      } else {
+        const auth = String(options.config['eddy.schema.registry.basic.auth.user.info'] ?? '');
+        try {
+          registry = await startRegistryServer(store, { port: options.schemaRegistryPort, host: '127.0.0.1', ...(auth ? { basicAuth: auth } : {}) });
+        } catch (err) {
+          if (!options.schemaRegistryOptional) throw new Error(`the schema registry cannot listen on port ${options.schemaRegistryPort}: ${(err as Error).message}`);
+          registryNote = `The embedded schema registry is not served over HTTP: port ${options.schemaRegistryPort} is taken (${(err as Error).message}).`;
+        }
+      }
+    }
   } catch (err) {
+    await registry?.close();
     await server?.close();
     await engine.close();
     throw err;
@@ -90,8 +117,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     server: running,
     broker,
     brokerNote,
+    schemaRegistry: registry,
+    schemaRegistryNote: registryNote,
     close: () =>
       (closing ??= (async () => {
+        await registry?.close();
         await broker?.close();
         await running.close();
         await engine.close();

@@ -323,19 +323,6 @@ export function planCreateSource(
     }
     if (physicalValueColumns(schema).length > 0) throw new KsqlError('Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.');
   }
-  for (const [side, caps, fmt] of [
-    ['key', keyCaps, formats.keyFormat.format],
-    ['value', valueCaps, formats.valueFormat.format],
-  ] as const) {
-    if (caps.schemaRegistry && !config['ksql.schema.registry.url']) {
-      throw new KsqlError(
-        `Cannot use the ${fmt} ${side} format without a Schema Registry: set 'ksql.schema.registry.url' in the server configuration.`,
-        42801,
-        428,
-      );
-    }
-  }
-
   inferSchema(schema, formats, topic, stmt.elements.length === 0);
 
   const valueColumns = physicalValueColumns(schema);

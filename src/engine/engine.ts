@@ -28,6 +28,8 @@ import { insertJsonRow } from './insert-values.js';
 import { openPrint } from './print.js';
 import { consumerGroupsOf, ownQueryConsumers, withOwnQueries, type ConsumerGroupInfo, type GroupMembership } from './consumer-groups.js';
 import { defaultLog, defaultFunctions, defaultQueryService } from './defaults.js';
+import { openSchemaRegistry, type OpenedRegistry } from '../registry/open.js';
+import { useSchemaRegistry } from '../serde/registry.js';
 import { QueryRegistry } from './query-registry.js';
 import type { EngineContext, Session } from './statements/context.js';
 import { executeLocal, NOT_LOCAL } from './statements/local.js';
@@ -54,6 +56,8 @@ export class Engine implements EngineApi, EngineContext {
   /** Live consumer group members (the embedded broker's coordinator), for SHOW TOPICS EXTENDED. */
   groupMembership?: GroupMembership;
   private closed = false;
+  /** The schema registry serdes use (embedded in `_schemas`, external, or mock://). */
+  schemaRegistry?: OpenedRegistry;
 
   private constructor(
     readonly dataDir: string,
@@ -91,6 +95,8 @@ export class Engine implements EngineApi, EngineContext {
   // ------------------------------------------------------------------ startup
 
   private async start(): Promise<void> {
+    this.schemaRegistry = await openSchemaRegistry(this.config, this.log);
+    useSchemaRegistry(this.schemaRegistry.client);
     await this.commandLog.ensureTopic();
     await this.setUpProcessingLog();
     await this.commands.replay();
@@ -210,6 +216,7 @@ export class Engine implements EngineApi, EngineContext {
     await this.queries.closeAll();
     await this.queries.service.close();
     await this.processingLog.flush();
+    await this.schemaRegistry?.close();
     await this.log.close();
   }
 

@@ -6,6 +6,7 @@ import type { Print } from '../parser/ast.js';
 import { defaultSchemaRegistry, type SchemaRegistry } from '../serde/registry.js';
 import type { LogRecord, TopicLog } from '../log/topic-log.js';
 import { KsqlError, type QueryStream, type StreamedItem } from './api.js';
+import { decodeMessageIndexes, messageAt, parseProtobufSchema } from '../serde/protobuf-schema.js';
 
 export type Guess = 'AVRO' | 'PROTOBUF' | 'JSON_SR' | 'JSON' | 'KAFKA_INT' | 'KAFKA_BIGINT' | 'KAFKA_DOUBLE' | 'KAFKA_STRING';
 
@@ -122,6 +123,18 @@ function decodeAvro(schema: string, body: Buffer): string | undefined {
   }
 }
 
+/** A Confluent protobuf body (message indexes, then the message) as JSON, or undefined when it does not decode. */
+function decodeProtobuf(schema: string, references: Record<string, string>, body: Buffer): string | undefined {
+  try {
+    const parsed = parseProtobufSchema(schema, references);
+    const { indexes, rest } = decodeMessageIndexes(body);
+    const type = messageAt(parsed, indexes);
+    return JSON.stringify(type.toObject(type.decode(rest), { longs: String, enums: String, bytes: String, defaults: true }));
+  } catch {
+    return undefined;
+  }
+}
+
 /** A registry-format value: decoded when its writer schema is known and decodable, else its id and bytes. */
 function renderRegistryValue(b: Buffer, guess: 'AVRO' | 'PROTOBUF' | 'JSON_SR', registry: SchemaRegistry): string {
   const id = b.readInt32BE(1);
@@ -130,6 +143,10 @@ function renderRegistryValue(b: Buffer, guess: 'AVRO' | 'PROTOBUF' | 'JSON_SR', 
   const known = registry.getById(id);
   if (guess === 'AVRO' && known?.schemaType === 'AVRO') {
     const decoded = decodeAvro(known.schema, body);
+    if (decoded !== undefined) return decoded;
+  }
+  if (guess === 'PROTOBUF' && known?.schemaType === 'PROTOBUF') {
+    const decoded = decodeProtobuf(known.schema, known.references ?? {}, body);
     if (decoded !== undefined) return decoded;
   }
   return `<${guess === 'AVRO' && !known ? 'AVRO or PROTOBUF' : guess} schema id ${id}, ${body.length} bytes: ${body.toString('base64')}>`;

@@ -199,16 +199,19 @@ export function createAvroSerde(spec: SerdeSpec, registry: SchemaRegistry = defa
   const subject = `${topic}-${side}`;
   let writerId = spec.options?.schemaId;
   let writerType: avro.Type;
+  let writerSchema: AvroSchema | undefined;
   if (writerId !== undefined) {
     const found = registry.getById(writerId);
     if (!found) throw new SerdeError(`Schema id ${writerId} is not registered`);
     writerType = parseAvroType(JSON.parse(found.schema) as AvroSchema);
   } else {
-    const schema = avroSchemaForColumns(columns, unwrapped, spec.options?.schemaFullName);
-    writerType = parseAvroType(schema);
-    writerId = registry.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(schema) });
+    writerSchema = avroSchemaForColumns(columns, unwrapped, spec.options?.schemaFullName);
+    writerType = parseAvroType(writerSchema);
   }
-  const header = confluentHeader(writerId);
+  // Registered on the first write, so a serde that only reads never registers a schema.
+  let header: Buffer | undefined;
+  const writeHeader = (): Buffer =>
+    (header ??= confluentHeader(writerId ?? registry.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(writerSchema) })));
   const readerCache = new Map<number, avro.Type>();
   const readers: JsonReader[] = columns.map((c) => jsonReader(c.type));
   const matcher = new FieldMatcher(columns);
@@ -237,7 +240,7 @@ export function createAvroSerde(spec: SerdeSpec, registry: SchemaRegistry = defa
           for (let i = 0; i < n; i++) o[columns[i]!.name] = toAvro(row[i], columns[i]!.type);
           value = o;
         }
-        return Buffer.concat([header, writerType.toBuffer(value)]);
+        return Buffer.concat([writeHeader(), writerType.toBuffer(value)]);
       } catch (e) {
         throw serializeError(side, topic, e);
       }

@@ -71,8 +71,10 @@ export {
   InMemorySchemaRegistry,
   defaultSchemaRegistry,
   resetDefaultSchemaRegistry,
+  useSchemaRegistry,
   type SchemaRegistry,
   type RegisteredSchema,
   type SubjectVersion,
 } from './registry.js';
 export { avroSchemaForColumns } from './avro.js';
+export { registerWriterSchemas, writerSchemaFor, type SideSchema } from './register.js';

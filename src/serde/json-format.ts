@@ -8,21 +8,33 @@ import { ConversionError, cannotConvert, deserializeError, serializeError } from
 import { parseJson } from './json-parse.js';
 import { FieldMatcher, isPlainObject, jsonReader, type JsonReader } from './json-read.js';
 import { jsonWriter, type JsonWriter } from './json-write.js';
+import { jsonSchemaForColumns } from './json-schema.js';
+import { defaultSchemaRegistry } from './registry.js';
 
 export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean): Serde {
   const { columns, side, topic } = spec;
   const n = columns.length;
   if (n === 0) return emptySerde(side);
   const unwrapped = n === 1 && (side === 'key' || spec.options?.wrapSingleValue === false);
-  const header = schemaRegistryFraming ? wireHeader(spec.options?.schemaId ?? 0) : null;
+  // JSON_SR writes the id of the schema it registers for its columns on the first write (or
+  // the one pinned); a serde that only reads never registers.
+  let header: Buffer | null | undefined = schemaRegistryFraming ? undefined : null;
+  const writeHeader = (): Buffer | null =>
+    header !== undefined
+      ? header
+      : (header = wireHeader(
+          spec.options?.schemaId ??
+            (spec.registry ?? defaultSchemaRegistry()).register(`${topic}-${side}`, { schemaType: 'JSON', schema: JSON.stringify(jsonSchemaForColumns(columns, unwrapped)) }),
+        ));
 
   const toText = (bytes: Buffer): string => {
-    if (header && bytes.length >= 5 && bytes[0] === 0) return bytes.toString('utf8', 5);
+    if (schemaRegistryFraming && bytes.length >= 5 && bytes[0] === 0) return bytes.toString('utf8', 5);
     return bytes.toString('utf8');
   };
   const frame = (text: string): Buffer => {
     const body = Buffer.from(text, 'utf8');
-    return header ? Buffer.concat([header, body]) : body;
+    const h = writeHeader();
+    return h ? Buffer.concat([h, body]) : body;
   };
 
   if (unwrapped) {

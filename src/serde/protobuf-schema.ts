@@ -6,23 +6,11 @@
 
 import protobuf from 'protobufjs';
 import type { Column, SqlType } from '../common/types.js';
+import { wellKnownRoot } from '../registry/protobuf-root.js';
 
 export type NullableRepresentation = 'OPTIONAL' | 'WRAPPER';
 
 export const DEFAULT_PROTOBUF_MESSAGE = 'ConnectDefault1';
-
-/** The well-known files ksqlDB's generated schemas import, beyond protobufjs's own google/protobuf ones. */
-const EXTRA_WELL_KNOWN = `
-syntax = "proto3";
-package google.type;
-message Date { int32 year = 1; int32 month = 2; int32 day = 3; }
-message TimeOfDay { int32 hours = 1; int32 minutes = 2; int32 seconds = 3; int32 nanos = 4; }
-`;
-const CONFLUENT_DECIMAL = `
-syntax = "proto3";
-package confluent.type;
-message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }
-`;
 
 const WRAPPER_OF: Partial<Record<SqlType['base'], string>> = {
   BOOLEAN: 'google.protobuf.BoolValue',
@@ -139,16 +127,6 @@ export function protobufSchemaForColumns(columns: Column[], fullName?: string, n
 export interface ParsedProtobuf {
   root: protobuf.Root;
   messages: protobuf.Type[];
-}
-
-function wellKnownRoot(): protobuf.Root {
-  const root = new protobuf.Root();
-  for (const f of ['google/protobuf/wrappers.proto', 'google/protobuf/timestamp.proto']) {
-    root.addJSON(protobuf.common.get(f)!.nested!);
-  }
-  protobuf.parse(EXTRA_WELL_KNOWN, root, { keepCase: true });
-  protobuf.parse(CONFLUENT_DECIMAL, root, { keepCase: true });
-  return root;
 }
 
 /** Parses a proto3 schema text; `references` are the texts of imported files by name. */

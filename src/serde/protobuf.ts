@@ -238,6 +238,7 @@ export function createProtobufSerde(spec: SerdeSpec, opts: ProtobufSerdeOptions,
   let writerSchema: ParsedProtobuf;
   let writerType: protobuf.Type;
   let header: Buffer | null = null;
+  let registerWriter: (() => Buffer) | undefined;
   const pinned = spec.options?.schemaId;
   if (opts.schemaRegistry && pinned !== undefined) {
     writerSchema = parseRegistered(pinned);
@@ -250,9 +251,12 @@ export function createProtobufSerde(spec: SerdeSpec, opts: ProtobufSerdeOptions,
     writerSchema = parseProtobufSchema(text);
     writerType = writerSchema.messages[0]!;
     if (opts.schemaRegistry) {
-      const id = registry.register(subject, { schemaType: 'PROTOBUF', schema: text });
-      parsedById.set(id, writerSchema);
-      header = Buffer.concat([confluentHeader(id), encodeMessageIndexes([0])]);
+      // Registered on the first write, so a serde that only reads never registers a schema.
+      registerWriter = () => {
+        const id = registry.register(subject, { schemaType: 'PROTOBUF', schema: text });
+        parsedById.set(id, writerSchema);
+        return Buffer.concat([confluentHeader(id), encodeMessageIndexes([0])]);
+      };
     }
   }
 
@@ -270,6 +274,10 @@ export function createProtobufSerde(spec: SerdeSpec, opts: ProtobufSerdeOptions,
       try {
         const msg = writerType.fromObject(rowToObject(row, types, names, writerType));
         const body = Buffer.from(writerType.encode(msg).finish());
+        if (registerWriter) {
+          header = registerWriter();
+          registerWriter = undefined;
+        }
         return header ? Buffer.concat([header, body]) : body;
       } catch (e) {
         throw serializeError(side, topic, e);

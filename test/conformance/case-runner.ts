@@ -31,7 +31,7 @@ export const BASE_PROPERTIES: Record<string, unknown> = {
   'cache.max.bytes.buffering': 0,
   'ksql.service.id': 'some.ksql.service.id',
   'ksql.headers.columns.enabled': true,
-  'ksql.schema.registry.url': 'http://schema-registry.invalid:8081',
+  'ksql.schema.registry.url': 'mock://conformance',
   // ksqlDB's test jar functions, loaded like any user's functions.
   'ksql.extension.dir': join(dirname(fileURLToPath(import.meta.url)), 'udfs'),
 };

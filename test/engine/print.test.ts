@@ -114,7 +114,10 @@ test('format detection: KAFKA numbers, JSON, strings and schema-registry formats
   assert.equal(renderBytes(avroValue, 'AVRO', registry), '{"ID":42,"NAME":"x"}');
   const protoValue = Buffer.concat([confluentHeader(protoId), Buffer.from([0, 8, 0x96, 1])]);
   assert.equal(fmt(protoValue), 'PROTOBUF');
-  assert.match(renderBytes(protoValue, 'PROTOBUF', registry), new RegExp(`^<PROTOBUF schema id ${protoId}, 4 bytes: `));
+  // A known protobuf writer schema decodes the message (its indexes, then the fields).
+  assert.equal(renderBytes(protoValue, 'PROTOBUF', registry), '{"a":150}');
+  const unknownProto = Buffer.concat([confluentHeader(999), Buffer.from([0, 8, 0x96, 1])]);
+  assert.match(renderBytes(unknownProto, 'PROTOBUF', registry), /^<PROTOBUF schema id 999, 4 bytes: /);
   const jsonSr = Buffer.concat([confluentHeader(jsonId), Buffer.from('{"a":1}')]);
   assert.equal(fmt(jsonSr), 'JSON_SR');
   assert.equal(renderBytes(jsonSr, 'JSON_SR', registry), '{"a":1}');

@@ -6,6 +6,7 @@ import type { PersistentQueryInfo } from '../../catalog/model.js';
 import { KsqlError, type KsqlEntity } from '../api.js';
 import { describeFunction, entity, schemaInfo, sourceDescription } from '../entities.js';
 import type { EngineContext } from './context.js';
+import { registeredSchemasOf } from '../../serde/register.js';
 
 async function describeSourceBody(ctx: EngineContext, name: string, extended: boolean): Promise<Record<string, unknown>> {
   const source = ctx.catalog.getSource(name);
@@ -13,7 +14,7 @@ async function describeSourceBody(ctx: EngineContext, name: string, extended: bo
   const readQueries = ctx.catalog.readersOf(name);
   const writeQueries = ctx.catalog.writersOf(name);
   const derived = readQueries.filter((q) => q.sink !== name && ctx.catalog.getSource(q.sink)?.createdByQuery === q.id).map((q) => q.sink);
-  return sourceDescription({
+  const body = sourceDescription({
     source,
     extended,
     readQueries: readQueries.map((q) => ctx.queries.live(q)),
@@ -21,6 +22,11 @@ async function describeSourceBody(ctx: EngineContext, name: string, extended: bo
     topic: extended ? await ctx.log.describeTopic(source.topic) : undefined,
     sourceConstraints: derived,
   });
+  if (extended) {
+    const schemas = registeredSchemasOf(source.topic, [source.keyFormat, source.valueFormat]);
+    if (schemas.length) body.schemaRegistry = schemas;
+  }
+  return body;
 }
 
 export async function describeSource(ctx: EngineContext, stmt: DescribeSource): Promise<KsqlEntity> {

@@ -10,6 +10,7 @@ import { buildSchema, planCreateSource } from '../ddl.js';
 import { currentStatus } from '../entities.js';
 import { parseWithProperties } from '../../parser/with-properties.js';
 import { sessionProperties, skipped, type EngineContext, type Prepared, type Session } from './context.js';
+import { registerWriterSchemas } from '../../serde/register.js';
 
 /** Why a CREATE of `kind` named `name` cannot take the name, or undefined when it can. */
 export function existingConflict(ctx: EngineContext, kind: 'STREAM' | 'TABLE', name: string, orReplace: boolean): string | undefined {
@@ -46,6 +47,7 @@ export async function prepareCreateSource(ctx: EngineContext, stmt: CreateSource
   const topic = typeof topicName === 'string' ? await ctx.log.describeTopic(topicName) : undefined;
   const planned = planCreateSource(stmt, ctx.catalog, props, topic, withProps);
   if (existing && stmt.orReplace && !ctx.queries.replaying) checkSourceReplace(existing, planned.source);
+  if (existing && stmt.orReplace) registerEvolvedSchema(ctx, planned.source);
   const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
   return {
     commandId: `${noun}/${stmt.name}/create`,
@@ -134,6 +136,7 @@ export async function prepareAlterSource(ctx: EngineContext, stmt: AlterSource):
     }
   }
   if (added.key.length > 0) throw new KsqlError('Cannot add key columns with ALTER: only value columns can be added.');
+  registerEvolvedSchema(ctx, { ...source, schema: { key: source.schema.key, value: [...source.schema.value, ...added.value] } });
   const commandId = `${noun}/${stmt.name}/alter`;
   return {
     commandId,
@@ -145,4 +148,18 @@ export async function prepareAlterSource(ctx: EngineContext, stmt: AlterSource):
       return currentStatus(stmt.text, commandId, `${stmt.sourceType === 'STREAM' ? 'Stream' : 'Table'} altered`, seq);
     },
   };
+}
+
+/** A changed source on a schema-registry format registers its new schema now: an incompatible change fails the statement. */
+function registerEvolvedSchema(ctx: EngineContext, source: DataSource): void {
+  if (ctx.queries.replaying) return;
+  const sides = [
+    { format: source.keyFormat.format, columns: source.schema.key, side: 'key' as const, ...(source.keyFormat.options ? { options: source.keyFormat.options } : {}) },
+    { format: source.valueFormat.format, columns: source.schema.value.filter((c) => c.namespace === 'VALUE'), side: 'value' as const, ...(source.valueFormat.options ? { options: source.valueFormat.options } : {}) },
+  ];
+  try {
+    registerWriterSchemas(source.topic, sides);
+  } catch (e) {
+    throw new KsqlError(`Could not register schema for topic: ${(e as Error).message}`);
+  }
 }
