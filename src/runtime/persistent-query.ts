@@ -6,7 +6,7 @@
 
 import { join } from 'node:path';
 import { getProperty } from '../config/index.js';
-import type { FetchRequest, TopicLog, TopicSpec } from '../log/topic-log.js';
+import type { FetchRequest, LogRecord, PartitionProgress, TopicLog, TopicSpec } from '../log/topic-log.js';
 import type { PersistentPhysicalPlan } from '../planner/query/plan.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { RunningQuery } from './contract.js';
@@ -18,6 +18,8 @@ import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
+import { joinInputs } from './join/join-inputs.js';
+import type { PartitionGroup } from './partition-group.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
 export interface PersistentQueryServices {
@@ -69,6 +71,8 @@ export class PersistentQuery implements RunningQuery {
   /** Every topic the query reads (several for joins). */
   private readonly sourceTopics: string[];
   private readonly join: JoinRuntime | null = null;
+  /** A join's inputs in event-time order; null when the query reads one source. */
+  private inputs: PartitionGroup | null = null;
   /** Next offset to read, by topic partition (see tp()). */
   private positions = new Map<string, number>();
   private committed = new Map<string, number>();
@@ -192,6 +196,7 @@ export class PersistentQuery implements RunningQuery {
         this.committed.set(tp(topic, p), offset);
       }
     }
+    if (this.join) this.inputs = joinInputs(this.join, this.offsetsToCommit(), properties);
     // Under exactly-once the starting point is committed at once, so a crash before the
     // first cycle resumes where this run started rather than at a later 'latest'.
     if (fresh && this.output.guarantee === 'exactly_once_v2') await this.output.commit(this.offsetsToCommit());
@@ -234,8 +239,10 @@ export class PersistentQuery implements RunningQuery {
     return this.exclusive(async () => {
       await this.ready.catch(() => undefined);
       if (this.stopped || this.status !== 'RUNNING') return 0;
-      const records = await this.services.log.fetch(this.requests(), { maxRecords: MAX_BATCH, maxWaitMs });
-      return this.processBatch(records);
+      const progress: PartitionProgress[] = [];
+      const requests = this.requests();
+      const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs, progress }) : [];
+      return this.processFetched(records, progress);
     });
   }
 
@@ -248,26 +255,47 @@ export class PersistentQuery implements RunningQuery {
     await this.ready.catch(() => undefined);
     if (this.stopped || this.status !== 'RUNNING') return 0;
     const requests = this.requests();
-    const records = await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs: POLL_WAIT_MS });
-    if (records.length === 0) return 0;
+    const progress: PartitionProgress[] = [];
+    const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs: POLL_WAIT_MS, progress }) : [];
+    if (records.length === 0 && !this.inputs?.buffered) return 0;
     return this.exclusive(async () => {
       if (this.stopped || this.status !== 'RUNNING') return 0;
-      const unchanged = requests.every((r) => this.positions.get(tp(r.topic, r.partition)) === r.offset);
-      return unchanged ? this.processBatch(records) : 0;
+      const unchanged = requests.every((r) => this.fetchPosition(r) === r.offset);
+      return unchanged ? this.processFetched(records, progress) : 0;
     });
   }
 
+  private fetchPosition(r: FetchRequest): number | undefined {
+    return this.inputs ? this.inputs.fetchOffset(r.topic, r.partition) : this.positions.get(tp(r.topic, r.partition));
+  }
+
+  /**
+   * A join buffers what it fetched and processes what its partition group releases in
+   * event-time order; resolves with the records fetched plus those processed.
+   */
+  private async processFetched(records: LogRecord[], progress: PartitionProgress[]): Promise<number> {
+    if (!this.inputs) return this.processBatch(records);
+    this.inputs.add(records, progress);
+    const processed = await this.processBatch(this.inputs.take(MAX_BATCH));
+    for (const c of this.inputs.consumed()) {
+      const id = tp(c.topic, c.partition);
+      if (c.offset > (this.positions.get(id) ?? 0)) this.positions.set(id, c.offset);
+    }
+    return records.length + processed;
+  }
+
   private requests(): FetchRequest[] {
+    if (this.inputs) return this.inputs.requests();
     const requests: FetchRequest[] = [];
     for (const [id, offset] of this.positions) requests.push({ ...splitTp(id), offset });
     return requests;
   }
 
-  private async processBatch(records: import('../log/topic-log.js').LogRecord[]): Promise<number> {
+  private async processBatch(records: LogRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     let outputs;
     try {
-      outputs = this.join ? this.join.process(records) : this.pipeline.process(records);
+      outputs = this.join ? this.join.processInOrder(records) : this.pipeline.process(records);
     } catch (e) {
       if (e instanceof QueryFailure) {
         this.fail(e);
@@ -310,6 +338,7 @@ export class PersistentQuery implements RunningQuery {
     await this.output.abort();
     this.join?.rollback();
     for (const [p, o] of this.committed) this.positions.set(p, o);
+    this.inputs?.reset(this.offsetsToCommit());
   }
 
   /** Commits consumed offsets (and the table state with them). */

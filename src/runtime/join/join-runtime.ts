@@ -22,6 +22,8 @@ interface Change {
   ts: number;
 }
 
+type Decoded = ReturnType<Pipeline['decode']>;
+
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export class JoinRuntime {
@@ -35,6 +37,8 @@ export class JoinRuntime {
   private produced: Change[] = [];
   private current!: LogRecord;
   private puts = 0;
+  /** Decoded records kept from eventTime() for ingest, so a record is decoded once. */
+  private readonly decoded = new WeakMap<LogRecord, Decoded[]>();
 
   constructor(
     analysis: AnalyzedQuery,
@@ -75,6 +79,13 @@ export class JoinRuntime {
     return [...this.topicSources.keys()];
   }
 
+  /** The joined topics, table sides first, each group in join order (the tie-break of ./join-inputs.ts). */
+  topicsInTieOrder(): string[] {
+    const sources = this.join.sources;
+    const isTable = (t: string) => (this.topicSources.get(t) ?? []).some((i) => sources[i]!.source.sourceType === 'TABLE');
+    return [...this.topics.filter(isTable), ...this.topics.filter((t) => !isTable(t))];
+  }
+
   committedOffsets(topic: string): Map<number, number> {
     return this.store.committedOffsets(topic);
   }
@@ -109,14 +120,38 @@ export class JoinRuntime {
     this.store.destroy();
   }
 
+  /**
+   * The time a record of this topic is ordered by across the query's inputs: its source's
+   * TIMESTAMP column when declared (the decoded record is kept for ingest), else ROWTIME.
+   */
+  eventTime(rec: LogRecord): number {
+    const i = this.topicSources.get(rec.topic)?.[0];
+    if (i === undefined || !this.join.sources[i]!.source.timestamp || rec.value === null) return rec.timestamp;
+    const decoded = this.decodedFor(i, rec);
+    const row = decoded.rows[0];
+    return row ? (row[this.join.sources[i]!.layout.rowtimeIndex] as number) : rec.timestamp;
+  }
+
+  private decodedFor(sourceIndex: number, rec: LogRecord): Decoded {
+    let cached = this.decoded.get(rec);
+    if (!cached) this.decoded.set(rec, (cached = []));
+    return (cached[sourceIndex] ??= this.decoders[sourceIndex]!.decode([rec]));
+  }
+
   /** Processes a batch (records of several topics) in timestamp order across partitions. */
   process(records: LogRecord[]): OutputRow[] {
+    return this.processInOrder(mergeByTime(records));
+  }
+
+  /** Processes records in the order given (a PartitionGroup's event-time order). */
+  processInOrder(records: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
-    for (const rec of mergeByTime(records)) {
+    for (const rec of records) {
       this.current = rec;
       this.produced = [];
       const sources = this.topicSources.get(rec.topic) ?? [];
       for (const i of sources) this.ingest(i, rec);
+      this.decoded.delete(rec);
       this.emitOutputs(rec, out);
     }
     return out;
@@ -124,7 +159,7 @@ export class JoinRuntime {
 
   private ingest(sourceIndex: number, rec: LogRecord): void {
     const { offset, layout } = this.join.sources[sourceIndex]!;
-    const { rows, tombstones } = this.decoders[sourceIndex]!.decode([rec]);
+    const { rows, tombstones } = this.decodedFor(sourceIndex, rec);
     const place = (row: unknown[]): unknown[] => {
       const joined = new Array<unknown>(this.width).fill(null);
       for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
