@@ -152,17 +152,19 @@ export class PartitionGroup {
     const idle = this.options.maxTaskIdleMs;
     if (idle < 0) return false;
     let now: number | undefined;
+    let waiting = false;
     for (const q of this.queues) {
       if (q.head < q.records.length) continue;
       if (q.endOffset === undefined || q.fetchOffset < q.endOffset) {
         q.idleDeadline = undefined;
         return true;
       }
+      // Every caught-up empty partition starts its idle time now, not when another's ends.
       now ??= this.now();
       q.idleDeadline ??= now + idle;
-      if (now < q.idleDeadline) return true;
+      if (now < q.idleDeadline) waiting = true;
     }
-    return false;
+    return waiting;
   }
 
   /** Whether some partition waits only for its idle deadline (the caller may poll without waiting past it). */
