@@ -18,7 +18,7 @@ import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
-import { joinInputs } from './join/join-inputs.js';
+import { joinInputs, streamsNumber } from './join/join-inputs.js';
 import type { PartitionGroup } from './partition-group.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 
@@ -84,6 +84,8 @@ export class PersistentQuery implements RunningQuery {
   private loop: Promise<void> | null = null;
   private lastCommit = Date.now();
   private readonly commitIntervalMs: number;
+  /** Records per fetch (max.poll.records). */
+  private readonly maxBatch: number;
   /** The error that put the query into ERROR, if any. */
   error: Error | null = null;
 
@@ -112,6 +114,7 @@ export class PersistentQuery implements RunningQuery {
     this.sourceTopics = this.join ? this.join.topics : [this.sourceTopic];
     const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
     this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
+    this.maxBatch = Math.max(1, streamsNumber(props, 'max.poll.records', MAX_BATCH));
     this.ready = this.init();
     this.ready.catch((e) => this.fail(e));
   }
@@ -241,7 +244,7 @@ export class PersistentQuery implements RunningQuery {
       if (this.stopped || this.status !== 'RUNNING') return 0;
       const progress: PartitionProgress[] = [];
       const requests = this.requests();
-      const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs, progress }) : [];
+      const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: this.maxBatch, maxWaitMs, progress }) : [];
       return this.processFetched(records, progress);
     });
   }
@@ -256,7 +259,7 @@ export class PersistentQuery implements RunningQuery {
     if (this.stopped || this.status !== 'RUNNING') return 0;
     const requests = this.requests();
     const progress: PartitionProgress[] = [];
-    const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs: POLL_WAIT_MS, progress }) : [];
+    const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: this.maxBatch, maxWaitMs: POLL_WAIT_MS, progress }) : [];
     if (records.length === 0 && !this.inputs?.buffered) return 0;
     return this.exclusive(async () => {
       if (this.stopped || this.status !== 'RUNNING') return 0;
@@ -276,7 +279,7 @@ export class PersistentQuery implements RunningQuery {
   private async processFetched(records: LogRecord[], progress: PartitionProgress[]): Promise<number> {
     if (!this.inputs) return this.processBatch(records);
     this.inputs.add(records, progress);
-    const processed = await this.processBatch(this.inputs.take(MAX_BATCH));
+    const processed = await this.processBatch(this.inputs.take(this.maxBatch));
     for (const c of this.inputs.consumed()) {
       const id = tp(c.topic, c.partition);
       if (c.offset > (this.positions.get(id) ?? 0)) this.positions.set(id, c.offset);

@@ -11,10 +11,15 @@ import type { JoinRuntime } from './join-runtime.js';
 /** ksqlDB's (Kafka Streams') default: wait for records already on the log, not for new ones. */
 export const DEFAULT_MAX_TASK_IDLE_MS = 0;
 
+/** A Kafka Streams or consumer setting, given with or without the ksql.streams. prefix. */
+export function streamsNumber(properties: Record<string, unknown>, name: string, fallback: number): number {
+  const v = getProperty(properties, `ksql.streams.${name}`) ?? getProperty(properties, name);
+  const n = Number(v ?? fallback);
+  return Number.isFinite(n) ? n : fallback;
+}
+
 export function maxTaskIdleMs(properties: Record<string, unknown>): number {
-  const v = getProperty(properties, 'ksql.streams.max.task.idle.ms') ?? getProperty(properties, 'max.task.idle.ms');
-  const n = Number(v ?? DEFAULT_MAX_TASK_IDLE_MS);
-  return Number.isFinite(n) ? n : DEFAULT_MAX_TASK_IDLE_MS;
+  return streamsNumber(properties, 'max.task.idle.ms', DEFAULT_MAX_TASK_IDLE_MS);
 }
 
 /** A group over `start` (every partition the join reads, with the offset to resume from). */
@@ -23,6 +28,7 @@ export function joinInputs(join: JoinRuntime, start: TopicPartitionOffset[], pro
   const ordered = [...start].sort((a, b) => (rank.get(a.topic)! - rank.get(b.topic)!) || a.partition - b.partition);
   return new PartitionGroup(ordered, {
     maxTaskIdleMs: maxTaskIdleMs(properties),
+    maxBufferedPerPartition: Math.max(1, streamsNumber(properties, 'buffered.records.per.partition', 1000)),
     eventTime: (rec) => join.eventTime(rec),
   });
 }
