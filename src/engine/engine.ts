@@ -503,7 +503,15 @@ export class Engine implements EngineApi {
       writeQueries: writeQueries.map((q) => this.live(q)),
       topic: extended ? await this.log.describeTopic(source.topic) : undefined,
       sourceConstraints: derived,
+      ...(extended ? { statistics: this.writerStatistics(writeQueries) } : {}),
     });
+  }
+
+  /** ksqlDB's `name: value` statistics text, summed over the queries writing a source. */
+  private writerStatistics(writers: PersistentQueryInfo[]): string {
+    const sums = new Map<string, number>();
+    for (const q of writers) for (const [k, v] of Object.entries(this.running.get(q.id)?.statistics?.() ?? {})) sums.set(k, (sums.get(k) ?? 0) + v);
+    return [...sums].map(([k, v]) => `${k}: ${v}`).join(' ');
   }
 
   private async describeSource(stmt: DescribeSource): Promise<KsqlEntity> {

@@ -367,6 +367,11 @@ export class PersistentQuery implements RunningQuery {
     return total;
   }
 
+  /** Counters DESCRIBE EXTENDED shows for the query's sink (its joins' unjoined records). */
+  statistics(): Record<string, number> {
+    return this.join?.statistics() ?? {};
+  }
+
   storeRef(): TableStore | null {
     return this.store;
   }

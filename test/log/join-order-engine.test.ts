@@ -1,7 +1,8 @@
 // Issue 16's example on the whole engine, on the embedded log (written through its broker)
 // and on the Kafka log (against an embedded broker): 5,000 users, then 15,000 clicks, then
-// a stream-table join from earliest. Every click is older than no user row, so every click
-// joins: all 15,000 come out, each with its user's country.
+// a stream-table join from earliest. No click is older than its user's row, so every click
+// joins: all 15,000 come out, each with its user's country; one click of an unknown user is
+// counted in DESCRIBE EXTENDED's statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,8 @@ async function runExample(server: EmbeddedServer, bootstrap: string, read: Topic
   await ksql(url, CLICKS_DDL);
   await write('users', userLines(USERS), true, bootstrap, server.engine.log);
   await write('clicks', clickLines(0, CLICKS, USERS), false, bootstrap, server.engine.log);
+  // A click of no known user: the inner join drops it, and says so in the statistics.
+  await write('clicks', [JSON.stringify({ USER_ID: 'nobody', PAGE: 'lost' })], false, bootstrap, server.engine.log);
   await ksql(url, ENRICHED_CSAS, { 'auto.offset.reset': 'earliest' });
   const seen = await waitFor(
     'ENRICHED has every click',
@@ -42,6 +45,8 @@ async function runExample(server: EmbeddedServer, bootstrap: string, read: Topic
   await new Promise((r) => setTimeout(r, 500));
   const final = summarize(await readTopic(read, 'ENRICHED'), USERS);
   assert.deepEqual(final, { records: CLICKS, pages: CLICKS, wrong: 0 }, `first complete view ${JSON.stringify(seen)}`);
+  const [described] = (await ksql(url, 'DESCRIBE enriched EXTENDED;')) as { sourceDescription: { statistics: string } }[];
+  assert.match(described!.sourceDescription.statistics, /join-unmatched-records: 1 join-null-key-records: 0 join-late-records: 0/);
 }
 
 test('a stream-table join from earliest on the embedded log joins every click with its user', { timeout: 240_000 }, async () => {

@@ -37,6 +37,8 @@ export class JoinRuntime {
   private produced: Change[] = [];
   private current!: LogRecord;
   private puts = 0;
+  /** Records no join used, by why: counted so that none goes without a trace (see statistics()). */
+  private readonly drops = { unmatched: 0, nullKey: 0, late: 0 };
   /** Decoded records kept from eventTime() for ingest, so a record is decoded once. */
   private readonly decoded = new WeakMap<LogRecord, Decoded[]>();
 
@@ -118,6 +120,16 @@ export class JoinRuntime {
 
   destroy(): void {
     this.store.destroy();
+  }
+
+  /**
+   * Counters for DESCRIBE EXTENDED: stream records an inner stream-table join found no table
+   * row for (the SQL's meaning, counted rather than logged), records whose join value is null
+   * (Kafka Streams skips them too), and stream-stream records that came after their window
+   * and grace closed.
+   */
+  statistics(): Record<string, number> {
+    return { 'join-unmatched-records': this.drops.unmatched, 'join-null-key-records': this.drops.nullKey, 'join-late-records': this.drops.late };
   }
 
   /**
@@ -234,7 +246,10 @@ export class JoinRuntime {
   private streamStream(n: number, step: JoinStep, side: Side, c: Change): void {
     const w = step.window!;
     const v = this.joinValue(step, side, c.row);
-    if (v === null) return;
+    if (v === null) {
+      this.drops.nullKey++;
+      return;
+    }
     const k = keyText(v, step.keyType);
     const ts = c.ts;
     const timeName = `time:${n}`;
@@ -248,6 +263,7 @@ export class JoinRuntime {
     const ownMax = Math.max(this.store.getNumber(ownMaxName, -Infinity), ts);
     this.store.setNumber(ownMaxName, ownMax);
     if (ts >= ownMax - retention) this.store.windowPut(n, side, k, ts, c.row);
+    else this.drops.late++;
     const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
     const deferred = w.graceMs !== undefined;
     if (deferred && ts === streamTime) this.emitClosed(n, step, streamTime);
@@ -293,7 +309,10 @@ export class JoinRuntime {
   private streamTable(n: number, step: JoinStep, side: Side, c: Change): void {
     if (side === RIGHT) {
       const v = this.joinValue(step, RIGHT, c.row);
-      if (v === null) return;
+      if (v === null) {
+        this.drops.nullKey++;
+        return;
+      }
       const k = keyText(v, step.keyType);
       if (c.deleted) this.store.tableDelete(n, RIGHT, k);
       else this.store.tablePut(n, RIGHT, k, c.ts, c.row);
@@ -301,8 +320,11 @@ export class JoinRuntime {
     }
     const v = this.joinValue(step, LEFT, c.row);
     const found = v === null ? undefined : this.store.tableGet(n, RIGHT, keyText(v, step.keyType));
-    if (!found && step.type === 'INNER') return;
-    if (v === null && step.type === 'INNER') return;
+    if (!found && step.type === 'INNER') {
+      if (v === null) this.drops.nullKey++;
+      else this.drops.unmatched++;
+      return;
+    }
     this.emit(n, { row: this.combine(step, c.row, found?.row ?? null, v, c.ts), deleted: false, ts: c.ts });
   }
 
@@ -310,7 +332,10 @@ export class JoinRuntime {
 
   private tableTable(n: number, step: JoinStep, side: Side, c: Change): void {
     const v = this.joinValue(step, side, c.row);
-    if (v === null) return;
+    if (v === null) {
+      this.drops.nullKey++;
+      return;
+    }
     const k = keyText(v, step.keyType);
     const other: Side = side === LEFT ? RIGHT : LEFT;
     const old = this.store.tableGet(n, side, k);
