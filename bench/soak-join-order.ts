@@ -67,6 +67,8 @@ export async function runJoinOrderSoak(args: string[]): Promise<boolean> {
     await produceAll(log, 'clicks', clicks, (n) => ({ key: null, value: Buffer.from(JSON.stringify({ USER_ID: `u${n % users}`, PAGE: `p${n}` })) }));
     console.log(`wrote ${users} users and ${clicks} clicks in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     t = Date.now();
+    // The server closed the idle keep-alive connection meanwhile: open a fresh one with a harmless statement.
+    await ksql(url, 'SHOW STREAMS;').catch(() => ksql(url, 'SHOW STREAMS;'));
     await ksql(url, 'CREATE STREAM enriched AS SELECT c.user_id, c.page, u.country FROM clicks c JOIN users u ON c.user_id = u.id;', {
       'auto.offset.reset': 'earliest',
     });

@@ -470,7 +470,11 @@ export class KafkaLog implements TopicLog {
           const [start] = await this.listOffsets(r.topic, [r.partition], EARLIEST, false);
           // Before the log start: read from the start. Past the end: nothing to read yet.
           if (offsets[i]! < start!) offsets[i] = start!;
-          else return out;
+          else {
+            // Nothing to read there: the partition counts as caught up.
+            options.progress?.push({ topic: r.topic, partition: r.partition, nextOffset: offsets[i]!, endOffset: offsets[i]! });
+            return out;
+          }
         }
       }
       if (stale.length > 0) await sleep(50 * (attempt + 1));
