@@ -3,7 +3,8 @@
 // batches in a random interleaving before the join query starts from earliest, which then
 // reads them in small random fetches. Its output must equal that of a plain reference that
 // processes the same records one at a time in timestamp order (ties: tables before the
-// stream, then join order, partition, offset): INNER and LEFT joins, two to four inputs.
+// stream, then join order, partition, offset): INNER and LEFT joins, two to four inputs, and
+// table-table joins on the primary key (their changelog).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STRING, INTEGER, col, makeEnv, produce, readJson, register, removeDir, run, source, type Env } from './helpers.js';
@@ -162,3 +163,62 @@ for (const tables of [1, 2, 3]) {
     for (let seed = 1; seed <= SEEDS; seed++) await runScenario(seed * 1000 + tables, tables);
   });
 }
+
+/** Table-table joins on the primary key: the changelog, one record at a time in timestamp order. */
+function tableTableReference(records: Rec[], type: 'JOIN' | 'LEFT JOIN'): string[] {
+  const ordered = [...records].sort((a, b) => a.ts - b.ts || a.rank - b.rank || a.partition - b.partition || a.offset - b.offset);
+  const state = [new Map<string, { v: unknown; ts: number }>(), new Map<string, { v: unknown; ts: number }>()];
+  const out: string[] = [];
+  const emit = (k: string, l: unknown, r: unknown, ts: number, deleted: boolean) => out.push(JSON.stringify(deleted ? [k, null, ts] : [k, l, r ?? null, ts]));
+  for (const rec of ordered) {
+    const side = rec.rank;
+    const k = rec.key!;
+    const mine = state[side]!;
+    const other = state[1 - side]!.get(k);
+    const keepsMine = side === 0 && type === 'LEFT JOIN';
+    const keepsOther = side === 1 && type === 'LEFT JOIN';
+    const pair = (m: unknown) => (side === 0 ? [m, other?.v] : [other?.v, m]);
+    if (rec.value !== null) {
+      mine.set(k, { v: rec.value.V, ts: rec.ts });
+      const ts = other ? Math.max(rec.ts, other.ts) : rec.ts;
+      if (!other && !keepsMine) continue;
+      const [l, r] = pair(rec.value.V);
+      emit(k, l, r, ts, false);
+      continue;
+    }
+    if (!mine.has(k)) continue;
+    mine.delete(k);
+    const ts = other ? Math.max(rec.ts, other.ts) : rec.ts;
+    if (other && keepsOther) emit(k, other.v, null, ts, false);
+    else if (other || keepsMine) emit(k, null, null, ts, true);
+  }
+  return out;
+}
+
+test(`a table-table join from earliest equals the one-at-a-time reference (${SEEDS} seeds, INNER and LEFT)`, { timeout: 240_000 }, async () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const s = scenario(seed * 7919, 2);
+    // The stream's records are not used: T1 and T2 join each other.
+    const records = s.records.filter((r) => r.topic !== 's');
+    const type = s.types[0]!;
+    const env = await makeEnv({
+      'ksql.streams.max.poll.records': s.maxPollRecords,
+      'ksql.streams.buffered.records.per.partition': s.bufferedPerPartition,
+    });
+    try {
+      for (let t = 1; t <= 2; t++) await register(env, source(`T${t}`, 'TABLE', [col('ID', STRING, 'KEY'), col('V', STRING)]), s.partitions);
+      await writeInterleaved(env, records, random(seed * 13 + 5));
+      const sql = `CREATE TABLE OUT WITH (PARTITIONS=1) AS SELECT T1.ID, T1.V AS V1, T2.V AS V2 FROM T1 ${type} T2 ON T1.ID = T2.ID;`;
+      run(env, sql, `CTAS_OUT_${seed}`);
+      await env.service.drain();
+      const got = (await readJson(env, 'OUT')).map((r) => {
+        const v = r.value as Record<string, unknown> | null;
+        return JSON.stringify(v === null ? [r.key, null, r.timestamp] : [r.key, v.V1 ?? null, v.V2 ?? null, r.timestamp]);
+      });
+      assert.deepEqual(got, tableTableReference(records, type), `seed ${seed}: ${sql} (max.poll.records ${s.maxPollRecords})`);
+    } finally {
+      await env.close();
+      removeDir(env.dir);
+    }
+  }
+});
