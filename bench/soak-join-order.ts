@@ -72,6 +72,7 @@ export async function runJoinOrderSoak(args: string[]): Promise<boolean> {
     await ksql(url, 'CREATE STREAM enriched AS SELECT c.user_id, c.page, u.country FROM clicks c JOIN users u ON c.user_id = u.id;', {
       'auto.offset.reset': 'earliest',
     });
+    console.log(`the CSAS was answered after ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const pages = new Uint8Array(clicks);
     const from = [0, 0];
     let records = 0;

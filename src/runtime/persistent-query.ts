@@ -216,6 +216,9 @@ export class PersistentQuery implements RunningQuery {
           if (n === 0) {
             await this.exclusive(() => this.commitIfDirty(true));
             await new Promise((r) => setTimeout(r, 5));
+          } else {
+            // A log that answers at once would otherwise keep timers and requests waiting until the backlog is done.
+            await new Promise((r) => setImmediate(r));
           }
         } catch (e) {
           this.fail(e);
