@@ -3,6 +3,8 @@
 // (to the consumer group, and for materialized tables in the same SQLite transaction as
 // the state). Restarts resume from the committed offsets. How outputs and commits reach
 // the log (at-least-once or exactly-once) is the OutputCommitter's job (exactly-once.ts).
+// A join reads its inputs through a PartitionGroup (partition-group.ts), which releases the
+// fetched records in event-time order; the positions committed are those it consumed.
 
 import { join } from 'node:path';
 import { getProperty } from '../config/index.js';
@@ -252,7 +254,9 @@ export class PersistentQuery implements RunningQuery {
     if (this.stopped || this.status !== 'RUNNING') return 0;
     const requests = this.requests();
     const progress: PartitionProgress[] = [];
-    const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: this.maxBatch, maxWaitMs: POLL_WAIT_MS, progress }) : [];
+    // With records buffered there is work to do now: ask only for what is already there.
+    const maxWaitMs = this.inputs?.buffered ? 0 : POLL_WAIT_MS;
+    const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: this.maxBatch, maxWaitMs, progress }) : [];
     if (records.length === 0 && !this.inputs?.buffered) return 0;
     return this.exclusive(async () => {
       if (this.stopped || this.status !== 'RUNNING') return 0;
