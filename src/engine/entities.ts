@@ -91,6 +91,8 @@ export interface SourceDescriptionInput {
   topic: TopicDescription | undefined;
   /** Names of sources derived from this one (DROP dependency info). */
   sourceConstraints: string[];
+  /** DESCRIBE EXTENDED: the writing queries' counters, as `name: value` pairs. */
+  statistics?: string;
 }
 
 export function sourceDescription(d: SourceDescriptionInput): Record<string, unknown> {
@@ -103,7 +105,7 @@ export function sourceDescription(d: SourceDescriptionInput): Record<string, unk
     fields: sourceFields(s),
     type: s.sourceType,
     timestamp: s.timestamp?.column ?? '',
-    statistics: '',
+    statistics: d.statistics ?? '',
     errorStats: '',
     extended: d.extended,
     keyFormat: s.keyFormat.format,

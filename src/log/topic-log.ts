@@ -80,6 +80,22 @@ export interface FetchOptions {
   maxWaitMs?: number;
   /** Read only committed transactional data (default true). */
   readCommitted?: boolean;
+  /**
+   * When given, the log fills it with where each requested partition stands after this
+   * fetch (partitions it could not read are left out), so a reader knows which partitions
+   * are caught up: see PartitionProgress.
+   */
+  progress?: PartitionProgress[];
+}
+
+/** Where a fetched partition stands. nextOffset >= endOffset means the reader is caught up. */
+export interface PartitionProgress {
+  topic: string;
+  partition: number;
+  /** The offset to fetch from next: past every record returned and every control or aborted batch skipped. */
+  nextOffset: number;
+  /** The end offset the fetch saw: the last stable offset for read-committed fetches, else the high watermark. */
+  endOffset: number;
 }
 
 /** Writes that become visible together, with the consumer offsets, or not at all. */

@@ -46,6 +46,8 @@ export interface RunningQuery {
   resume(): void;
   /** Stops processing; with `cleanup` also drops its state stores and internal topics. */
   stop(cleanup: boolean): Promise<void>;
+  /** Counters of this run (e.g. records a join could not use), shown by DESCRIBE EXTENDED. */
+  statistics?(): Record<string, number>;
 }
 
 export interface QueryService {

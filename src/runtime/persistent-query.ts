@@ -3,10 +3,12 @@
 // (to the consumer group, and for materialized tables in the same SQLite transaction as
 // the state). Restarts resume from the committed offsets. How outputs and commits reach
 // the log (at-least-once or exactly-once) is the OutputCommitter's job (exactly-once.ts).
+// A join reads its inputs through a PartitionGroup (partition-group.ts), which releases the
+// fetched records in event-time order; the positions committed are those it consumed.
 
 import { join } from 'node:path';
 import { getProperty } from '../config/index.js';
-import type { FetchRequest, TopicLog, TopicSpec } from '../log/topic-log.js';
+import type { FetchRequest, LogRecord, PartitionProgress, TopicLog, TopicSpec } from '../log/topic-log.js';
 import type { PersistentPhysicalPlan } from '../planner/query/plan.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { RunningQuery } from './contract.js';
@@ -18,6 +20,8 @@ import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
+import { joinInputs, streamsNumber } from './join/join-inputs.js';
+import type { PartitionGroup } from './partition-group.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 import { ensureSinkTopic } from './sink-topic.js';
 
@@ -70,6 +74,8 @@ export class PersistentQuery implements RunningQuery {
   /** Every topic the query reads (several for joins). */
   private readonly sourceTopics: string[];
   private readonly join: JoinRuntime | null = null;
+  /** A join's inputs in event-time order; null when the query reads one source. */
+  private inputs: PartitionGroup | null = null;
   /** Next offset to read, by topic partition (see tp()). */
   private positions = new Map<string, number>();
   private committed = new Map<string, number>();
@@ -81,6 +87,8 @@ export class PersistentQuery implements RunningQuery {
   private loop: Promise<void> | null = null;
   private lastCommit = Date.now();
   private readonly commitIntervalMs: number;
+  /** Records per fetch (max.poll.records). */
+  private readonly maxBatch: number;
   /** The error that put the query into ERROR, if any. */
   error: Error | null = null;
 
@@ -109,6 +117,7 @@ export class PersistentQuery implements RunningQuery {
     this.sourceTopics = this.join ? this.join.topics : [this.sourceTopic];
     const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
     this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
+    this.maxBatch = Math.max(1, streamsNumber(props, 'max.poll.records', MAX_BATCH));
     this.ready = this.init();
     this.ready.catch((e) => this.fail(e));
   }
@@ -182,6 +191,7 @@ export class PersistentQuery implements RunningQuery {
         this.committed.set(tp(topic, p), offset);
       }
     }
+    if (this.join) this.inputs = joinInputs(this.join, this.offsetsToCommit(), properties);
     // Under exactly-once the starting point is committed at once, so a crash before the
     // first cycle resumes where this run started rather than at a later 'latest'.
     if (fresh && this.output.guarantee === 'exactly_once_v2') await this.output.commit(this.offsetsToCommit());
@@ -198,6 +208,9 @@ export class PersistentQuery implements RunningQuery {
           if (n === 0) {
             await this.exclusive(() => this.commitIfDirty(true));
             await new Promise((r) => setTimeout(r, 5));
+          } else {
+            // A log that answers at once would otherwise keep timers and requests waiting until the backlog is done.
+            await new Promise((r) => setImmediate(r));
           }
         } catch (e) {
           this.fail(e);
@@ -224,8 +237,10 @@ export class PersistentQuery implements RunningQuery {
     return this.exclusive(async () => {
       await this.ready.catch(() => undefined);
       if (this.stopped || this.status !== 'RUNNING') return 0;
-      const records = await this.services.log.fetch(this.requests(), { maxRecords: MAX_BATCH, maxWaitMs });
-      return this.processBatch(records);
+      const progress: PartitionProgress[] = [];
+      const requests = this.requests();
+      const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: this.maxBatch, maxWaitMs, progress }) : [];
+      return this.processFetched(records, progress);
     });
   }
 
@@ -238,26 +253,49 @@ export class PersistentQuery implements RunningQuery {
     await this.ready.catch(() => undefined);
     if (this.stopped || this.status !== 'RUNNING') return 0;
     const requests = this.requests();
-    const records = await this.services.log.fetch(requests, { maxRecords: MAX_BATCH, maxWaitMs: POLL_WAIT_MS });
-    if (records.length === 0) return 0;
+    const progress: PartitionProgress[] = [];
+    // With records buffered there is work to do now: ask only for what is already there.
+    const maxWaitMs = this.inputs?.buffered ? 0 : POLL_WAIT_MS;
+    const records = requests.length > 0 ? await this.services.log.fetch(requests, { maxRecords: this.maxBatch, maxWaitMs, progress }) : [];
+    if (records.length === 0 && !this.inputs?.buffered) return 0;
     return this.exclusive(async () => {
       if (this.stopped || this.status !== 'RUNNING') return 0;
-      const unchanged = requests.every((r) => this.positions.get(tp(r.topic, r.partition)) === r.offset);
-      return unchanged ? this.processBatch(records) : 0;
+      const unchanged = requests.every((r) => this.fetchPosition(r) === r.offset);
+      return unchanged ? this.processFetched(records, progress) : 0;
     });
   }
 
+  private fetchPosition(r: FetchRequest): number | undefined {
+    return this.inputs ? this.inputs.fetchOffset(r.topic, r.partition) : this.positions.get(tp(r.topic, r.partition));
+  }
+
+  /**
+   * A join buffers what it fetched and processes what its partition group releases in
+   * event-time order; resolves with the records fetched plus those processed.
+   */
+  private async processFetched(records: LogRecord[], progress: PartitionProgress[]): Promise<number> {
+    if (!this.inputs) return this.processBatch(records);
+    this.inputs.add(records, progress);
+    const processed = await this.processBatch(this.inputs.take(this.maxBatch));
+    for (const c of this.inputs.consumed()) {
+      const id = tp(c.topic, c.partition);
+      if (c.offset > (this.positions.get(id) ?? 0)) this.positions.set(id, c.offset);
+    }
+    return records.length + processed;
+  }
+
   private requests(): FetchRequest[] {
+    if (this.inputs) return this.inputs.requests();
     const requests: FetchRequest[] = [];
     for (const [id, offset] of this.positions) requests.push({ ...splitTp(id), offset });
     return requests;
   }
 
-  private async processBatch(records: import('../log/topic-log.js').LogRecord[]): Promise<number> {
+  private async processBatch(records: LogRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     let outputs;
     try {
-      outputs = this.join ? this.join.process(records) : this.pipeline.process(records);
+      outputs = this.join ? this.join.processInOrder(records) : this.pipeline.process(records);
     } catch (e) {
       if (e instanceof QueryFailure) {
         this.fail(e);
@@ -300,6 +338,7 @@ export class PersistentQuery implements RunningQuery {
     await this.output.abort();
     this.join?.rollback();
     for (const [p, o] of this.committed) this.positions.set(p, o);
+    this.inputs?.reset(this.offsetsToCommit());
   }
 
   /** Commits consumed offsets (and the table state with them). */
@@ -323,6 +362,11 @@ export class PersistentQuery implements RunningQuery {
       if (this.status !== 'ERROR' || this.store) await this.commitIfDirty(true);
     });
     return total;
+  }
+
+  /** Counters DESCRIBE EXTENDED shows for the query's sink (its joins' unjoined records). */
+  statistics(): Record<string, number> {
+    return this.join?.statistics() ?? {};
   }
 
   storeRef(): TableStore | null {

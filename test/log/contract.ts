@@ -8,6 +8,7 @@ import {
   TopicExistsError,
   UnknownTopicError,
   type LogRecord,
+  type PartitionProgress,
   type ProduceRecord,
   type TopicLog,
 } from '../../src/log/topic-log.js';
@@ -180,6 +181,28 @@ export function topicLogContract(name: string, factory: () => Promise<LogFixture
       setTimeout(() => void log.produce(t, [{ key: b('k'), value: b('late') }]), 30);
       const got = await waiting;
       assert.deepEqual(got.map((r) => str(r.value)), ['late']);
+    });
+
+    test('fetch reports where each partition stands: past skipped control batches, and its end offset', async () => {
+      const t = topicName('progress');
+      await log.createTopic(t, { partitions: 3 });
+      await log.produce(t, Array.from({ length: 5 }, (_, i) => ({ key: null, value: b(`a${i}`), partition: 0 })));
+      // Partition 1: one committed transactional record, then its commit marker.
+      const tx = await log.beginTransaction(topicName('progress-tx'));
+      await tx.produce(t, [{ key: null, value: b('t0'), partition: 1 }]);
+      await tx.commit();
+      const requests = [0, 1, 2].map((partition) => ({ topic: t, partition, offset: 0 }));
+      const progress: PartitionProgress[] = [];
+      const got = await log.fetch(requests, { maxRecords: 100, progress });
+      assert.equal(got.length, 6);
+      const at = (p: number) => progress.find((x) => x.partition === p);
+      assert.deepEqual(at(0), { topic: t, partition: 0, nextOffset: 5, endOffset: 5 });
+      assert.deepEqual(at(1), { topic: t, partition: 1, nextOffset: 2, endOffset: 2 }, 'past the commit marker: caught up');
+      assert.deepEqual(at(2), { topic: t, partition: 2, nextOffset: 0, endOffset: 0 });
+      // Cut short by maxRecords: the partition stands after the last record returned.
+      const some = await log.fetch([{ topic: t, partition: 0, offset: 1 }], { maxRecords: 2, progress });
+      assert.deepEqual(some.map((r) => r.offset), [1, 2]);
+      assert.deepEqual(progress, [{ topic: t, partition: 0, nextOffset: 3, endOffset: 5 }]);
     });
 
     test('beginning, end and timestamp offsets', async () => {

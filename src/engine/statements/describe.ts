@@ -21,12 +21,20 @@ async function describeSourceBody(ctx: EngineContext, name: string, extended: bo
     writeQueries: writeQueries.map((q) => ctx.queries.live(q)),
     topic: extended ? await ctx.log.describeTopic(source.topic) : undefined,
     sourceConstraints: derived,
+    ...(extended ? { statistics: writerStatistics(ctx, writeQueries) } : {}),
   });
   if (extended) {
     const schemas = registeredSchemasOf(source.topic, [source.keyFormat, source.valueFormat]);
     if (schemas.length) body.schemaRegistry = schemas;
   }
   return body;
+}
+
+/** ksqlDB's `name: value` statistics text, summed over the queries writing a source. */
+function writerStatistics(ctx: EngineContext, writers: PersistentQueryInfo[]): string {
+  const sums = new Map<string, number>();
+  for (const q of writers) for (const [k, v] of Object.entries(ctx.queries.handle(q.id)?.statistics?.() ?? {})) sums.set(k, (sums.get(k) ?? 0) + v);
+  return [...sums].map(([k, v]) => `${k}: ${v}`).join(' ');
 }
 
 export async function describeSource(ctx: EngineContext, stmt: DescribeSource): Promise<KsqlEntity> {

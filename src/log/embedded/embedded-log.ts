@@ -12,6 +12,7 @@ import {
   type FetchRequest,
   type LogRecord,
   type LogTransaction,
+  type PartitionProgress,
   type ProduceRecord,
   type TopicDescription,
   type TopicLog,
@@ -411,15 +412,19 @@ export class EmbeddedLog implements TopicLog {
 
   // ---- fetch ----
 
-  private collect(requests: FetchRequest[], maxRecords: number, readCommitted: boolean): LogRecord[] {
+  private collect(requests: FetchRequest[], maxRecords: number, readCommitted: boolean, progress?: PartitionProgress[]): LogRecord[] {
     const out: LogRecord[] = [];
     const n = requests.length;
     const first = n > 1 ? this.fetchRotation++ % n : 0;
-    for (let k = 0; k < n && out.length < maxRecords; k++) {
+    if (progress) progress.length = 0;
+    for (let k = 0; k < n; k++) {
       const r = requests[(first + k) % n];
       const p = this.topics.get(r.topic)?.partitions[r.partition];
       if (!p) continue;
-      p.readRecords(r.offset, maxRecords - out.length, readCommitted, out, decompress);
+      const position = { next: r.offset, end: readCommitted ? p.lastStableOffset : p.endOffset };
+      if (out.length < maxRecords) p.readRecords(r.offset, maxRecords - out.length, readCommitted, out, decompress, position);
+      else if (!progress) break;
+      progress?.push({ topic: r.topic, partition: r.partition, nextOffset: position.next, endOffset: position.end });
     }
     return out;
   }
@@ -434,7 +439,7 @@ export class EmbeddedLog implements TopicLog {
       if (!p) throw new UnknownTopicError(`topic '${r.topic}' has no partition ${r.partition}`);
       partitions.push(p);
     }
-    const out = this.collect(requests, maxRecords, readCommitted);
+    const out = this.collect(requests, maxRecords, readCommitted, options.progress);
     const maxWait = options.maxWaitMs ?? 0;
     if (out.length > 0 || maxWait <= 0 || this.closed) return out;
     const deadline = Date.now() + maxWait;
@@ -451,7 +456,7 @@ export class EmbeddedLog implements TopicLog {
       });
       if (this.closed) return [];
       for (const r of requests) if (!this.topics.has(r.topic)) throw new UnknownTopicError(`topic '${r.topic}' was deleted`);
-      const again = this.collect(requests, maxRecords, readCommitted);
+      const again = this.collect(requests, maxRecords, readCommitted, options.progress);
       if (again.length > 0 || !woke || Date.now() >= deadline) return again;
     }
   }

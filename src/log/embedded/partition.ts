@@ -365,7 +365,14 @@ export class PartitionLog {
    * Decodes up to maxRecords records from offset into out, skipping control batches and,
    * when readCommitted, aborted transactional data and anything at or past the LSO.
    */
-  readRecords(offset: number, maxRecords: number, readCommitted: boolean, out: LogRecord[], decompress: Decompressor): number {
+  readRecords(
+    offset: number,
+    maxRecords: number,
+    readCommitted: boolean,
+    out: LogRecord[],
+    decompress: Decompressor,
+    position?: { next: number; end: number },
+  ): number {
     const limit = readCommitted ? this.lastStableOffset : this.endOffset;
     if (offset < this.logStartOffset) offset = this.logStartOffset;
     let added = 0;
@@ -401,6 +408,10 @@ export class PartitionLog {
         offset = added >= maxRecords && !skip ? out[out.length - 1].offset + 1 : seg.next[b];
         p += size;
       }
+    }
+    if (position) {
+      position.next = offset;
+      position.end = limit;
     }
     return added;
   }

@@ -28,9 +28,14 @@ export interface PartitionRecordSet {
   abortedTransactions: AbortedTransaction[] | null;
 }
 
-/** Appends the visible records of a partition's record set to out, at most maxOut of them; returns how many. */
-export function decodeRecordSet(set: PartitionRecordSet, out: LogRecord[], maxOut: number): number {
+/**
+ * Appends the visible records of a partition's record set to out, at most maxOut of them;
+ * returns how many. `position.next`, when given, ends past the last record appended and
+ * every whole batch read or skipped before it (control and aborted batches included).
+ */
+export function decodeRecordSet(set: PartitionRecordSet, out: LogRecord[], maxOut: number, position?: { next: number }): number {
   const buf = set.records;
+  if (position) position.next = set.fetchOffset;
   if (!buf || buf.length === 0 || maxOut <= 0) return 0;
   const aborted = [...(set.abortedTransactions ?? [])].sort((a, b) => a.firstOffset - b.firstOffset);
   const abortedProducers = new Set<number>();
@@ -50,8 +55,14 @@ export function decodeRecordSet(set: PartitionRecordSet, out: LogRecord[], maxOu
     if (h.attributes & ATTR_CONTROL) {
       if (controlBatchIsCommit(buf, pos, size) === false) abortedProducers.delete(h.producerId);
     } else if (!(h.attributes & ATTR_TRANSACTIONAL && abortedProducers.has(h.producerId)) && lastOffset >= set.fetchOffset) {
-      added += decodeBatchRecords(buf, pos, size, set.topic, set.partition, set.fetchOffset, out, decompress, maxOut - added);
+      const n = decodeBatchRecords(buf, pos, size, set.topic, set.partition, set.fetchOffset, out, decompress, maxOut - added);
+      added += n;
+      if (added >= maxOut && n > 0) {
+        if (position) position.next = Math.max(position.next, out[out.length - 1]!.offset + 1);
+        break;
+      }
     }
+    if (position) position.next = Math.max(position.next, lastOffset + 1);
     pos += size;
   }
   return added;

@@ -34,6 +34,7 @@ export class KafkaReader {
         attempt > 0,
       );
       const perRequest: LogRecord[][] = requests.map(() => []);
+      const standing: ({ next: number; end: number } | undefined)[] = requests.map(() => undefined);
       const outOfRange: number[] = [];
       await Promise.all(
         [...groups.values()].map(async ({ broker, items }) => {
@@ -57,6 +58,7 @@ export class KafkaReader {
                 continue;
               }
               checkError(p.errorCode, `Could not fetch ${item.topic}-${item.partition}`);
+              const position = { next: item.offset };
               decodeRecordSet(
                 {
                   topic: item.topic,
@@ -67,13 +69,25 @@ export class KafkaReader {
                 },
                 perRequest[item.index]!,
                 maxRecords,
+                position,
               );
+              const end = Number(readCommitted && Number(p.lastStableOffset) >= 0 ? p.lastStableOffset : p.highWatermark);
+              standing[item.index] = { next: position.next, end };
             }
           }
         }),
       );
       const out: LogRecord[] = [];
-      for (const recs of perRequest) for (const r of recs) if (out.length < maxRecords) out.push(r);
+      if (options.progress) options.progress.length = 0;
+      perRequest.forEach((recs, i) => {
+        const room = maxRecords - out.length;
+        for (let k = 0; k < recs.length && k < room; k++) out.push(recs[k]!);
+        const at = standing[i];
+        if (!options.progress || !at) return;
+        // Records cut by maxRecords are fetched again: the partition stands after the last one kept.
+        const next = recs.length <= room ? at.next : room > 0 ? recs[room - 1]!.offset + 1 : requests[i]!.offset;
+        options.progress.push({ topic: requests[i]!.topic, partition: requests[i]!.partition, nextOffset: next, endOffset: at.end });
+      });
       if (stale.length === 0 && outOfRange.length === 0) return out;
       if (out.length > 0) return out;
       if (attempt >= STALE_RETRIES) throw stale[0] ?? new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, 'Fetch offset out of range');
@@ -88,7 +102,11 @@ export class KafkaReader {
           const [start] = await this.listOffsets(r.topic, [r.partition], EARLIEST, false);
           // Before the log start: read from the start. Past the end: nothing to read yet.
           if (offsets[i]! < start!) offsets[i] = start!;
-          else return out;
+          else {
+            // Nothing to read there: the partition counts as caught up.
+            options.progress?.push({ topic: r.topic, partition: r.partition, nextOffset: offsets[i]!, endOffset: offsets[i]! });
+            return out;
+          }
         }
       }
       if (stale.length > 0) await sleep(50 * (attempt + 1));

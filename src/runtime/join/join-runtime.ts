@@ -22,6 +22,8 @@ interface Change {
   ts: number;
 }
 
+type Decoded = ReturnType<Pipeline['decode']>;
+
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export class JoinRuntime {
@@ -35,6 +37,10 @@ export class JoinRuntime {
   private produced: Change[] = [];
   private current!: LogRecord;
   private puts = 0;
+  /** Records no join used, by why: counted so that none goes without a trace (see statistics()). */
+  private readonly drops = { unmatched: 0, nullKey: 0, late: 0 };
+  /** Decoded records kept from eventTime() for ingest, so a record is decoded once. */
+  private readonly decoded = new WeakMap<LogRecord, Decoded[]>();
 
   constructor(
     analysis: AnalyzedQuery,
@@ -75,6 +81,13 @@ export class JoinRuntime {
     return [...this.topicSources.keys()];
   }
 
+  /** The joined topics, table sides first, each group in join order (the tie-break of ./join-inputs.ts). */
+  topicsInTieOrder(): string[] {
+    const sources = this.join.sources;
+    const isTable = (t: string) => (this.topicSources.get(t) ?? []).some((i) => sources[i]!.source.sourceType === 'TABLE');
+    return [...this.topics.filter(isTable), ...this.topics.filter((t) => !isTable(t))];
+  }
+
   committedOffsets(topic: string): Map<number, number> {
     return this.store.committedOffsets(topic);
   }
@@ -109,14 +122,48 @@ export class JoinRuntime {
     this.store.destroy();
   }
 
+  /**
+   * Counters for DESCRIBE EXTENDED: stream records an inner stream-table join found no table
+   * row for (the SQL's meaning, counted rather than logged), records whose join value is null
+   * (Kafka Streams skips them too), and stream-stream records that came after their window
+   * and grace closed.
+   */
+  statistics(): Record<string, number> {
+    return { 'join-unmatched-records': this.drops.unmatched, 'join-null-key-records': this.drops.nullKey, 'join-late-records': this.drops.late };
+  }
+
+  /**
+   * The time a record of this topic is ordered by across the query's inputs: its source's
+   * TIMESTAMP column when declared (the decoded record is kept for ingest), else ROWTIME.
+   */
+  eventTime(rec: LogRecord): number {
+    const i = this.topicSources.get(rec.topic)?.[0];
+    if (i === undefined || !this.join.sources[i]!.source.timestamp || rec.value === null) return rec.timestamp;
+    const decoded = this.decodedFor(i, rec);
+    const row = decoded.rows[0];
+    return row ? (row[this.join.sources[i]!.layout.rowtimeIndex] as number) : rec.timestamp;
+  }
+
+  private decodedFor(sourceIndex: number, rec: LogRecord): Decoded {
+    let cached = this.decoded.get(rec);
+    if (!cached) this.decoded.set(rec, (cached = []));
+    return (cached[sourceIndex] ??= this.decoders[sourceIndex]!.decode([rec]));
+  }
+
   /** Processes a batch (records of several topics) in timestamp order across partitions. */
   process(records: LogRecord[]): OutputRow[] {
+    return this.processInOrder(mergeByTime(records));
+  }
+
+  /** Processes records in the order given (a PartitionGroup's event-time order). */
+  processInOrder(records: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
-    for (const rec of mergeByTime(records)) {
+    for (const rec of records) {
       this.current = rec;
       this.produced = [];
       const sources = this.topicSources.get(rec.topic) ?? [];
       for (const i of sources) this.ingest(i, rec);
+      this.decoded.delete(rec);
       this.emitOutputs(rec, out);
     }
     return out;
@@ -124,7 +171,7 @@ export class JoinRuntime {
 
   private ingest(sourceIndex: number, rec: LogRecord): void {
     const { offset, layout } = this.join.sources[sourceIndex]!;
-    const { rows, tombstones } = this.decoders[sourceIndex]!.decode([rec]);
+    const { rows, tombstones } = this.decodedFor(sourceIndex, rec);
     const place = (row: unknown[]): unknown[] => {
       const joined = new Array<unknown>(this.width).fill(null);
       for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
@@ -199,7 +246,10 @@ export class JoinRuntime {
   private streamStream(n: number, step: JoinStep, side: Side, c: Change): void {
     const w = step.window!;
     const v = this.joinValue(step, side, c.row);
-    if (v === null) return;
+    if (v === null) {
+      this.drops.nullKey++;
+      return;
+    }
     const k = keyText(v, step.keyType);
     const ts = c.ts;
     const timeName = `time:${n}`;
@@ -213,6 +263,7 @@ export class JoinRuntime {
     const ownMax = Math.max(this.store.getNumber(ownMaxName, -Infinity), ts);
     this.store.setNumber(ownMaxName, ownMax);
     if (ts >= ownMax - retention) this.store.windowPut(n, side, k, ts, c.row);
+    else this.drops.late++;
     const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
     const deferred = w.graceMs !== undefined;
     if (deferred && ts === streamTime) this.emitClosed(n, step, streamTime);
@@ -258,7 +309,10 @@ export class JoinRuntime {
   private streamTable(n: number, step: JoinStep, side: Side, c: Change): void {
     if (side === RIGHT) {
       const v = this.joinValue(step, RIGHT, c.row);
-      if (v === null) return;
+      if (v === null) {
+        this.drops.nullKey++;
+        return;
+      }
       const k = keyText(v, step.keyType);
       if (c.deleted) this.store.tableDelete(n, RIGHT, k);
       else this.store.tablePut(n, RIGHT, k, c.ts, c.row);
@@ -266,8 +320,11 @@ export class JoinRuntime {
     }
     const v = this.joinValue(step, LEFT, c.row);
     const found = v === null ? undefined : this.store.tableGet(n, RIGHT, keyText(v, step.keyType));
-    if (!found && step.type === 'INNER') return;
-    if (v === null && step.type === 'INNER') return;
+    if (!found && step.type === 'INNER') {
+      if (v === null) this.drops.nullKey++;
+      else this.drops.unmatched++;
+      return;
+    }
     this.emit(n, { row: this.combine(step, c.row, found?.row ?? null, v, c.ts), deleted: false, ts: c.ts });
   }
 
@@ -275,7 +332,10 @@ export class JoinRuntime {
 
   private tableTable(n: number, step: JoinStep, side: Side, c: Change): void {
     const v = this.joinValue(step, side, c.row);
-    if (v === null) return;
+    if (v === null) {
+      this.drops.nullKey++;
+      return;
+    }
     const k = keyText(v, step.keyType);
     const other: Side = side === LEFT ? RIGHT : LEFT;
     const old = this.store.tableGet(n, side, k);

@@ -1,0 +1,224 @@
+// Randomized: for many seeds, a stream S and one to three tables T1..T3 get records with
+// random (per partition non-decreasing) timestamps, written to the log in random-size
+// batches in a random interleaving before the join query starts from earliest, which then
+// reads them in small random fetches. Its output must equal that of a plain reference that
+// processes the same records one at a time in timestamp order (ties: tables before the
+// stream, then join order, partition, offset): INNER and LEFT joins, two to four inputs, and
+// table-table joins on the primary key (their changelog).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { STRING, INTEGER, col, makeEnv, produce, readJson, register, removeDir, run, source, type Env } from './helpers.js';
+
+/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Rec {
+  topic: string;
+  /** Rank of the topic in the tie order: tables in join order, then the stream. */
+  rank: number;
+  partition: number;
+  offset: number;
+  ts: number;
+  key: string | null;
+  value: Record<string, unknown> | null;
+}
+
+interface Scenario {
+  tables: number;
+  types: ('JOIN' | 'LEFT JOIN')[];
+  records: Rec[];
+  partitions: number;
+  maxPollRecords: number;
+  bufferedPerPartition: number;
+}
+
+const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
+
+function scenario(seed: number, tables: number): Scenario {
+  const rnd = random(seed);
+  const int = (n: number) => Math.floor(rnd() * n);
+  const records: Rec[] = [];
+  const types = Array.from({ length: tables }, () => (rnd() < 0.5 ? 'JOIN' : 'LEFT JOIN') as 'JOIN' | 'LEFT JOIN');
+  const timeline = (topic: string, rank: number, partition: number, count: number, make: (i: number) => Pick<Rec, 'key' | 'value'>) => {
+    let ts = int(20);
+    for (let i = 0; i < count; i++) {
+      ts += int(4);
+      records.push({ topic, rank, partition, offset: i, ts, ...make(i) });
+    }
+  };
+  let n = 0;
+  // Joined sources are co-partitioned: one partition count for all.
+  const parts = 1 + int(3);
+  for (let t = 1; t <= tables; t++) {
+    for (let p = 0; p < parts; p++) {
+      // A key lives in one partition of its table.
+      const keys = KEYS.filter((_, i) => i % parts === p);
+      timeline(`t${t}`, t - 1, p, int(40), () => ({
+        key: keys[int(keys.length)]!,
+        value: rnd() < 0.15 ? null : { V: `v${t}-${n++}` },
+      }));
+    }
+  }
+  for (let p = 0; p < parts; p++) {
+    timeline('s', tables, p, 20 + int(60), () => ({
+      key: null,
+      value: { N: n++, A: rnd() < 0.05 ? null : rnd() < 0.15 ? 'k9' : KEYS[int(KEYS.length)]! },
+    }));
+  }
+  return { tables, types, records, partitions: parts, maxPollRecords: 1 + int(30), bufferedPerPartition: 1 + int(8) };
+}
+
+/** Writes the records partition by partition in offset order, in random-size batches of random partitions. */
+async function writeInterleaved(env: Env, records: Rec[], rnd: () => number): Promise<void> {
+  const queues = new Map<string, Rec[]>();
+  for (const r of records) {
+    const id = `${r.topic}/${r.partition}`;
+    if (!queues.has(id)) queues.set(id, []);
+    queues.get(id)!.push(r);
+  }
+  const pending = [...queues.values()];
+  while (pending.length > 0) {
+    const i = Math.floor(rnd() * pending.length);
+    const q = pending[i]!;
+    const batch = q.splice(0, 1 + Math.floor(rnd() * 25));
+    await produce(
+      env,
+      batch[0]!.topic,
+      batch.map((r) => ({ key: r.key, value: r.value, timestamp: r.ts, partition: r.partition })),
+    );
+    if (q.length === 0) pending.splice(i, 1);
+  }
+}
+
+/** The join, one record at a time in timestamp order. */
+function reference(s: Scenario): string[] {
+  const ordered = [...s.records].sort((a, b) => a.ts - b.ts || a.rank - b.rank || a.partition - b.partition || a.offset - b.offset);
+  const tables = Array.from({ length: s.tables }, () => new Map<string, unknown>());
+  const out: string[] = [];
+  for (const r of ordered) {
+    if (r.topic !== 's') {
+      const state = tables[r.rank]!;
+      if (r.value === null) state.delete(r.key!);
+      else state.set(r.key!, r.value.V);
+      continue;
+    }
+    const a = r.value!.A as string | null;
+    const row: unknown[] = [r.value!.N];
+    let dropped = false;
+    for (let t = 0; t < s.tables && !dropped; t++) {
+      const found = a === null ? undefined : tables[t]!.get(a);
+      if (found === undefined && s.types[t] === 'JOIN') dropped = true;
+      else row.push(found ?? null);
+    }
+    if (!dropped) out.push(JSON.stringify([a, ...row, r.ts]));
+  }
+  return out;
+}
+
+function querySql(s: Scenario): string {
+  const values = Array.from({ length: s.tables }, (_, i) => `, T${i + 1}.V AS V${i + 1}`).join('');
+  const joins = s.types.map((type, i) => ` ${type} T${i + 1} ON S.A = T${i + 1}.ID`).join('');
+  return `CREATE STREAM OUT WITH (PARTITIONS=1) AS SELECT S.A, S.N${values} FROM S${joins};`;
+}
+
+async function runScenario(seed: number, tables: number): Promise<void> {
+  const s = scenario(seed, tables);
+  const env = await makeEnv({
+    'ksql.streams.max.poll.records': s.maxPollRecords,
+    'ksql.streams.buffered.records.per.partition': s.bufferedPerPartition,
+  });
+  try {
+    const partitions = () => s.partitions;
+    await register(env, source('S', 'STREAM', [col('N', INTEGER), col('A', STRING)]), partitions());
+    for (let t = 1; t <= tables; t++) {
+      await register(env, source(`T${t}`, 'TABLE', [col('ID', STRING, 'KEY'), col('V', STRING)]), partitions());
+    }
+    await writeInterleaved(env, s.records, random(seed * 31 + 7));
+    run(env, querySql(s), `CSAS_OUT_${seed}`);
+    await env.service.drain();
+    const got = (await readJson(env, 'OUT')).map((r) => {
+      const v = r.value as Record<string, unknown>;
+      return JSON.stringify([r.key === null ? null : JSON.parse(JSON.stringify(r.key)), v.N, ...Array.from({ length: tables }, (_, i) => v[`V${i + 1}`] ?? null), r.timestamp]);
+    });
+    assert.deepEqual(got, reference(s), `seed ${seed}: ${querySql(s)} (max.poll.records ${s.maxPollRecords}, buffered ${s.bufferedPerPartition})`);
+  } finally {
+    await env.close();
+    removeDir(env.dir);
+  }
+}
+
+const SEEDS = 12;
+
+for (const tables of [1, 2, 3]) {
+  test(`a stream joined with ${tables} table(s) from earliest equals the one-at-a-time reference (${SEEDS} seeds, INNER and LEFT)`, { timeout: 240_000 }, async () => {
+    for (let seed = 1; seed <= SEEDS; seed++) await runScenario(seed * 1000 + tables, tables);
+  });
+}
+
+/** Table-table joins on the primary key: the changelog, one record at a time in timestamp order. */
+function tableTableReference(records: Rec[], type: 'JOIN' | 'LEFT JOIN'): string[] {
+  const ordered = [...records].sort((a, b) => a.ts - b.ts || a.rank - b.rank || a.partition - b.partition || a.offset - b.offset);
+  const state = [new Map<string, { v: unknown; ts: number }>(), new Map<string, { v: unknown; ts: number }>()];
+  const out: string[] = [];
+  const emit = (k: string, l: unknown, r: unknown, ts: number, deleted: boolean) => out.push(JSON.stringify(deleted ? [k, null, ts] : [k, l, r ?? null, ts]));
+  for (const rec of ordered) {
+    const side = rec.rank;
+    const k = rec.key!;
+    const mine = state[side]!;
+    const other = state[1 - side]!.get(k);
+    const keepsMine = side === 0 && type === 'LEFT JOIN';
+    const keepsOther = side === 1 && type === 'LEFT JOIN';
+    const pair = (m: unknown) => (side === 0 ? [m, other?.v] : [other?.v, m]);
+    if (rec.value !== null) {
+      mine.set(k, { v: rec.value.V, ts: rec.ts });
+      const ts = other ? Math.max(rec.ts, other.ts) : rec.ts;
+      if (!other && !keepsMine) continue;
+      const [l, r] = pair(rec.value.V);
+      emit(k, l, r, ts, false);
+      continue;
+    }
+    if (!mine.has(k)) continue;
+    mine.delete(k);
+    const ts = other ? Math.max(rec.ts, other.ts) : rec.ts;
+    if (other && keepsOther) emit(k, other.v, null, ts, false);
+    else if (other || keepsMine) emit(k, null, null, ts, true);
+  }
+  return out;
+}
+
+test(`a table-table join from earliest equals the one-at-a-time reference (${SEEDS} seeds, INNER and LEFT)`, { timeout: 240_000 }, async () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const s = scenario(seed * 7919, 2);
+    // The stream's records are not used: T1 and T2 join each other.
+    const records = s.records.filter((r) => r.topic !== 's');
+    const type = s.types[0]!;
+    const env = await makeEnv({
+      'ksql.streams.max.poll.records': s.maxPollRecords,
+      'ksql.streams.buffered.records.per.partition': s.bufferedPerPartition,
+    });
+    try {
+      for (let t = 1; t <= 2; t++) await register(env, source(`T${t}`, 'TABLE', [col('ID', STRING, 'KEY'), col('V', STRING)]), s.partitions);
+      await writeInterleaved(env, records, random(seed * 13 + 5));
+      const sql = `CREATE TABLE OUT WITH (PARTITIONS=1) AS SELECT T1.ID, T1.V AS V1, T2.V AS V2 FROM T1 ${type} T2 ON T1.ID = T2.ID;`;
+      run(env, sql, `CTAS_OUT_${seed}`);
+      await env.service.drain();
+      const got = (await readJson(env, 'OUT')).map((r) => {
+        const v = r.value as Record<string, unknown> | null;
+        return JSON.stringify(v === null ? [r.key, null, r.timestamp] : [r.key, v.V1 ?? null, v.V2 ?? null, r.timestamp]);
+      });
+      assert.deepEqual(got, tableTableReference(records, type), `seed ${seed}: ${sql} (max.poll.records ${s.maxPollRecords})`);
+    } finally {
+      await env.close();
+      removeDir(env.dir);
+    }
+  }
+});
