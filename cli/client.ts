@@ -1,5 +1,7 @@
 // HTTP client for the Eddy / ksqlDB REST API, as used by the CLI.
 
+import type { QueryProgress } from './render/progress.js';
+
 export type Json = Record<string, unknown>;
 
 export interface QueryHeaderInfo {
@@ -25,6 +27,8 @@ export class ConnectionError extends Error {}
 
 export interface QueryCallbacks {
   onHeader(header: QueryHeaderInfo): void;
+  /** Backlog progress, sent by Eddy servers until the first row. */
+  onProgress?(progress: QueryProgress): void;
   onRow(columns: unknown[], tombstone: boolean): void;
   /** PRINT output lines. */
   onLine(line: string): void;
@@ -70,12 +74,12 @@ export function columnNamesOf(schema: string): string[] {
 export class KsqlClient {
   constructor(public url: string) {}
 
-  private async post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  private async post(path: string, body: unknown, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
+        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json', ...extraHeaders },
         body: JSON.stringify(body),
         signal,
       });
@@ -123,7 +127,7 @@ export class KsqlClient {
     callbacks: QueryCallbacks,
     signal?: AbortSignal,
   ): Promise<string | undefined> {
-    const res = await this.post('/query', { ksql, streamsProperties, sessionVariables }, signal);
+    const res = await this.post('/query', { ksql, streamsProperties, sessionVariables }, signal, callbacks.onProgress ? { 'x-eddy-progress': 'true' } : {});
     const isPrint = /^\s*PRINT\b/i.test(ksql);
     let finalMessage: string | undefined;
     const handleItem = (item: Json) => {
@@ -133,6 +137,8 @@ export class KsqlClient {
       } else if (item.row) {
         const r = item.row as { columns: unknown[]; tombstone?: boolean };
         callbacks.onRow(r.columns, r.tombstone === true);
+      } else if (item.progress && typeof item.progress === 'object') {
+        callbacks.onProgress?.(item.progress as QueryProgress);
       } else if (item.errorMessage) {
         callbacks.onError(String((item.errorMessage as Json).message ?? JSON.stringify(item.errorMessage)));
       } else if (typeof item.finalMessage === 'string') {
@@ -159,7 +165,10 @@ export class KsqlClient {
       if (isPrint && pendingLine !== '') callbacks.onLine(pendingLine);
     } catch (err) {
       if (signal?.aborted) return undefined;
-      throw err;
+      throw new ConnectionError(`Lost the connection to the server at ${this.url} during the query: ${causeText(err)}`);
+    }
+    if (!isPrint && !splitter.complete && !signal?.aborted) {
+      throw new ConnectionError(`Lost the connection to the server at ${this.url}: the query's response ended early.`);
     }
     return finalMessage;
   }
@@ -179,8 +188,14 @@ export class JsonArrayItems {
   private inString = false;
   private escaped = false;
   private item = '';
+  private closed = false;
 
   constructor(private readonly onItem: (text: string) => void) {}
+
+  /** The array's closing bracket has arrived. */
+  get complete(): boolean {
+    return this.closed;
+  }
 
   push(text: string): void {
     for (const c of text) {
@@ -200,7 +215,10 @@ export class JsonArrayItems {
       }
       if (this.depth === 1 && (c === ',' || c === ']' || /\s/.test(c))) {
         this.emit(); // a pending scalar element, if any
-        if (c === ']') this.depth = 0;
+        if (c === ']') {
+          this.depth = 0;
+          this.closed = true;
+        }
         continue;
       }
       this.item += c;

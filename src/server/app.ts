@@ -178,7 +178,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
     activeQueries.add(stream);
     reply.hijack();
     try {
-      await streamQuery(reply.raw, stream, framerFor(stream), contentType);
+      await streamQuery(reply.raw, stream, framerFor(stream), contentType, { progress: reply.request.headers['x-eddy-progress'] !== undefined });
     } finally {
       activeQueries.delete(stream);
     }
