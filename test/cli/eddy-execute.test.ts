@@ -72,3 +72,19 @@ test('eddy -f on a missing file fails with a clear message', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Cannot read script '\/nonexistent\/x.sql'/);
 });
+
+test('eddy --output JSON writes only JSON, one object per line, statuses included', async () => {
+  const r = await eddy(
+    server.url,
+    '--output',
+    'JSON',
+    '-e',
+    "SET 'auto.offset.reset'='earliest'; CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s'); SELECT * FROM s EMIT CHANGES LIMIT 2;",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(parsed.at(-1), { finalMessage: 'Limit Reached' });
+  assert.ok(parsed.some((p) => p.row !== undefined));
+  assert.ok(parsed.some((p) => p['@type'] === 'cli_message'));
+});
