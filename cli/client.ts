@@ -1,5 +1,6 @@
 // HTTP client for the Eddy / ksqlDB REST API, as used by the CLI.
 
+import { randomUUID } from 'node:crypto';
 import type { QueryProgress } from './render/progress.js';
 
 export type Json = Record<string, unknown>;
@@ -72,6 +73,9 @@ export function columnNamesOf(schema: string): string[] {
 }
 
 export class KsqlClient {
+  /** Sent as X-Eddy-Client so a server can tell its CLI clients apart (see client-presence). */
+  readonly clientId = randomUUID();
+
   constructor(public url: string) {}
 
   private async post(path: string, body: unknown, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Response> {
@@ -79,7 +83,7 @@ export class KsqlClient {
     try {
       res = await fetch(new URL(path, this.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json', ...extraHeaders },
+        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json', 'x-eddy-client': this.clientId, ...extraHeaders },
         body: JSON.stringify(body),
         signal,
       });
@@ -103,7 +107,7 @@ export class KsqlClient {
   async info(): Promise<Json> {
     let res: Response;
     try {
-      res = await fetch(new URL('/info', this.url), { signal: AbortSignal.timeout(3000) });
+      res = await fetch(new URL('/info', this.url), { signal: AbortSignal.timeout(3000), headers: { 'x-eddy-client': this.clientId } });
     } catch (err) {
       throw new ConnectionError(`Could not reach the server at ${this.url}: ${causeText(err)}`);
     }

@@ -36,6 +36,8 @@ export class Session {
   format: OutputFormat = 'TABULAR';
   /** Rows as `column | value` blocks instead of tables (SET CLI OUTPUT VERTICAL, `\\x`). */
   vertical = false;
+  /** The error of the last statement that failed, for the REPL's connection state. */
+  lastFailure: unknown;
 
   constructor(
     public client: KsqlClient,
@@ -51,6 +53,7 @@ export class Session {
   }
 
   async runStatements(statements: string[], signal?: AbortSignal): Promise<boolean> {
+    this.lastFailure = undefined;
     let batch: string[] = [];
     const flush = async (): Promise<boolean> => {
       if (batch.length === 0) return true;
@@ -187,6 +190,7 @@ export class Session {
   }
 
   private reportFailure(err: unknown): false {
+    this.lastFailure = err;
     const lines = err instanceof ServerError ? renderError(err.body, err.message) : errorLines((err as Error).message ?? String(err));
     if (this.format === 'JSON') {
       const body = err instanceof ServerError && err.body ? err.body : { '@type': 'cli_error', message: lines.join('\n') };

@@ -39,6 +39,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
       client: options.client,
       history,
       banner,
+      host: options.embedded ? { otherClients: () => options.embedded!.server.otherClients(options.client.clientId) } : undefined,
       configure: (c) => {
         Object.assign(c.session.properties, options.properties);
         Object.assign(c.session.variables, options.variables);

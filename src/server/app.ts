@@ -9,6 +9,7 @@ import { delimitedFramer, jsonArrayFramer, printFramer, queryEndpointFramer, typ
 import { streamQuery } from './stream-response.js';
 import { isQueryStatement, leadingKeyword, splitStatementTexts } from './statement-text.js';
 import { registerInsertsStream } from './inserts-stream.js';
+import { trackClients } from './client-presence.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -61,6 +62,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
   const config = options.config ?? DEFAULT_PROPERTIES;
   const commandStatuses = new Map<string, CommandStatusRecord>();
   const activeQueries = new Set<QueryStream>();
+  app.decorate('eddyClients', trackClients(app));
 
   // Every request body of the JSON endpoints is JSON whatever content type the client sent.
   app.removeAllContentTypeParsers();
