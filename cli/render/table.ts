@@ -60,6 +60,11 @@ export interface TableLayout {
 
 let layout: TableLayout = { width: Infinity, vertical: false };
 
+/** The width tables and text are fitted to (Infinity when unknown). */
+export function layoutWidth(): number {
+  return layout.width;
+}
+
 /** Renders with tables fitted to `width` columns (e.g. the terminal's), vertical if asked. */
 export function withTableWidth<T>(width: number, render: () => T, vertical = false): T {
   const previous = layout;
@@ -164,9 +169,24 @@ export function renderBoxedTable(header: string[], rows: Cell[][], terminalWidth
   return [...boxHeader(header, widths), ...rows.flatMap((r) => boxRow(r, widths)), ...(rows.length ? [boxRule(widths)] : [])];
 }
 
+/** Breaks text into lines of at most `width` characters, at spaces where it can. */
+export function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (displayWidth(rest) > width) {
+    const chars = [...rest];
+    const space = chars.slice(0, width + 1).join('').lastIndexOf(' ');
+    const cut = space > width / 3 ? space : width;
+    out.push(chars.slice(0, cut).join('').trimEnd());
+    rest = chars.slice(cut).join('').replace(/^ /, '');
+  }
+  out.push(rest);
+  return out;
+}
+
 /**
- * Fits free text (descriptions, plans) to `width`: longer lines break and go on under their
- * own indentation, or under the value of a `Name : value` line.
+ * Fits free text (descriptions, plans) to `width`: longer lines break at spaces and go on
+ * under their own indentation, or under the value of a `Name : value` line.
  */
 export function fitLines(lines: string[], width = layout.width): string[] {
   if (!Number.isFinite(width)) return lines;
@@ -175,8 +195,8 @@ export function fitLines(lines: string[], width = layout.width): string[] {
     const kv = /^(\S[^:]*? : )/.exec(line);
     const indent = kv ? kv[1]!.length : /^\s*/.exec(line)![0].length;
     const usable = indent < width / 2 ? indent : 0;
-    const first = [...line].slice(0, width).join('');
-    const rest = wrap([...line].slice(width).join(''), width - usable);
-    return [first, ...rest.map((r) => ' '.repeat(usable) + r)];
+    const first = wrapWords(line, width)[0]!;
+    const remainder = [...line].slice([...first].length).join('').replace(/^ /, '');
+    return [first, ...wrapWords(remainder, width - usable).map((r) => ' '.repeat(usable) + r)];
   });
 }
