@@ -3,7 +3,7 @@
 // batches also lives here, so a long catch-up never starves the event loop (the HTTP header
 // and progress reach the client at once).
 
-import type { QueryProgress } from '../engine/api.js';
+import type { QueryProgress } from '../common/query-stream.js';
 import type { TopicLog } from '../log/topic-log.js';
 
 const END_OFFSETS_EVERY_MS = 250;
