@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { PtySession, hasScriptTool } from './pty.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,28 @@ test('eddy topic consume … | head -1 exits 0 with nothing on stderr', async ()
     assert.equal(r.stderr, '');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^line 0 x+\n$/);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('eddy topic produce of a large file shows its progress on a terminal', { skip: !hasScriptTool() && 'needs util-linux script (apt-get install bsdutils)', timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-produce-progress-'));
+  const server = await startEmbedded({ dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', config: {}, brokerPort: 0 });
+  try {
+    const log = (server.engine as unknown as { log: EmbeddedLog }).log;
+    await log.createTopic('bulk', { partitions: 1 });
+    const file = join(dir, 'bulk.txt');
+    writeFileSync(file, Array.from({ length: 60_000 }, (_, i) => `record ${i} ${'y'.repeat(40)}`).join('\n') + '\n');
+    const pty = new PtySession(`${eddyCli} topic produce bulk --file ${file} -b ${server.broker!.address}`, {}, dir, 80, 24);
+    try {
+      const shown = await pty.waitFor(/Produced 60000 records to topic 'bulk'/, 0, 90_000);
+      assert.match(shown, /Produced [\d,]+ records, \d+% of the file \([\d,]+ records\/s\)/);
+      assert.equal(await pty.exited, 0);
+    } finally {
+      pty.kill();
+    }
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
