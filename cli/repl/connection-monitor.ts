@@ -14,6 +14,7 @@ export class ConnectionMonitor {
   private timer: NodeJS.Timeout | undefined;
   private up = true;
   private checking = false;
+  private timeouts = 0;
 
   constructor(
     private readonly client: () => KsqlClient,
@@ -46,12 +47,16 @@ export class ConnectionMonitor {
     const client = this.client();
     try {
       await client.info();
+      this.timeouts = 0;
       if (!this.up) {
         this.up = true;
         this.events.restored(client.url);
       }
     } catch (err) {
-      this.reportLost((err as Error).message);
+      // A refused connection is certain; a slow answer (a busy server) counts only twice running.
+      const message = (err as Error).message;
+      if (/timeout|aborted/i.test(message) && ++this.timeouts < 2) return;
+      this.reportLost(message);
     } finally {
       this.checking = false;
     }
