@@ -123,6 +123,7 @@ function queryListing(queries: Json[]): string[] {
   const texts = queries.map((q) => str(q.queryString).replace(/\s*\n\s*/g, ' '));
   const whole = renderDashedTable([...header, 'Query String'], rows.map((r, i) => [...r, texts[i]]));
   const width = layoutWidth();
+  if (whole.length === 0 || whole[0]!.startsWith('-[ RECORD')) return whole; // vertical already
   const queryColumn = whole[0]!.length - whole[0]!.lastIndexOf('|') - 2;
   if (!Number.isFinite(width) || queryColumn >= Math.min(40, Math.max(...texts.map((t) => t.length), 0))) return whole;
   const lines = renderDashedTable(header, rows);

@@ -137,3 +137,15 @@ test('listing tables fit the terminal: the widest column wraps', () => {
   const tiny = fitLines(withTableWidth(40, () => renderEntity(queries)), 40);
   assert.ok(tiny.every((l) => l.length <= 40), tiny.join('\n'));
 });
+
+test('vertical output of listings, also when empty', () => {
+  const none = withTableWidth(80, () => renderEntity({ '@type': 'queries', queries: [] }), true);
+  assert.deepEqual(none, ['For detailed information on a Query run: EXPLAIN <Query ID>;']);
+  const one = withTableWidth(
+    80,
+    () => renderEntity({ '@type': 'queries', queries: [{ id: 'Q_1', queryType: 'PERSISTENT', state: 'RUNNING', sinks: [], sinkKafkaTopics: [], queryString: 'CREATE STREAM X AS SELECT * FROM S;' }] }),
+    true,
+  );
+  assert.equal(one[0], '-[ RECORD 1 ]' + '-'.repeat(Math.min(80, 16 + 3 + 20) - 13));
+  assert.ok(one.includes('Query String     | CREATE STREAM X AS SELECT * FROM S;'), one.join('\n'));
+});
