@@ -13,6 +13,8 @@ import { PtySession, hasScriptTool } from './pty.js';
 
 const skip = !hasScriptTool() && 'needs util-linux script (apt-get install bsdutils)';
 const COLUMNS = 80;
+/** Starting the REPL through tsx can take long on a loaded machine. */
+const STARTUP_MS = 60_000;
 let dir: string;
 let server: EmbeddedServer;
 
@@ -45,7 +47,7 @@ const THIRTEEN = ['RIDER_ID', 'LATITUDE', 'LONGITUDE', 'CITY', 'COUNTRY', 'SPEED
 test('80 columns: a 13-column SELECT *, SHOW QUERIES and EXPLAIN fit; vertical mode shows one column per line', { skip, timeout: 120_000 }, async () => {
   const r = repl(server.server.url);
   try {
-    await r.waitFor(/eddy> /);
+    await r.waitFor(/eddy> /, 0, STARTUP_MS);
     const columns = THIRTEEN.map((c, i) => `${c} ${i === 0 ? 'VARCHAR KEY' : 'VARCHAR'}`).join(', ');
     await run(r, `CREATE STREAM riders (${columns}) WITH (kafka_topic='riders', value_format='JSON', partitions=1);`, /Stream created[\s\S]*eddy> /);
     const values = THIRTEEN.map((c) => `'${c.toLowerCase()} is a value much wider than its column'`).join(', ');
@@ -86,7 +88,7 @@ test('a push query from earliest over 1M records shows a progress line within 1 
   }
   const r = repl(server.server.url);
   try {
-    await r.waitFor(/eddy> /);
+    await r.waitFor(/eddy> /, 0, STARTUP_MS);
     await run(r, "SET 'auto.offset.reset' = 'earliest';", /Successfully changed[\s\S]*eddy> /);
     const from = r.mark();
     const sent = Date.now();
@@ -102,10 +104,10 @@ test('a push query from earliest over 1M records shows a progress line within 1 
   }
 });
 
-test('editing: up moves within a multi-line statement before the history, Ctrl-R finds, Ctrl-L clears', { skip, timeout: 60_000 }, async () => {
+test('editing: up moves within a multi-line statement before the history, Ctrl-R finds, Ctrl-L clears', { skip, timeout: 120_000 }, async () => {
   const r = repl(server.server.url);
   try {
-    await r.waitFor(/eddy> /);
+    await r.waitFor(/eddy> /, 0, STARTUP_MS);
     let from = r.mark();
     r.type('SHOW STRAEMS\r');
     await r.waitFor(/ {4}> /, from);
@@ -161,9 +163,9 @@ test('connection state: a lost server is reported with reconnection; the host RE
   const host = new PtySession(`${process.execPath} --import ${import.meta.resolve('tsx')} ${join(process.cwd(), 'cli', 'eddy.ts')} --embedded http://127.0.0.1:${port}`, { HOME: cwd, EDDY_HISTORY_FILE: join(cwd, 'h') }, cwd, COLUMNS, 40);
   let guest: PtySession | undefined;
   try {
-    await host.waitFor(/started an embedded Eddy server[\s\S]*eddy> /, 0, 30000);
+    await host.waitFor(/started an embedded Eddy server[\s\S]*eddy> /, 0, STARTUP_MS);
     guest = repl(`http://127.0.0.1:${port}`);
-    await guest.waitFor(/Server Status: RUNNING[\s\S]*eddy> /, 0, 30000);
+    await guest.waitFor(/Server Status: RUNNING[\s\S]*eddy> /, 0, STARTUP_MS);
     await new Promise((res) => setTimeout(res, 1500)); // a heartbeat or two
 
     let from = host.mark();
