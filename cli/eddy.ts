@@ -96,10 +96,11 @@ async function serverCommand(argv: string[]): Promise<void> {
     process.stdout.write(embedded.brokerNote + '\n');
   }
   let stopping = false;
-  const stop = (signal: string) => {
+  /** `reason` is a signal name, or what ended the parent process. */
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`${signal.startsWith("SIG") ? `Received ${signal}` : `Parent process gone (${signal})`}: stopping Eddy server...\n`);
+    process.stdout.write(`${reason.startsWith('SIG') ? `Received ${reason}` : `Parent process gone (${reason})`}: stopping Eddy server...\n`);
     embedded.close().then(
       () => {
         process.stdout.write('Eddy server stopped.\n');
@@ -121,7 +122,7 @@ function stopWithPackageManager(stop: (reason: string) => void): void {
   if (process.env.npm_config_user_agent === undefined) return;
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) stop("npm");
+    if (process.ppid !== parent) stop('npm');
   }, 500).unref();
 }
 
@@ -215,7 +216,7 @@ async function clientCommand(argv: string[]): Promise<void> {
   const interactive = values.execute === undefined && values.file === undefined;
   let conn: { client: KsqlClient; embedded?: EmbeddedServer };
   try {
-    conn = await connect(url, values.embedded === true || positionals[0] === undefined, (line) => process.stderr.write(line + '\n'));
+    conn = await connect(url, values.embedded === true || url === DEFAULT_URL, (line) => process.stderr.write(line + '\n'));
   } catch (err) {
     fail((err as Error).message);
   }
