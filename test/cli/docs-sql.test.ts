@@ -5,9 +5,10 @@
 // runs for real in readme-tutorial.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { parsePropertiesText } from '../../src/config/index.js';
 import { parseStatements } from '../../src/parser/index.js';
 import { splitStatementTexts, isQueryStatement } from '../../src/server/statement-text.js';
 import { startEmbedded } from '../../cli/embedded.js';
@@ -19,17 +20,39 @@ const docs = ['README.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => 
 
 interface Block {
   lang: string;
+  /** `file=ext/x.ts` after the language: the page shows the content of that file. */
+  file?: string;
   body: string;
   line: number;
 }
 
 function blocksOf(doc: string): Block[] {
   const text = readFileSync(join(repoRoot, doc), 'utf8');
-  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({
+  return [...text.matchAll(/^```(\w*)([^\n]*)\n([\s\S]*?)^```$/gm)].map((m) => ({
     lang: m[1]!,
-    body: m[2]!,
+    file: /\bfile=(\S+)/.exec(m[2]!)?.[1],
+    body: m[3]!,
     line: text.slice(0, m.index).split('\n').length + 1,
   }));
+}
+
+/**
+ * What a page sets up before its SQL: the files it shows (```ts file=…) in the server's
+ * folder, and its ```properties as the server's configuration — but for where the server
+ * listens and keeps its data, which the test chooses.
+ */
+function setUp(blocks: Block[], dir: string): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const b of blocks) {
+    if (b.file) {
+      mkdirSync(dirname(join(dir, b.file)), { recursive: true });
+      writeFileSync(join(dir, b.file), b.body);
+    }
+    if (b.lang === 'properties') Object.assign(config, parsePropertiesText(b.body));
+  }
+  delete config.listeners;
+  delete config['eddy.data.dir'];
+  return config;
 }
 
 /** A mistake shown on purpose is followed by a ```text block with the error it gets. */
@@ -61,11 +84,11 @@ for (const doc of docs.filter((d) => d.startsWith('docs/'))) {
   if (!blocks.some((b) => b.lang === 'sql')) continue;
   test(`the SQL examples of ${doc} run, in order, on a fresh server`, { timeout: 240_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-docs-sql-'));
-    const server = await startEmbedded({ dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', config: {} });
-    // RUN SCRIPT examples name a script in the current folder.
+    // Relative paths of the page (RUN SCRIPT 'setup.sql', ksql.extension.dir=./ext) are in its folder.
     writeFileSync(join(dir, 'setup.sql'), 'SHOW STREAMS;\n');
     const cwd = process.cwd();
     process.chdir(dir);
+    const server = await startEmbedded({ dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', config: setUp(blocks, dir) });
     try {
       let errors: string[] = [];
       const session = new Session(new KsqlClient(server.server.url), { print: (lines) => process.env.EDDY_DOCS_DEBUG && process.stderr.write(lines.join("\n") + "\n"), error: (lines) => errors.push(...lines) }, () => 100);
