@@ -1,6 +1,8 @@
 // HTTP client for the Eddy / ksqlDB REST API, as used by the CLI.
 
+import { randomUUID } from 'node:crypto';
 import { EddyError } from '../src/common/errors.js';
+import type { QueryProgress } from './render/progress.js';
 
 export type Json = Record<string, unknown>;
 
@@ -31,6 +33,8 @@ export class ConnectionError extends EddyError {
 
 export interface QueryCallbacks {
   onHeader(header: QueryHeaderInfo): void;
+  /** Backlog progress, sent by Eddy servers until the first row. */
+  onProgress?(progress: QueryProgress): void;
   onRow(columns: unknown[], tombstone: boolean): void;
   /** PRINT output lines. */
   onLine(line: string): void;
@@ -74,14 +78,17 @@ export function columnNamesOf(schema: string): string[] {
 }
 
 export class KsqlClient {
+  /** Sent as X-Eddy-Client so a server can tell its CLI clients apart (see client-presence). */
+  readonly clientId = randomUUID();
+
   constructor(public url: string) {}
 
-  private async post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  private async post(path: string, body: unknown, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json' },
+        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json', 'x-eddy-client': this.clientId, ...extraHeaders },
         body: JSON.stringify(body),
         signal,
       });
@@ -105,7 +112,7 @@ export class KsqlClient {
   async info(): Promise<Json> {
     let res: Response;
     try {
-      res = await fetch(new URL('/info', this.url), { signal: AbortSignal.timeout(3000) });
+      res = await fetch(new URL('/info', this.url), { signal: AbortSignal.timeout(3000), headers: { 'x-eddy-client': this.clientId } });
     } catch (err) {
       throw new ConnectionError(`Could not reach the server at ${this.url}: ${causeText(err)}`);
     }
@@ -129,7 +136,7 @@ export class KsqlClient {
     callbacks: QueryCallbacks,
     signal?: AbortSignal,
   ): Promise<string | undefined> {
-    const res = await this.post('/query', { ksql, streamsProperties, sessionVariables }, signal);
+    const res = await this.post('/query', { ksql, streamsProperties, sessionVariables }, signal, callbacks.onProgress ? { 'x-eddy-progress': 'true' } : {});
     const isPrint = /^\s*PRINT\b/i.test(ksql);
     let finalMessage: string | undefined;
     const handleItem = (item: Json) => {
@@ -139,6 +146,8 @@ export class KsqlClient {
       } else if (item.row) {
         const r = item.row as { columns: unknown[]; tombstone?: boolean };
         callbacks.onRow(r.columns, r.tombstone === true);
+      } else if (item.progress && typeof item.progress === 'object') {
+        callbacks.onProgress?.(item.progress as QueryProgress);
       } else if (item.errorMessage) {
         callbacks.onError(String((item.errorMessage as Json).message ?? JSON.stringify(item.errorMessage)));
       } else if (typeof item.finalMessage === 'string') {
@@ -165,7 +174,10 @@ export class KsqlClient {
       if (isPrint && pendingLine !== '') callbacks.onLine(pendingLine);
     } catch (err) {
       if (signal?.aborted) return undefined;
-      throw err;
+      throw new ConnectionError(`Lost the connection to the server at ${this.url} during the query: ${causeText(err)}`);
+    }
+    if (!isPrint && !splitter.complete && !signal?.aborted) {
+      throw new ConnectionError(`Lost the connection to the server at ${this.url}: the query's response ended early.`);
     }
     return finalMessage;
   }
@@ -185,8 +197,14 @@ export class JsonArrayItems {
   private inString = false;
   private escaped = false;
   private item = '';
+  private closed = false;
 
   constructor(private readonly onItem: (text: string) => void) {}
+
+  /** The array's closing bracket has arrived. */
+  get complete(): boolean {
+    return this.closed;
+  }
 
   push(text: string): void {
     for (const c of text) {
@@ -206,7 +224,10 @@ export class JsonArrayItems {
       }
       if (this.depth === 1 && (c === ',' || c === ']' || /\s/.test(c))) {
         this.emit(); // a pending scalar element, if any
-        if (c === ']') this.depth = 0;
+        if (c === ']') {
+          this.depth = 0;
+          this.closed = true;
+        }
         continue;
       }
       this.item += c;

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadServerConfig, parsePropertiesText } from '../src/config/index.js';
 import { KsqlClient, ConnectionError } from './client.js';
-import { Session, type OutputFormat } from './session.js';
+import { Session, type Output } from './session.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { eddyVersion } from './version.js';
 
@@ -15,13 +15,15 @@ const USAGE = `Usage:
   eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
               [--schema-registry-port 8081] [--no-schema-registry]
-  eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--dry-run] [--output TABULAR|JSON] [-d name=value]... [--config-file f.properties]
+  eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--dry-run] [--output TABULAR|VERTICAL|JSON] [-d name=value]... [--config-file f.properties]
+       [--embedded]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
   eddy schema list|get|register|check|delete …              (eddy schema --help)
   eddy migrations [-c ksql-migrations.properties] <command> …   (eddy migrations help)
 
-  url defaults to http://localhost:8088. When no server answers at a local url, eddy starts
-  one inside the same process (data dir ./eddy-data).
+  url defaults to http://localhost:8088. When no server answers there, eddy starts one inside
+  the same process (data dir ./eddy-data); for any other url that does not answer, eddy
+  stops with an error unless --embedded asks for an in-process server at that (local) url.
   --continue-on-error runs every statement of -e/-f, reporting each failure at its line, and
   exits 1 at the end when any failed. --dry-run shows what each statement would change
   (for CREATE OR REPLACE of a running query: its steps before and after) and runs nothing.
@@ -33,6 +35,16 @@ const USAGE = `Usage:
 function fail(message: string): never {
   process.stderr.write(message + '\n');
   process.exit(1);
+}
+
+// A reader that stops early (`| head`) closes the pipe: every command then ends quietly. A
+// server's output is only informational, so it keeps running (and stops cleanly) instead.
+const argv = process.argv.slice(2);
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    if (argv[0] !== 'server') process.exit(0);
+  });
 }
 
 function portOf(listeners: unknown): number | undefined {
@@ -104,10 +116,11 @@ async function serverCommand(argv: string[]): Promise<void> {
     process.stdout.write(embedded.schemaRegistryNote + '\n');
   }
   let stopping = false;
-  const stop = (signal: string) => {
+  /** `reason` is a signal name, or what ended the parent process. */
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`Received ${signal}: stopping Eddy server...\n`);
+    process.stdout.write(`${reason.startsWith('SIG') ? `Received ${reason}` : `Parent process gone (${reason})`}: stopping Eddy server...\n`);
     embedded.close().then(
       () => {
         process.stdout.write('Eddy server stopped.\n');
@@ -118,14 +131,33 @@ async function serverCommand(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  stopWithPackageManager(stop);
+}
+
+/**
+ * Under `npx eddy server` (npm → sh → node) a supervisor's SIGTERM ends npm and its shell but
+ * never reaches this process: when started by a package manager, stop once the parent is gone.
+ */
+function stopWithPackageManager(stop: (reason: string) => void): void {
+  if (process.env.npm_config_user_agent === undefined) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('npm');
+  }, 500).unref();
 }
 
 function isLocalUrl(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]', '::1'].includes(url.hostname);
 }
 
-/** Connects to the URL, or starts an embedded server there when it is local and free. */
-async function connect(url: string, say: (line: string) => void): Promise<{ client: KsqlClient; embedded?: EmbeddedServer }> {
+const DEFAULT_URL = 'http://localhost:8088';
+
+/**
+ * Connects to the URL, or starts an embedded server there when nothing answers and either
+ * the URL is the default one or --embedded asks for it (a mistyped port must not silently
+ * get an empty server of its own).
+ */
+async function connect(url: string, embeddedWanted: boolean, say: (line: string) => void): Promise<{ client: KsqlClient; embedded?: EmbeddedServer }> {
   const client = new KsqlClient(url);
   try {
     await client.info();
@@ -133,7 +165,12 @@ async function connect(url: string, say: (line: string) => void): Promise<{ clie
   } catch (err) {
     if (!(err instanceof ConnectionError)) throw err;
     const parsed = new URL(url);
-    if (!isLocalUrl(parsed)) throw err;
+    if (!embeddedWanted) {
+      throw new ConnectionError(
+        `${err.message}\nNo Eddy server answers at ${url}. Check the url, start one with 'eddy server', or pass --embedded to run one inside this process.`,
+      );
+    }
+    if (!isLocalUrl(parsed)) throw new ConnectionError(`${err.message}\n--embedded starts a server only at a local url (localhost, 127.0.0.1).`);
     const port = parsed.port === '' ? 80 : Number(parsed.port);
     const dataDir = resolve('./eddy-data');
     const embedded = await startEmbedded({
@@ -160,6 +197,7 @@ async function clientCommand(argv: string[]): Promise<void> {
       'config-file': { type: 'string' },
       'continue-on-error': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      embedded: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -175,14 +213,14 @@ async function clientCommand(argv: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 1) fail(`Expected at most one server url, got: ${positionals.join(' ')}\n\n${USAGE}`);
-  const url = positionals[0] ?? 'http://localhost:8088';
+  const url = positionals[0] ?? DEFAULT_URL;
   try {
     new URL(url);
   } catch {
     fail(`Not a valid server url: ${url}`);
   }
-  const format = (values.output ?? 'TABULAR').toUpperCase();
-  if (format !== 'TABULAR' && format !== 'JSON') fail(`--output must be TABULAR or JSON, got '${values.output}'`);
+  const output = (values.output ?? 'TABULAR').toUpperCase();
+  if (!['TABULAR', 'VERTICAL', 'JSON'].includes(output)) fail(`--output must be TABULAR, VERTICAL or JSON, got '${values.output}'`);
 
   const properties: Record<string, unknown> = {};
   if (values['config-file']) {
@@ -202,7 +240,7 @@ async function clientCommand(argv: string[]): Promise<void> {
   const interactive = values.execute === undefined && values.file === undefined;
   let conn: { client: KsqlClient; embedded?: EmbeddedServer };
   try {
-    conn = await connect(url, (line) => process.stderr.write(line + '\n'));
+    conn = await connect(url, values.embedded === true || url === DEFAULT_URL, (line) => process.stderr.write(line + '\n'));
   } catch (err) {
     fail((err as Error).message);
   }
@@ -215,20 +253,13 @@ async function clientCommand(argv: string[]): Promise<void> {
       delete process.env.CONTINUOUS_INTEGRATION;
     }
     const { runRepl } = await import('./repl/run-repl.js');
-    await runRepl({ client: conn.client, embedded: conn.embedded, properties, variables, format: format as OutputFormat });
+    await runRepl({ client: conn.client, embedded: conn.embedded, properties, variables, output });
     await conn.embedded?.close();
     process.exit(0);
   }
 
-  const session = new Session(
-    conn.client,
-    {
-      print: (lines) => process.stdout.write(lines.join('\n') + '\n'),
-      error: (lines) => process.stderr.write(lines.join('\n') + '\n'),
-    },
-    () => process.stdout.columns || 120,
-  );
-  session.format = format as OutputFormat;
+  const session = new Session(conn.client, scriptOutput(), () => process.stdout.columns || 120);
+  session.setOutput(output);
   session.continueOnError = values['continue-on-error'] === true;
   Object.assign(session.properties, properties);
   Object.assign(session.variables, variables);
@@ -249,7 +280,32 @@ async function clientCommand(argv: string[]): Promise<void> {
   process.exit(ok ? 0 : 1);
 }
 
-const argv = process.argv.slice(2);
+/** Output of -e/-f: results on stdout; a progress line on stderr when that is a terminal. */
+function scriptOutput(): Output {
+  let progressShown = false;
+  const clearProgress = () => {
+    if (progressShown) process.stderr.write('\r\x1b[2K');
+    progressShown = false;
+  };
+  return {
+    print: (lines) => {
+      clearProgress();
+      process.stdout.write(lines.join('\n') + '\n');
+    },
+    error: (lines) => {
+      clearProgress();
+      process.stderr.write(lines.join('\n') + '\n');
+    },
+    progress: process.stderr.isTTY
+      ? (line) => {
+          if (line === null) return clearProgress();
+          process.stderr.write('\r\x1b[2K' + line.slice(0, (process.stderr.columns || 80) - 1));
+          progressShown = true;
+        }
+      : undefined,
+  };
+}
+
 async function topicCommandLine(args: string[]): Promise<void> {
   const { topicCommand } = await import('./topic.js');
   const abort = new AbortController();

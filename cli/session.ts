@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { KsqlClient, ServerError, type Json } from './client.js';
 import { renderEntity, renderError, errorLines } from './render/entities.js';
-import { boxHeader, boxRow, boxRule, queryColumnWidths, renderDashedTable, withTableWidth } from './render/table.js';
-import { isQueryStatement } from '../src/server/statement-text.js';
+import { boxHeader, boxRow, boxRule, fitLines, queryColumnWidths, renderDashedTable, verticalRecord, withTableWidth } from './render/table.js';
+import { progressText, type QueryProgress } from './render/progress.js';
+import { isQueryStatement, splitStatementTexts } from '../src/server/statement-text.js';
 import { splitStatements } from '../src/parser/split.js';
 import type { Loc } from '../src/parser/ast.js';
 
@@ -17,6 +18,8 @@ export interface Output {
   print(lines: string[]): void;
   /** Lines that report a failure. */
   error(lines: string[]): void;
+  /** The live progress line of a long-running statement (replaced each time), null to remove it. */
+  progress?(line: string | null): void;
 }
 
 const SET_RE = /^SET\s+'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'\s*;$/is;
@@ -25,6 +28,7 @@ const DEFINE_RE = /^DEFINE\s+([A-Za-z_]\w*)\s*=\s*'((?:[^']|'')*)'\s*;$/is;
 const UNDEFINE_RE = /^UNDEFINE\s+([A-Za-z_]\w*)\s*;$/is;
 const SHOW_VARIABLES_RE = /^(SHOW|LIST)\s+VARIABLES\s*;$/is;
 const RUN_SCRIPT_RE = /^RUN\s+SCRIPT\s+'((?:[^']|'')*)'\s*;$/is;
+const SET_CLI_OUTPUT_RE = /^SET\s+CLI\s+OUTPUT\s+(\w+)\s*;$/is;
 
 const unquote = (s: string) => s.replace(/''/g, "'");
 
@@ -54,6 +58,10 @@ export class Session {
   format: OutputFormat = 'TABULAR';
   /** --continue-on-error: run every statement of a script, reporting each failure; false at the end if any failed. */
   continueOnError = false;
+  /** Rows as `column | value` blocks instead of tables (SET CLI OUTPUT VERTICAL, `\\x`). */
+  vertical = false;
+  /** The error of the last statement that failed, for the REPL's connection state. */
+  lastFailure: unknown;
 
   constructor(
     public client: KsqlClient,
@@ -76,6 +84,7 @@ export class Session {
   }
 
   private async run(statements: ScriptStatement[], script: string | undefined, signal?: AbortSignal): Promise<boolean> {
+    this.lastFailure = undefined;
     let batch: ScriptStatement[] = [];
     let failures = 0;
     const outcome = (ok: boolean): boolean => {
@@ -112,16 +121,28 @@ export class Session {
   /** The handler of a statement the CLI executes itself, or null. */
   private localStatement(stmt: string): (() => Promise<boolean>) | null {
     let m: RegExpExecArray | null;
+    if ((m = SET_CLI_OUTPUT_RE.exec(stmt))) {
+      const mode = m[1]!.toUpperCase();
+      return async () => {
+        const message = this.setOutput(mode);
+        if (message === null) {
+          this.out.error([`Unknown output mode '${m![1]}': use TABULAR, VERTICAL or JSON.`]);
+          return false;
+        }
+        this.say(message);
+        return true;
+      };
+    }
     if ((m = SET_RE.exec(stmt))) {
       const [name, value] = [unquote(m[1]!), unquote(m[2]!)];
       return async () => {
         const old = this.properties[name];
         this.properties[name] = value;
-        this.out.print([
+        this.say(
           old === undefined
             ? `Successfully changed local property '${name}' to '${value}'.`
             : `Successfully changed local property '${name}' from '${String(old)}' to '${value}'.`,
-        ]);
+        );
         return true;
       };
     }
@@ -134,7 +155,7 @@ export class Session {
         }
         const old = this.properties[name];
         delete this.properties[name];
-        this.out.print([`Successfully unset local property '${name}' (value was '${String(old)}').`]);
+        this.say(`Successfully unset local property '${name}' (value was '${String(old)}').`);
         return true;
       };
     }
@@ -150,14 +171,16 @@ export class Session {
       const name = m[1]!;
       return async () => {
         const key = Object.keys(this.variables).find((k) => k.toLowerCase() === name.toLowerCase());
-        if (key === undefined) this.out.print([`WARNING: Cannot undefine variable '${name}' which was never defined`]);
+        if (key === undefined) this.say(`WARNING: Cannot undefine variable '${name}' which was never defined`);
         else delete this.variables[key];
         return true;
       };
     }
     if (SHOW_VARIABLES_RE.test(stmt)) {
       return async () => {
-        this.out.print(renderDashedTable(['Variable Name', 'Value'], Object.entries(this.variables)));
+        if (this.format === 'JSON') {
+          this.out.print([JSON.stringify({ '@type': 'variables', variables: Object.entries(this.variables).map(([name, value]) => ({ name, value })) })]);
+        } else this.out.print(this.tabular(() => renderDashedTable(['Variable Name', 'Value'], Object.entries(this.variables))));
         return true;
       };
     }
@@ -179,11 +202,43 @@ export class Session {
     return this.runText(text, signal);
   }
 
+  /** Switches the output mode; the message to show, or null for an unknown mode. */
+  setOutput(mode: string): string | null {
+    switch (mode.toUpperCase()) {
+      case 'TABULAR':
+        this.format = 'TABULAR';
+        this.vertical = false;
+        return 'Output format set to TABULAR';
+      case 'VERTICAL':
+        this.format = 'TABULAR';
+        this.vertical = true;
+        return 'Output format set to VERTICAL (one column per line)';
+      case 'JSON':
+        this.format = 'JSON';
+        return 'Output format set to JSON';
+      default:
+        return null;
+    }
+  }
+
+  /** A message of the CLI itself: a text line, or a JSON object in JSON mode. */
+  private say(message: string): void {
+    this.out.print([this.format === 'JSON' ? JSON.stringify({ '@type': 'cli_message', message }) : message]);
+  }
+
+  private tabular(render: () => string[]): string[] {
+    return fitLines(withTableWidth(this.terminalWidth() - 1, render, this.vertical), this.terminalWidth() - 1);
+  }
+
   private reportFailure(err: unknown, loc?: Loc): false {
+    this.lastFailure = err;
     const lines = err instanceof ServerError ? renderError(err.body, err.message) : errorLines((err as Error).message ?? String(err));
     // A message without a position (e.g. "already exists") gets the statement's own.
     if (loc && !/\bline:? \d+/i.test(lines.join('\n'))) lines[0] = `line ${loc.line}:${loc.column}: ${lines[0]}`;
-    this.out.error(lines);
+    if (this.format === 'JSON') {
+      const body = err instanceof ServerError && err.body ? err.body : { '@type': 'cli_error', message: lines.join('\n') };
+      this.out.error([JSON.stringify(body)]);
+    } else this.out.error(lines);
     return false;
   }
 
@@ -207,13 +262,21 @@ export class Session {
 
   private printEntities(entities: Json[]): void {
     for (const e of entities) {
-      this.out.print(this.format === 'JSON' ? JSON.stringify(e, null, 2).split('\n') : withTableWidth(this.terminalWidth() - 1, () => renderEntity(e)));
+      this.out.print(this.format === 'JSON' ? [JSON.stringify(e)] : this.tabular(() => renderEntity(e)));
     }
   }
 
   private async runQuery(stmt: string, signal?: AbortSignal): Promise<boolean> {
-    let widths: number[] = [];
+    const json = this.format === 'JSON';
+    const width = this.terminalWidth() - 1;
+    let columnNames: string[] = [];
+    let widths: number[] | null = null;
     let rows = 0;
+    let progressShown = false;
+    const clearProgress = () => {
+      if (progressShown) this.out.progress?.(null);
+      progressShown = false;
+    };
     try {
       const final = await this.client.query(
         stmt,
@@ -221,28 +284,48 @@ export class Session {
         this.variables,
         {
           onHeader: (h) => {
-            widths = queryColumnWidths(h.columnNames, this.terminalWidth());
-            if (this.format === 'TABULAR') this.out.print(boxHeader(h.columnNames, widths));
-            else this.out.print([JSON.stringify({ header: { queryId: h.queryId, schema: h.schema } })]);
+            columnNames = h.columnNames;
+            widths = this.vertical ? null : queryColumnWidths(h.columnNames, width);
+            if (json) this.out.print([JSON.stringify({ header: { queryId: h.queryId, schema: h.schema } })]);
+            else if (widths) this.out.print(boxHeader(h.columnNames, widths));
           },
           onRow: (columns, tombstone) => {
+            clearProgress();
             rows++;
-            if (this.format === 'JSON') this.out.print([JSON.stringify({ row: { columns, ...(tombstone ? { tombstone } : {}) } })]);
-            else this.out.print(boxRow(tombstone ? columns.map((c) => (c === null ? '<TOMBSTONE>' : c)) : columns, widths));
+            if (json) {
+              this.out.print([JSON.stringify({ row: { columns, ...(tombstone ? { tombstone } : {}) } })]);
+              return;
+            }
+            const shown = tombstone ? columns.map((c) => (c === null ? '<TOMBSTONE>' : c)) : columns;
+            this.out.print(widths ? boxRow(shown, widths) : verticalRecord(columnNames, shown, rows, width, 4));
           },
-          onLine: (line) => this.out.print([line]),
-          onError: (message) => this.out.error(errorLines(message)),
+          onLine: (line) => {
+            clearProgress();
+            this.out.print([json ? JSON.stringify({ line }) : line]);
+          },
+          onError: (message) => {
+            clearProgress();
+            this.out.error(json ? [JSON.stringify({ '@type': 'generic_error', message })] : errorLines(message));
+          },
+          onProgress: (p: QueryProgress) => {
+            if (!this.out.progress || json || rows > 0) return;
+            progressShown = true;
+            this.out.progress(progressText(p));
+          },
         },
         signal,
       );
-      if (this.format === 'TABULAR' && widths.length > 0 && rows > 0) this.out.print([boxRule(widths)]);
-      if (final === undefined) this.out.print(['Query terminated']);
+      clearProgress();
+      if (!json && widths && rows > 0) this.out.print([boxRule(widths)]);
+      if (final === undefined) this.say('Query terminated');
+      else if (json) this.out.print([JSON.stringify({ finalMessage: final })]);
       else if (final === 'Limit Reached') this.out.print(['Limit Reached', 'Query terminated']);
       else if (final !== 'Query Completed') this.out.print([final]);
       return true;
     } catch (err) {
+      clearProgress();
       if (signal?.aborted) {
-        this.out.print(['Query terminated']);
+        this.say('Query terminated');
         return true;
       }
       return this.reportFailure(err);

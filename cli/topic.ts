@@ -2,11 +2,12 @@
 // the Kafka protocol, against the embedded broker of `eddy server` or any Kafka cluster.
 
 import { parseArgs } from 'node:util';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import kafkajs, { type Admin, type IHeaders, type Kafka, type Message } from 'kafkajs';
 import { renderDashedTable } from './render/table.js';
+import { ProgressLine, produceProgressText } from './render/progress.js';
 import { compileFormat, FormatError, type FormattableRecord } from './topic-format.js';
 import { bootstrapServers, explainKafkaError, kafkaClient, requireTopic, UserError, withAdmin } from './topic-client.js';
 import { adminConsumerGroups, topicConsumers } from '../src/engine/consumer-groups.js';
@@ -259,6 +260,11 @@ async function produce(
   await producer.connect();
   let produced = 0;
   let lineNo = 0;
+  // A large file (or pipe) shows how far it got on a terminal's stderr.
+  const progress = new ProgressLine(io.stderr);
+  const fileBytes = opts.file !== undefined ? statSync(opts.file).size : undefined;
+  let bytesRead = 0;
+  const startedAt = Date.now();
   try {
     let batch: Message[] = [];
     const flush = async () => {
@@ -266,9 +272,11 @@ async function produce(
       await producer.send({ topic: name, messages: batch, compression, acks: -1 });
       produced += batch.length;
       batch = [];
+      progress.update(() => produceProgressText(produced, fileBytes ? bytesRead / fileBytes : undefined, startedAt));
     };
     for await (const line of input) {
       lineNo++;
+      bytesRead += Buffer.byteLength(line) + 1;
       if (line === '') continue;
       let key: string | null = null;
       let value = line;
@@ -288,6 +296,7 @@ async function produce(
     }
     await flush();
   } finally {
+    progress.clear();
     await producer.disconnect().catch(() => undefined);
   }
   io.stderr.write(`Produced ${produced} record${produced === 1 ? '' : 's'} to topic '${name}'.\n`);

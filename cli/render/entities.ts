@@ -1,7 +1,7 @@
 // Text renderers for every /ksql entity type the CLI may receive, plus errors.
 
 import { upgradeLines } from './upgrade.js';
-import { renderDashedTable, cellText } from './table.js';
+import { renderDashedTable, cellText, layoutWidth, wrapWords } from './table.js';
 
 type Json = Record<string, unknown>;
 
@@ -107,6 +107,35 @@ function describeFunction(f: Json): string[] {
   return lines;
 }
 
+/**
+ * SHOW QUERIES: one table as in ksqlDB when it fits; in a narrower terminal the query
+ * strings leave the table and follow it, each under its query id, wrapped at spaces.
+ */
+function queryListing(queries: Json[]): string[] {
+  const header = ['Query ID', 'Query Type', 'Status', 'Sink Name', 'Sink Kafka Topic'];
+  const rows = queries.map((q) => [
+    q.id,
+    q.queryType,
+    Object.entries((q.statusCount ?? {}) as Json)
+      .map(([k, v]) => `${k}:${str(v)}`)
+      .join(' ') || str(q.state),
+    asList(q.sinks).join(', '),
+    asList(q.sinkKafkaTopics).join(', '),
+  ]);
+  const texts = queries.map((q) => str(q.queryString).replace(/\s*\n\s*/g, ' '));
+  const whole = renderDashedTable([...header, 'Query String'], rows.map((r, i) => [...r, texts[i]]));
+  const width = layoutWidth();
+  if (whole.length === 0 || whole[0]!.startsWith('-[ RECORD')) return whole; // vertical already
+  const queryColumn = whole[0]!.length - whole[0]!.lastIndexOf('|') - 2;
+  if (!Number.isFinite(width) || queryColumn >= Math.min(40, Math.max(...texts.map((t) => t.length), 0))) return whole;
+  const lines = renderDashedTable(header, rows);
+  queries.forEach((q, i) => {
+    lines.push(...wrapWords(`${str(q.id)}: ${texts[i]}`, width - 2).map((l, j) => (j === 0 ? l : '  ' + l)));
+  });
+  if (queries.length > 0) lines.push('-'.repeat(Math.min(width, lines[1]!.length)));
+  return lines;
+}
+
 /** Lines that show one entity of a /ksql response. */
 export function renderEntity(entity: Json): string[] {
   const lines = renderEntityBody(entity);
@@ -133,19 +162,7 @@ function renderEntityBody(e: Json): string[] {
         asList(e.tables).map((s) => [s.name, s.topic, s.keyFormat, s.valueFormat, s.isWindowed]),
       );
     case 'queries':
-      return renderDashedTable(
-        ['Query ID', 'Query Type', 'Status', 'Sink Name', 'Sink Kafka Topic', 'Query String'],
-        asList(e.queries).map((q) => [
-          q.id,
-          q.queryType,
-          Object.entries((q.statusCount ?? {}) as Json)
-            .map(([k, v]) => `${k}:${str(v)}`)
-            .join(' ') || str(q.state),
-          asList(q.sinks).join(', '),
-          asList(q.sinkKafkaTopics).join(', '),
-          q.queryString,
-        ]),
-      ).concat(['For detailed information on a Query run: EXPLAIN <Query ID>;']);
+      return queryListing(asList(e.queries)).concat(['For detailed information on a Query run: EXPLAIN <Query ID>;']);
     case 'kafka_topics':
       return renderDashedTable(
         ['Kafka Topic', 'Partitions', 'Partition Replicas'],

@@ -1,12 +1,14 @@
-// The Ink view of the REPL: finished output above (never redrawn), then either the live
-// query hint or the prompt with the line being edited.
+// The Ink view of the REPL: finished output above (never redrawn), then the live part:
+// the progress of a running statement, or the editor with the statement being written
+// (several lines when it is unfinished), a Ctrl-R search, and the connection state.
 
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
-import { ReplController, type Tone } from './controller.js';
+import { CONTINUATION, PROMPT, ReplController, type ReplHost, type Tone } from './controller.js';
 import type { KsqlClient } from '../client.js';
 import type { History } from './history.js';
 import { LineEditor, type EditorState } from './line-editor.js';
+import { HistorySearch, type SearchState } from './history-search.js';
 
 interface Block {
   id: number;
@@ -18,32 +20,30 @@ export interface AppProps {
   client: KsqlClient;
   history: History;
   banner: string[];
+  host?: ReplHost;
   configure?: (controller: ReplController) => void;
 }
 
 const toneColor: Record<Tone, string | undefined> = { normal: undefined, error: 'red', info: 'gray' };
 
-export function App({ client, history, banner, configure }: AppProps): React.ReactElement {
+/** A ref and a state copy: keystrokes can arrive faster than React re-renders, so input handling reads refs. */
+function useLive<T>(initial: T): [T, React.MutableRefObject<T>, (v: T) => void] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  return [value, ref, (v: T) => ((ref.current = v), setValue(v))];
+}
+
+export function App({ client, history, banner, host, configure }: AppProps): React.ReactElement {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const nextId = useRef(1);
   const [blocks, setBlocks] = useState<Block[]>([{ id: 0, lines: banner, tone: 'normal' }]);
   const [running, setRunning] = useState(false);
-  // Keystrokes can arrive faster than React re-renders, so input handling reads and writes
-  // refs; the state copies only drive what is drawn.
-  const [editor, setEditorState] = useState<EditorState>(LineEditor.empty());
-  const editorRef = useRef(editor);
-  const setEditor = (s: EditorState) => {
-    editorRef.current = s;
-    setEditorState(s);
-  };
-  const [prompt, setPrompt] = useState('eddy> ');
-  const [armedExit, setArmedExitState] = useState(false);
-  const armedRef = useRef(false);
-  const setArmedExit = (b: boolean) => {
-    armedRef.current = b;
-    setArmedExitState(b);
-  };
+  const [editor, editorRef, setEditor] = useLive<EditorState>(LineEditor.empty());
+  const [search, searchRef, setSearch] = useLive<SearchState | null>(null);
+  const [armedExit, armedRef, setArmedExit] = useLive(false);
+  const [progress, setProgress] = useState<string | null>(null);
+  const [connection, setConnection] = useState<string | null>(null);
   const browseRef = useRef<number | null>(null);
   const queue = useRef<Promise<void>>(Promise.resolve());
 
@@ -62,42 +62,75 @@ export function App({ client, history, banner, configure }: AppProps): React.Rea
       setBlocks((prev) => [...prev, ...ready]);
     }, 15);
   };
+  const clear = () => stdout.write('\x1b[2J\x1b[3J\x1b[H');
 
   const controller = useMemo(() => {
     const c = new ReplController(
       client,
-      {
-        print,
-        clear: () => {
-          stdout.write('\x1b[2J\x1b[3J\x1b[H');
-        },
-        exit: () => exit(),
-        busy: (b) => setRunning(b),
-      },
+      { print, clear, exit: () => exit(), busy: (b) => setRunning(b), progress: setProgress, connection: setConnection },
       history,
       () => stdout.columns || 120,
+      host,
     );
     configure?.(c);
     return c;
   }, []);
 
-  // Lines are handled one after the other, also when several were pasted at once.
-  const submit = (line: string) => {
+  useEffect(() => {
+    controller.monitor.start();
+    return () => controller.monitor.stop();
+  }, []);
+
+  // Entries are handled one after the other, also when several were pasted at once.
+  const submit = (text: string) => {
     queue.current = queue.current.then(async () => {
-      print([controller.prompt + line], 'info');
-      await controller.submitLine(line);
-      setPrompt(controller.prompt);
+      print(
+        text.split('\n').map((line, i) => (i === 0 ? PROMPT : CONTINUATION) + line),
+        'info',
+      );
+      await controller.submitText(text);
     });
+  };
+
+  /** Enter: run the entry when it is whole, else go on on a new line of it. */
+  const enter = (state: EditorState): EditorState => {
+    if (controller.isComplete(state.text)) {
+      submit(state.text);
+      browseRef.current = null;
+      return LineEditor.empty();
+    }
+    return LineEditor.insert(LineEditor.end(state), '\n');
+  };
+
+  const browse = (up: boolean) => {
+    const entries = history.entries;
+    if (entries.length === 0) return;
+    let index = browseRef.current ?? entries.length;
+    index = up ? Math.max(0, index - 1) : Math.min(entries.length, index + 1);
+    browseRef.current = index === entries.length ? null : index;
+    setEditor(LineEditor.withText(index === entries.length ? '' : entries[index]!));
+  };
+
+  const searchKeys = (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]): void => {
+    const s = searchRef.current!;
+    const entries = history.entries;
+    if (key.ctrl && input === 'r') return setSearch(HistorySearch.older(s, entries));
+    if ((key.ctrl && (input === 'g' || input === 'c')) || key.escape) return setSearch(null);
+    if (key.backspace || key.delete) return setSearch(HistorySearch.backspace(s, entries));
+    if (key.return || key.leftArrow || key.rightArrow || key.upArrow || key.downArrow || key.ctrl) {
+      setEditor(LineEditor.withText(HistorySearch.match(s, entries)));
+      setSearch(null);
+      return;
+    }
+    if (input !== '' && !key.meta && !key.tab) setSearch(HistorySearch.type(s, entries, input));
   };
 
   useInput((input, key) => {
     const editor = editorRef.current;
-    const running = controller.isRunning;
+    if (searchRef.current) return searchKeys(input, key);
     if (key.ctrl && input === 'c') {
       if (controller.cancel()) return;
-      if (editor.text !== '' || controller.hasPendingInput) {
-        controller.discardPending();
-        setPrompt(controller.prompt);
+      if (editor.text !== '') {
         setEditor(LineEditor.empty());
         setArmedExit(false);
         return;
@@ -110,27 +143,25 @@ export function App({ client, history, banner, configure }: AppProps): React.Rea
       return;
     }
     setArmedExit(false);
+    if (key.ctrl && input === 'l') {
+      clear();
+      return;
+    }
     if (key.ctrl && input === 'd') {
-      if (!running && editor.text === '') exit();
+      if (!controller.isRunning && editor.text === '') queue.current = queue.current.then(() => controller.requestExit());
       return;
     }
-    if (running) return;
-    if (key.upArrow || key.downArrow) {
-      const entries = history.entries;
-      if (entries.length === 0) return;
-      let index = browseRef.current ?? entries.length;
-      index = key.upArrow ? Math.max(0, index - 1) : Math.min(entries.length, index + 1);
-      browseRef.current = index === entries.length ? null : index;
-      setEditor(LineEditor.withText(index === entries.length ? '' : entries[index]!));
-      return;
+    if (controller.isRunning) return;
+    if (key.ctrl && input === 'r') return setSearch(HistorySearch.start(history.entries));
+    if (key.upArrow) {
+      const moved = LineEditor.up(editor);
+      return moved ? setEditor(moved) : browse(true);
     }
-    if (key.return) {
-      const line = editor.text;
-      setEditor(LineEditor.empty());
-      browseRef.current = null;
-      submit(line);
-      return;
+    if (key.downArrow) {
+      const moved = LineEditor.down(editor);
+      return moved ? setEditor(moved) : browse(false);
     }
+    if (key.return) return setEditor(enter(editor));
     if (key.leftArrow) return setEditor(LineEditor.left(editor));
     if (key.rightArrow) return setEditor(LineEditor.right(editor));
     if (key.home || (key.ctrl && input === 'a')) return setEditor(LineEditor.home(editor));
@@ -140,17 +171,9 @@ export function App({ client, history, banner, configure }: AppProps): React.Rea
     // Typed or pasted text; pasted text may hold several lines.
     const parts = input.split(/\r\n|\r|\n/);
     let state = editor;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const line = LineEditor.insert(state, parts[i]!).text;
-      state = LineEditor.empty();
-      submit(line);
-    }
+    for (let i = 0; i < parts.length - 1; i++) state = enter(LineEditor.insert(state, parts[i]!));
     setEditor(LineEditor.insert(state, parts.at(-1)!));
   });
-
-  useEffect(() => {
-    if (!running) setPrompt(controller.prompt);
-  }, [running]);
 
   return (
     <Box flexDirection="column">
@@ -162,18 +185,54 @@ export function App({ client, history, banner, configure }: AppProps): React.Rea
         )}
       </Static>
       {running ? (
-        <Text color="gray">Press Ctrl-C to interrupt</Text>
+        <Box flexDirection="column">
+          {progress !== null ? <Text color="yellow">{progress}</Text> : null}
+          <Text color="gray">Press Ctrl-C to interrupt</Text>
+        </Box>
       ) : (
         <Box flexDirection="column">
           {armedExit ? <Text color="gray">Press Ctrl-C again to exit, or type a statement.</Text> : null}
-          <Text>
-            <Text color="cyan">{prompt}</Text>
-            {editor.text.slice(0, editor.cursor)}
-            <Text inverse>{editor.text[editor.cursor] ?? ' '}</Text>
-            {editor.text.slice(editor.cursor + 1)}
-          </Text>
+          {search ? (
+            <Text>
+              <Text color="cyan">{`(reverse-i-search)'${search.query}': `}</Text>
+              {HistorySearch.match(search, history.entries) || (search.query === '' ? '' : '(no match)')}
+            </Text>
+          ) : (
+            <EditorView editor={editor} />
+          )}
         </Box>
       )}
+      {connection !== null ? <Text color="red">{connection}</Text> : null}
+    </Box>
+  );
+}
+
+/** The statement being written, one prompt per line, the cursor shown inverse. */
+function EditorView({ editor }: { editor: EditorState }): React.ReactElement {
+  const lines = editor.text.split('\n');
+  let offset = 0;
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, i) => {
+        const start = offset;
+        offset += line.length + 1;
+        const here = editor.cursor >= start && editor.cursor <= start + line.length;
+        const col = editor.cursor - start;
+        return (
+          <Text key={i}>
+            <Text color="cyan">{i === 0 ? PROMPT : CONTINUATION}</Text>
+            {here ? (
+              <>
+                {line.slice(0, col)}
+                <Text inverse>{line[col] ?? ' '}</Text>
+                {line.slice(col + 1)}
+              </>
+            ) : (
+              line
+            )}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

@@ -1,9 +1,10 @@
-// What the REPL does with each line the user enters, independent of how it is drawn:
-// multi-line statement assembly, local commands, history, and running statements through
-// the Session with cancellation.
+// What the REPL does with each entry the user makes, independent of how it is drawn:
+// whether a (multi-line) entry is whole, local commands, history, running statements
+// through the Session with cancellation, the connection state and leaving.
 
-import { KsqlClient } from '../client.js';
-import { Session, type OutputFormat } from '../session.js';
+import { ConnectionError, KsqlClient } from '../client.js';
+import { Session } from '../session.js';
+import { ConnectionMonitor } from './connection-monitor.js';
 import { hasOpenQuote, splitStatementTexts } from '../../src/server/statement-text.js';
 import { History } from './history.js';
 import { HELP_TEXT, parseLocalCommand } from './local-commands.js';
@@ -17,44 +18,95 @@ export interface ReplIO {
   exit(): void;
   /** Called when a statement starts or stops running, so the view can show or hide the prompt. */
   busy(running: boolean): void;
+  /** The live progress line of the running statement; null removes it. */
+  progress(line: string | null): void;
+  /** The connection state line (shown under the prompt); null when connected. */
+  connection(state: string | null): void;
+}
+
+export interface ReplHost {
+  /** Other CLI clients using the in-process server this REPL hosts. */
+  otherClients(): number;
 }
 
 export const PROMPT = 'eddy> ';
 export const CONTINUATION = '    > ';
 
 export class ReplController {
-  private pending: string[] = [];
   private running: AbortController | null = null;
+  private exitWarned = false;
   readonly session: Session;
+  readonly monitor: ConnectionMonitor;
 
   constructor(
     client: KsqlClient,
     private readonly io: ReplIO,
     readonly history: History,
     terminalWidth: () => number,
+    private readonly host?: ReplHost,
   ) {
     this.session = new Session(
       client,
-      { print: (lines) => io.print(lines), error: (lines) => io.print(lines, 'error') },
+      {
+        print: (lines) => io.print(lines),
+        error: (lines) => io.print(lines, 'error'),
+        progress: (line) => io.progress(line),
+      },
       terminalWidth,
     );
+    this.monitor = new ConnectionMonitor(() => this.session.client, {
+      lost: (url, reason) => {
+        io.print([`Lost the connection to the server at ${url}: ${reason.split('\n')[0]}`, 'Reconnecting… (statements fail until the server is back)'], 'error');
+        io.connection(`Reconnecting to ${url}…`);
+      },
+      restored: (url) => {
+        io.print([`Reconnected to the server at ${url}.`], 'info');
+        io.connection(null);
+      },
+    });
   }
 
-  get prompt(): string {
-    return this.pending.length === 0 ? PROMPT : CONTINUATION;
+  /**
+   * Leaves the REPL, unless it hosts the server of other connected clients: then the first
+   * request only warns.
+   */
+  requestExit(): void {
+    const others = this.host?.otherClients() ?? 0;
+    if (others > 0 && !this.exitWarned) {
+      this.exitWarned = true;
+      this.io.print(
+        [
+          `WARNING: ${others} other client${others === 1 ? ' is' : 's are'} connected to the Eddy server running in this REPL;`,
+          'it stops when you exit. Type exit (or Ctrl-D) again to leave anyway.',
+        ],
+        'error',
+      );
+      return;
+    }
+    this.io.exit();
+  }
+
+  /** Whether `text` is a whole entry (a local command or complete statements) rather than the start of one. */
+  isComplete(text: string): boolean {
+    if (text.trim() === '') return true;
+    if (!text.includes('\n') && parseLocalCommand(text)) return true;
+    return !hasOpenQuote(text) && splitStatementTexts(text).rest === '';
+  }
+
+  /** Runs a whole entry typed in the editor (see isComplete). */
+  async submitText(text: string): Promise<void> {
+    if (text.trim() === '') return;
+    const command = text.includes('\n') ? null : parseLocalCommand(text);
+    this.history.add(text);
+    if (command) return this.runLocal(command);
+    const { statements, rest } = splitStatementTexts(text);
+    if (rest.trim() !== '') statements.push(rest);
+    if (statements.length === 0) return;
+    await this.run((signal) => this.session.runStatements(statements, signal));
   }
 
   get isRunning(): boolean {
     return this.running !== null;
-  }
-
-  get hasPendingInput(): boolean {
-    return this.pending.length > 0;
-  }
-
-  /** Drops a partly typed multi-line statement. */
-  discardPending(): void {
-    this.pending = [];
   }
 
   /** Cancels the running statement or query; false when nothing runs. */
@@ -64,33 +116,13 @@ export class ReplController {
     return true;
   }
 
-  /** Handles one entered line. Resolves when whatever it started has finished. */
-  async submitLine(line: string): Promise<void> {
-    if (this.pending.length === 0) {
-      if (line.trim() === '') return;
-      const command = parseLocalCommand(line);
-      if (command) {
-        this.history.add(line);
-        await this.runLocal(command);
-        return;
-      }
-    }
-    this.pending.push(line);
-    const text = this.pending.join('\n');
-    const { statements, rest } = splitStatementTexts(text);
-    if (hasOpenQuote(text) || rest !== '') return; // the statement goes on on the next line
-    this.pending = [];
-    this.history.add(text);
-    if (statements.length === 0) return;
-    await this.run((signal) => this.session.runStatements(statements, signal));
-  }
-
   private async run(work: (signal: AbortSignal) => Promise<boolean>): Promise<void> {
     const controller = new AbortController();
     this.running = controller;
     this.io.busy(true);
     try {
       await work(controller.signal);
+      if (this.session.lastFailure instanceof ConnectionError) this.monitor.reportLost(this.session.lastFailure.message);
     } catch (err) {
       this.io.print([(err as Error).message], 'error');
     } finally {
@@ -105,7 +137,10 @@ export class ReplController {
         this.io.print(HELP_TEXT.split('\n'));
         return;
       case 'exit':
-        this.io.exit();
+        this.requestExit();
+        return;
+      case 'toggle-vertical':
+        this.io.print([this.session.setOutput(this.session.vertical ? 'TABULAR' : 'VERTICAL')!]);
         return;
       case 'clear':
         this.io.clear();
@@ -118,16 +153,12 @@ export class ReplController {
         return;
       case 'output': {
         if (!command.format) {
-          this.io.print([`Output format: ${this.session.format}`]);
+          this.io.print([`Output format: ${this.session.format === 'TABULAR' && this.session.vertical ? 'VERTICAL' : this.session.format}`]);
           return;
         }
-        const f = command.format.toUpperCase();
-        if (f !== 'JSON' && f !== 'TABULAR') {
-          this.io.print([`Unknown output format '${command.format}': use JSON or TABULAR`], 'error');
-          return;
-        }
-        this.session.format = f as OutputFormat;
-        this.io.print([`Output format set to ${f}`]);
+        const message = this.session.setOutput(command.format);
+        if (message === null) this.io.print([`Unknown output format '${command.format}': use TABULAR, VERTICAL or JSON`], 'error');
+        else this.io.print([message]);
         return;
       }
       case 'server': {

@@ -4,7 +4,8 @@ export type LocalCommand =
   | { name: 'help' | 'exit' | 'clear' | 'history' | 'version' }
   | { name: 'server'; url?: string }
   | { name: 'output'; format?: string }
-  | { name: 'run-script'; path: string };
+  | { name: 'run-script'; path: string }
+  | { name: 'toggle-vertical' };
 
 export function parseLocalCommand(line: string): LocalCommand | null {
   const text = line.trim().replace(/;\s*$/, '').trim();
@@ -12,6 +13,7 @@ export function parseLocalCommand(line: string): LocalCommand | null {
   if (['help', 'exit', 'quit', 'clear', 'history', 'version'].includes(lower)) {
     return { name: lower === 'quit' ? 'exit' : (lower as 'help' | 'exit' | 'clear' | 'history' | 'version') };
   }
+  if (text === '\\x') return { name: 'toggle-vertical' };
   let m = /^server(?:\s+(\S+))?$/i.exec(text);
   if (m) return { name: 'server', url: m[1] };
   m = /^output(?:\s+(\S+))?$/i.exec(text);
@@ -47,7 +49,10 @@ Commands (case-insensitive, a trailing ';' is optional):
   history                 Show the input history.
   version                 Show the CLI version.
   server [url]            Show the server, or switch to another one.
-  output [JSON|TABULAR]   Show or change how results are printed.
+  output [TABULAR|VERTICAL|JSON]
+                          Show or change how results are printed
+                          (also SET CLI OUTPUT VERTICAL;).
+  \\x                      Toggle vertical output (one column per line).
   run script <path>       Run the statements of a file.
 
 Client-side statements:
@@ -56,4 +61,6 @@ Client-side statements:
   SHOW VARIABLES;            RUN SCRIPT 'path';
 
 SELECT … EMIT CHANGES and PRINT stream results until LIMIT or Ctrl-C.
-Up/Down browse the history; Ctrl-C at an empty prompt twice exits.`;
+Enter on an unfinished statement starts a new line of it; Up/Down move between its
+lines, then through the history. Ctrl-R searches the history, Ctrl-L clears the screen,
+Ctrl-C at an empty prompt twice exits.`;

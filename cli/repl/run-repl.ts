@@ -4,7 +4,6 @@ import React from 'react';
 import { render } from 'ink';
 import type { KsqlClient } from '../client.js';
 import type { EmbeddedServer } from '../embedded.js';
-import type { OutputFormat } from '../session.js';
 import { App } from './App.js';
 import { History, defaultHistoryFile } from './history.js';
 import { bannerLines } from './controller.js';
@@ -14,7 +13,8 @@ export interface ReplOptions {
   embedded?: EmbeddedServer;
   properties: Record<string, unknown>;
   variables: Record<string, string>;
-  format: OutputFormat;
+  /** TABULAR, VERTICAL or JSON. */
+  output: string;
 }
 
 export async function runRepl(options: ReplOptions): Promise<void> {
@@ -39,10 +39,11 @@ export async function runRepl(options: ReplOptions): Promise<void> {
       client: options.client,
       history,
       banner,
+      host: options.embedded ? { otherClients: () => options.embedded!.server.otherClients(options.client.clientId) } : undefined,
       configure: (c) => {
         Object.assign(c.session.properties, options.properties);
         Object.assign(c.session.variables, options.variables);
-        c.session.format = options.format;
+        c.session.setOutput(options.output);
       },
     }),
     { exitOnCtrlC: false, patchConsole: false },

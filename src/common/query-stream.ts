@@ -13,6 +13,14 @@ export type StreamedItem =
   | { row: unknown[]; tombstone?: boolean }
   | { errorMessage: { '@type': 'generic_error'; error_code: number; message: string } };
 
+/** How far a query has read through its backlog (records, not rows). */
+export interface QueryProgress {
+  scanned: number;
+  /** Records left up to the latest end offsets, when known. */
+  remaining?: number;
+  recordsPerSecond: number;
+}
+
 /** A running SELECT (push or pull) or PRINT. */
 export interface QueryStream {
   kind: 'push' | 'pull' | 'print';
@@ -23,5 +31,7 @@ export interface QueryStream {
   finalMessage: Promise<'Limit Reached' | 'Query Completed' | string>;
   /** Pull queries on tables: the response ends after the rows, with no final message (as in ksqlDB). */
   omitFinalMessage?: boolean;
+  /** Backlog progress of a query that scans a topic. */
+  progress?(): QueryProgress;
   close(): void;
 }

@@ -18,7 +18,7 @@ export interface KsqlEntity {
 }
 
 export { KsqlError, StatementError } from '../common/errors.js';
-export type { QueryHeader, StreamedItem, QueryStream } from '../common/query-stream.js';
+export type { QueryHeader, StreamedItem, QueryStream, QueryProgress } from '../common/query-stream.js';
 import type { QueryStream } from '../common/query-stream.js';
 
 export interface ServerInfo {

@@ -190,7 +190,9 @@ export class Engine implements EngineApi, EngineContext {
   }
 
   async insertRow(target: string, row: Record<string, unknown>): Promise<void> {
-    const source = this.catalog.getSource(target);
+    // As in ksqlDB the target is an identifier: unquoted names match case-insensitively.
+    const quoted = /^`(.+)`$|^"(.+)"$/.exec(target);
+    const source = quoted ? this.catalog.getSource(quoted[1] ?? quoted[2]!) : (this.catalog.getSource(target.toUpperCase()) ?? this.catalog.getSource(target));
     if (!source) throw new KsqlError(`Cannot insert values into an unknown stream/table: \`${target}\``);
     await insertJsonRow(this.log, source, row, this.config);
   }

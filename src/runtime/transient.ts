@@ -20,6 +20,7 @@ import { columnRefs } from '../planner/query/expression-text.js';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { JoinRuntime } from './join/join-runtime.js';
+import { ScanProgress } from './scan-progress.js';
 
 export interface TransientServices {
   log: TopicLog;
@@ -131,6 +132,8 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
   const finalMessage = new Promise<string>((r) => (resolveFinal = r));
   let emitted = 0;
   const limit = a.limit;
+  const positions = new Map<string, number[]>();
+  const progress = new ScanProgress(s.log, positions);
 
   const finish = (message: string) => {
     if (closed) return;
@@ -163,7 +166,6 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
       if (limit === 0) return finish('Limit Reached');
       const topics = joins ? joins.topics : [a.source.topic];
       const reset = String(getProperty(s.properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
-      const positions = new Map<string, number[]>();
       for (const topic of topics) {
         const start = reset === 'earliest' ? await s.log.beginningOffsets(topic) : await s.log.endOffsets(topic);
         positions.set(topic, start.slice());
@@ -177,8 +179,10 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
           const offsets = positions.get(r.topic)!;
           if (r.offset + 1 > offsets[r.partition]!) offsets[r.partition] = r.offset + 1;
         }
-        if (records.length > 0) emit(joins ? joins.process(records) : pipeline.process(records));
-        else await new Promise((r) => setTimeout(r, 10));
+        if (records.length > 0) {
+          emit(joins ? joins.process(records) : pipeline.process(records));
+          await progress.afterBatch(records.length);
+        } else await new Promise((r) => setTimeout(r, 10));
       }
     } catch (e) {
       if (!closed) {
@@ -193,6 +197,7 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
     header: header(a, queryId, false),
     items: queue,
     finalMessage,
+    progress: () => progress.snapshot(),
     close: () => finish('Query Completed'),
   };
 }
@@ -256,11 +261,14 @@ export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
     throw new QueryPlanningError(`Pull queries on streams are disabled. To enable, set ksql.query.pull.stream.enabled=true.${SUFFIX}`);
   }
   const pipeline = pipelineFor(a, queryId, s);
+  const scanned = new Map<string, number[]>();
+  const progress = new ScanProgress(s.log, scanned);
   void (async () => {
     try {
       const topic = a.source.topic;
       const end = await s.log.endOffsets(topic);
       const positions = await s.log.beginningOffsets(topic);
+      scanned.set(topic, positions);
       const pending = () => positions.some((p, i) => p < end[i]!);
       if (limit === 0) return finish('Limit Reached');
       while (!closed && pending()) {
@@ -276,6 +284,7 @@ export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
           const row = pipeline.selectedRow(o);
           if (row && !push(row)) break;
         }
+        await progress.afterBatch(fetched.length);
       }
       finish('Query Completed');
     } catch (e) {
@@ -283,7 +292,7 @@ export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
       finish(e instanceof Error ? e.message : String(e));
     }
   })();
-  return { kind: 'pull', header: header(a, queryId, false), items: queue, finalMessage, close: () => finish('Query Completed') };
+  return { kind: 'pull', header: header(a, queryId, false), items: queue, finalMessage, progress: () => progress.snapshot(), close: () => finish('Query Completed') };
 }
 
 /** Source rows of a materialized table, narrowed to key lookups when WHERE pins the key. */

@@ -11,6 +11,7 @@ import { delimitedFramer, jsonArrayFramer, printFramer, queryEndpointFramer, typ
 import { streamQuery } from './stream-response.js';
 import { isQueryStatement, leadingKeyword, splitStatementTexts } from './statement-text.js';
 import { registerInsertsStream } from './inserts-stream.js';
+import { trackClients } from './client-presence.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -69,6 +70,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
       await reply.code(404).send({ '@type': 'generic_error', error_code: 40400, message: `Interactive mode is disabled: the server runs its query file (ksql.queries.file=${String(config['ksql.queries.file'])}) and accepts no statements.` });
     });
   }
+  app.decorate('eddyClients', trackClients(app));
 
   // Every request body of the JSON endpoints is JSON whatever content type the client sent.
   app.removeAllContentTypeParsers();
@@ -167,7 +169,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
     activeQueries.add(stream);
     reply.hijack();
     try {
-      await streamQuery(reply.raw, stream, framerFor(stream), contentType);
+      await streamQuery(reply.raw, stream, framerFor(stream), contentType, { progress: reply.request.headers['x-eddy-progress'] !== undefined });
     } finally {
       activeQueries.delete(stream);
     }

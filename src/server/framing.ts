@@ -1,7 +1,7 @@
 // Wire framings of a streamed query result. Each framer turns the header, rows, an error
 // and the end of a QueryStream into the text chunks of one HTTP response body.
 
-import type { QueryHeader, StreamedItem } from '../engine/api.js';
+import type { QueryHeader, QueryProgress, StreamedItem } from '../engine/api.js';
 
 type ErrorItem = Extract<StreamedItem, { errorMessage: unknown }>['errorMessage'];
 
@@ -11,6 +11,8 @@ export interface Framer {
   error(error: ErrorItem): string;
   /** `finalMessage` is undefined when the stream was cut short (client gone or server closing). */
   end(finalMessage: string | undefined): string;
+  /** An Eddy extension item, sent only to clients that ask for it (X-Eddy-Progress). */
+  progress?(progress: QueryProgress): string;
 }
 
 /** `/query` (and v1+json on `/query-stream`): one JSON array written incrementally. */
@@ -20,6 +22,7 @@ export function queryEndpointFramer(): Framer {
     row: (columns, tombstone) => ',\n' + JSON.stringify({ row: tombstone ? { columns, tombstone: true } : { columns } }),
     error: (e) => ',\n' + JSON.stringify({ errorMessage: e }),
     end: (finalMessage) => (finalMessage === undefined ? ']\n' : ',\n' + JSON.stringify({ finalMessage }) + ']\n'),
+    progress: (p) => ',\n' + JSON.stringify({ progress: p }),
   };
 }
 

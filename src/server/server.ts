@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { EngineApi } from '../engine/api.js';
 import { createServer, type ServerOptions } from './app.js';
+import type { ClientPresence } from './client-presence.js';
 
 export { createServer, type ServerOptions } from './app.js';
 
@@ -17,6 +18,8 @@ export interface RunningServer {
   /** e.g. http://localhost:8088 */
   url: string;
   port: number;
+  /** CLI clients (X-Eddy-Client ids) heard from in the last seconds, other than `except`. */
+  otherClients(except?: string): number;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function startServer(engine: EngineApi, options: StartOptions = {})
   return {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
+    otherClients: (except) => (app as unknown as { eddyClients: ClientPresence }).eddyClients.others(except),
     close: async () => {
       await app.close();
     },

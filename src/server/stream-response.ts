@@ -1,9 +1,13 @@
 // Writes a running QueryStream to a raw HTTP response with a given framing, honouring
-// back-pressure, and stops the query when the client goes away.
+// back-pressure, and stops the query when the client goes away. The header goes out at
+// once; a client that asked for progress (X-Eddy-Progress) gets progress items every
+// PROGRESS_EVERY_MS until the first row.
 
 import type { ServerResponse } from 'node:http';
 import type { QueryStream } from '../engine/api.js';
 import type { Framer } from './framing.js';
+
+export const PROGRESS_EVERY_MS = 250;
 
 /** Resolves when the response has ended (normally or because the client disconnected). */
 export async function streamQuery(
@@ -11,6 +15,7 @@ export async function streamQuery(
   query: QueryStream,
   framer: Framer,
   contentType: string,
+  options: { progress?: boolean } = {},
 ): Promise<void> {
   let clientGone = false;
   const onClose = () => {
@@ -38,13 +43,24 @@ export async function streamQuery(
     }
   };
 
+  let progressTimer: NodeJS.Timeout | undefined;
+  const stopProgress = () => clearInterval(progressTimer);
   try {
     await write(framer.begin(query.header));
+    const progressOf = query.progress?.bind(query);
+    if (options.progress && framer.progress && progressOf) {
+      const frame = framer.progress.bind(framer);
+      progressTimer = setInterval(() => {
+        if (!clientGone && res.writableLength === 0) res.write(frame(progressOf()));
+      }, PROGRESS_EVERY_MS);
+    }
     for await (const item of query.items) {
+      stopProgress();
       if (clientGone) break;
       if ('errorMessage' in item) await write(framer.error(item.errorMessage));
       else await write(framer.row(item.row, item.tombstone === true));
     }
+    stopProgress();
     if (clientGone) return;
     const finalMessage = await query.finalMessage;
     if (!clientGone) res.end(framer.end(query.omitFinalMessage ? undefined : finalMessage));
@@ -55,6 +71,7 @@ export async function streamQuery(
       res.end(framer.end(undefined));
     }
   } finally {
+    stopProgress();
     res.off('close', onClose);
     query.close();
   }

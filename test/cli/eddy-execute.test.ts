@@ -60,7 +60,8 @@ test('eddy -f runs a file with DEFINE variables sent as sessionVariables', async
   writeFileSync(file, "-- a script\nDEFINE topic = 'orders';\nCREATE STREAM o (v INT)\n  WITH (kafka_topic='${topic}');\n");
   const r = await eddy(server.url, '-f', file, '--output', 'JSON');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /"@type": "currentStatus"/);
+  assert.match(r.stdout, /"@type":"currentStatus"/);
+  for (const line of r.stdout.trim().split("\n")) JSON.parse(line);
   const call = engine.executed.at(-1)!;
   assert.deepEqual(call.context.variables, { topic: 'orders' });
   assert.match(call.sql, /kafka_topic='\$\{topic\}'/);
@@ -70,4 +71,20 @@ test('eddy -f on a missing file fails with a clear message', async () => {
   const r = await eddy(server.url, '-f', '/nonexistent/x.sql');
   assert.equal(r.code, 1);
   assert.match(r.stderr, /Cannot read script '\/nonexistent\/x.sql'/);
+});
+
+test('eddy --output JSON writes only JSON, one object per line, statuses included', async () => {
+  const r = await eddy(
+    server.url,
+    '--output',
+    'JSON',
+    '-e',
+    "SET 'auto.offset.reset'='earliest'; CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s'); SELECT * FROM s EMIT CHANGES LIMIT 2;",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(parsed.at(-1), { finalMessage: 'Limit Reached' });
+  assert.ok(parsed.some((p) => p.row !== undefined));
+  assert.ok(parsed.some((p) => p['@type'] === 'cli_message'));
 });

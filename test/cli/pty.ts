@@ -36,6 +36,24 @@ export class PtySession {
     return stripAnsi(this.raw);
   }
 
+  /**
+   * The lines the program wrote from `from` (a mark of the text): cursor moves and line
+   * erasures (how Ink redraws) also end a line, so redraws never glue lines together.
+   */
+  lines(fromRaw = 0): string[] {
+    return stripAnsi(this.raw.slice(fromRaw).replace(/\x1b\[\d*[ABGKJ]/g, '\n')).split('\n');
+  }
+
+  /** The raw output (escape sequences included) from a rawMark(). */
+  rawText(fromRaw = 0): string {
+    return this.raw.slice(fromRaw);
+  }
+
+  /** Length of the raw output so far, for lines(). */
+  rawMark(): number {
+    return this.raw.length;
+  }
+
   /** Length of the text so far; pass it to waitFor to look only at newer output. */
   mark(): number {
     return this.text.length;

@@ -116,9 +116,10 @@ test('the README tutorial works as written in the REPL', { skip: !hasScriptTool(
   const port = await freePort();
   const tsx = import.meta.resolve('tsx');
   // Started in an empty directory, like a person's first `npx eddy`: the embedded server
-  // keeps its data in ./eddy-data there.
+  // keeps its data in ./eddy-data there. (A free port stands for the default url, so
+  // --embedded asks for what `npx eddy` does by itself.)
   const repl = new PtySession(
-    `${process.execPath} --import ${tsx} ${join(repoRoot, 'cli', 'eddy.ts')} http://localhost:${port}`,
+    `${process.execPath} --import ${tsx} ${join(repoRoot, 'cli', 'eddy.ts')} --embedded http://localhost:${port}`,
     { HOME: home },
     home,
     COLUMNS,

@@ -23,7 +23,7 @@ test('REPL: statements, a live LIMIT query, Ctrl-C, history and Ctrl-D', { skip:
   const historyFile = join(home, '.eddy_history');
   const repl = new PtySession(`${process.execPath} --import tsx cli/eddy.ts ${server.url}`, { HOME: home }, process.cwd());
   try {
-    await repl.waitFor(/Server Status: RUNNING[\s\S]*eddy> /);
+    await repl.waitFor(/Server Status: RUNNING[\s\S]*eddy> /, 0, 60_000); // tsx start-up on a loaded machine
 
     let from = repl.mark();
     repl.type('CREATE STREAM s (k STRING KEY,\r');

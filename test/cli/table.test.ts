@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxHeader, boxRow, cellText, queryColumnWidths, renderBoxedTable, renderDashedTable, withTableWidth } from '../../cli/render/table.js';
+import { boxHeader, boxRow, boxRule, cellText, CUT_MARKER, fitLines, queryColumnWidths, renderBoxedTable, renderDashedTable, withTableWidth } from '../../cli/render/table.js';
 import { renderEntity, schemaText } from '../../cli/render/entities.js';
 import { columnNamesOf, JsonArrayItems } from '../../cli/client.js';
 
@@ -23,9 +23,28 @@ test('boxed query tables wrap long cells and show null and JSON values', () => {
   assert.deepEqual(renderBoxedTable(['A'], [], 20).length, 3);
 });
 
-test('query column widths share the terminal but fit the headers', () => {
+test('query column widths share the terminal; long headers wrap; too many columns go vertical', () => {
   assert.deepEqual(queryColumnWidths(['A', 'B'], 41), [19, 19]);
-  assert.deepEqual(queryColumnWidths(['A_VERY_LONG_COLUMN_NAME'], 10), [23]);
+  assert.deepEqual(queryColumnWidths(['A_VERY_LONG_COLUMN_NAME'], 10), [8]);
+  const thirteen = ['RIDER_ID', 'LATITUDE', 'LONGITUDE', 'CITY', 'COUNTRY', 'SPEED_KMH', 'HEADING', 'BATTERY', 'STATUS', 'VEHICLE_TYPE', 'UPDATED_AT', 'ZONE', 'NOTES'];
+  const widths = queryColumnWidths(thirteen, 79)!;
+  const table = renderBoxedTable(thirteen, [thirteen.map((c) => `${c.toLowerCase()} value that is rather long`)], 79);
+  assert.ok(table.every((l) => l.length <= 79), table.join('\n'));
+  assert.equal(boxRule(widths).length, 79);
+  assert.ok(table.some((l) => l.includes(CUT_MARKER)), 'long values are cut with a marker');
+  assert.equal(queryColumnWidths(Array.from({ length: 20 }, (_, i) => `C${i}`), 79), null);
+  const vertical = renderBoxedTable(Array.from({ length: 20 }, (_, i) => `C${i}`), [Array.from({ length: 20 }, (_, i) => i)], 79);
+  assert.equal(vertical[0], '-[ RECORD 1 ]' + '-'.repeat(13));
+  assert.deepEqual(vertical.slice(1, 3), ['C0  | 0', 'C1  | 1']);
+  assert.equal(vertical.length, 21);
+});
+
+test('vertical layout and free text fitted to the width', () => {
+  const lines = withTableWidth(30, () => renderDashedTable(['Name', 'Topic'], [['S', 'a topic name that is far too long to fit']]), true);
+  assert.deepEqual(lines, ['-[ RECORD 1 ]---------------', 'Name  | S', 'Topic | a topic name that is f', '      | ar too long to fit']);
+  assert.deepEqual(fitLines(['SQL   : CREATE STREAM X AS SELECT * FROM S;', '  short'], 24), ['SQL   : CREATE STREAM X', '        AS SELECT * FROM', '        S;', '  short']);
+  assert.ok(fitLines(['SQL   : CREATE STREAM X AS SELECT * FROM S;'], 24).every((l) => l.length <= 24));
+  assert.match(fitLines(['SQL   : CREATE STREAM X AS SELECT * FROM S;'], 24)[1]!, /^ {8}\S/);
 });
 
 test('entity renderers: status, listings, descriptions, errors', () => {
@@ -110,11 +129,23 @@ test('listing tables fit the terminal: the widest column wraps', () => {
   };
   const wide = renderEntity(queries);
   assert.equal(wide[2], ' CSAS_LONG_VIEWS_1 | PERSISTENT | RUNNING:1 | LONG_VIEWS | LONG_VIEWS       | CREATE STREAM long_views AS SELECT user_id FROM pageviews WHERE duration_ms >= 1000; ');
-  const narrow = withTableWidth(100, () => renderEntity(queries));
-  assert.ok(narrow.every((l) => l.length <= 100), narrow.join('\n'));
-  assert.ok(narrow.length > wide.length, 'the query string wraps');
-  const start = narrow[0]!.lastIndexOf('| ') + 2;
-  const cell = narrow.slice(2, -2).map((l) => l.slice(start, l.length - 1)).join('').trimEnd();
-  assert.equal(cell, 'CREATE STREAM long_views AS SELECT user_id FROM pageviews WHERE duration_ms >= 1000;');
-  assert.match(narrow[2]!, /^ CSAS_LONG_VIEWS_1 \| PERSISTENT \| RUNNING:1 \| LONG_VIEWS \| LONG_VIEWS +\| CREATE/);
+  const narrow = withTableWidth(80, () => renderEntity(queries));
+  assert.ok(narrow.every((l) => l.length <= 80), narrow.join('\n'));
+  assert.match(narrow[0]!, /^ Query ID +\| Query Type \| Status +\| Sink Name +\| Sink Kafka Topic $/);
+  assert.match(narrow[2]!, /^ CSAS_LONG_VIEWS_1 \| PERSISTENT \| RUNNING:1 \| LONG_VIEWS \| LONG_VIEWS +$/);
+  assert.deepEqual(narrow.slice(4, 6), ['CSAS_LONG_VIEWS_1: CREATE STREAM long_views AS SELECT user_id FROM pageviews', '  WHERE duration_ms >= 1000;']);
+  const tiny = fitLines(withTableWidth(40, () => renderEntity(queries)), 40);
+  assert.ok(tiny.every((l) => l.length <= 40), tiny.join('\n'));
+});
+
+test('vertical output of listings, also when empty', () => {
+  const none = withTableWidth(80, () => renderEntity({ '@type': 'queries', queries: [] }), true);
+  assert.deepEqual(none, ['For detailed information on a Query run: EXPLAIN <Query ID>;']);
+  const one = withTableWidth(
+    80,
+    () => renderEntity({ '@type': 'queries', queries: [{ id: 'Q_1', queryType: 'PERSISTENT', state: 'RUNNING', sinks: [], sinkKafkaTopics: [], queryString: 'CREATE STREAM X AS SELECT * FROM S;' }] }),
+    true,
+  );
+  assert.equal(one[0], '-[ RECORD 1 ]' + '-'.repeat(Math.min(80, 16 + 3 + 20) - 13));
+  assert.ok(one.includes('Query String     | CREATE STREAM X AS SELECT * FROM S;'), one.join('\n'));
 });
