@@ -532,7 +532,7 @@ export class Engine implements EngineApi {
       fields: sink ? [...sink.schema.key, ...sink.schema.value].map((c) => ({ name: c.name, schema: schemaInfo(c.type), ...(c.namespace === 'KEY' ? { type: 'KEY' } : {}) })) : [],
       sources: q.sources,
       sinks: [q.sink],
-      topology: plan?.explain ?? '',
+      topology: plan?.topology ?? '',
       executionPlan: plan?.explain ?? '',
       overriddenProperties: this.queryOverrides.get(q.id) ?? {},
       ksqlHostQueryStatus: {},
@@ -567,7 +567,7 @@ export class Engine implements EngineApi {
         queryDescription: {
           id: plan.queryId, statementText: inner.text, windowType: plan.sink.keyFormat.window?.type ?? null,
           fields: [...plan.sink.schema.key, ...plan.sink.schema.value].map((c) => ({ name: c.name, schema: schemaInfo(c.type), ...(c.namespace === 'KEY' ? { type: 'KEY' } : {}) })),
-          sources: plan.sources, sinks: [plan.sink.name], topology: plan.explain, executionPlan: plan.explain,
+          sources: plan.sources, sinks: [plan.sink.name], topology: plan.topology, executionPlan: plan.explain,
           overriddenProperties: session.overrides, ksqlHostQueryStatus: {}, queryType: 'PERSISTENT', queryErrors: [],
           tasksMetadata: [], state: null,
         },

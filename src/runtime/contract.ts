@@ -8,6 +8,7 @@ import type { CatalogView, DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { TopicLog, TopicSpec } from '../log/topic-log.js';
 import type { QueryStream } from '../engine/api.js';
+import type { QueryPlan } from '../plan/steps.js';
 
 export interface QueryServiceContext {
   catalog: CatalogView;
@@ -28,8 +29,12 @@ export interface PersistentQueryPlan {
   sinkTopic: TopicSpec;
   /** Names of the sources it reads. */
   sources: string[];
-  /** Text of the logical and physical plan, for EXPLAIN. */
+  /** The execution plan, rendered from `plan` (EXPLAIN, DESCRIBE … EXTENDED). */
   explain: string;
+  /** Tasks, state stores and internal topics, rendered from `plan`. */
+  topology: string;
+  /** The step tree: what start() runs, and what the command log stores. */
+  plan: QueryPlan;
   /**
    * Set when no PARTITIONS was given: the sink topic takes the partition count of this
    * topic (the leftmost source's). `sinkTopic.partitions` is then only a placeholder;

@@ -21,9 +21,17 @@ import { RowScope, type ScopeColumn, type SourceLayout } from './layout.js';
 export interface AggregateCall {
   name: string;
   fn: ResolvedAggregate;
+  /** What `fn` was resolved from, so the runtime resolves the same implementation. */
+  argShapes: ValueArgShape[];
   /** Arguments in call order, compiled against the source scope (constants included). */
   args: CompiledExpression[];
   text: string;
+}
+
+export interface ValueArgShape {
+  kind: 'value';
+  type: SqlType | null;
+  literal?: unknown;
 }
 
 export interface WindowSpec {
@@ -251,11 +259,9 @@ export function analyzeAggregation(
       }
     }
     const args = n.star ? [] : n.args.map((a) => compileIn(a, sourceScope, cctx));
-    const fn = functions.resolveAggregate(
-      n.name,
-      args.map((a, i) => ({ kind: 'value' as const, type: a.type ?? null, literal: constantValue(n.args[i]!, a) })),
-    );
-    return { name: n.name, fn, args, text: expressionText(n) };
+    const argShapes = args.map((a, i) => ({ kind: 'value' as const, type: a.type ?? null, literal: constantValue(n.args[i]!, a) }));
+    const fn = functions.resolveAggregate(n.name, argShapes);
+    return { name: n.name, fn, argShapes, args, text: expressionText(n) };
   }
 
   const replaceGroups = (e: Expression): Expression =>
