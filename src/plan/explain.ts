@@ -3,7 +3,7 @@
 // its processing-log name), and the topology: the tasks, state stores and internal topics.
 
 import type { DataSource } from '../catalog/model.js';
-import { formatSchema } from '../planner/types.js';
+import { formatSchema } from '../common/types.js';
 import { stepsOf, inputsOf, type QueryPlan, type Step, type StepSchema } from './steps.js';
 
 function schemaText(s: StepSchema): string {

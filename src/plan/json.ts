@@ -1,7 +1,7 @@
 // A step tree as JSON text and back. Constant function arguments may be BIGINTs (bigint),
 // DECIMALs or BYTES, which JSON cannot carry; they travel as tagged objects.
 
-import { Decimal } from '../planner/decimal.js';
+import { Decimal } from '../common/decimal.js';
 import { PLAN_VERSION, type QueryPlan } from './steps.js';
 
 const BIGINT_TAG = '$bigint';

@@ -9,7 +9,7 @@
 
 import type { Expression, JoinClause } from '../parser/ast.js';
 import type { DataSource } from '../catalog/model.js';
-import type { Column, SqlType } from '../planner/types.js';
+import type { Column, SqlType } from '../common/types.js';
 
 /** Bumped when a step changes shape; a server refuses a stored plan of a version it cannot run. */
 export const PLAN_VERSION = 1;

@@ -11,7 +11,7 @@ import type { AggregateStep } from '../planner/query/aggregate.js';
 import { compileIn, type CompiledExpression, type EvaluationErrors } from '../planner/query/compile.js';
 import type { JoinAnalysis, JoinKind, JoinStep as JoinAnalysisStep } from '../planner/query/join.js';
 import { RowScope, type ScopeColumn, type SourceLayout } from '../planner/query/layout.js';
-import type { SqlType } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
 import { stepsOf, type JoinStepKind, type PlanExpr, type PlanLayout, type PlanScopeColumn, type QueryPlan, type SinkStep, type SourceStep, type Step } from '../plan/steps.js';
 
 /** A persistent query as the runtime runs it. */

@@ -6,8 +6,8 @@
 
 import type { AggregateImpl, FunctionLibrary } from '../library.js';
 import type { CallContext } from '../overloads.js';
-import { Decimal } from '../../planner/decimal.js';
-import { type SqlType, arrayOf, normalizeBigint, structOf } from '../../planner/types.js';
+import { Decimal } from '../../common/decimal.js';
+import { type SqlType, arrayOf, normalizeBigint, structOf } from '../../common/types.js';
 import { compareValues, valueKey, valuesEqual } from '../values.js';
 import {
   type DoubleState,

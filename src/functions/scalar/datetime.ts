@@ -11,7 +11,7 @@ import {
   parsedToEpoch,
 } from '../datetime/java-format.js';
 import { UTC_ZONE, zoneOf } from '../datetime/zones.js';
-import { normalizeBigint } from '../../planner/types.js';
+import { normalizeBigint } from '../../common/types.js';
 
 type S = string | null;
 type N = number | null;

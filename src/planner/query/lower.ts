@@ -4,7 +4,7 @@
 // output schema and the state it owns. Nothing compiled crosses into the tree.
 
 import type { DataSource } from '../../catalog/model.js';
-import type { Column } from '../types.js';
+import type { Column } from '../../common/types.js';
 import {
   PLAN_VERSION,
   type AggregateStep as AggregatePlanStep,

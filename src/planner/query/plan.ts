@@ -5,7 +5,7 @@ import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry } from '../../functions/registry.js';
 import type { TopicSpec } from '../../log/topic-log.js';
 import type { CreateAsSelect, InsertInto, Query } from '../../parser/ast.js';
-import { formatSchema } from '../types.js';
+import { formatSchema } from '../../common/types.js';
 import type { QueryPlan } from '../../plan/steps.js';
 import { analyzeQuery, resultSchema, schemasEqual, type QueryMode } from './analyze.js';
 import { lowerQuery, type SinkSpec } from './lower.js';
