@@ -6,7 +6,7 @@ import type { Statement, CreateSource, CreateAsSelect, InsertInto, DropSource, A
 import type { DataSource, PersistentQueryInfo } from '../catalog/model.js';
 import type { TopicLog } from '../log/topic-log.js';
 import type { FunctionRegistry } from '../functions/registry.js';
-import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from '../runtime/contract.js';
+import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery, StoredQueryPlan } from '../runtime/contract.js';
 import { formatType } from '../common/types.js';
 import { Catalog } from '../catalog/catalog.js';
 import { checkOverridable, loadServerConfig, mergeProperties, PropertyError } from '../config/index.js';
@@ -60,6 +60,8 @@ interface Session {
 /** What a prepared distributed statement does once its command is in the log. */
 interface Prepared {
   commandId: string;
+  /** A persistent query's plan: stored in the command beside the statement. */
+  plan?: PersistentQueryPlan;
   apply: (sequence: number) => Promise<KsqlEntity | undefined>;
 }
 
@@ -153,7 +155,7 @@ export class Engine implements EngineApi {
         const session: Session = { overrides: { ...c.command.streamsProperties }, variables: {} };
         try {
           const stmt = parseSingle(c.command.statement);
-          const prepared = await this.prepare(stmt, session, c.sequence);
+          const prepared = await this.prepare(stmt, session, c.sequence, c.command.plan);
           if (prepared) await prepared.apply(c.sequence);
         } catch (e) {
           process.emitWarning(`Skipping command ${c.commandId} (#${c.sequence}) on replay: ${(e as Error).message}`);
@@ -232,6 +234,7 @@ export class Engine implements EngineApi {
       statement: stmt.text,
       streamsProperties: { ...session.overrides },
       originalProperties: {},
+      ...(prepared.plan ? { plan: this.queryServiceOrFail().storePersistent(prepared.plan) } : {}),
       version: COMMAND_LOG_VERSION,
     });
     if (written !== sequence) {
@@ -634,14 +637,15 @@ export class Engine implements EngineApi {
    * Validates a catalog-changing statement and returns what applying it does; `sequence`
    * is the command sequence number it will have. Returns undefined for no-ops.
    */
-  private async prepare(stmt: Statement, session: Session, sequence: number): Promise<Prepared | undefined> {
+  /** `stored`: on replay, the plan the command log holds for the statement. */
+  private async prepare(stmt: Statement, session: Session, sequence: number, stored?: StoredQueryPlan): Promise<Prepared | undefined> {
     switch (stmt.kind) {
       case 'CreateSource':
         return this.prepareCreateSource(stmt, session);
       case 'CreateAsSelect':
-        return this.prepareCreateAsSelect(stmt, session, sequence);
+        return this.prepareCreateAsSelect(stmt, session, sequence, stored);
       case 'InsertInto':
-        return this.prepareInsertInto(stmt, session, sequence);
+        return this.prepareInsertInto(stmt, session, sequence, stored);
       case 'DropSource':
         return this.prepareDrop(stmt);
       case 'AlterSource':
@@ -722,7 +726,7 @@ export class Engine implements EngineApi {
     return { commandId: '', apply: async () => warningEntity(stmt.text, message) };
   }
 
-  private async prepareCreateAsSelect(stmt: CreateAsSelect, session: Session, sequence: number): Promise<Prepared | undefined> {
+  private async prepareCreateAsSelect(stmt: CreateAsSelect, session: Session, sequence: number, stored?: StoredQueryPlan): Promise<Prepared | undefined> {
     const noun = stmt.sourceType.toLowerCase();
     const existing = this.catalog.getSource(stmt.name);
     let queryId = queryIdFor(stmt, String(sequence));
@@ -745,7 +749,7 @@ export class Engine implements EngineApi {
     }
     parseWithProperties(stmt.properties, 'createAsSelect');
     const ctx = this.queryContext(session.overrides);
-    const plan = this.queryServiceOrFail().planPersistent(stmt, queryId, ctx);
+    const plan = stored ? this.queryServiceOrFail().restorePersistent(stored) : this.queryServiceOrFail().planPersistent(stmt, queryId, ctx);
     if (plan.sink.sourceType !== stmt.sourceType) {
       const produces = plan.sink.sourceType;
       throw new KsqlError(
@@ -755,6 +759,7 @@ export class Engine implements EngineApi {
     const commandId = `${noun}/${stmt.name}/create`;
     return {
       commandId,
+      plan,
       apply: async (seq) => {
         if (replacing) await this.stopQuery(replacing.id, false);
         await this.ensureSinkTopic(plan);
@@ -766,7 +771,7 @@ export class Engine implements EngineApi {
     };
   }
 
-  private async prepareInsertInto(stmt: InsertInto, session: Session, sequence: number): Promise<Prepared> {
+  private async prepareInsertInto(stmt: InsertInto, session: Session, sequence: number, stored?: StoredQueryPlan): Promise<Prepared> {
     const target = this.catalog.getSource(stmt.target);
     if (!target) throw new KsqlError(`Sink does not exist for the INSERT INTO statement: ${stmt.target}`);
     if (target.sourceType !== 'STREAM') {
@@ -791,10 +796,13 @@ export class Engine implements EngineApi {
         throw new KsqlError(`Query ID '${queryId}' already exists.`);
       }
     }
-    const plan = this.queryServiceOrFail().planPersistent(stmt, queryId, this.queryContext(session.overrides));
+    const plan = stored
+      ? this.queryServiceOrFail().restorePersistent(stored)
+      : this.queryServiceOrFail().planPersistent(stmt, queryId, this.queryContext(session.overrides));
     const commandId = `stream/${stmt.target}/create`;
     return {
       commandId,
+      plan,
       apply: async (seq) => {
         this.registerQuery(plan, stmt.text, session.overrides);
         this.startQuery(plan, session.overrides);

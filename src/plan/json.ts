@@ -10,26 +10,32 @@ const BYTES_TAG = '$bytes';
 
 export class PlanFormatError extends Error {}
 
+/** JSON.stringify replacer for anything holding a plan (the command log uses it for whole commands). */
+export function planReplacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (typeof raw === 'bigint') return { [BIGINT_TAG]: raw.toString() };
+  if (raw instanceof Decimal) return { [DECIMAL_TAG]: raw.unscaled.toString(), scale: raw.scale };
+  if (Buffer.isBuffer(raw)) return { [BYTES_TAG]: raw.toString('base64') };
+  return value;
+}
+
+/** JSON.parse reviver that undoes planReplacer. */
+export function planReviver(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    if (typeof o[BIGINT_TAG] === 'string') return BigInt(o[BIGINT_TAG]);
+    if (typeof o[DECIMAL_TAG] === 'string') return new Decimal(BigInt(o[DECIMAL_TAG]), Number(o.scale));
+    if (typeof o[BYTES_TAG] === 'string') return Buffer.from(o[BYTES_TAG], 'base64');
+  }
+  return value;
+}
+
 export function encodePlan(plan: QueryPlan): string {
-  return JSON.stringify(plan, function replacer(this: Record<string, unknown>, key: string, value: unknown) {
-    const raw = this[key];
-    if (typeof raw === 'bigint') return { [BIGINT_TAG]: raw.toString() };
-    if (raw instanceof Decimal) return { [DECIMAL_TAG]: raw.unscaled.toString(), scale: raw.scale };
-    if (Buffer.isBuffer(raw)) return { [BYTES_TAG]: raw.toString('base64') };
-    return value;
-  });
+  return JSON.stringify(plan, planReplacer);
 }
 
 export function decodePlan(text: string): QueryPlan {
-  const plan = JSON.parse(text, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const o = value as Record<string, unknown>;
-      if (typeof o[BIGINT_TAG] === 'string') return BigInt(o[BIGINT_TAG]);
-      if (typeof o[DECIMAL_TAG] === 'string') return new Decimal(BigInt(o[DECIMAL_TAG]), Number(o.scale));
-      if (typeof o[BYTES_TAG] === 'string') return Buffer.from(o[BYTES_TAG], 'base64');
-    }
-    return value;
-  }) as QueryPlan;
+  const plan = JSON.parse(text, planReviver) as QueryPlan;
   checkPlanVersion(plan);
   return plan;
 }

@@ -44,6 +44,18 @@ export interface PersistentQueryPlan {
   inheritPartitionsFrom?: string;
 }
 
+/**
+ * What the command log stores beside a persistent query's statement: enough to start the
+ * query again without planning (ksqlDB's `Command.plan`).
+ */
+export interface StoredQueryPlan {
+  /** PLAN_VERSION of `steps`; a server refuses versions it cannot run. */
+  version: number;
+  steps: QueryPlan;
+  sinkTopic: TopicSpec;
+  inheritPartitionsFrom?: string;
+}
+
 export interface RunningQuery {
   readonly id: string;
   readonly state: 'RUNNING' | 'PAUSED' | 'ERROR';
@@ -62,6 +74,10 @@ export interface QueryService {
    * Optional so that other implementations of this contract stay valid.
    */
   planSourceTable?(source: DataSource, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan;
+  /** The stored form of a planned query, for the command log. */
+  storePersistent(plan: PersistentQueryPlan): StoredQueryPlan;
+  /** A planned query from its stored form, without planning again (a restart, another server). */
+  restorePersistent(stored: StoredQueryPlan): PersistentQueryPlan;
   /** Starts (or, after a restart, resumes from committed offsets) a planned query. */
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery;
   /** Runs a push or pull SELECT. */

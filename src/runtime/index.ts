@@ -10,18 +10,18 @@ import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { planPersistentQuery, planSourceTableQuery, planTransientQuery } from '../planner/query/plan.js';
 import type { QueryPlan } from '../plan/steps.js';
-import { roundTrip } from '../plan/json.js';
+import { checkPlanVersion, roundTrip } from '../plan/json.js';
 import { explainSteps, explainTopology } from '../plan/explain.js';
 import { buildAnalysis, buildPersistent, planSources } from './builder.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
 import { ProcessingGuaranteeError, processingGuarantee } from './exactly-once.js';
-import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from './contract.js';
+import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery, StoredQueryPlan } from './contract.js';
 import { PersistentQuery, storeFile } from './persistent-query.js';
 import type { ProcessingLogSink } from './pipeline.js';
 import { TableStore } from './table-store.js';
 import { checkPullQuery, runPullQuery, runPushQuery, type TransientServices } from './transient.js';
 
-export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery } from './contract.js';
+export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
 export { stringifyExact, renderValue, renderRow } from './json-render.js';
 
@@ -76,6 +76,21 @@ class EddyQueryService implements QueryService {
   planSourceTable(source: DataSource, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan {
     const plan = planSourceTableQuery(source, queryId, ctx);
     return persistentQueryPlan(plan, { partitions: knownPartitions(ctx.log, source.topic) ?? 1 });
+  }
+
+  storePersistent(plan: PersistentQueryPlan): StoredQueryPlan {
+    return {
+      version: plan.plan.version,
+      steps: plan.plan,
+      sinkTopic: plan.sinkTopic,
+      ...(plan.inheritPartitionsFrom ? { inheritPartitionsFrom: plan.inheritPartitionsFrom } : {}),
+    };
+  }
+
+  restorePersistent(stored: StoredQueryPlan): PersistentQueryPlan {
+    checkPlanVersion({ version: stored.version, queryId: stored.steps?.queryId });
+    checkPlanVersion(stored.steps);
+    return persistentQueryPlan(stored.steps, stored.sinkTopic, stored.inheritPartitionsFrom);
   }
 
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery {
