@@ -6,7 +6,7 @@ import { Decimal } from '../../common/decimal.js';
 import type { SqlType } from '../../common/types.js';
 import { type JsonNode, nodeText, parseJsonPath, readJson, walkJson, writeJson } from '../json-text.js';
 import { javaDoubleToString } from '../values.js';
-import { MS_PER_DAY } from '../datetime/java-format.js';
+import { MS_PER_DAY } from '../datetime/java-pattern.js';
 
 type S = string | null;
 
