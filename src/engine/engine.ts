@@ -641,7 +641,7 @@ export class Engine implements EngineApi {
   private async prepare(stmt: Statement, session: Session, sequence: number, stored?: StoredQueryPlan): Promise<Prepared | undefined> {
     switch (stmt.kind) {
       case 'CreateSource':
-        return this.prepareCreateSource(stmt, session);
+        return this.prepareCreateSource(stmt, session, sequence, stored);
       case 'CreateAsSelect':
         return this.prepareCreateAsSelect(stmt, session, sequence, stored);
       case 'InsertInto':
@@ -674,7 +674,7 @@ export class Engine implements EngineApi {
     return undefined;
   }
 
-  private async prepareCreateSource(stmt: CreateSource, session: Session): Promise<Prepared | undefined> {
+  private async prepareCreateSource(stmt: CreateSource, session: Session, sequence: number, stored?: StoredQueryPlan): Promise<Prepared | undefined> {
     const noun = stmt.sourceType.toLowerCase();
     const existing = this.catalog.getSource(stmt.name);
     if (stmt.orReplace && stmt.isSource) {
@@ -696,29 +696,44 @@ export class Engine implements EngineApi {
     const topic = typeof topicName === 'string' ? await this.log.describeTopic(topicName) : undefined;
     const planned = planCreateSource(stmt, this.catalog, props, topic);
     const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
+    const hidden = materialize ? this.planSourceTable(planned.source, sequence, session.overrides, stored) : undefined;
     return {
       commandId: `${noun}/${stmt.name}/create`,
+      ...(hidden ? { plan: hidden.plan } : {}),
       apply: async (sequence) => {
         if (planned.createTopic && !(await this.log.describeTopic(planned.createTopic.name))) {
           await this.log.createTopic(planned.createTopic.name, planned.createTopic.spec);
         }
         this.catalog.putSource(planned.source);
-        if (materialize) this.materializeSourceTable(planned.source, stmt.text, sequence, session.overrides);
+        if (hidden) {
+          this.catalog.putSource(hidden.plan.sink);
+          this.registerQuery(hidden.plan, stmt.text, hidden.overrides);
+          this.startQuery(hidden.plan, hidden.overrides);
+        }
         return currentStatus(stmt.text, `${noun}/${stmt.name}/create`, `${stmt.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`, sequence);
       },
     };
   }
 
-  /** CREATE SOURCE TABLE: a hidden CST_<NAME>_<n> query keeps the table in a SQLite store for pull queries. */
-  private materializeSourceTable(source: DataSource, sqlText: string, sequence: number, sessionOverrides: Record<string, unknown>): void {
+  /**
+   * CREATE SOURCE TABLE: a hidden CST_<NAME>_<n> query keeps the table in a SQLite store for
+   * pull queries. Planned before the command is written, so its plan is stored with it.
+   */
+  private planSourceTable(
+    source: DataSource,
+    sequence: number,
+    sessionOverrides: Record<string, unknown>,
+    stored?: StoredQueryPlan,
+  ): { plan: PersistentQueryPlan; overrides: Record<string, unknown> } | undefined {
     const service = this.queryServiceOrFail();
-    if (!service.planSourceTable) return;
     // The table is the whole topic, including what was written before it was declared.
     const overrides = { ...sessionOverrides, 'auto.offset.reset': 'earliest' };
-    const plan = service.planSourceTable(source, `CST_${source.name}_${sequence}`, this.queryContext(overrides));
-    this.catalog.putSource(plan.sink);
-    this.registerQuery(plan, sqlText, overrides);
-    this.startQuery(plan, overrides);
+    if (stored) return { plan: service.restorePersistent(stored), overrides };
+    if (!service.planSourceTable) return undefined;
+    const ctx = this.queryContext(overrides);
+    // The source is registered only when the command applies; the plan already reads it.
+    const catalog = { getSource: (n: string) => (n === source.name ? source : ctx.catalog.getSource(n)), getType: (n: string) => ctx.catalog.getType(n) };
+    return { plan: service.planSourceTable(source, `CST_${source.name}_${sequence}`, { ...ctx, catalog }), overrides };
   }
 
   /** IF NOT EXISTS on a taken name: nothing to distribute, a warning to return. */

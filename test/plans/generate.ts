@@ -90,6 +90,14 @@ export const CASES: CaseDefinition[] = [
     outputTopics: ['made_in'],
   },
   {
+    name: 'source-table',
+    sources: ["CREATE SOURCE TABLE ITEM_VIEW (ITEM STRING PRIMARY KEY, PRICE BIGINT, MAKER STRING) WITH (KAFKA_TOPIC='items', PARTITIONS=1, VALUE_FORMAT='JSON');"],
+    inputs: [...ITEM_INPUTS, { topic: 'items', key: 'pear', value: { PRICE: 5, MAKER: 'globex' }, timestamp: T0 - 5 * MINUTE }],
+    queries: [],
+    outputTopics: [],
+    pulls: ['SELECT * FROM ITEM_VIEW;', "SELECT PRICE FROM ITEM_VIEW WHERE ITEM = 'pear';"],
+  },
+  {
     name: 'insert-into',
     sources: [ORDERS, "CREATE STREAM SMALL (ID STRING KEY, ITEM STRING, QTY INTEGER) WITH (KAFKA_TOPIC='small', PARTITIONS=1, VALUE_FORMAT='JSON');"],
     inputs: ORDER_INPUTS,

@@ -25,15 +25,16 @@ function queryCommand(c: HistoricalCase): { key: string; command: Record<string,
 }
 
 test('the historical cases cover every plan shape they were written for', () => {
-  assert.ok(cases.length >= 7, `found ${cases.length} cases in ${casesDir}`);
+  assert.ok(cases.length >= 8, `found ${cases.length} cases in ${casesDir}`);
 });
 
 for (const c of cases) {
   test(`historical plan ${c.name} (written by ${c.writtenBy.commit}, plan version ${c.writtenBy.planVersion}) runs and produces its recorded outputs`, async () => {
-    const { outputs, queries } = await replayCase(c);
+    const { outputs, pulls, queries } = await replayCase(c);
     const stored = queryCommand(c).command.plan as { steps: { queryId: string } };
     assert.ok(queries.includes(stored.steps.queryId), `query ${stored.steps.queryId} is running after the replay`);
     assert.deepEqual(outputs, c.outputs);
+    assert.deepEqual(pulls, c.pulls);
   });
 }
 

@@ -22,6 +22,8 @@ export interface CaseDefinition {
   /** The persistent queries, run once the inputs are in their topics. */
   queries: string[];
   outputTopics: string[];
+  /** Pull queries run once the queries are idle; their rows are part of the outputs. */
+  pulls?: string[];
 }
 
 export interface InputRecord {
@@ -50,6 +52,8 @@ export interface HistoricalCase {
   commands: { key: string; command: Record<string, unknown> }[];
   inputs: (StoredRecord & { topic: string })[];
   outputs: Record<string, StoredRecord[]>;
+  /** Pull query → its rows (JSON text of each row). */
+  pulls?: Record<string, string[]>;
 }
 
 const QUERY_PROPERTIES = { 'auto.offset.reset': 'earliest' };
@@ -93,6 +97,17 @@ export async function outputsOf(log: TopicLog, topics: string[]): Promise<Record
   return outputs;
 }
 
+async function pullRows(engine: Engine, sqls: string[]): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const sql of sqls) {
+    const stream = await engine.query(sql, { properties: {}, variables: {} });
+    const rows: string[] = [];
+    for await (const item of stream.items) rows.push(JSON.stringify(item));
+    out[sql] = rows.sort();
+  }
+  return out;
+}
+
 /** Runs a case definition with today's code and records what it wrote. */
 export async function recordCase(def: CaseDefinition, writtenBy: HistoricalCase['writtenBy']): Promise<HistoricalCase> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-plan-record-'));
@@ -128,6 +143,7 @@ export async function recordCase(def: CaseDefinition, writtenBy: HistoricalCase[
       commands,
       inputs,
       outputs: await outputsOf(engine.log, def.outputTopics),
+      ...(def.pulls ? { pulls: await pullRows(engine, def.pulls) } : {}),
     };
   } finally {
     await engine.close();
@@ -163,7 +179,8 @@ export async function replayCase(c: HistoricalCase, edit?: (command: Record<stri
   try {
     await engine.drain();
     const outputs = await outputsOf(engine.log, Object.keys(c.outputs));
-    return { outputs, queries: engine.catalog.listQueries().map((q) => q.id) };
+    const pulls = c.pulls ? await pullRows(engine, Object.keys(c.pulls)) : undefined;
+    return { outputs, pulls, queries: engine.catalog.listQueries().map((q) => q.id) };
   } finally {
     await engine.close();
     rmSync(dir, { recursive: true, force: true });
