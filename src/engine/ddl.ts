@@ -289,8 +289,8 @@ export function planCreateSource(
   catalog: CatalogView,
   config: Record<string, unknown>,
   existing: TopicDescription | undefined,
+  props: WithProperties = parseWithProperties(stmt.properties, 'create'),
 ): PlannedSource {
-  const props = parseWithProperties(stmt.properties, 'create');
   const topic = props.KAFKA_TOPIC as string | undefined;
   if (topic === undefined) throw new KsqlError('Missing required property "KAFKA_TOPIC" which has no default value.');
 
