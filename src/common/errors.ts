@@ -14,7 +14,8 @@ export type ErrorKind =
   | 'log' // the topic log: topics, batches, transactions, Kafka clusters
   | 'protocol' // the Kafka wire protocol
   | 'runtime' // a running query
-  | 'request'; // a request the engine or the server refuses, with its ksqlDB error code
+  | 'request' // a request the engine or the server refuses, with its ksqlDB error code
+  | 'client'; // the eddy command: its arguments, its connection to a server, a server's refusal
 
 /** 1-based line and column in the request text. */
 export interface SourcePosition {

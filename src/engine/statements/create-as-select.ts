@@ -7,7 +7,6 @@ import type { StoredQueryPlan } from '../../runtime/contract.js';
 import { ensureSinkTopic } from '../../runtime/sink-topic.js';
 import { KsqlError } from '../api.js';
 import { currentStatus } from '../entities.js';
-import { parseWithProperties } from '../with-properties.js';
 import { skipped, type EngineContext, type Prepared, type Session } from './context.js';
 import { existingConflict } from './sources.js';
 
@@ -44,8 +43,8 @@ export async function prepareCreateAsSelect(
       if (replacing) queryId = replacing.id;
     }
   }
-  parseWithProperties(stmt.properties, 'createAsSelect');
-  // The planner refuses a SELECT whose result type differs from the statement's ("Invalid result type").
+  // The planner reads the WITH clause and refuses a SELECT whose result type differs from
+  // the statement's ("Invalid result type").
   const plan = stored ? ctx.queries.service.restorePersistent(stored) : ctx.queries.service.planPersistent(stmt, queryId, ctx.queries.context(session.overrides));
   const commandId = `${noun}/${stmt.name}/create`;
   return {

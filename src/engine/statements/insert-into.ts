@@ -6,7 +6,7 @@ import type { InsertInto } from '../../parser/ast.js';
 import type { StoredQueryPlan } from '../../runtime/contract.js';
 import { KsqlError } from '../api.js';
 import { currentStatus } from '../entities.js';
-import { parseWithProperties } from '../with-properties.js';
+import { parseWithProperties } from '../../parser/with-properties.js';
 import type { EngineContext, Prepared, Session } from './context.js';
 import { queryIdFor } from './create-as-select.js';
 

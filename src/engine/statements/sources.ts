@@ -8,7 +8,7 @@ import { PROCESSING_LOG_STREAM } from '../../runtime/processing-log.js';
 import { KsqlError } from '../api.js';
 import { buildSchema, planCreateSource } from '../ddl.js';
 import { currentStatus } from '../entities.js';
-import { parseWithProperties } from '../with-properties.js';
+import { parseWithProperties } from '../../parser/with-properties.js';
 import { sessionProperties, skipped, type EngineContext, type Prepared, type Session } from './context.js';
 
 /** Why a CREATE of `kind` named `name` cannot take the name, or undefined when it can. */

@@ -27,7 +27,7 @@ export function planPersistentQuery(
   queryId: string,
   ctx: PlanContext,
 ): { plan: QueryPlan; sinkTopic: TopicSpec; inheritPartitionsFrom?: string } {
-  const props = propertyMap(statement.properties);
+  const props = propertyMap(statement);
   const sinkName = statement.kind === 'CreateAsSelect' ? statement.name : statement.target;
   let target: DataSource | undefined;
   if (statement.kind === 'InsertInto') {
