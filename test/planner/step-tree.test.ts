@@ -93,3 +93,21 @@ test('a plan of another version is refused with what to do', () => {
     return true;
   });
 });
+
+test('a CAST to a CREATE TYPE name is stored with the type it stood for, so the plan runs after DROP TYPE', async () => {
+  const env = await planEnv();
+  try {
+    env.catalog.putType({ name: 'QUANTITY', type: { base: 'DECIMAL', precision: 6, scale: 2 } });
+    const sql = 'CREATE STREAM Q AS SELECT ID, CAST(QTY AS QUANTITY) AS AMOUNT FROM ORDERS;';
+    const { plan } = planPersistentQuery(parse<CreateAsSelect>(sql), 'Q_0', env.ctx);
+    env.catalog.removeType('QUANTITY');
+    const text = encodePlan(plan);
+    assert.doesNotMatch(text, /"Alias"/, 'no type names left in the stored plan');
+    const built = buildPersistent(decodePlan(text), { functions: env.ctx.functions, resolveType: () => undefined });
+    const amount = built.analysis.valueColumns[0]!;
+    assert.equal(String(amount.expr.evaluate(['o1', 'apple', 7, []])), '7.00');
+  } finally {
+    await env.close();
+    removeDir(env.dir);
+  }
+});

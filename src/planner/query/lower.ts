@@ -4,7 +4,8 @@
 // output schema and the state it owns. Nothing compiled crosses into the tree.
 
 import type { DataSource } from '../../catalog/model.js';
-import type { Column } from '../../common/types.js';
+import type { Column, SqlType } from '../../common/types.js';
+import type { AstType, Expression } from '../../parser/ast.js';
 import {
   PLAN_VERSION,
   type AggregateStep as AggregatePlanStep,
@@ -40,10 +41,45 @@ const JOIN_KINDS: Record<JoinKind, JoinStepKind> = {
   FOREIGN_KEY: 'ForeignKeyJoin',
 };
 
+/** The AST form of a type (CREATE TYPE names in a stored plan are replaced by what they stood for). */
+function astType(t: SqlType): AstType {
+  switch (t.base) {
+    case 'DECIMAL':
+      return { kind: 'Decimal', precision: t.precision, scale: t.scale };
+    case 'ARRAY':
+      return { kind: 'Array', item: astType(t.item) };
+    case 'MAP':
+      return { kind: 'Map', key: astType(t.key), value: astType(t.value) };
+    case 'STRUCT':
+      return { kind: 'Struct', fields: t.fields.map((f) => ({ name: f.name, type: astType(f.type) })) };
+    default:
+      return { kind: 'Primitive', name: t.base };
+  }
+}
+
+/** Replaces `CAST(x AS <type name>)` types by their definition, so the plan needs no catalog to run. */
+function withTypesResolved(e: Expression, resolveType: (name: string) => SqlType | undefined): Expression {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    if (o.kind === 'Cast' && (o.type as AstType | undefined)?.kind === 'Alias') {
+      const resolved = resolveType((o.type as { name: string }).name);
+      if (resolved) return { ...o, expr: walk(o.expr), type: astType(resolved) };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = walk(x);
+    return out;
+  };
+  return walk(e) as Expression;
+}
+
 /** Deduplicates scopes by identity: every expression compiled against one scope names one entry. */
 class ScopeTable {
   readonly scopes: PlanScope[] = [];
   private readonly ids = new Map<RowScope, number>();
+
+  constructor(private readonly resolveType?: (name: string) => SqlType | undefined) {}
 
   id(scope: RowScope): number {
     let id = this.ids.get(scope);
@@ -56,7 +92,8 @@ class ScopeTable {
   }
 
   expr(c: CompiledExpression): PlanExpr {
-    return { ast: c.ast, text: c.text, type: c.type, scope: this.id(c.scope), ...(c.columnIndex !== undefined ? { columnIndex: c.columnIndex } : {}) };
+    const ast = this.resolveType ? withTypesResolved(c.ast, this.resolveType) : c.ast;
+    return { ast, text: c.text, type: c.type, scope: this.id(c.scope), ...(c.columnIndex !== undefined ? { columnIndex: c.columnIndex } : {}) };
   }
 
   layout(l: SourceLayout): PlanLayout {
@@ -121,8 +158,13 @@ function sourceStep(source: DataSource, alias: string, offset: number, layout: S
 }
 
 /** Lowers an analysed query (and, for persistent queries, its sink) into a step tree. */
-export function lowerQuery(a: AnalyzedQuery, queryId: string, sinkSpec?: SinkSpec): QueryPlan {
-  const scopes = new ScopeTable();
+export function lowerQuery(
+  a: AnalyzedQuery,
+  queryId: string,
+  sinkSpec?: SinkSpec,
+  resolveType?: (name: string) => SqlType | undefined,
+): QueryPlan {
+  const scopes = new ScopeTable(resolveType);
   let step: Step;
   if (a.join) {
     const join = a.join;

@@ -126,7 +126,7 @@ export function planPersistentQuery(
     ...(tsIndex ? { sinkTimestamp: tsIndex } : {}),
     materialize: sink.sourceType === 'TABLE',
     produce: true,
-  });
+  }, (n) => ctx.catalog.getType(n));
   return { plan, sinkTopic, ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}) };
 }
 
@@ -140,5 +140,6 @@ export function planSourceTableQuery(source: DataSource, queryId: string, ctx: P
 }
 
 export function planTransientQuery(query: Query, ctx: PlanContext, mode: QueryMode, queryId = 'transient'): QueryPlan {
-  return lowerQuery(analyzeQuery(query, { mode, catalog: ctx.catalog, functions: ctx.functions, properties: ctx.properties }), queryId);
+  const analysis = analyzeQuery(query, { mode, catalog: ctx.catalog, functions: ctx.functions, properties: ctx.properties });
+  return lowerQuery(analysis, queryId, undefined, (n) => ctx.catalog.getType(n));
 }
