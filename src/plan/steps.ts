@@ -44,6 +44,8 @@ export interface PlanExpr {
   scope: number;
   /** A plain read of this row index (column references, and keys read from their join slot). */
   columnIndex?: number;
+  /** The AST's value has this type and is converted to `type` (an implicit cast the planner chose). */
+  coercedFrom?: SqlType;
 }
 
 /** A value-shaped function argument as the function library saw it when the plan was made. */

@@ -9,6 +9,7 @@ import type { FunctionRegistry } from '../functions/registry.js';
 import type { AnalyzedQuery, OutputColumn, PartitionStep, TableFunctionStep } from '../planner/query/analyze.js';
 import type { AggregateStep } from '../planner/query/aggregate.js';
 import { compileIn, type CompiledExpression, type EvaluationErrors } from '../planner/query/compile.js';
+import { buildCoercer } from '../planner/expressions/index.js';
 import type { JoinAnalysis, JoinKind, JoinStep as JoinAnalysisStep } from '../planner/query/join.js';
 import { RowScope, type ScopeColumn, type SourceLayout } from '../planner/query/layout.js';
 import type { SqlType } from '../common/types.js';
@@ -73,6 +74,11 @@ class Compiler {
       errors: this.errors,
       ...(this.ctx.resolveType ? { resolveType: this.ctx.resolveType } : {}),
     });
+    if (p.coercedFrom) {
+      const convert = buildCoercer(p.coercedFrom, p.type);
+      const { columnIndex: _direct, evaluate, ...rest } = c;
+      return { ...rest, type: p.type, text: p.text, coercedFrom: p.coercedFrom, evaluate: (row) => convert(evaluate(row)) };
+    }
     return { ...c, type: p.type, text: p.text };
   }
 

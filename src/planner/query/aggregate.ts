@@ -11,7 +11,8 @@
 import type { DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedAggregate } from '../../functions/registry.js';
 import type { ColumnRef, Expression, FunctionCall, Loc, Query, WindowExpression } from '../../parser/ast.js';
-import { BIGINT, containsMap, formatType, type SqlType } from '../../common/types.js';
+import { BIGINT, containsMap, formatType, typesEqual, type SqlType } from '../../common/types.js';
+import { buildCoercer, canCoerce } from '../expressions/index.js';
 import { getProperty } from '../../config/index.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError } from './errors.js';
@@ -32,6 +33,14 @@ export interface ValueArgShape {
   kind: 'value';
   type: SqlType | null;
   literal?: unknown;
+}
+
+/** An aggregate's argument converted to the parameter type its resolution chose (an implicit cast). */
+function coercedTo(arg: CompiledExpression, to: SqlType | null | undefined): CompiledExpression {
+  if (!to || !arg.type || typesEqual(arg.type, to) || !canCoerce(arg.type, to)) return arg;
+  const convert = buildCoercer(arg.type, to);
+  const { columnIndex: _direct, evaluate, ...rest } = arg;
+  return { ...rest, type: to, coercedFrom: arg.type, evaluate: (row) => convert(evaluate(row)) };
 }
 
 export interface WindowSpec {
@@ -261,7 +270,7 @@ export function analyzeAggregation(
     const args = n.star ? [] : n.args.map((a) => compileIn(a, sourceScope, cctx));
     const argShapes = args.map((a, i) => ({ kind: 'value' as const, type: a.type ?? null, literal: constantValue(n.args[i]!, a) }));
     const fn = functions.resolveAggregate(n.name, argShapes);
-    return { name: n.name, fn, argShapes, args, text: expressionText(n) };
+    return { name: n.name, fn, argShapes, args: args.map((a, i) => coercedTo(a, fn.paramTypes[i])), text: expressionText(n) };
   }
 
   const replaceGroups = (e: Expression): Expression =>

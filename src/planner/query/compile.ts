@@ -20,6 +20,8 @@ export interface CompiledExpression {
   ast: Expression;
   /** The scope it was compiled against: the step tree records it so the runtime compiles the same. */
   scope: RowScope;
+  /** Set when the value of `ast` (of this type) is converted to `type` (an implicit cast of an argument). */
+  coercedFrom?: SqlType;
 }
 
 /** Where evaluation failures go; the runtime points `handler` at the processing log. */

@@ -93,7 +93,7 @@ class ScopeTable {
 
   expr(c: CompiledExpression): PlanExpr {
     const ast = this.resolveType ? withTypesResolved(c.ast, this.resolveType) : c.ast;
-    return { ast, text: c.text, type: c.type, scope: this.id(c.scope), ...(c.columnIndex !== undefined ? { columnIndex: c.columnIndex } : {}) };
+    return { ast, text: c.text, type: c.type, scope: this.id(c.scope), ...(c.columnIndex !== undefined ? { columnIndex: c.columnIndex } : {}), ...(c.coercedFrom ? { coercedFrom: c.coercedFrom } : {}) };
   }
 
   layout(l: SourceLayout): PlanLayout {
