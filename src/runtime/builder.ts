@@ -63,7 +63,8 @@ class Compiler {
     return s;
   }
 
-  expr(p: PlanExpr): CompiledExpression {
+  /** `errors`: where evaluation failures go instead of the query's handler. */
+  expr(p: PlanExpr, errors: EvaluationErrors = this.errors): CompiledExpression {
     const scope = this.scope(p.scope);
     if (p.columnIndex !== undefined) {
       const i = p.columnIndex;
@@ -71,7 +72,7 @@ class Compiler {
     }
     const c = compileIn(p.ast, scope, {
       functions: this.ctx.functions,
-      errors: this.errors,
+      errors,
       ...(this.ctx.resolveType ? { resolveType: this.ctx.resolveType } : {}),
     });
     if (p.coercedFrom) {
@@ -101,6 +102,16 @@ class Compiler {
     };
   }
 }
+
+/**
+ * Table-function arguments: as in ksqlDB, a row whose argument cannot be evaluated is
+ * dropped (the flat map logs it) instead of calling the function with NULL.
+ */
+const ROW_DROPPING_ERRORS: EvaluationErrors = {
+  handler: (message) => {
+    throw new Error(message);
+  },
+};
 
 function isSource(s: Step): s is SourceStep {
   return s.kind === 'StreamSource' || s.kind === 'TableSource' || s.kind === 'WindowedStreamSource' || s.kind === 'WindowedTableSource';
@@ -171,7 +182,7 @@ export function buildAnalysis(plan: QueryPlan, ctx: BuildContext): AnalyzedQuery
           tableFunctions.push({
             name: c.name,
             fn: ctx.functions.resolveTable(c.name, c.argShapes),
-            args: c.args.map((e) => compiler.expr(e)),
+            args: c.args.map((e) => compiler.expr(e, ROW_DROPPING_ERRORS)),
             argShapes: c.argShapes,
             index: c.index,
             text: c.text,
