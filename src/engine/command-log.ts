@@ -1,7 +1,10 @@
 // The command topic: every catalog-changing statement is appended here before it takes
-// effect, and replayed at startup to rebuild the catalog and restart live queries.
+// effect, and replayed at startup to rebuild the catalog and restart live queries. A
+// persistent query's command carries its step tree, so the replay runs the stored plan.
 
 import type { TopicLog } from '../log/topic-log.js';
+import type { StoredQueryPlan } from '../runtime/contract.js';
+import { planReplacer, planReviver } from '../plan/json.js';
 
 export const COMMAND_LOG_VERSION = 1;
 
@@ -15,6 +18,12 @@ export interface Command {
   /** The request's overrides at the time (SET included), so a replay plans identically. */
   streamsProperties: Record<string, unknown>;
   originalProperties: Record<string, unknown>;
+  /**
+   * CSAS, CTAS, INSERT INTO: the query's step tree with its plan version. A replay starts
+   * this plan instead of planning the statement again; commands written before plans were
+   * stored have none and are planned from the statement.
+   */
+  plan?: StoredQueryPlan;
   version: number;
 }
 
@@ -48,7 +57,7 @@ export class CommandLog {
 
   async append(commandId: string, command: Command): Promise<number> {
     const [r] = await this.log.produce(this.topic, [
-      { key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(command)), partition: 0 },
+      { key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(command, planReplacer)), partition: 0 },
     ]);
     return r!.offset;
   }
@@ -67,7 +76,7 @@ export class CommandLog {
         if (r.value === null) continue;
         out.push({
           commandId: r.key?.toString() ?? '',
-          command: JSON.parse(r.value.toString()) as Command,
+          command: JSON.parse(r.value.toString(), planReviver) as Command,
           sequence: r.offset,
         });
       }

@@ -1,7 +1,9 @@
 // The command runner: validates a catalog-changing statement against the catalog, writes it
-// to the command topic, and applies it; on start it replays the command topic the same way.
+// to the command topic (a persistent query's command with its step tree), and applies it; on
+// start it replays the command topic the same way, running stored plans without planning.
 
 import type { Statement } from '../parser/ast.js';
+import type { StoredQueryPlan } from '../runtime/contract.js';
 import { KsqlError, type KsqlEntity } from './api.js';
 import { COMMAND_LOG_VERSION, type CommandLog } from './command-log.js';
 import { parseSingle } from './parse.js';
@@ -28,6 +30,7 @@ export class CommandRunner {
       statement: stmt.text,
       streamsProperties: { ...session.overrides },
       originalProperties: {},
+      ...(prepared.plan ? { plan: this.ctx.queries.service.storePersistent(prepared.plan) } : {}),
       version: COMMAND_LOG_VERSION,
     });
     if (written !== sequence) {
@@ -45,7 +48,7 @@ export class CommandRunner {
         const session: Session = { overrides: { ...c.command.streamsProperties }, variables: {} };
         try {
           const stmt = parseSingle(c.command.statement);
-          const prepared = await this.prepare(stmt, session, c.sequence);
+          const prepared = await this.prepare(stmt, session, c.sequence, c.command.plan);
           if (prepared) await prepared.apply(c.sequence);
         } catch (e) {
           process.emitWarning(`Skipping command ${c.commandId} (#${c.sequence}) on replay: ${(e as Error).message}`);
@@ -59,17 +62,18 @@ export class CommandRunner {
 
   /**
    * Validates a catalog-changing statement and returns what applying it does; `sequence`
-   * is the command sequence number it will have. Returns undefined for no-ops.
+   * is the command sequence number it will have; `stored`, on replay, the plan its command
+   * holds (run instead of planning the statement again). Returns undefined for no-ops.
    */
-  private async prepare(stmt: Statement, session: Session, sequence: number): Promise<Prepared | undefined> {
+  private async prepare(stmt: Statement, session: Session, sequence: number, stored?: StoredQueryPlan): Promise<Prepared | undefined> {
     const ctx = this.ctx;
     switch (stmt.kind) {
       case 'CreateSource':
-        return prepareCreateSource(ctx, stmt, session);
+        return prepareCreateSource(ctx, stmt, session, sequence, stored);
       case 'CreateAsSelect':
-        return prepareCreateAsSelect(ctx, stmt, session, sequence);
+        return prepareCreateAsSelect(ctx, stmt, session, sequence, stored);
       case 'InsertInto':
-        return prepareInsertInto(ctx, stmt, session, sequence);
+        return prepareInsertInto(ctx, stmt, session, sequence, stored);
       case 'DropSource':
         return prepareDropSource(ctx, stmt);
       case 'AlterSource':

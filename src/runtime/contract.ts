@@ -8,6 +8,7 @@ import type { CatalogView, DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { TopicLog, TopicSpec } from '../log/topic-log.js';
 import type { QueryStream } from '../common/query-stream.js';
+import type { QueryPlan } from '../plan/steps.js';
 
 export interface QueryServiceContext {
   catalog: CatalogView;
@@ -28,14 +29,30 @@ export interface PersistentQueryPlan {
   sinkTopic: TopicSpec;
   /** Names of the sources it reads. */
   sources: string[];
-  /** Text of the logical and physical plan, for EXPLAIN. */
+  /** The execution plan, rendered from `plan` (EXPLAIN, DESCRIBE … EXTENDED). */
   explain: string;
+  /** Tasks, state stores and internal topics, rendered from `plan`. */
+  topology: string;
+  /** The step tree: what start() runs, and what the command log stores. */
+  plan: QueryPlan;
   /**
    * Set when no PARTITIONS was given: the sink topic takes the partition count of this
    * topic (the leftmost source's). `sinkTopic.partitions` is then only a placeholder;
    * start() creates a missing sink topic with the inherited count, so the engine may
    * leave sink topic creation to start().
    */
+  inheritPartitionsFrom?: string;
+}
+
+/**
+ * What the command log stores beside a persistent query's statement: enough to start the
+ * query again without planning (ksqlDB's `Command.plan`).
+ */
+export interface StoredQueryPlan {
+  /** PLAN_VERSION of `steps`; a server refuses versions it cannot run. */
+  version: number;
+  steps: QueryPlan;
+  sinkTopic: TopicSpec;
   inheritPartitionsFrom?: string;
 }
 
@@ -59,6 +76,10 @@ export interface QueryService {
    * Optional so that other implementations of this contract stay valid.
    */
   planSourceTable?(source: DataSource, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan;
+  /** The stored form of a planned query, for the command log. */
+  storePersistent(plan: PersistentQueryPlan): StoredQueryPlan;
+  /** A planned query from its stored form, without planning again (a restart, another server). */
+  restorePersistent(stored: StoredQueryPlan): PersistentQueryPlan;
   /** Starts (or, after a restart, resumes from committed offsets) a planned query. */
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery;
   /** Runs a push or pull SELECT. */

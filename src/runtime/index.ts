@@ -8,26 +8,26 @@ import type { DataSource } from '../catalog/model.js';
 import { ProcessingLogWriter, processingLogTopic, type ProcessingLogEntry } from './processing-log.js';
 import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
-import { planPersistentQuery, planSourceTableQuery, planTransientQuery, explainPlan, type PersistentPhysicalPlan } from '../planner/query/plan.js';
+import { planPersistentQuery, planSourceTableQuery, planTransientQuery } from '../planner/query/plan.js';
+import type { QueryPlan } from '../plan/steps.js';
+import { checkPlanVersion, roundTrip } from '../plan/json.js';
+import { explainSteps, explainTopology } from '../plan/explain.js';
+import { buildAnalysis, buildPersistent, planSources } from './builder.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
 import { ProcessingGuaranteeError, processingGuarantee } from './exactly-once.js';
-import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from './contract.js';
+import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery, StoredQueryPlan } from './contract.js';
 import { PersistentQuery, storeFile } from './persistent-query.js';
 import type { ProcessingLogSink } from './pipeline.js';
 import { TableStore } from './table-store.js';
 import { checkPullQuery, runPullQuery, runPushQuery, type TransientServices } from './transient.js';
 
-export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery } from './contract.js';
+export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
 export { stringifyExact, renderValue, renderRow } from './json-render.js';
 
 /** Partition count without I/O: the embedded log knows it in memory. */
 function knownPartitions(log: TopicLog, topic: string): number | undefined {
   return log instanceof EmbeddedLog ? log.topics.get(topic)?.partitions.length : log.partitionCount?.(topic);
-}
-
-interface PlannedInternals {
-  physical: PersistentPhysicalPlan;
 }
 
 class ProcessingLogs {
@@ -50,7 +50,6 @@ class ProcessingLogs {
 }
 
 class EddyQueryService implements QueryService {
-  private readonly planned = new Map<string, PlannedInternals>();
   private readonly running = new Map<string, PersistentQuery>();
   private readonly stores = new Map<string, TableStore>();
   private readonly transients = new Set<QueryStream>();
@@ -67,40 +66,35 @@ class EddyQueryService implements QueryService {
       if (e instanceof ProcessingGuaranteeError) throw new QueryPlanningError(e.message);
       throw e;
     }
-    const { physical, sinkTopic, inheritPartitionsFrom } = planPersistentQuery(statement, queryId, {
+    const planned = planPersistentQuery(statement, queryId, {
       ...ctx,
       partitionsOf: (topic) => knownPartitions(ctx.log, topic),
     });
-    this.planned.set(queryId, { physical });
-    const plan: PersistentQueryPlan & { physical: PersistentPhysicalPlan } = {
-      queryId,
-      sink: physical.sink,
-      sinkTopic,
-      sources: physical.analysis.join ? physical.analysis.join.sources.map((s) => s.source.name) : [physical.analysis.source.name],
-      explain: physical.explain,
-      ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}),
-      physical,
-    };
-    return plan;
+    return persistentQueryPlan(planned.plan, planned.sinkTopic, planned.inheritPartitionsFrom);
   }
 
   planSourceTable(source: DataSource, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan {
-    const physical = planSourceTableQuery(source, queryId, ctx);
-    this.planned.set(queryId, { physical });
-    const plan: PersistentQueryPlan & { physical: PersistentPhysicalPlan } = {
-      queryId,
-      sink: physical.sink,
-      sinkTopic: { partitions: knownPartitions(ctx.log, source.topic) ?? 1 },
-      sources: [source.name],
-      explain: physical.explain,
-      physical,
+    const plan = planSourceTableQuery(source, queryId, ctx);
+    return persistentQueryPlan(plan, { partitions: knownPartitions(ctx.log, source.topic) ?? 1 });
+  }
+
+  storePersistent(plan: PersistentQueryPlan): StoredQueryPlan {
+    return {
+      version: plan.plan.version,
+      steps: plan.plan,
+      sinkTopic: plan.sinkTopic,
+      ...(plan.inheritPartitionsFrom ? { inheritPartitionsFrom: plan.inheritPartitionsFrom } : {}),
     };
-    return plan;
+  }
+
+  restorePersistent(stored: StoredQueryPlan): PersistentQueryPlan {
+    checkPlanVersion({ version: stored.version, queryId: stored.steps?.queryId });
+    checkPlanVersion(stored.steps);
+    return persistentQueryPlan(stored.steps, stored.sinkTopic, stored.inheritPartitionsFrom);
   }
 
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery {
-    const physical = (plan as { physical?: PersistentPhysicalPlan }).physical ?? this.planned.get(plan.queryId)?.physical;
-    if (!physical) throw new Error(`Query ${plan.queryId} was not planned by this query service`);
+    const physical = buildPersistent(plan.plan, { functions: ctx.functions, resolveType: (n) => ctx.catalog.getType(n) });
     const existing = this.running.get(plan.queryId);
     if (existing) return existing;
     const query = new PersistentQuery(
@@ -132,7 +126,10 @@ class EddyQueryService implements QueryService {
   async runTransient(statement: SelectStatement, ctx: QueryServiceContext): Promise<QueryStream> {
     const isPush = statement.query.emit !== undefined;
     if (!isPush) checkPullQuery(statement.query, ctx.properties);
-    const analysis = planTransientQuery(statement.query, ctx, isPush ? 'push' : 'pull');
+    const analysis = buildAnalysis(roundTrip(planTransientQuery(statement.query, ctx, isPush ? 'push' : 'pull')), {
+      functions: ctx.functions,
+      resolveType: (n) => ctx.catalog.getType(n),
+    });
     const services: TransientServices = {
       log: ctx.log,
       functions: ctx.functions,
@@ -163,8 +160,8 @@ class EddyQueryService implements QueryService {
   explainSelect(statement: SelectStatement, ctx: QueryServiceContext): string {
     const isPush = statement.query.emit !== undefined;
     if (!isPush) checkPullQuery(statement.query, ctx.properties);
-    const analysis = planTransientQuery(statement.query, ctx, isPush ? 'push' : 'pull');
-    return explainPlan(analysis, 'transient');
+    const plan = planTransientQuery(statement.query, ctx, isPush ? 'push' : 'pull');
+    return `Execution plan:\n${explainSteps(plan)}`;
   }
 
   async drain(): Promise<void> {
@@ -186,6 +183,26 @@ class EddyQueryService implements QueryService {
     this.stores.clear();
     await this.processingLogs.flush();
   }
+}
+
+/**
+ * The contract's view of a planned persistent query. The step tree goes through its JSON
+ * form here, so what runs is exactly what the command log stores and a restart reads back.
+ */
+export function persistentQueryPlan(tree: QueryPlan, sinkTopic: PersistentQueryPlan['sinkTopic'], inheritPartitionsFrom?: string): PersistentQueryPlan {
+  const plan = roundTrip(tree);
+  const root = plan.root;
+  if (root.kind === 'Project') throw new Error(`Plan of ${plan.queryId} has no sink: it is not a persistent query`);
+  return {
+    queryId: plan.queryId,
+    sink: root.sink,
+    sinkTopic,
+    sources: planSources(plan),
+    explain: explainSteps(plan),
+    topology: explainTopology(plan),
+    plan,
+    ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}),
+  };
 }
 
 export function createQueryService(): QueryService {

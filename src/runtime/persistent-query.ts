@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { getProperty } from '../config/index.js';
 import type { FetchRequest, LogRecord, PartitionProgress, TopicLog, TopicSpec } from '../log/topic-log.js';
-import type { PersistentPhysicalPlan } from '../planner/query/plan.js';
+import type { PersistentPhysicalPlan } from './builder.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { RunningQuery } from './contract.js';
 import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';

@@ -1,5 +1,5 @@
-// The operator chain of a stateless query over batches of log records:
-// deserialize → timestamp → filter → partition by → flat map → project.
+// The operator chain of a query over batches of log records: deserialize → timestamp, then
+// the operators of ./operators (filter → select-key → flat-map → project), or the aggregator.
 // Rows are arrays in the layout of src/planner/query/layout.ts. Errors in one record go to
 // the processing log and never stop the batch: a record that cannot be read is skipped,
 // a failing expression yields null, a failing table function drops the input row.
@@ -8,8 +8,7 @@ import { rowKeyReader } from '../planner/query/layout.js';
 import type { DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { LogRecord, RecordHeader } from '../log/topic-log.js';
-import type { AnalyzedQuery, OutputColumn } from '../planner/query/analyze.js';
-import type { CompiledExpression } from '../planner/query/compile.js';
+import type { AnalyzedQuery } from '../planner/query/analyze.js';
 import { createSerde } from '../serde/index.js';
 import { deserializeWindowedKey, type WindowBounds } from '../serde/windowed.js';
 import type { Serde } from '../serde/serde.js';
@@ -17,6 +16,11 @@ import { ProcessingLogType, type ProcessingLogEntry } from './processing-log.js'
 import { timestampReader, type TimestampReader } from './timestamps.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import { memoryStateStore, type AggregateStateStore } from './aggregate/state-store.js';
+import type { Batch, OperatorContext } from './operators/context.js';
+import { filterOperator } from './operators/filter.js';
+import { selectKeyOperator } from './operators/select-key.js';
+import { flatMapOperator } from './operators/flat-map.js';
+import { compileProjector, projectOperator, type Projector } from './operators/project.js';
 
 export interface ProcessingLogSink {
   write(entry: ProcessingLogEntry): void;
@@ -66,13 +70,6 @@ export function sourceSerdes(source: DataSource): { key: Serde | null; value: Se
   return { key, value };
 }
 
-/** Builds `(row) => [..]` from compiled expressions: plain column refs are read inline. */
-function compileProjector(exprs: CompiledExpression[]): (row: unknown[]) => unknown[] {
-  const fns = exprs.map((e) => e.evaluate);
-  const body = exprs.map((e, i) => (e.columnIndex !== undefined ? `r[${e.columnIndex}]` : `f[${i}](r)`)).join(', ');
-  return new Function('f', `return function project(r) { return [${body}]; };`)(fns) as (row: unknown[]) => unknown[];
-}
-
 export class Pipeline {
   readonly source: DataSource;
   private readonly keySerde: Serde | null;
@@ -85,14 +82,12 @@ export class Pipeline {
   private readonly rowtimeIndex: number;
   private readonly timestamp: TimestampReader | null;
   private readonly isTable: boolean;
-  private readonly where?: (row: unknown[]) => unknown;
-  private readonly whereText: string;
-  private readonly partitionExprs: CompiledExpression[];
-  private readonly partitionIndex: number;
+  private readonly filter?: (batch: Batch) => Batch;
+  private readonly selectKey?: (rows: unknown[][]) => void;
+  private readonly flatMap?: (batch: Batch) => Batch;
+  private readonly projector: Projector;
   private readonly projectKey: (row: unknown[]) => unknown[];
   private readonly projectValue: (row: unknown[]) => unknown[];
-  private readonly keyOut: OutputColumn[];
-  private readonly valueOut: OutputColumn[];
   private readonly projectSelected: (row: unknown[]) => unknown[];
   private readonly logger: string;
   private readonly keyWindow: DataSource['keyFormat']['window'];
@@ -118,14 +113,20 @@ export class Pipeline {
     this.rowtimeIndex = layout.rowtimeIndex;
     this.isTable = this.source.sourceType === 'TABLE';
     this.timestamp = this.source.timestamp && !analysis.join ? timestampReader(this.source, layout, opts.functions) : null;
-    this.where = analysis.where?.evaluate;
-    this.whereText = analysis.where?.text ?? '';
-    this.partitionExprs = analysis.partitionBy?.exprs ?? [];
-    this.partitionIndex = analysis.partitionBy?.index ?? -1;
-    this.keyOut = analysis.keyColumns;
-    this.valueOut = analysis.valueColumns;
-    this.projectKey = compileProjector(analysis.keyColumns.map((c) => c.expr));
-    this.projectValue = compileProjector(analysis.valueColumns.map((c) => c.expr));
+    const ctx: OperatorContext = {
+      evaluating: (row) => (this.currentRow = row),
+      logRecordError: (step, message, row, e) => this.logRecordError(step, message, row, e),
+    };
+    const rejected = this.isTable ? (row: unknown[], rec: LogRecord) => this.emitFilteredOut(row, rec, this.out) : undefined;
+    if (analysis.where) this.filter = filterOperator(analysis.where, ctx, rejected);
+    if (analysis.partitionBy && analysis.partitionBy.exprs.length > 0) this.selectKey = selectKeyOperator(analysis.partitionBy, ctx);
+    if (analysis.tableFunctions.length > 0) this.flatMap = flatMapOperator(analysis.tableFunctions, ctx);
+    this.projector = projectOperator(
+      { keyColumns: analysis.keyColumns, valueColumns: analysis.valueColumns, rowtimeIndex: layout.rowtimeIndex, ...(layout.windowIndexes ? { windowIndexes: layout.windowIndexes } : {}) },
+      ctx,
+    );
+    this.projectKey = this.projector.projectKey;
+    this.projectValue = this.projector.projectValue;
     this.projectSelected = compileProjector(analysis.selected.map((c) => c.expr));
     this.logger = `processing.${opts.queryId}`;
     this.keyWindow = this.source.keyFormat.window;
@@ -378,45 +379,20 @@ export class Pipeline {
     return o;
   }
 
+  /** Where the filter's rejected table rows go during run() (the current batch's output). */
+  private out: OutputRow[] = [];
+
   private run(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
-    const where = this.where;
-    let passed: unknown[][] = rows;
-    let passedMeta: LogRecord[] = meta;
-    if (where) {
-      passed = [];
-      passedMeta = [];
-      let i = 0;
-      const n = rows.length;
-      while (i < n) {
-        try {
-          for (; i < n; i++) {
-            const row = rows[i]!;
-            this.currentRow = row;
-            if ((row as { nullValue?: boolean }).nullValue !== true && where(row) === true) {
-              passed.push(row);
-              passedMeta.push(meta[i]!);
-            } else if (this.isTable) {
-              this.emitFilteredOut(row, meta[i]!, out);
-            }
-          }
-        } catch (e) {
-          this.logRecordError('WhereFilter', `Error evaluating predicate ${this.whereText}`, rows[i]!, e);
-          if (this.isTable) this.emitFilteredOut(rows[i]!, meta[i]!, out);
-          i++;
-        }
-      }
-    }
+    let batch: Batch = { rows, meta };
+    this.out = out;
+    if (this.filter) batch = this.filter(batch);
     if (this.aggregator) {
-      this.aggregator.add(passed, passedMeta, out);
+      this.aggregator.add(batch.rows, batch.meta, out);
       return;
     }
-    if (this.partitionExprs.length > 0) this.partition(passed);
-    if (this.analysis.tableFunctions.length > 0) {
-      const flat = this.flatMap(passed, passedMeta);
-      passed = flat.rows;
-      passedMeta = flat.meta;
-    }
-    this.project(passed, passedMeta, out);
+    if (this.selectKey) this.selectKey(batch.rows);
+    if (this.flatMap) batch = this.flatMap(batch);
+    this.projector.run(batch, out);
   }
 
   private emitFilteredOut(row: unknown[], rec: LogRecord, out: OutputRow[]): void {
@@ -425,112 +401,6 @@ export class Pipeline {
       return;
     }
     out.push({ key: this.projectKey(row), value: null, rowtime: rec.timestamp, headers: rec.headers, partition: rec.partition, offset: rec.offset, filteredOut: true });
-  }
-
-  private partition(rows: unknown[][]): void {
-    const exprs = this.partitionExprs;
-    const base = this.partitionIndex;
-    for (const row of rows) {
-      this.currentRow = row;
-      for (let k = 0; k < exprs.length; k++) {
-        const e = exprs[k]!;
-        if (e.columnIndex !== undefined) {
-          row[base + k] = row[e.columnIndex];
-          continue;
-        }
-        try {
-          row[base + k] = e.evaluate(row);
-        } catch (err) {
-          row[base + k] = null;
-          this.logRecordError('PartitionBy', `Error computing expression ${e.text} for PARTITION BY`, row, err);
-        }
-      }
-    }
-  }
-
-  private flatMap(rows: unknown[][], meta: LogRecord[]): { rows: unknown[][]; meta: LogRecord[] } {
-    const tfs = this.analysis.tableFunctions;
-    const outRows: unknown[][] = [];
-    const outMeta: LogRecord[] = [];
-    rowLoop: for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      this.currentRow = row;
-      if ((row as { nullValue?: boolean }).nullValue === true) continue;
-      const results: unknown[][] = [];
-      let max = 0;
-      for (const tf of tfs) {
-        try {
-          const args = tf.args.map((a) => a.evaluate(row));
-          const produced = tf.fn.invoke(...args) ?? [];
-          results.push(produced);
-          if (produced.length > max) max = produced.length;
-        } catch (e) {
-          this.logRecordError('FlatMap', `Error evaluating table function ${tf.text}`, row, e);
-          continue rowLoop;
-        }
-      }
-      for (let i = 0; i < max; i++) {
-        const copy = row.slice();
-        for (let t = 0; t < tfs.length; t++) {
-          const produced = results[t]!;
-          copy[tfs[t]!.index] = i < produced.length ? produced[i] : null;
-        }
-        outRows.push(copy);
-        outMeta.push(meta[r]!);
-      }
-    }
-    return { rows: outRows, meta: outMeta };
-  }
-
-  private project(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
-    const n = rows.length;
-    const projectKey = this.projectKey;
-    const projectValue = this.projectValue;
-    const rt = this.rowtimeIndex;
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) {
-          const row = rows[i]!;
-          this.currentRow = row;
-          const rec = meta[i]!;
-          const nullValue = (row as { nullValue?: boolean }).nullValue === true;
-          const o: OutputRow = {
-            key: projectKey(row),
-            value: nullValue ? null : projectValue(row),
-            rowtime: row[rt] as number,
-            headers: rec.headers,
-            partition: rec.partition,
-            offset: rec.offset,
-          };
-          if (this.windowIndexes) o.window = { start: row[this.windowIndexes.start] as number, end: row[this.windowIndexes.end] as number };
-          out.push(o);
-        }
-      } catch {
-        const row = rows[i]!;
-        const rec = meta[i]!;
-        out.push({
-          key: this.slowProject(this.keyOut, row),
-          value: this.slowProject(this.valueOut, row),
-          rowtime: row[rt] as number,
-          headers: rec.headers,
-          partition: rec.partition,
-          offset: rec.offset,
-        });
-        i++;
-      }
-    }
-  }
-
-  private slowProject(cols: OutputColumn[], row: unknown[]): unknown[] {
-    return cols.map((c, i) => {
-      try {
-        return c.expr.evaluate(row);
-      } catch (e) {
-        this.logRecordError('Project', `Error computing expression ${c.expr.text} for column ${c.name} with index ${i}`, row, e);
-        return null;
-      }
-    });
   }
 
   /** Select items in select order (transient queries). */

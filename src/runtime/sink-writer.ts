@@ -5,7 +5,7 @@
 import type { DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { ProduceRecord } from '../log/topic-log.js';
-import type { PersistentPhysicalPlan } from '../planner/query/plan.js';
+import type { PersistentPhysicalPlan } from './builder.js';
 import { createSerde } from '../serde/index.js';
 import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType } from './processing-log.js';

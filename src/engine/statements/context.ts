@@ -10,6 +10,7 @@ import type { KsqlEntity } from '../api.js';
 import type { ConsumerGroupInfo } from '../consumer-groups.js';
 import { warningEntity } from '../entities.js';
 import type { QueryRegistry } from '../query-registry.js';
+import type { PersistentQueryPlan } from '../../runtime/contract.js';
 
 /** Per-request state: SET overrides and DEFINEd variables scoped to the rest of the request. */
 export interface Session {
@@ -20,6 +21,8 @@ export interface Session {
 /** What a prepared distributed statement does once its command is in the log. */
 export interface Prepared {
   commandId: string;
+  /** A persistent query's plan: stored in the command beside the statement. */
+  plan?: PersistentQueryPlan;
   apply: (sequence: number) => Promise<KsqlEntity | undefined>;
 }
 

@@ -3,6 +3,7 @@
 
 import type { CreateAsSelect, InsertInto } from '../../parser/ast.js';
 import type { PersistentQueryInfo } from '../../catalog/model.js';
+import type { StoredQueryPlan } from '../../runtime/contract.js';
 import { ensureSinkTopic } from '../../runtime/sink-topic.js';
 import { KsqlError } from '../api.js';
 import { currentStatus } from '../entities.js';
@@ -15,7 +16,13 @@ export function queryIdFor(stmt: CreateAsSelect | InsertInto, n: string): string
   return `${stmt.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${stmt.name.toUpperCase()}_${n}`;
 }
 
-export async function prepareCreateAsSelect(ctx: EngineContext, stmt: CreateAsSelect, session: Session, sequence: number): Promise<Prepared | undefined> {
+export async function prepareCreateAsSelect(
+  ctx: EngineContext,
+  stmt: CreateAsSelect,
+  session: Session,
+  sequence: number,
+  stored?: StoredQueryPlan,
+): Promise<Prepared | undefined> {
   const noun = stmt.sourceType.toLowerCase();
   const existing = ctx.catalog.getSource(stmt.name);
   let queryId = queryIdFor(stmt, String(sequence));
@@ -38,13 +45,14 @@ export async function prepareCreateAsSelect(ctx: EngineContext, stmt: CreateAsSe
   }
   // The planner reads the WITH clause and refuses a SELECT whose result type differs from
   // the statement's ("Invalid result type").
-  const plan = ctx.queries.service.planPersistent(stmt, queryId, ctx.queries.context(session.overrides));
+  const plan = stored ? ctx.queries.service.restorePersistent(stored) : ctx.queries.service.planPersistent(stmt, queryId, ctx.queries.context(session.overrides));
   const upgradeInput = ctx.queries.upgrades.inputFor(stmt.query, plan.sink);
   // A refused replacement fails here, before the running query is touched.
   if (replacing && !ctx.queries.replaying) ctx.queries.upgrades.check(replacing.id, upgradeInput);
   const commandId = `${noun}/${stmt.name}/create`;
   return {
     commandId,
+    plan,
     apply: async (seq) => {
       if (replacing) await ctx.queries.stop(replacing.id, false);
       await ensureSinkTopic(ctx.log, plan.sink.topic, plan.sinkTopic, plan.inheritPartitionsFrom);

@@ -63,7 +63,7 @@ export function queryDescription(ctx: EngineContext, q: PersistentQueryInfo): Re
     fields: sink ? [...sink.schema.key, ...sink.schema.value].map((c) => ({ name: c.name, schema: schemaInfo(c.type), ...(c.namespace === 'KEY' ? { type: 'KEY' } : {}) })) : [],
     sources: q.sources,
     sinks: [q.sink],
-    topology: plan?.explain ?? '',
+    topology: plan?.topology ?? '',
     executionPlan: plan?.explain ?? '',
     overriddenProperties: ctx.queries.overridesOf(q.id),
     ksqlHostQueryStatus: {},

@@ -34,7 +34,7 @@ export async function explain(ctx: EngineContext, stmt: Explain, session: Sessio
       queryDescription: {
         id: plan.queryId, statementText: inner.text, windowType: plan.sink.keyFormat.window?.type ?? null,
         fields: [...plan.sink.schema.key, ...plan.sink.schema.value].map((c) => ({ name: c.name, schema: schemaInfo(c.type), ...(c.namespace === 'KEY' ? { type: 'KEY' } : {}) })),
-        sources: plan.sources, sinks: [plan.sink.name], topology: plan.explain, executionPlan: plan.explain,
+        sources: plan.sources, sinks: [plan.sink.name], topology: plan.topology, executionPlan: plan.explain,
         overriddenProperties: session.overrides, ksqlHostQueryStatus: {}, queryType: 'PERSISTENT', queryErrors: [],
         tasksMetadata: [], state: null, ...(upgrade ? { upgrade: { queryId: replaced, ...upgrade } } : {}),
       },

@@ -3,6 +3,7 @@
 // QUERY_ID's characters; the id's uniqueness and reserved prefixes are checked here.
 
 import type { InsertInto } from '../../parser/ast.js';
+import type { StoredQueryPlan } from '../../runtime/contract.js';
 import { KsqlError } from '../api.js';
 import { currentStatus } from '../entities.js';
 import { parseWithProperties } from '../../parser/with-properties.js';
@@ -11,11 +12,11 @@ import { queryIdFor } from './create-as-select.js';
 
 const RESERVED_QUERY_ID = /^(CTAS_|CSAS_|INSERTQUERY_|CST_)/;
 
-export async function prepareInsertInto(ctx: EngineContext, stmt: InsertInto, session: Session, sequence: number): Promise<Prepared> {
+export async function prepareInsertInto(ctx: EngineContext, stmt: InsertInto, session: Session, sequence: number, stored?: StoredQueryPlan): Promise<Prepared> {
   const props = parseWithProperties(stmt.properties, 'insertInto');
   const explicitId = props.QUERY_ID === undefined ? undefined : String(props.QUERY_ID);
   const queryId = explicitId === undefined ? queryIdFor(stmt, String(sequence)) : explicitId.toUpperCase();
-  const plan = ctx.queries.service.planPersistent(stmt, queryId, ctx.queries.context(session.overrides));
+  const plan = stored ? ctx.queries.service.restorePersistent(stored) : ctx.queries.service.planPersistent(stmt, queryId, ctx.queries.context(session.overrides));
   if (explicitId !== undefined) {
     if (RESERVED_QUERY_ID.test(queryId)) {
       throw new KsqlError(`Query IDs must not start with a reserved query ID prefix (CTAS_, CSAS_, INSERTQUERY_, CST_). Got: '${explicitId}'`);
@@ -27,6 +28,7 @@ export async function prepareInsertInto(ctx: EngineContext, stmt: InsertInto, se
   const commandId = `stream/${stmt.target}/create`;
   return {
     commandId,
+    plan,
     apply: async (seq) => {
       ctx.queries.register(plan, stmt.text, session.overrides);
       ctx.queries.start(plan, session.overrides);

@@ -4,6 +4,7 @@
 import { checkSourceReplace } from '../upgrades.js';
 import type { AlterSource, CreateSource, DropSource } from '../../parser/ast.js';
 import type { DataSource } from '../../catalog/model.js';
+import type { PersistentQueryPlan, StoredQueryPlan } from '../../runtime/contract.js';
 import { PROCESSING_LOG_STREAM } from '../../runtime/processing-log.js';
 import { KsqlError } from '../api.js';
 import { buildSchema, planCreateSource } from '../ddl.js';
@@ -24,7 +25,13 @@ export function existingConflict(ctx: EngineContext, kind: 'STREAM' | 'TABLE', n
   return undefined;
 }
 
-export async function prepareCreateSource(ctx: EngineContext, stmt: CreateSource, session: Session): Promise<Prepared | undefined> {
+export async function prepareCreateSource(
+  ctx: EngineContext,
+  stmt: CreateSource,
+  session: Session,
+  sequence: number,
+  stored?: StoredQueryPlan,
+): Promise<Prepared | undefined> {
   const noun = stmt.sourceType.toLowerCase();
   const existing = ctx.catalog.getSource(stmt.name);
   if (stmt.orReplace && stmt.isSource) {
@@ -49,29 +56,45 @@ export async function prepareCreateSource(ctx: EngineContext, stmt: CreateSource
   if (existing && stmt.orReplace && !ctx.queries.replaying) checkSourceReplace(existing, planned.source);
   if (existing && stmt.orReplace) registerEvolvedSchema(ctx, planned.source);
   const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
+  const hidden = materialize ? planSourceTable(ctx, planned.source, sequence, session.overrides, stored) : undefined;
   return {
     commandId: `${noun}/${stmt.name}/create`,
+    ...(hidden ? { plan: hidden.plan } : {}),
     apply: async (sequence) => {
       if (planned.createTopic && !(await ctx.log.describeTopic(planned.createTopic.name))) {
         await ctx.log.createTopic(planned.createTopic.name, planned.createTopic.spec);
       }
       ctx.catalog.putSource(planned.source);
-      if (materialize) materializeSourceTable(ctx, planned.source, stmt.text, sequence, session.overrides);
+      if (hidden) {
+        ctx.catalog.putSource(hidden.plan.sink);
+        ctx.queries.register(hidden.plan, stmt.text, hidden.overrides);
+        ctx.queries.start(hidden.plan, hidden.overrides);
+      }
       return currentStatus(stmt.text, `${noun}/${stmt.name}/create`, `${stmt.sourceType === 'STREAM' ? 'Stream' : 'Table'} created`, sequence);
     },
   };
 }
 
-/** CREATE SOURCE TABLE: a hidden CST_<NAME>_<n> query keeps the table in a SQLite store for pull queries. */
-function materializeSourceTable(ctx: EngineContext, source: DataSource, sqlText: string, sequence: number, sessionOverrides: Record<string, unknown>): void {
+/**
+ * CREATE SOURCE TABLE: a hidden CST_<NAME>_<n> query keeps the table in a SQLite store for
+ * pull queries. Planned before the command is written, so its plan is stored with it.
+ */
+function planSourceTable(
+  ctx: EngineContext,
+  source: DataSource,
+  sequence: number,
+  sessionOverrides: Record<string, unknown>,
+  stored?: StoredQueryPlan,
+): { plan: PersistentQueryPlan; overrides: Record<string, unknown> } | undefined {
   const service = ctx.queries.service;
-  if (!service.planSourceTable) return;
   // The table is the whole topic, including what was written before it was declared.
   const overrides = { ...sessionOverrides, 'auto.offset.reset': 'earliest' };
-  const plan = service.planSourceTable(source, `CST_${source.name}_${sequence}`, ctx.queries.context(overrides));
-  ctx.catalog.putSource(plan.sink);
-  ctx.queries.register(plan, sqlText, overrides);
-  ctx.queries.start(plan, overrides);
+  if (stored) return { plan: service.restorePersistent(stored), overrides };
+  if (!service.planSourceTable) return undefined;
+  const qctx = ctx.queries.context(overrides);
+  // The source is registered only when the command applies; the plan already reads it.
+  const catalog = { getSource: (n: string) => (n === source.name ? source : qctx.catalog.getSource(n)), getType: (n: string) => qctx.catalog.getType(n) };
+  return { plan: service.planSourceTable(source, `CST_${source.name}_${sequence}`, { ...qctx, catalog }), overrides };
 }
 
 export async function prepareDropSource(ctx: EngineContext, stmt: DropSource): Promise<Prepared | undefined> {

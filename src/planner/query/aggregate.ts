@@ -22,9 +22,17 @@ import { RowScope, type ScopeColumn, type SourceLayout } from './layout.js';
 export interface AggregateCall {
   name: string;
   fn: ResolvedAggregate;
+  /** What `fn` was resolved from, so the runtime resolves the same implementation. */
+  argShapes: ValueArgShape[];
   /** Arguments in call order, compiled against the source scope (constants included). */
   args: CompiledExpression[];
   text: string;
+}
+
+export interface ValueArgShape {
+  kind: 'value';
+  type: SqlType | null;
+  literal?: unknown;
 }
 
 /** An aggregate's argument converted to the parameter type its resolution chose (an implicit cast). */
@@ -32,7 +40,7 @@ function coercedTo(arg: CompiledExpression, to: SqlType | null | undefined): Com
   if (!to || !arg.type || typesEqual(arg.type, to) || !canCoerce(arg.type, to)) return arg;
   const convert = buildCoercer(arg.type, to);
   const { columnIndex: _direct, evaluate, ...rest } = arg;
-  return { ...rest, type: to, evaluate: (row) => convert(evaluate(row)) };
+  return { ...rest, type: to, coercedFrom: arg.type, evaluate: (row) => convert(evaluate(row)) };
 }
 
 export interface WindowSpec {
@@ -260,11 +268,9 @@ export function analyzeAggregation(
       }
     }
     const args = n.star ? [] : n.args.map((a) => compileIn(a, sourceScope, cctx));
-    const fn = functions.resolveAggregate(
-      n.name,
-      args.map((a, i) => ({ kind: 'value' as const, type: a.type ?? null, literal: constantValue(n.args[i]!, a) })),
-    );
-    return { name: n.name, fn, args: args.map((a, i) => coercedTo(a, fn.paramTypes[i])), text: expressionText(n) };
+    const argShapes = args.map((a, i) => ({ kind: 'value' as const, type: a.type ?? null, literal: constantValue(n.args[i]!, a) }));
+    const fn = functions.resolveAggregate(n.name, argShapes);
+    return { name: n.name, fn, argShapes, args: args.map((a, i) => coercedTo(a, fn.paramTypes[i])), text: expressionText(n) };
   }
 
   const replaceGroups = (e: Expression): Expression =>

@@ -5,6 +5,7 @@
 
 import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.js';
+import type { ValueArgShape } from './aggregate.js';
 import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
 import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../../common/types.js';
 import { compileIn, compilePredicate, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
@@ -27,6 +28,8 @@ export interface TableFunctionStep {
   name: string;
   fn: ResolvedTable;
   args: CompiledExpression[];
+  /** What `fn` was resolved from, so the runtime resolves the same implementation. */
+  argShapes: ValueArgShape[];
   /** Row index the produced element is written to. */
   index: number;
   text: string;
@@ -314,13 +317,11 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
           checkResolvable(a, tfScope, (name) => `SELECT column '${name}' cannot be resolved.`);
           return compileIn(a, tfScope, rowDroppingErrors);
         });
-        const fn = functions.resolveTable(
-          n.name,
-          args.map((a, i) => ({ kind: 'value' as const, type: a.type, literal: n.args[i]!.kind === 'Literal' ? (n.args[i] as { value: unknown }).value : undefined })),
-        );
+        const argShapes = args.map((a, i) => ({ kind: 'value' as const, type: a.type, literal: n.args[i]!.kind === 'Literal' ? (n.args[i] as { value: unknown }).value : undefined }));
+        const fn = functions.resolveTable(n.name, argShapes);
         const index = width++;
         const internalName = `\u0000TF${tableFunctions.length}`;
-        tableFunctions.push({ name: n.name, fn, args, index, text: expressionText(n) });
+        tableFunctions.push({ name: n.name, fn, args, argShapes, index, text: expressionText(n) });
         extra.push({ name: internalName, type: fn.returnType, index, namespace: 'VALUE' });
         return { kind: 'ColumnRef', name: internalName, loc: n.loc } satisfies ColumnRef;
       });

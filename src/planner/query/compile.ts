@@ -18,6 +18,10 @@ export interface CompiledExpression {
   /** Set when the expression is a plain column reference: the row index it reads. */
   columnIndex?: number;
   ast: Expression;
+  /** The scope it was compiled against: the step tree records it so the runtime compiles the same. */
+  scope: RowScope;
+  /** Set when the value of `ast` (of this type) is converted to `type` (an implicit cast of an argument). */
+  coercedFrom?: SqlType;
 }
 
 /** Where evaluation failures go; the runtime points `handler` at the processing log. */
@@ -38,11 +42,11 @@ export function compileIn(expr: Expression, scope: RowScope, ctx: CompileContext
     const col = scope.resolve(expr);
     if (col) {
       const i = col.index;
-      return { type: col.type, evaluate: (row) => row[i], text, columnIndex: i, ast: expr };
+      return { type: col.type, evaluate: (row) => row[i], text, columnIndex: i, ast: expr, scope };
     }
   }
   const compiled = compileWithExpressions(expr, scope, ctx);
-  return { type: compiled.type, evaluate: compiled.evaluate, text, ast: expr };
+  return { type: compiled.type, evaluate: compiled.evaluate, text, ast: expr, scope };
 }
 
 function compileWithExpressions(

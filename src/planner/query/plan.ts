@@ -1,27 +1,16 @@
 // Planning of persistent (CSAS, CTAS, INSERT INTO) and transient (push, pull) SELECTs into
-// the physical plan the runtime executes, plus the EXPLAIN text.
+// the step tree (src/plan/steps.ts) the runtime builds its operators from.
 
 import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry } from '../../functions/registry.js';
 import type { TopicSpec } from '../../log/topic-log.js';
 import type { CreateAsSelect, InsertInto, Query } from '../../parser/ast.js';
-import { formatSchema, type LogicalSchema } from '../../common/types.js';
-import { analyzeQuery, resultSchema, schemasEqual, type AnalyzedQuery, type QueryMode } from './analyze.js';
+import { formatSchema } from '../../common/types.js';
+import type { QueryPlan } from '../../plan/steps.js';
+import { analyzeQuery, resultSchema, schemasEqual, type QueryMode } from './analyze.js';
+import { lowerQuery, type SinkSpec } from './lower.js';
 import { QueryPlanningError } from './errors.js';
 import { propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
-
-export interface PersistentPhysicalPlan {
-  queryId: string;
-  analysis: AnalyzedQuery;
-  sink: DataSource;
-  /** Output column (keys then values) whose value becomes the record timestamp. */
-  sinkTimestamp?: { index: number; format?: string };
-  /** The sink is a table materialized in a SQLite store. */
-  materialize: boolean;
-  /** False for SOURCE TABLE materialization: the rows only go to the store. */
-  produce: boolean;
-  explain: string;
-}
 
 export interface PlanContext {
   catalog: CatalogView;
@@ -37,7 +26,7 @@ export function planPersistentQuery(
   statement: CreateAsSelect | InsertInto,
   queryId: string,
   ctx: PlanContext,
-): { physical: PersistentPhysicalPlan; sinkTopic: TopicSpec; inheritPartitionsFrom?: string } {
+): { plan: QueryPlan; sinkTopic: TopicSpec; inheritPartitionsFrom?: string } {
   const props = propertyMap(statement);
   const sinkName = statement.kind === 'CreateAsSelect' ? statement.name : statement.target;
   let target: DataSource | undefined;
@@ -125,88 +114,32 @@ export function planPersistentQuery(
     if (partitions === undefined) inheritPartitionsFrom = analysis.source.topic;
   }
 
-  let tsIndex: PersistentPhysicalPlan['sinkTimestamp'];
+  let tsIndex: SinkSpec['sinkTimestamp'];
   if (sink.timestamp) {
     const all = [...sink.schema.key, ...sink.schema.value];
     const index = all.findIndex((c) => c.name === sink.timestamp!.column);
     if (index >= 0) tsIndex = { index, ...(sink.timestamp.format ? { format: sink.timestamp.format } : {}) };
   }
 
-  const physical: PersistentPhysicalPlan = {
-    queryId,
-    analysis,
+  const plan = lowerQuery(analysis, queryId, {
     sink,
     ...(tsIndex ? { sinkTimestamp: tsIndex } : {}),
     materialize: sink.sourceType === 'TABLE',
     produce: true,
-    explain: '',
-  };
-  physical.explain = explainPlan(analysis, queryId, sink);
-  return { physical, sinkTopic, ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}) };
+  }, (n) => ctx.catalog.getType(n));
+  return { plan, sinkTopic, ...(inheritPartitionsFrom ? { inheritPartitionsFrom } : {}) };
 }
 
 /** CREATE SOURCE TABLE: a hidden query (CST_<NAME>_<n>) that materializes the table for pull queries. */
-export function planSourceTableQuery(source: DataSource, queryId: string, ctx: PlanContext): PersistentPhysicalPlan {
+export function planSourceTableQuery(source: DataSource, queryId: string, ctx: PlanContext): QueryPlan {
   if (source.sourceType !== 'TABLE') throw new QueryPlanningError(`Only tables can be materialized; ${source.name} is a stream.`);
   const query: Query = { select: [{ kind: 'AllColumns' }], from: { name: source.name }, joins: [] };
   const analysis = analyzeQuery(query, { mode: 'persistent', catalog: ctx.catalog, functions: ctx.functions, sinkName: source.name });
   const sink: DataSource = { ...source, stateStore: queryId, createdByQuery: queryId };
-  const physical: PersistentPhysicalPlan = { queryId, analysis, sink, materialize: true, produce: false, explain: '' };
-  physical.explain = explainPlan(analysis, queryId, sink);
-  return physical;
+  return lowerQuery(analysis, queryId, { sink, materialize: true, produce: false });
 }
 
-export function planTransientQuery(query: Query, ctx: PlanContext, mode: QueryMode): AnalyzedQuery {
-  return analyzeQuery(query, { mode, catalog: ctx.catalog, functions: ctx.functions, properties: ctx.properties });
-}
-
-// ---------------------------------------------------------------- EXPLAIN
-
-function schemaOf(cols: { name: string; type: import('../../common/types.js').SqlType; namespace: string }[]): string {
-  const schema: LogicalSchema = {
-    key: cols.filter((c) => c.namespace === 'KEY').map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' })),
-    value: cols.filter((c) => c.namespace !== 'KEY').map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' })),
-  };
-  return formatSchema(schema);
-}
-
-export function explainPlan(a: AnalyzedQuery, queryId: string, sink?: DataSource): string {
-  const logical: string[] = [];
-  const physical: string[] = [];
-  const src = a.source;
-  const sourceSchema = formatSchema(src.schema);
-  logical.push(`Source: ${src.name} (${src.sourceType}, topic '${src.topic}', key ${src.keyFormat.format}, value ${src.valueFormat.format}) | Schema: ${sourceSchema}`);
-  physical.push(`[ SOURCE ] | Schema: ${sourceSchema} | Logger: ${queryId}.KsqlTopic.Source`);
-  if (a.where) {
-    logical.push(`Filter: ${a.where.text}`);
-    physical.push(`[ FILTER ] | Schema: ${sourceSchema} | Logger: ${queryId}.WhereFilter`);
-  }
-  if (a.partitionBy) {
-    const by = a.partitionBy.exprs.length === 0 ? 'null' : a.partitionBy.exprs.map((e) => e.text).join(', ');
-    logical.push(`Repartition: PARTITION BY ${by}`);
-    physical.push(`[ PARTITION_BY ] | Key: ${a.partitionBy.names.join(', ') || '(none)'} | Logger: ${queryId}.PartitionBy`);
-  }
-  if (a.tableFunctions.length > 0) {
-    logical.push(`FlatMap: ${a.tableFunctions.map((t) => t.text).join(', ')}`);
-    physical.push(`[ FLAT_MAP ] | Functions: ${a.tableFunctions.map((t) => t.text).join(', ')} | Logger: ${queryId}.FlatMap`);
-  }
-  const projected = schemaOf(a.selected);
-  logical.push(`Project: ${a.selected.map((c) => `${c.expr.text} AS ${c.name}`).join(', ')}`);
-  physical.push(`[ PROJECT ] | Schema: ${projected} | Logger: ${queryId}.Project`);
-  if (sink) {
-    const sinkSchema = formatSchema(sink.schema);
-    logical.push(`Sink: ${sink.name} (${sink.sourceType}, topic '${sink.topic}', key ${sink.keyFormat.format}, value ${sink.valueFormat.format})`);
-    physical.push(`[ SINK ] | Schema: ${sinkSchema} | Logger: ${queryId}.${sink.name}`);
-    if (sink.sourceType === 'TABLE') physical.push(`[ MATERIALIZE ] | SQLite store: ${queryId} | Logger: ${queryId}.Materialize`);
-  } else if (a.limit !== undefined) {
-    logical.push(`Limit: ${a.limit}`);
-  }
-  const lines = ['Logical plan:'];
-  logical.forEach((l, i) => lines.push(`${'  '.repeat(i + 1)}${l}`));
-  lines.push('', 'Physical plan:');
-  physical
-    .slice()
-    .reverse()
-    .forEach((p, i) => lines.push(`${'\t\t'.repeat(i)} > ${p}`));
-  return lines.join('\n');
+export function planTransientQuery(query: Query, ctx: PlanContext, mode: QueryMode, queryId = 'transient'): QueryPlan {
+  const analysis = analyzeQuery(query, { mode, catalog: ctx.catalog, functions: ctx.functions, properties: ctx.properties });
+  return lowerQuery(analysis, queryId, undefined, (n) => ctx.catalog.getType(n));
 }
