@@ -7,6 +7,7 @@ import * as M from '../../broker/protocol/messages.js';
 import { ErrorCode } from '../errors.js';
 import { ProducerFencedError, type LogTransaction, type ProduceRecord, type TopicPartitionOffset } from '../topic-log.js';
 import { COORDINATOR_GROUP, COORDINATOR_TRANSACTION } from './cluster.js';
+import { untilGroupOffsetsStable } from './group-offsets.js';
 import { KafkaError, checkError } from './kafka-errors.js';
 import type { KafkaLog } from './kafka-log.js';
 import { sendRequest } from './wire.js';
@@ -85,7 +86,8 @@ export class KafkaTransactions {
 
 class KafkaTransaction implements LogTransaction {
   private readonly partitions = new Set<string>();
-  private readonly groups = new Set<string>();
+  /** Per group, the partitions whose offsets this transaction commits. */
+  private readonly groups = new Map<string, Map<string, Set<number>>>();
   private done = false;
 
   constructor(
@@ -141,10 +143,16 @@ class KafkaTransaction implements LogTransaction {
   async commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
     this.ensureActive();
     if (offsets.length === 0) return;
-    if (!this.groups.has(group)) {
+    let touched = this.groups.get(group);
+    if (!touched) {
       const res = await this.owner.onCoordinator(this.session.transactionalId, (broker) => sendRequest<Body>(broker, M.AddOffsetsToTxn, 1, { ...this.ids, groupId: group }));
       checkError(res.errorCode, `Could not add the offsets of group '${group}' to transaction '${this.session.transactionalId}'`);
-      this.groups.add(group);
+      this.groups.set(group, (touched = new Map()));
+    }
+    for (const o of offsets) {
+      let parts = touched.get(o.topic);
+      if (!parts) touched.set(o.topic, (parts = new Set()));
+      parts.add(o.partition);
     }
     const byTopic = new Map<string, Body[]>();
     for (const o of offsets) {
@@ -179,6 +187,11 @@ class KafkaTransaction implements LogTransaction {
       if (this.partitions.size === 0 && this.groups.size === 0) return;
       const res = await this.owner.onCoordinator(this.session.transactionalId, (broker) => sendRequest<Body>(broker, M.EndTxn, 1, { ...this.ids, committed }));
       checkError(res.errorCode, `Could not ${committed ? 'commit' : 'abort'} transaction '${this.session.transactionalId}'`);
+      if (committed) {
+        for (const [group, topics] of this.groups) {
+          await untilGroupOffsetsStable(this.log, group, [...topics].map(([name, parts]) => ({ name, partitionIndexes: [...parts] })));
+        }
+      }
     } catch (e) {
       this.owner.forget(this.session);
       throw e;
