@@ -158,9 +158,8 @@ export class NamespacedLog implements TopicLog {
   /** Deletes the case's topics, then closes the connection. */
   async close(): Promise<void> {
     try {
-      for (const d of await this.inner.listTopics()) {
-        if (d.name.startsWith(this.prefix)) await this.inner.deleteTopic(d.name).catch(() => undefined);
-      }
+      const mine = (await this.inner.listTopics()).filter((d) => d.name.startsWith(this.prefix));
+      await Promise.all(mine.map((d) => this.inner.deleteTopic(d.name).catch(() => undefined)));
     } finally {
       await this.inner.close();
     }

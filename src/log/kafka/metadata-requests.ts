@@ -36,6 +36,6 @@ export async function untilEveryBrokerKnows(cluster: KafkajsCluster, name: strin
       }),
     );
     if (views.every(Boolean)) return;
-    await sleep(Math.min(20 * (attempt + 1), 200));
+    await sleep(Math.min(5 * 2 ** attempt, 200));
   }
 }
