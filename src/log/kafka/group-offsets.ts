@@ -1,7 +1,7 @@
 // Consumer group offsets on a Kafka cluster: commit, read back, and wait until a committed
 // transaction's offsets have reached the group.
 
-import * as M from '../../broker/protocol/messages.js';
+import * as M from '../../kafka-protocol/messages.js';
 import { ErrorCode } from '../errors.js';
 import type { TopicPartitionOffset } from '../topic-log.js';
 import { COORDINATOR_GROUP } from './cluster.js';

@@ -1,7 +1,7 @@
 // Metadata requests of the Kafka log: one broker's view of some topics, and the wait until
 // every broker of the cluster has a newly created topic.
 
-import * as M from '../../broker/protocol/messages.js';
+import * as M from '../../kafka-protocol/messages.js';
 import type { KafkajsCluster } from './cluster.js';
 import { sendRequest, type KafkajsBroker } from './wire.js';
 

@@ -1,5 +1,5 @@
 // Sends one Kafka request over a kafkajs broker connection, encoded and decoded with the
-// schema codec of src/broker/protocol. kafkajs keeps the sockets (TLS, SASL, API versions,
+// schema codec of src/kafka-protocol. kafkajs keeps the sockets (TLS, SASL, API versions,
 // reconnects); the bodies are ours, so records keep exact header order, null header values
 // and zero timestamps, which kafkajs's own produce and fetch paths do not.
 //
@@ -8,8 +8,8 @@
 // section right after the client id, so the body starts with that (empty) section; and the
 // response's header tagged fields lead the payload, so they are skipped before the body.
 
-import { Reader, Writer } from '../../broker/protocol/io.js';
-import { readStruct, writeStruct, type MessageSchema } from '../../broker/protocol/schema.js';
+import { Reader, Writer } from '../../kafka-protocol/io.js';
+import { readStruct, writeStruct, type MessageSchema } from '../../kafka-protocol/schema.js';
 
 type Body = Record<string, unknown>;
 
