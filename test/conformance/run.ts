@@ -1,10 +1,11 @@
 // npm run conformance -- [dir|file …] [--report PATH] [--filter REGEX] [--timeout MS] [--status PATH]
-//                        [--log embedded|kafka] [--bootstrap HOST:PORT[,…]] [--sample N] [--min-pass N]
+//                        [--log embedded|kafka] [--bootstrap HOST:PORT[,…]] [--sample N] [--shard K/N] [--min-pass N]
 // Runs ksqlDB query-validation cases (default: ../shared/conformance/ksqldb) against the
 // engine (on the embedded log, or with --log kafka on a KafkaLog against an embedded broker
 // over loopback, or with --bootstrap against that Kafka cluster), writes conformance-report.json
 // and prints `conformance: N passed, M failed of T`. --sample N runs N cases spread evenly over
-// the cases sorted by file and name (the same N every time); --min-pass N exits 1 below N passes.
+// the cases sorted by file and name (the same N every time); --shard K/N runs every N-th of those
+// from the K-th (0-based), to split a long run over processes; --min-pass N exits 1 below N passes.
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,6 +32,7 @@ function parseArgs(argv: string[]) {
   let bootstrap: string | undefined;
   let sample: number | undefined;
   let minPass: number | undefined;
+  let shard: [number, number] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--report') report = argv[++i]!;
@@ -42,6 +44,14 @@ function parseArgs(argv: string[]) {
     else if (a === '--bootstrap') bootstrap = argv[++i]!;
     else if (a === '--sample') sample = Number(argv[++i]);
     else if (a === '--min-pass') minPass = Number(argv[++i]);
+    else if (a === '--shard') {
+      const m = /^(\d+)\/(\d+)$/.exec(argv[++i] ?? '');
+      if (!m || Number(m[1]) >= Number(m[2])) {
+        console.error(`--shard takes K/N with 0 <= K < N, got '${argv[i]}'`);
+        process.exit(2);
+      }
+      shard = [Number(m[1]), Number(m[2])];
+    }
     else paths.push(a);
   }
   if (paths.length === 0) paths.push(defaultCasesDir());
@@ -59,12 +69,21 @@ function parseArgs(argv: string[]) {
       process.exit(2);
     }
   }
-  return { paths, report, filter, timeoutMs, status, verbose, log, bootstrap, sample, minPass };
+  return { paths, report, filter, timeoutMs, status, verbose, log, bootstrap, sample, minPass, shard };
+}
+
+function sortedCases(loaded: LoadResult) {
+  return [...loaded.cases].sort((a, b) => (a.file === b.file ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.file < b.file ? -1 : 1));
+}
+
+/** Every n-th case in (file, name) order from the k-th. */
+function shardCases(loaded: LoadResult, [k, n]: [number, number]): LoadResult {
+  return { cases: sortedCases(loaded).filter((_, i) => i % n === k), skipped: loaded.skipped, errors: k === 0 ? loaded.errors : [] };
 }
 
 /** n cases spread evenly over all of them in (file, name) order: every k-th, the same each run. */
 function sampleCases(loaded: LoadResult, n: number): LoadResult {
-  const sorted = [...loaded.cases].sort((a, b) => (a.file === b.file ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.file < b.file ? -1 : 1));
+  const sorted = sortedCases(loaded);
   if (n >= sorted.length) return { ...loaded, cases: sorted };
   const picked = Array.from({ length: n }, (_, i) => sorted[Math.floor((i * sorted.length) / n)]!);
   return { cases: picked, skipped: loaded.skipped, errors: [] };
@@ -77,7 +96,8 @@ async function main(): Promise<void> {
   if (args.bootstrap) process.env.EDDY_CONFORMANCE_BOOTSTRAP = args.bootstrap;
   const started = Date.now();
   const all = loadCases(args.paths, args.filter);
-  const loaded = args.sample === undefined ? all : sampleCases(all, args.sample);
+  const sampled = args.sample === undefined ? all : sampleCases(all, args.sample);
+  const loaded = args.shard ? shardCases(sampled, args.shard) : sampled;
   let done = 0;
   const results = await runCases(loaded.cases, {
     timeoutMs: args.timeoutMs,
