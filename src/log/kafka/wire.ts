@@ -10,6 +10,7 @@
 
 import { Reader, Writer } from '../../kafka-protocol/io.js';
 import { readStruct, writeStruct, type MessageSchema } from '../../kafka-protocol/schema.js';
+import { EddyError } from '../../common/errors.js';
 
 type Body = Record<string, unknown>;
 
@@ -22,7 +23,9 @@ export interface KafkajsBroker {
   };
 }
 
-export class UnsupportedApiError extends Error {}
+export class UnsupportedApiError extends EddyError {
+  override readonly kind = 'protocol';
+}
 
 /** The highest version of an API up to `preferred` that the broker speaks. */
 export function chooseVersion(broker: KafkajsBroker, schema: MessageSchema, preferred: number): number {
