@@ -1,6 +1,21 @@
-// `npm run bench -- <name>`: runs one benchmark and prints its figures.
+// `npm run bench -- <name> [--log kafka [--bootstrap HOST:PORT]]`: runs one benchmark and prints its figures.
+const option = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+async function stateless(): Promise<unknown> {
+  if (option('--log') !== 'kafka') return (await import('./stateless.js')).runStatelessBench();
+  const bootstrap = option('--bootstrap') ?? process.env.EDDY_KAFKA_BOOTSTRAP;
+  if (!bootstrap) {
+    console.error('stateless --log kafka needs a cluster: --bootstrap HOST:PORT, or EDDY_KAFKA_BOOTSTRAP from eval "$(scripts/kafka-cluster start)"');
+    process.exit(2);
+  }
+  return (await import('./stateless-kafka.js')).runStatelessKafkaBench(bootstrap);
+}
+
 const benches: Record<string, () => Promise<unknown>> = {
-  stateless: async () => (await import('./stateless.js')).runStatelessBench(),
+  stateless,
   broker: async () => (await import('./broker.js')).runBrokerBench(),
 };
 

@@ -4,6 +4,7 @@
 // client (ListGroups, DescribeGroups, OffsetFetch), and Eddy's own persistent queries.
 // SHOW TOPICS EXTENDED and `eddy topic describe` count consumers and compute lag from it.
 
+import { kafkaSecurity } from '../log/kafka/security.js';
 import kafkajs, { type Admin } from 'kafkajs';
 import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
@@ -151,11 +152,12 @@ export async function adminConsumerGroups(admin: Admin): Promise<ConsumerGroupIn
 
 /** Groups of the Kafka cluster at `bootstrap.servers`, through a short-lived admin client. */
 async function clusterConsumerGroups(brokers: string[], config: Record<string, unknown>): Promise<ConsumerGroupInfo[]> {
-  const protocol = String(config['security.protocol'] ?? '').toUpperCase();
+  const security = kafkaSecurity(config);
   const kafka = new kafkajs.Kafka({
     brokers,
     clientId: `eddy-${String(config['ksql.service.id'] ?? 'default_')}-admin`,
-    ssl: protocol === 'SSL' || protocol === 'SASL_SSL' ? true : undefined,
+    ssl: security.ssl,
+    sasl: security.sasl,
     logLevel: kafkajs.logLevel.NOTHING,
     connectionTimeout: 3000,
     retry: { retries: 2, initialRetryTime: 100 },

@@ -6,6 +6,7 @@ import type { TopicLog } from '../log/topic-log.js';
 import type { QueryService } from '../runtime/contract.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { KafkaLog } from '../log/kafka/index.js';
+import { isAuthenticationError, kafkaSecurity } from '../log/kafka/security.js';
 import { functionsFor } from '../functions/extensions/index.js';
 import { createQueryService } from '../runtime/index.js';
 
@@ -30,16 +31,21 @@ function quietWarnings(): (level: 'error' | 'warn', message: string) => void {
 export async function defaultLog(dataDir: string, config: Record<string, unknown> = {}): Promise<TopicLog> {
   const brokers = bootstrapServers(config);
   if (!brokers) return EmbeddedLog.open(dataDir);
-  const protocol = String(config['security.protocol'] ?? '').toUpperCase();
+  const security = kafkaSecurity(config);
   try {
     return await KafkaLog.connect({
       brokers,
       clientId: `eddy-${String(config['ksql.service.id'] ?? 'default_')}`,
-      ssl: protocol === 'SSL' || protocol === 'SASL_SSL' ? true : undefined,
+      ssl: security.ssl,
+      sasl: security.sasl,
       logger: quietWarnings(),
     });
   } catch (e) {
-    throw new Error(`Could not connect to the Kafka cluster at ${brokers.join(',')} (bootstrap.servers): ${(e as Error).message}`, { cause: e });
+    const where = `the Kafka cluster at ${brokers.join(',')} (bootstrap.servers, ${security.description})`;
+    if (isAuthenticationError(e)) {
+      throw new Error(`Could not log in to ${where}: ${(e as Error).message}. Check the user and password in sasl.jaas.config and sasl.mechanism.`, { cause: e });
+    }
+    throw new Error(`Could not connect to ${where}: ${(e as Error).message}`, { cause: e });
   }
 }
 

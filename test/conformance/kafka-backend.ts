@@ -2,6 +2,8 @@
 // embedded broker. One broker per worker thread, emptied of topics (and with them their
 // committed offsets) before each case. The runner's append notifications come from the
 // broker's own embedded log, which sees every record the engine writes over the wire.
+// `--log kafka --bootstrap HOST:PORT`: the KafkaLog talks to that (real) cluster instead,
+// each case in a namespace of its own (namespaced-log.ts), which also tells the appends.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,8 @@ import { EmbeddedLog } from '../../src/log/embedded/index.js';
 import { startBroker, type Broker } from '../../src/broker/index.js';
 import { KafkaLog } from '../../src/log/kafka/index.js';
 import type { LogRecord, TopicLog } from '../../src/log/topic-log.js';
+import { NamespacedLog } from './namespaced-log.js';
+import { threadId } from 'node:worker_threads';
 
 export type LogKind = 'embedded' | 'kafka';
 
@@ -36,8 +40,22 @@ function workerBroker(): Promise<WorkerBroker> {
 
 export type AppendListener = (topic: string, records: LogRecord[]) => void;
 
-/** A KafkaLog on this worker's broker with no topics left from earlier cases. */
-export async function freshKafkaLog(): Promise<{ log: KafkaLog; onAppend: (listener: AppendListener) => () => void }> {
+/** The cluster given with --bootstrap (set by run.ts, inherited by worker threads), if any. */
+export function conformanceBootstrap(): string[] | undefined {
+  const b = process.env.EDDY_CONFORMANCE_BOOTSTRAP;
+  return b ? b.split(',').map((x) => x.trim()).filter(Boolean) : undefined;
+}
+
+let caseSeq = 0;
+
+/** A KafkaLog on this worker's broker with no topics left from earlier cases (or on the --bootstrap cluster, in a namespace of the case's own). */
+export async function freshKafkaLog(): Promise<{ log: TopicLog; onAppend: (listener: AppendListener) => () => void }> {
+  const bootstrap = conformanceBootstrap();
+  if (bootstrap) {
+    const kafka = await KafkaLog.connect({ brokers: bootstrap, clientId: 'eddy-conformance' });
+    const log = new NamespacedLog(kafka, `qtt-${process.pid}-${threadId}-${caseSeq++}-${Date.now().toString(36)}-`);
+    return { log, onAppend: (listener) => log.onAppend(listener) };
+  }
   const { log: embedded, broker } = await workerBroker();
   for (const t of await embedded.listTopics()) await embedded.deleteTopic(t.name);
   const log = await KafkaLog.connect({ brokers: [broker.address], clientId: 'eddy-conformance' });

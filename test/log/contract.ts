@@ -43,8 +43,22 @@ async function fetchAll(log: TopicLog, topic: string, partitions: number, readCo
   }
 }
 
-export function topicLogContract(name: string, factory: () => Promise<LogFixture>): void {
-  describe(`TopicLog contract: ${name}`, () => {
+/**
+ * The records a read-committed fetch sees once they match `expected`: Kafka writes a
+ * transaction's commit markers after EndTxn answers, so they show up soon after commit, not
+ * at once. Fails with the last read when they never do.
+ */
+async function committedValues(log: TopicLog, topic: string, partitions: number, expected: (string | null)[]): Promise<(string | null)[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const values = (await fetchAll(log, topic, partitions, true)).map((r) => str(r.value)).sort();
+    if (JSON.stringify(values) === JSON.stringify(expected) || Date.now() > deadline) return values;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function topicLogContract(name: string, factory: () => Promise<LogFixture>, options: { skip?: string | false } = {}): void {
+  describe(`TopicLog contract: ${name}`, { skip: options.skip }, () => {
     let fx: LogFixture;
     let log: TopicLog;
     before(async () => {
@@ -52,7 +66,7 @@ export function topicLogContract(name: string, factory: () => Promise<LogFixture
       log = fx.log;
     });
     after(async () => {
-      await fx.close();
+      await fx?.close();
     });
 
     test('creates, describes, lists and deletes topics', async () => {
@@ -260,7 +274,7 @@ export function topicLogContract(name: string, factory: () => Promise<LogFixture
       assert.equal((await fetchAll(log, t, 2, false)).length, 2, 'read-uncommitted fetches see them');
       assert.equal((await log.committedOffsets(g, src)).size, 0, 'offsets stay pending until commit');
       await tx.commit();
-      assert.deepEqual((await fetchAll(log, t, 2, true)).map((r) => str(r.value)).sort(), ['1', '2']);
+      assert.deepEqual(await committedValues(log, t, 2, ['1', '2']), ['1', '2']);
       assert.deepEqual([...(await log.committedOffsets(g, src))], [[0, 10]]);
 
       const tx2 = await log.beginTransaction(tid);
@@ -270,8 +284,7 @@ export function topicLogContract(name: string, factory: () => Promise<LogFixture
       const tx3 = await log.beginTransaction(tid);
       await tx3.produce(t, [{ key: b('a'), value: b('3') }]);
       await tx3.commit();
-      const visible = await fetchAll(log, t, 2, true);
-      assert.deepEqual(visible.map((r) => str(r.value)).sort(), ['1', '2', '3']);
+      assert.deepEqual(await committedValues(log, t, 2, ['1', '2', '3']), ['1', '2', '3']);
       assert.deepEqual([...(await log.committedOffsets(g, src))], [[0, 10]], 'aborted offsets are discarded');
       // a waiting read-committed fetch is not woken into returning uncommitted data
       const end = await log.endOffsets(t);
@@ -289,7 +302,7 @@ export function topicLogContract(name: string, factory: () => Promise<LogFixture
       await assert.rejects(old.commit(), ProducerFencedError);
       await fresh.produce(t, [{ key: null, value: b('fresh') }]);
       await fresh.commit();
-      assert.deepEqual((await fetchAll(log, t, 1, true)).map((r) => str(r.value)), ['fresh']);
+      assert.deepEqual(await committedValues(log, t, 1, ['fresh']), ['fresh']);
     });
 
     test('exactly-once needs: an empty transaction can end, and a new one aborts what a fenced one left open', async () => {

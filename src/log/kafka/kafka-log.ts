@@ -19,9 +19,11 @@ import {
   type TopicPartitionOffset,
   type TopicSpec,
 } from '../topic-log.js';
-import { COORDINATOR_GROUP, KafkaClient, type ClientOptions, type KafkajsCluster } from './cluster.js';
+import { KafkaClient, type ClientOptions, type KafkajsCluster } from './cluster.js';
 import { KafkaReader, EARLIEST, LATEST } from './reader.js';
+import { commitGroupOffsets, readGroupOffsets } from './group-offsets.js';
 import { KafkaError, checkError, isStaleMetadata } from './kafka-errors.js';
+import { untilEveryBrokerKnows } from './metadata-requests.js';
 import { KafkaRouting, STALE_RETRIES, sleep, type Body } from './routing.js';
 import { KafkaTransactions } from './transactions.js';
 import { sendRequest, type KafkajsBroker } from './wire.js';
@@ -110,13 +112,8 @@ export class KafkaLog implements TopicLog {
     const t = (res.topics as Body[])[0]!;
     if (t.errorCode === ErrorCode.TOPIC_ALREADY_EXISTS) throw new TopicExistsError(`Topic '${name}' already exists`);
     checkError(t.errorCode, `Could not create topic '${name}'`, t.errorMessage);
-    // A cluster may answer before every broker knows the topic: wait until it has leaders.
-    for (let attempt = 0; ; attempt++) {
-      const m = await this.routing.topicMeta(name, true);
-      if (m && m.partitions === spec.partitions && m.leaders.every((l) => l >= 0)) return;
-      if (attempt >= 50) return;
-      await sleep(Math.min(20 * (attempt + 1), 200));
-    }
+    await untilEveryBrokerKnows(this.cluster, name, spec.partitions);
+    await this.routing.topicMeta(name, true);
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -254,7 +251,7 @@ export class KafkaLog implements TopicLog {
               const p = pr.index as number;
               if (pr.errorCode !== 0) {
                 const err = new KafkaError(pr.errorCode, `Could not produce to ${topic}-${p}`, pr.errorMessage);
-                if (isStaleMetadata(pr.errorCode) && !txn) {
+                if (isStaleMetadata(pr.errorCode)) {
                   retry.push({ topic, partition: p });
                   lastError = err;
                   continue;
@@ -314,46 +311,13 @@ export class KafkaLog implements TopicLog {
     return found.map((o, i) => (o >= 0 ? o : ends[i]!));
   }
 
-  async commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
-    if (offsets.length === 0) return;
-    const byTopic = new Map<string, { partitionIndex: number; committedOffset: number }[]>();
-    for (const o of offsets) {
-      let list = byTopic.get(o.topic);
-      if (!list) byTopic.set(o.topic, (list = []));
-      const existing = list.find((x) => x.partitionIndex === o.partition);
-      if (existing) existing.committedOffset = o.offset;
-      else list.push({ partitionIndex: o.partition, committedOffset: o.offset });
-    }
-    await this.withCoordinator(group, COORDINATOR_GROUP, async (broker) => {
-      const res = await sendRequest<Body>(broker, M.OffsetCommit, 7, {
-        groupId: group,
-        generationId: -1,
-        memberId: '',
-        groupInstanceId: null,
-        retentionTimeMs: -1,
-        topics: [...byTopic].map(([name, partitions]) => ({
-          name,
-          partitions: partitions.map((p) => ({ ...p, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null })),
-        })),
-      });
-      for (const t of res.topics as Body[]) for (const p of t.partitions as Body[]) checkError(p.errorCode, `Could not commit offsets of group '${group}' for ${t.name}-${p.partitionIndex}`);
-    });
+  commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    return commitGroupOffsets(this, group, offsets);
   }
 
   async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
-    return this.withCoordinator(group, COORDINATOR_GROUP, async (broker) => {
-      const res = await sendRequest<Body>(broker, M.OffsetFetch, 5, { groupId: group, topics: null, requireStable: false });
-      checkError(res.errorCode ?? 0, `Could not read the offsets of group '${group}'`);
-      const out = new Map<number, number>();
-      for (const t of res.topics as Body[]) {
-        if (t.name !== topic) continue;
-        for (const p of t.partitions as Body[]) {
-          if (p.errorCode !== 0 || p.committedOffset < 0) continue;
-          out.set(p.partitionIndex, p.committedOffset);
-        }
-      }
-      return out;
-    });
+    const meta = await this.routing.topicMeta(topic);
+    return readGroupOffsets(this, group, topic, meta ? Array.from({ length: meta.partitions }, (_, i) => i) : null);
   }
 
   // ------------------------------------------------------------------ transactions

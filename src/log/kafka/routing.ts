@@ -6,6 +6,7 @@ import { ErrorCode } from '../errors.js';
 import { UnknownTopicError } from '../topic-log.js';
 import type { KafkajsCluster } from './cluster.js';
 import { KafkaError } from './kafka-errors.js';
+import { requestMetadata } from './metadata-requests.js';
 import { sendRequest, type KafkajsBroker } from './wire.js';
 
 export type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,12 +40,7 @@ export class KafkaRouting {
 
   /** Fetches metadata for the topics (all topics when null) and updates the cache. */
   async loadMetadata(topics: string[] | null): Promise<Body[]> {
-    const res = await sendRequest<Body>(await this.anyBroker(), M.Metadata, 8, {
-      topics: topics === null ? null : topics.map((name) => ({ name })),
-      allowAutoTopicCreation: false,
-      includeClusterAuthorizedOperations: false,
-      includeTopicAuthorizedOperations: false,
-    });
+    const res = await requestMetadata(await this.anyBroker(), topics);
     const known = new Set((res.brokers as Body[]).map((b) => b.nodeId as number));
     if ((res.brokers as Body[]).some((b) => !this.cluster.getNodeIds().includes(b.nodeId))) await this.cluster.refreshMetadata();
     for (const t of res.topics as Body[]) {

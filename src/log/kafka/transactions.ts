@@ -8,6 +8,7 @@ import { ErrorCode } from '../errors.js';
 import type { BatchProducer } from '../record-batch.js';
 import { ProducerFencedError, type LogTransaction, type ProduceRecord, type TopicPartitionOffset } from '../topic-log.js';
 import { COORDINATOR_GROUP, COORDINATOR_TRANSACTION } from './cluster.js';
+import { untilGroupOffsetsStable } from './group-offsets.js';
 import { KafkaError, checkError } from './kafka-errors.js';
 import { sendRequest, type KafkajsBroker } from './wire.js';
 
@@ -20,6 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What transactions need of the Kafka log: coordinators, partitioning and produce. */
 export interface TransactionalLog {
+  readonly requestTimeoutMs: number;
   withCoordinator<T>(key: string, type: number, fn: (broker: KafkajsBroker) => Promise<T>): Promise<T>;
   assignPartitions(topic: string, records: ProduceRecord[]): Promise<number[]>;
   produceAs(
@@ -97,7 +99,8 @@ export class KafkaTransactions {
 
 class KafkaTransaction implements LogTransaction {
   private readonly partitions = new Set<string>();
-  private readonly groups = new Set<string>();
+  /** Per group, the partitions whose offsets this transaction commits. */
+  private readonly groups = new Map<string, Map<string, Set<number>>>();
   private done = false;
 
   constructor(
@@ -153,10 +156,16 @@ class KafkaTransaction implements LogTransaction {
   async commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
     this.ensureActive();
     if (offsets.length === 0) return;
-    if (!this.groups.has(group)) {
+    let touched = this.groups.get(group);
+    if (!touched) {
       const res = await this.owner.onCoordinator(this.session.transactionalId, (broker) => sendRequest<Body>(broker, M.AddOffsetsToTxn, 1, { ...this.ids, groupId: group }));
       checkError(res.errorCode, `Could not add the offsets of group '${group}' to transaction '${this.session.transactionalId}'`);
-      this.groups.add(group);
+      this.groups.set(group, (touched = new Map()));
+    }
+    for (const o of offsets) {
+      let parts = touched.get(o.topic);
+      if (!parts) touched.set(o.topic, (parts = new Set()));
+      parts.add(o.partition);
     }
     const byTopic = new Map<string, Body[]>();
     for (const o of offsets) {
@@ -191,6 +200,11 @@ class KafkaTransaction implements LogTransaction {
       if (this.partitions.size === 0 && this.groups.size === 0) return;
       const res = await this.owner.onCoordinator(this.session.transactionalId, (broker) => sendRequest<Body>(broker, M.EndTxn, 1, { ...this.ids, committed }));
       checkError(res.errorCode, `Could not ${committed ? 'commit' : 'abort'} transaction '${this.session.transactionalId}'`);
+      if (committed) {
+        for (const [group, topics] of this.groups) {
+          await untilGroupOffsetsStable(this.log, group, [...topics].map(([name, parts]) => ({ name, partitionIndexes: [...parts] })));
+        }
+      }
     } catch (e) {
       this.owner.forget(this.session);
       throw e;

@@ -2,6 +2,11 @@
 // schema codec of src/kafka-protocol. kafkajs keeps the sockets (TLS, SASL, API versions,
 // reconnects); the bodies are ours, so records keep exact header order, null header values
 // and zero timestamps, which kafkajs's own produce and fetch paths do not.
+//
+// kafkajs writes request header v1 (no tagged fields) and hands back everything after the
+// correlation id. A flexible version needs header v2, which is v1 plus a tagged-field
+// section right after the client id, so the body starts with that (empty) section; and the
+// response's header tagged fields lead the payload, so they are skipped before the body.
 
 import { Reader, Writer } from '../../kafka-protocol/io.js';
 import { readStruct, writeStruct, type MessageSchema } from '../../kafka-protocol/schema.js';
@@ -22,20 +27,24 @@ export class UnsupportedApiError extends EddyError {
   override readonly kind = 'protocol';
 }
 
-/**
- * The highest version of an API that both the broker and this client speak without the
- * flexible encoding (this client sends classic headers only).
- */
+/** The highest version of an API up to `preferred` that the broker speaks. */
 export function chooseVersion(broker: KafkajsBroker, schema: MessageSchema, preferred: number): number {
   const range = broker.versions?.[schema.apiKey];
   if (!range) throw new UnsupportedApiError(`the Kafka broker does not support ${schema.name}`);
-  const highest = Math.min(preferred, range.maxVersion, schema.flexibleFrom - 1);
+  const highest = Math.min(preferred, range.maxVersion);
   if (highest < range.minVersion) {
     throw new UnsupportedApiError(
       `the Kafka broker needs ${schema.name} version ${range.minVersion} or newer; this client sends at most version ${highest}`,
     );
   }
   return highest;
+}
+
+function skipTaggedFields(r: Reader): void {
+  for (let count = r.uvarint(); count > 0; count--) {
+    r.uvarint();
+    r.take(r.uvarint());
+  }
 }
 
 function concat(parts: Buffer[]): Buffer {
@@ -84,8 +93,10 @@ async function sendOnce<T>(
   options: SendOptions = {},
 ): Promise<T & { apiVersion: number }> {
   const version = chooseVersion(broker, schema, preferred);
+  const flexible = version >= schema.flexibleFrom;
   const w = new Writer(256);
-  writeStruct(schema.request, version, false, w, body);
+  if (flexible) w.uvarint(0); // the request header's tagged fields
+  writeStruct(schema.request, version, flexible, w, body);
   const bytes = concat(w.finish());
   const request = {
     apiKey: schema.apiKey,
@@ -95,7 +106,11 @@ async function sendOnce<T>(
     encode: async () => ({ buf: bytes, buffer: bytes }),
   };
   const response = {
-    decode: async (payload: Buffer) => ({ ...readStruct(schema.response, version, false, new Reader(payload)), apiVersion: version }),
+    decode: async (payload: Buffer) => {
+      const r = new Reader(payload);
+      if (flexible) skipTaggedFields(r); // the response header's
+      return { ...readStruct(schema.response, version, flexible, r), apiVersion: version };
+    },
     parse: async (decoded: Body) => decoded,
   };
   const sent: Record<string, unknown> = { request, response };

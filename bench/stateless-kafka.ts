@@ -1,0 +1,133 @@
+// `npm run bench -- stateless --log kafka [--bootstrap HOST:PORT]`: the stateless query of
+// stateless.ts through a real Kafka cluster (EDDY_KAFKA_BOOTSTRAP, from scripts/kafka-cluster
+// start): Eddy reads the input topic from Kafka, filters and projects, and writes the output
+// topic to Kafka. Its baseline is kcat (librdkafka) producing the same records to a topic and
+// consuming them back, in the same run. Rounds alternate (kcat, Eddy, kcat, …); it prints
+// each round, the median records/s of both, their ratio and the spread.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Catalog } from '../src/catalog/catalog.js';
+import { DEFAULT_PROPERTIES } from '../src/config/index.js';
+import { functionRegistry } from '../src/functions/index.js';
+import { KafkaLog } from '../src/log/kafka/index.js';
+import { parseStatement } from '../src/parser/index.js';
+import type { CreateAsSelect } from '../src/parser/ast.js';
+import { BIGINT, DOUBLE, STRING } from '../src/common/types.js';
+import { createQueryService } from '../src/runtime/index.js';
+
+const RECORDS = Number(process.env.EDDY_BENCH_RECORDS ?? 200_000);
+const ROUNDS = Number(process.env.EDDY_BENCH_ROUNDS ?? 3);
+const CATEGORIES = ['books', 'music', 'garden', 'toys', 'tools'];
+
+function makeValues(n: number): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ ID: i, NAME: `customer-${(i * 7919) % 100000}`, AMOUNT: ((i * 37) % 10000) / 100, CATEGORY: CATEGORIES[i % CATEGORIES.length], NOTE: 'lorem ipsum' }),
+  );
+}
+
+function kcat(bootstrap: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', ['-b', bootstrap, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.once('error', (e) => reject(new Error(`kcat could not run (apt-get install kcat): ${e.message}`)));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat ${args.join(' ')} exited with ${code}: ${err}`))));
+  });
+}
+
+/** kcat produces the records from a file (one a line) and consumes them back: ms for both. */
+async function kcatRound(bootstrap: string, log: KafkaLog, file: string, topic: string): Promise<number> {
+  await log.createTopic(topic, { partitions: 1 });
+  const start = process.hrtime.bigint();
+  await kcat(bootstrap, ['-P', '-t', topic, '-p', '0', '-l', file]);
+  await kcat(bootstrap, ['-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-c', String(RECORDS)]);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Eddy's CSAS from a topic holding the records to an output topic on the cluster: ms to drain it. */
+async function eddyRound(log: KafkaLog, values: string[], round: number, dataDir: string): Promise<{ ms: number; produced: number }> {
+  const input = `bench_input_${process.pid}_${round}`;
+  await log.createTopic(input, { partitions: 1 });
+  for (let i = 0; i < values.length; i += 10_000) {
+    await log.produce(input, values.slice(i, i + 10_000).map((v) => ({ key: null, value: Buffer.from(v), timestamp: 1_700_000_000_000 })));
+  }
+  const catalog = new Catalog();
+  catalog.putSource({
+    name: 'INPUT',
+    sourceType: 'STREAM',
+    schema: {
+      key: [],
+      value: [
+        { name: 'ID', type: BIGINT, namespace: 'VALUE' },
+        { name: 'NAME', type: STRING, namespace: 'VALUE' },
+        { name: 'AMOUNT', type: DOUBLE, namespace: 'VALUE' },
+        { name: 'CATEGORY', type: STRING, namespace: 'VALUE' },
+        { name: 'NOTE', type: STRING, namespace: 'VALUE' },
+      ],
+    },
+    topic: input,
+    keyFormat: { format: 'KAFKA' },
+    valueFormat: { format: 'JSON' },
+    isSource: false,
+    sqlText: 'CREATE STREAM INPUT ...;',
+  });
+  const service = createQueryService();
+  const ctx = {
+    catalog,
+    log,
+    functions: functionRegistry,
+    dataDir: join(dataDir, `round${round}`),
+    properties: { ...DEFAULT_PROPERTIES, 'auto.offset.reset': 'earliest', 'ksql.service.id': `bench_${process.pid}_${round}_` },
+  };
+  const sink = `BENCH_OUT_${process.pid}_${round}`;
+  const stmt = parseStatement(`CREATE STREAM ${sink} AS SELECT ID, NAME, AMOUNT * 2 AS AMOUNT2, CATEGORY FROM INPUT WHERE AMOUNT > 50;`) as CreateAsSelect;
+  const plan = service.planPersistent(stmt, `CSAS_${sink}_0`, ctx);
+  catalog.putSource(plan.sink);
+  const start = process.hrtime.bigint();
+  service.start(plan, ctx);
+  await service.drain();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const produced = (await log.endOffsets(plan.sink.topic)).reduce((a, b) => a + b, 0);
+  await service.close();
+  return { ms, produced };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const spread = (xs: number[]) => `${Math.round(Math.min(...xs)).toLocaleString('en-US')}–${Math.round(Math.max(...xs)).toLocaleString('en-US')}`;
+
+export async function runStatelessKafkaBench(bootstrap: string): Promise<{ recordsPerSecond: number; ratio: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-bench-stateless-kafka-'));
+  const log = await KafkaLog.connect({ brokers: bootstrap.split(','), clientId: 'eddy-bench' });
+  try {
+    const values = makeValues(RECORDS);
+    const file = join(dir, 'records.jsonl');
+    writeFileSync(file, values.join('\n') + '\n');
+    const avg = values.reduce((s, v) => s + v.length, 0) / values.length;
+    console.log(`stateless --log kafka: ${RECORDS} JSON records of ~${avg.toFixed(0)} bytes on ${bootstrap}, ${ROUNDS} rounds each`);
+    const eddy: number[] = [];
+    const kcatRates: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const k = await kcatRound(bootstrap, log, file, `bench_kcat_${process.pid}_${round}`);
+      kcatRates.push((RECORDS / k) * 1000);
+      const e = await eddyRound(log, values, round, dir);
+      eddy.push((RECORDS / e.ms) * 1000);
+      console.log(
+        `  round ${round + 1}: kcat produce+consume ${k.toFixed(0)} ms (${Math.round(kcatRates.at(-1)!).toLocaleString('en-US')} records/s); ` +
+          `eddy CSAS ${e.ms.toFixed(0)} ms (${Math.round(eddy.at(-1)!).toLocaleString('en-US')} records/s, ${e.produced} passed the filter)`,
+      );
+    }
+    const recordsPerSecond = Math.round(median(eddy));
+    const ratio = median(eddy) / median(kcatRates);
+    console.log(`  eddy through Kafka   : median ${recordsPerSecond.toLocaleString('en-US')} records/s (spread ${spread(eddy)})`);
+    console.log(`  kcat produce+consume : median ${Math.round(median(kcatRates)).toLocaleString('en-US')} records/s (spread ${spread(kcatRates)})`);
+    console.log(`  ratio (eddy / kcat): ${ratio.toFixed(2)}`);
+    for (const t of await log.listTopics()) if (t.name.includes(`_${process.pid}_`)) await log.deleteTopic(t.name).catch(() => undefined);
+    return { recordsPerSecond, ratio };
+  } finally {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
