@@ -9,6 +9,7 @@ import { delimitedFramer, jsonArrayFramer, printFramer, queryEndpointFramer, typ
 import { streamQuery } from './stream-response.js';
 import { isQueryStatement, leadingKeyword, splitStatementTexts } from './statement-text.js';
 import { registerInsertsStream } from './inserts-stream.js';
+import { createDualProtocolServer } from './dual-protocol.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -57,7 +58,11 @@ function parseJsonBody(body: string): unknown {
 }
 
 export function createServer(engine: EngineApi, options: ServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    forceCloseConnections: true,
+    serverFactory: (handler) => createDualProtocolServer(handler),
+  });
   const config = options.config ?? DEFAULT_PROPERTIES;
   const commandStatuses = new Map<string, CommandStatusRecord>();
   const activeQueries = new Set<QueryStream>();
