@@ -13,7 +13,7 @@ import { functionRegistry } from '../src/functions/index.js';
 import { EmbeddedLog } from '../src/log/embedded/index.js';
 import { parseStatement } from '../src/parser/index.js';
 import type { CreateAsSelect } from '../src/parser/ast.js';
-import { BIGINT, DOUBLE, STRING } from '../src/planner/types.js';
+import { BIGINT, DOUBLE, STRING } from '../src/common/types.js';
 import { createQueryService } from '../src/runtime/index.js';
 
 const RECORDS = Number(process.env.EDDY_BENCH_RECORDS ?? 1_000_000);

@@ -2,7 +2,7 @@
 // by the engine while it applies commands; read by the planner through CatalogView.
 
 import type { CatalogView, CustomType, DataSource, PersistentQueryInfo } from './model.js';
-import type { SqlType } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
 
 export class Catalog implements CatalogView {
   private readonly sources = new Map<string, DataSource>();

@@ -3,7 +3,7 @@
 // (which read it).
 
 import type { FormatName, FormatOptions } from '../serde/serde.js';
-import type { LogicalSchema, SqlType } from '../planner/types.js';
+import type { LogicalSchema, SqlType } from '../common/types.js';
 
 export interface KeyFormat {
   format: FormatName;

@@ -7,7 +7,7 @@ import type { DataSource, PersistentQueryInfo } from '../catalog/model.js';
 import type { TopicLog } from '../log/topic-log.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQuery } from '../runtime/contract.js';
-import { formatType } from '../planner/types.js';
+import { formatType } from '../common/types.js';
 import { Catalog } from '../catalog/catalog.js';
 import { checkOverridable, loadServerConfig, mergeProperties, PropertyError } from '../config/index.js';
 import {
@@ -35,7 +35,7 @@ import {
 } from './entities.js';
 import { resolveType } from './sql-types.js';
 import { parseWithProperties } from './with-properties.js';
-import { PROCESSING_LOG_SCHEMA, PROCESSING_LOG_STREAM, ProcessingLogWriter, processingLogTopic } from './processing-log.js';
+import { PROCESSING_LOG_SCHEMA, PROCESSING_LOG_STREAM, ProcessingLogWriter, processingLogTopic } from '../runtime/processing-log.js';
 import { parseRequest, parseSingle } from './parse.js';
 import { insertValues, insertJsonRow } from './insert-values.js';
 import { openPrint } from './print.js';
@@ -99,7 +99,7 @@ export class Engine implements EngineApi {
     const config = loadServerConfig({ overrides: options.properties ?? {} });
     const log = options.log ?? (await defaultLog(options.dataDir, config));
     const functions = options.functions ?? defaultFunctions();
-    const queryService = options.queryService ?? (await defaultQueryService());
+    const queryService = options.queryService ?? defaultQueryService();
     const engine = new Engine(options.dataDir, log, functions, queryService, config);
     await engine.start();
     return engine;

@@ -3,7 +3,7 @@
 import type { DataSource, PersistentQueryInfo } from '../catalog/model.js';
 import type { FunctionDoc } from '../functions/registry.js';
 import type { TopicDescription } from '../log/topic-log.js';
-import type { Column, SqlType } from '../planner/types.js';
+import type { Column, SqlType } from '../common/types.js';
 import type { KsqlEntity } from './api.js';
 
 export function entity(type: string, statementText: string, fields: Record<string, unknown>, warnings: string[] = []): KsqlEntity {

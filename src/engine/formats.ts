@@ -2,8 +2,8 @@
 // before any serde is built, with ksqlDB's error texts.
 
 import type { FormatName } from '../serde/serde.js';
-import type { Column } from '../planner/types.js';
-import { formatType, hasNonStringMapKey } from '../planner/types.js';
+import type { Column } from '../common/types.js';
+import { formatType, hasNonStringMapKey } from '../common/types.js';
 import { KsqlError } from './api.js';
 
 interface Capabilities {

@@ -2,8 +2,8 @@
 
 import type { AstType } from '../parser/ast.js';
 import type { CatalogView } from '../catalog/model.js';
-import type { SqlType } from '../planner/types.js';
-export { containsMap } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
+export { containsMap } from '../common/types.js';
 import { KsqlError } from './api.js';
 
 export function resolveType(t: AstType, catalog: CatalogView): SqlType {

@@ -13,7 +13,7 @@ import {
   type ResolvedTable,
   FunctionResolutionError,
 } from './registry.js';
-import type { SqlType } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
 import { type CallContext, type OverloadBase, resolveOverload } from './overloads.js';
 import { formatPatternDoc, instantiate, parseSignature } from './signature.js';
 

@@ -1,8 +1,8 @@
 // Numeric helpers with Java semantics: decimal rounding modes, int32/int64 overflow,
 // and conversions between the BIGINT and DECIMAL representations.
 
-import { Decimal } from '../planner/decimal.js';
-import { type SqlType, decimalType, normalizeBigint } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import { type SqlType, decimalType, normalizeBigint } from '../common/types.js';
 
 export type RoundingMode = 'FLOOR' | 'CEILING' | 'DOWN' | 'HALF_UP' | 'HALF_CEILING';
 

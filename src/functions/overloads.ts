@@ -9,7 +9,7 @@
 
 import type { ArgShape } from './registry.js';
 import { FunctionResolutionError } from './registry.js';
-import { type SqlType, formatType, typesEqual } from '../planner/types.js';
+import { type SqlType, formatType, typesEqual } from '../common/types.js';
 import {
   type Bindings,
   type Signature,

@@ -1,9 +1,9 @@
 // The contract between the function library (src/functions) and the expression
 // compiler (src/planner). The library resolves a call from the argument shapes the
 // planner has inferred; the planner coerces value arguments to `paramTypes` and calls
-// `invoke` with values in the representation documented in src/planner/types.ts.
+// `invoke` with values in the representation documented in src/common/types.ts.
 
-import type { SqlType } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
 
 export type FunctionKind = 'SCALAR' | 'AGGREGATE' | 'TABLE';
 

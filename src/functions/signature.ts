@@ -16,7 +16,7 @@ import {
   formatType,
   typesEqual,
   decimalType,
-} from '../planner/types.js';
+} from '../common/types.js';
 
 /** A parameter type pattern. */
 export type TypePattern =

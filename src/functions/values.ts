@@ -1,8 +1,8 @@
-// Generic operations on SQL values in their JS representation (see src/planner/types.ts):
+// Generic operations on SQL values in their JS representation (see src/common/types.ts):
 // equality, ordering, set keys and text rendering, as Java's equals/compareTo/toString
 // would do them in ksqlDB.
 
-import { Decimal } from '../planner/decimal.js';
+import { Decimal } from '../common/decimal.js';
 
 /** Deep SQL equality; null equals null here (collection membership semantics). */
 export function valuesEqual(a: unknown, b: unknown): boolean {
@@ -146,7 +146,7 @@ export function valueToText(v: unknown): string {
 }
 
 /** A type-aware renderer to Java-like text (DOUBLE 1 renders as `1.0`). */
-export function textFormatter(type: import('../planner/types.js').SqlType | null): (v: unknown) => string {
+export function textFormatter(type: import('../common/types.js').SqlType | null): (v: unknown) => string {
   if (type && type.base === 'DOUBLE') return (v) => (v === null ? 'null' : javaDoubleToString(v as number));
   if (type && type.base === 'ARRAY') {
     const item = textFormatter(type.item);

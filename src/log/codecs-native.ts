@@ -4,12 +4,17 @@
 // Imported by compression.ts, which registers these.
 
 import { createRequire } from 'node:module';
-import type { Codec } from './compression.js';
 import { CODEC_LZ4, CODEC_SNAPPY } from './record-batch.js';
 
 const require = createRequire(import.meta.url);
 
 /** The synchronous codecs that loaded, by codec id. */
+/** A record batch compression codec. */
+export interface Codec {
+  compress(data: Buffer): Buffer;
+  decompress(data: Buffer): Buffer;
+}
+
 export const nativeCodecs = new Map<number, Codec>();
 
 function load<T>(name: string): T | undefined {

@@ -4,12 +4,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CODEC_GZIP, CODEC_LZ4, CODEC_NONE, CODEC_SNAPPY, CODEC_ZSTD } from './record-batch.js';
 import { LogError, ErrorCode } from './errors.js';
-import { nativeCodecs, zstd } from './codecs-native.js';
+import { nativeCodecs, zstd, type Codec } from './codecs-native.js';
 
-export interface Codec {
-  compress(data: Buffer): Buffer;
-  decompress(data: Buffer): Buffer;
-}
+export type { Codec } from './codecs-native.js';
 
 const codecs = new Map<number, Codec>([[CODEC_GZIP, { compress: (d) => gzipSync(d), decompress: (d) => gunzipSync(d) }], ...nativeCodecs]);
 

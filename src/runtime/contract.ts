@@ -7,7 +7,7 @@ import type { CreateAsSelect, InsertInto, SelectStatement } from '../parser/ast.
 import type { CatalogView, DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { TopicLog, TopicSpec } from '../log/topic-log.js';
-import type { QueryStream } from '../engine/api.js';
+import type { QueryStream } from '../common/query-stream.js';
 
 export interface QueryServiceContext {
   catalog: CatalogView;

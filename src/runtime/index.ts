@@ -3,9 +3,9 @@
 
 import { existsSync } from 'node:fs';
 import type { CreateAsSelect, InsertInto, SelectStatement } from '../parser/ast.js';
-import type { QueryStream } from '../engine/api.js';
+import type { QueryStream } from '../common/query-stream.js';
 import type { DataSource } from '../catalog/model.js';
-import { ProcessingLogWriter, processingLogTopic, type ProcessingLogEntry } from '../engine/processing-log.js';
+import { ProcessingLogWriter, processingLogTopic, type ProcessingLogEntry } from './processing-log.js';
 import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { planPersistentQuery, planSourceTableQuery, planTransientQuery, explainPlan, type PersistentPhysicalPlan } from '../planner/query/plan.js';
@@ -146,7 +146,7 @@ class EddyQueryService implements QueryService {
     return stream;
   }
 
-  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../planner/types.js').LogicalSchema): TableStore | undefined {
+  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../common/types.js').LogicalSchema): TableStore | undefined {
     const live = this.stores.get(name);
     if (live) return live;
     const file = storeFile(ctx.dataDir, name);

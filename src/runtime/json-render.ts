@@ -3,8 +3,8 @@
 // a number, BYTES as base64, DATE/TIME/TIMESTAMP as ISO text, MAP as an object, STRUCT as
 // an object with its field names.
 
-import { Decimal } from '../planner/decimal.js';
-import type { SqlType } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');

@@ -13,7 +13,7 @@ import type { RunningQuery } from './contract.js';
 import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
-import { ProcessingLogType } from '../engine/processing-log.js';
+import { ProcessingLogType } from './processing-log.js';
 import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';

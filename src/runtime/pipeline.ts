@@ -13,7 +13,7 @@ import type { CompiledExpression } from '../planner/query/compile.js';
 import { createSerde } from '../serde/index.js';
 import { deserializeWindowedKey, type WindowBounds } from '../serde/windowed.js';
 import type { Serde } from '../serde/serde.js';
-import { ProcessingLogType, type ProcessingLogEntry } from '../engine/processing-log.js';
+import { ProcessingLogType, type ProcessingLogEntry } from './processing-log.js';
 import { timestampReader, type TimestampReader } from './timestamps.js';
 import { Aggregator } from './aggregate/aggregator.js';
 import { memoryStateStore, type AggregateStateStore } from './aggregate/state-store.js';
@@ -34,21 +34,8 @@ export interface PipelineOptions {
   failOnDeserializationError: boolean;
 }
 
-/** One output change of the chain. `value` null: a tombstone (tables) or a null-valued stream record. */
-export interface OutputRow {
-  key: unknown[];
-  value: unknown[] | null;
-  rowtime: number;
-  headers: RecordHeader[];
-  partition: number;
-  offset: number;
-  /** A table row that did not pass the filter: a delete if the key is present downstream. */
-  filteredOut?: boolean;
-  /** A delete the sink emits even when its table does not hold the key (join results). */
-  alwaysEmit?: boolean;
-  /** Windowed results: the window the row belongs to. */
-  window?: { start: number; end: number };
-}
+export type { OutputRow } from './output-row.js';
+import type { OutputRow } from './output-row.js';
 
 export class QueryFailure extends Error {}
 

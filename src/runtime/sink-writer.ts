@@ -8,7 +8,7 @@ import type { ProduceRecord } from '../log/topic-log.js';
 import type { PersistentPhysicalPlan } from '../planner/query/plan.js';
 import { createSerde } from '../serde/index.js';
 import type { Serde } from '../serde/serde.js';
-import { ProcessingLogType } from '../engine/processing-log.js';
+import { ProcessingLogType } from './processing-log.js';
 import type { OutputRow, ProcessingLogSink } from './pipeline.js';
 import type { TableStore } from './table-store.js';
 import { stringTimestampParser, toEpochMs } from './timestamps.js';

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SqlType } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
 import { fromSqliteKeyValue, fromStored, sqliteKeyValue, toStored } from './value-codec.js';
 import { SqliteUndo } from './sqlite-undo.js';
 

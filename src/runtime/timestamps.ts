@@ -7,7 +7,7 @@ import type { DataSource } from '../catalog/model.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { LogRecord } from '../log/topic-log.js';
 import type { SourceLayout } from '../planner/query/layout.js';
-import { STRING, type SqlType } from '../planner/types.js';
+import { STRING, type SqlType } from '../common/types.js';
 
 /** Returns the event time, or null when the record must be skipped. */
 export type TimestampReader = (row: unknown[], rec: LogRecord) => number | null;

@@ -4,14 +4,14 @@
 
 import { randomBytes } from 'node:crypto';
 import { getProperty } from '../config/index.js';
-import type { QueryHeader, QueryStream, StreamedItem } from '../engine/api.js';
+import type { QueryHeader, QueryStream, StreamedItem } from '../common/query-stream.js';
 import type { FetchRequest, TopicLog } from '../log/topic-log.js';
 import type { AnalyzedQuery } from '../planner/query/analyze.js';
 import { compileIn } from '../planner/query/compile.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
 import type { Expression, Query } from '../parser/ast.js';
 import type { FunctionRegistry } from '../functions/registry.js';
-import { formatType } from '../planner/types.js';
+import { formatType } from '../common/types.js';
 import { AsyncQueue } from './async-queue.js';
 import { renderRow } from './json-render.js';
 import { Pipeline, type OutputRow, type ProcessingLogSink } from './pipeline.js';

@@ -1,8 +1,8 @@
 // Typed values <-> JSON-able data, for SQLite state stores: keeps BIGINT, DECIMAL, BYTES
 // and MAP exact across a write and a read.
 
-import { Decimal } from '../planner/decimal.js';
-import type { SqlType } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 
 export function toStored(v: unknown, t: SqlType): unknown {
   if (v === null || v === undefined) return null;

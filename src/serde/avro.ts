@@ -5,8 +5,8 @@
 // found by id, then matches fields to columns case-insensitively and coerces like JSON.
 
 import avro from 'avsc';
-import { Decimal } from '../planner/decimal.js';
-import type { Column, SqlType } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { Column, SqlType } from '../common/types.js';
 import { SerdeError, type Serde, type SerdeSpec } from './serde.js';
 import { deserializeError, serializeError } from './errors.js';
 import { LosslessNumber } from './json-parse.js';

@@ -3,8 +3,8 @@
 // DATE travel as numbers, BYTES as base64, DECIMAL as plain text, DOUBLE as Java prints it.
 // Quoting on write follows the minimal policy ksqlDB's CSV printer uses, so outputs match.
 
-import { Decimal } from '../planner/decimal.js';
-import { formatType, type SqlType } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import { formatType, type SqlType } from '../common/types.js';
 import { SerdeError, type Serde, type SerdeSpec } from './serde.js';
 import { ConversionError, deserializeError, serializeError } from './errors.js';
 import { fitDecimal } from './json-read.js';

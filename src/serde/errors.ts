@@ -2,7 +2,7 @@
 // (and tests matching substrings) see familiar messages.
 
 import { SerdeError } from './serde.js';
-import { formatType, type SqlType } from '../planner/types.js';
+import { formatType, type SqlType } from '../common/types.js';
 import { LosslessNumber } from './json-parse.js';
 
 /** A value that cannot become the required SQL type; wrapped into a SerdeError by the serde. */

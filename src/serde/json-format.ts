@@ -2,7 +2,7 @@
 // Keys: one column is the bare JSON value; several are an object. Values: an object, or the
 // bare value of the single column when WRAP_SINGLE_VALUE is false.
 
-import { structOf, type SqlType } from '../planner/types.js';
+import { structOf, type SqlType } from '../common/types.js';
 import type { Serde, SerdeSpec } from './serde.js';
 import { ConversionError, cannotConvert, deserializeError, serializeError } from './errors.js';
 import { parseJson } from './json-parse.js';

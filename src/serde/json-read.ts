@@ -3,8 +3,8 @@
 // type, numeric strings parse into numeric columns, anything becomes a STRING, and other
 // mismatches fail with "Can't convert type. sourceType: X, requiredType: Y".
 
-import { Decimal } from '../planner/decimal.js';
-import { formatType, normalizeBigint, type SqlType, type StructField } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import { formatType, normalizeBigint, type SqlType, type StructField } from '../common/types.js';
 import { cannotConvert, ConversionError } from './errors.js';
 import { LosslessNumber } from './json-parse.js';
 import { javaDoubleString, parseJavaDouble, parseJavaInt, parseJavaLong } from './java-text.js';

@@ -3,8 +3,8 @@
 // 2^53 stay bigint and DECIMALs stay Decimal so nothing is rounded: write the tree with
 // stringifyJson, which prints both exactly (JSON.stringify would throw on a bigint).
 
-import { Decimal } from '../planner/decimal.js';
-import type { SqlType } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 import { LosslessNumber } from './json-parse.js';
 
 export function toJsonValue(value: unknown, type: SqlType): unknown {

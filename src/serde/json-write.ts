@@ -3,8 +3,8 @@
 // as numbers; STRUCT fields with their declared names; non-finite doubles as the quoted
 // tokens Jackson writes ("NaN", "Infinity").
 
-import type { Decimal } from '../planner/decimal.js';
-import type { SqlType } from '../planner/types.js';
+import type { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 import { ConversionError } from './errors.js';
 
 export type JsonWriter = (value: unknown) => string;

@@ -2,7 +2,7 @@
 // big-endian), BIGINT (8-byte), DOUBLE (IEEE-754 big-endian), STRING (UTF-8) or BYTES (raw).
 // No coercion: a payload of the wrong length is a deserialization error.
 
-import { normalizeBigint, type SqlType } from '../planner/types.js';
+import { normalizeBigint, type SqlType } from '../common/types.js';
 import { SerdeError, type Serde, type SerdeSpec } from './serde.js';
 import { ConversionError, deserializeError, serializeError } from './errors.js';
 import { emptySerde } from './json-format.js';

@@ -5,7 +5,7 @@
 // choosing the message a side reads or writes.
 
 import protobuf from 'protobufjs';
-import type { Column, SqlType } from '../planner/types.js';
+import type { Column, SqlType } from '../common/types.js';
 
 export type NullableRepresentation = 'OPTIONAL' | 'WRAPPER';
 

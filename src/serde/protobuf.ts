@@ -6,8 +6,8 @@
 // empty. Reading converts the decoded message to JSON-like data and coerces like JSON.
 
 import protobuf from 'protobufjs';
-import { Decimal } from '../planner/decimal.js';
-import type { SqlType } from '../planner/types.js';
+import { Decimal } from '../common/decimal.js';
+import type { SqlType } from '../common/types.js';
 import { SerdeError, type Serde, type SerdeSpec } from './serde.js';
 import { deserializeError, serializeError } from './errors.js';
 import { LosslessNumber } from './json-parse.js';

@@ -4,7 +4,7 @@
 // bare type gives the single column ROWKEY (key) or ROWVAL (value). Field names are kept as
 // written when a schema id pins the physical schema, else upper-cased like unquoted names.
 
-import type { SqlType } from '../planner/types.js';
+import type { SqlType } from '../common/types.js';
 import type { FormatName } from './serde.js';
 import type { RegisteredSchema, SchemaRegistry } from './registry.js';
 import { chooseMessage, parseProtobufSchema, protobufColumns } from './protobuf-schema.js';

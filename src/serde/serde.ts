@@ -1,8 +1,8 @@
 // The contract for key and value formats. A serde turns the columns of one side of a
 // record (key columns or value columns) into bytes and back, in the value
-// representation of src/planner/types.ts.
+// representation of src/common/types.ts.
 
-import type { Column } from '../planner/types.js';
+import type { Column } from '../common/types.js';
 import type { SchemaRegistry } from './registry.js';
 
 export type FormatName =

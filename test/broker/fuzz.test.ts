@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { Writer } from '../../src/broker/protocol/io.js';
-import { writeStruct, type MessageSchema } from '../../src/broker/protocol/schema.js';
-import * as M from '../../src/broker/protocol/messages.js';
+import { Writer } from '../../src/kafka-protocol/io.js';
+import { writeStruct, type MessageSchema } from '../../src/kafka-protocol/schema.js';
+import * as M from '../../src/kafka-protocol/messages.js';
 import { encodeBatch } from '../../src/log/record-batch.js';
 import { startTestBroker } from './helpers.js';
 

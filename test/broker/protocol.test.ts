@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Reader, Writer } from '../../src/broker/protocol/io.js';
-import { readStruct, writeStruct, type Field, type MessageSchema } from '../../src/broker/protocol/schema.js';
-import * as M from '../../src/broker/protocol/messages.js';
+import { Reader, Writer } from '../../src/kafka-protocol/io.js';
+import { readStruct, writeStruct, type Field, type MessageSchema } from '../../src/kafka-protocol/schema.js';
+import * as M from '../../src/kafka-protocol/messages.js';
 import { encodeBatch } from '../../src/log/record-batch.js';
 import { startTestBroker, type TestBroker } from './helpers.js';
 

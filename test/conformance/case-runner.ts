@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from '../../src/catalog/model.js';
 import type { LogRecord } from '../../src/log/topic-log.js';
-import { formatSchema } from '../../src/planner/types.js';
+import { formatSchema } from '../../src/common/types.js';
 import { defaultSchemaRegistry, resetDefaultSchemaRegistry, type SchemaType } from '../../src/serde/registry.js';
 import { stringifyJson } from '../../src/serde/json-value.js';
 import { describe, matchValue } from './compare.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchValue } from './compare.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import { LosslessNumber, parseJson } from '../../src/serde/json-parse.js';
 
 test('objects: same field count, names as written then upper-cased', () => {

@@ -2,7 +2,7 @@
 // case file's JSON, actual values are decoded records (JSON trees, strings, or typed values
 // turned JSON-ready). Returns null on a match, else a short reason with the path.
 
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import { LosslessNumber } from '../../src/serde/json-parse.js';
 import { stringifyJson } from '../../src/serde/json-value.js';
 

@@ -4,10 +4,10 @@
 // DELIMITED payloads are the case's text; KAFKA values go through the binary codecs.
 
 import type { DataSource } from '../../src/catalog/model.js';
-import type { Column } from '../../src/planner/types.js';
+import type { Column } from '../../src/common/types.js';
 import { createSerde, type FormatName, type FormatOptions, type Serde } from '../../src/serde/index.js';
 import { LosslessNumber, parseJson } from '../../src/serde/json-parse.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import { createProtobufSerde } from '../../src/serde/protobuf.js';
 import { jsonReader } from '../../src/serde/json-read.js';
 import { kafkaCodec } from '../../src/serde/kafka.js';

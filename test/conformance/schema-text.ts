@@ -1,7 +1,7 @@
 // Parses the schema texts of `post.sources[].schema` (e.g. "K STRING KEY, `v` ARRAY<INT>")
 // into ksqlDB's canonical form, so they compare structurally with a source's schema.
 
-import { formatType, type SqlType } from '../../src/planner/types.js';
+import { formatType, type SqlType } from '../../src/common/types.js';
 
 const TYPE_ALIASES: Record<string, string> = { INT: 'INTEGER', VARCHAR: 'STRING' };
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
 import { FormatGuesser, formatRowtime } from '../../src/engine/print.js';
-import { ProcessingLogWriter, processingLogTopic } from '../../src/engine/processing-log.js';
+import { ProcessingLogWriter, processingLogTopic } from '../../src/runtime/processing-log.js';
 
 const ctx = { properties: {}, variables: {} };
 

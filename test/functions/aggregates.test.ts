@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { functionRegistry } from '../../src/functions/index.js';
 import type { ArgShape, ResolvedAggregate } from '../../src/functions/registry.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import {
   BIGINT, BOOLEAN, DOUBLE, INTEGER, STRING, arrayOf, decimalType, formatType, mapOf, structOf,
-} from '../../src/planner/types.js';
+} from '../../src/common/types.js';
 import { v } from './helpers.js';
 
 /** Runs rows through an aggregate, round-tripping the state through JSON each step; returns each result. */

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { functionRegistry } from '../../src/functions/index.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import {
   BIGINT, BOOLEAN, DOUBLE, INTEGER, STRING, arrayOf, decimalType, formatType, mapOf,
-} from '../../src/planner/types.js';
+} from '../../src/common/types.js';
 import { callT, v } from './helpers.js';
 
 const AI = arrayOf(INTEGER);
@@ -80,7 +80,7 @@ test('maps: AS_MAP, MAP_KEYS, MAP_VALUES, MAP_UNION, ENTRIES', () => {
 });
 
 test('lambdas: TRANSFORM, FILTER, REDUCE (transform-*.json, filter.json, reduce-*.json)', () => {
-  const lam = (arity: number, body: (ps: unknown[]) => import('../../src/planner/types.js').SqlType) =>
+  const lam = (arity: number, body: (ps: unknown[]) => import('../../src/common/types.js').SqlType) =>
     ({ kind: 'lambda', arity, typeBody: body }) as const;
   const t = functionRegistry.resolveScalar('TRANSFORM', [v(AI), lam(1, () => INTEGER)]);
   assert.deepEqual(t.invoke([3, 6], (x: number) => x + 5), [8, 11]);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { functionRegistry } from '../../src/functions/index.js';
-import { BIGINT, DATE, INTEGER, STRING, TIME, TIMESTAMP } from '../../src/planner/types.js';
+import { BIGINT, DATE, INTEGER, STRING, TIME, TIMESTAMP } from '../../src/common/types.js';
 import { callT, v } from './helpers.js';
 
 test('FORMAT_DATE and DATETOSTRING (format-date.json, datestring.json)', () => {

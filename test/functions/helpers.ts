@@ -2,7 +2,7 @@
 
 import { functionRegistry } from '../../src/functions/index.js';
 import type { ArgShape } from '../../src/functions/registry.js';
-import type { SqlType } from '../../src/planner/types.js';
+import type { SqlType } from '../../src/common/types.js';
 
 export function v(type: SqlType | null, literal?: unknown): ArgShape {
   return literal === undefined ? { kind: 'value', type } : { kind: 'value', type, literal };

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import {
   BIGINT, BYTES, DATE, DOUBLE, INTEGER, STRING, TIME, TIMESTAMP, arrayOf, decimalType, mapOf, structOf,
-} from '../../src/planner/types.js';
+} from '../../src/common/types.js';
 import { callT } from './helpers.js';
 
 test('EXTRACTJSONFIELD keeps number text and tolerates trailing content (extract-json-field.json)', () => {

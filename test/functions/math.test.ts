@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { functionRegistry } from '../../src/functions/index.js';
-import { Decimal } from '../../src/planner/decimal.js';
-import { BIGINT, DOUBLE, INTEGER, STRING, decimalType, formatType } from '../../src/planner/types.js';
+import { Decimal } from '../../src/common/decimal.js';
+import { BIGINT, DOUBLE, INTEGER, STRING, decimalType, formatType } from '../../src/common/types.js';
 import { callT, v } from './helpers.js';
 
 const d = (s: string) => Decimal.parse(s);

@@ -4,7 +4,7 @@ import { functionRegistry } from '../../src/functions/index.js';
 import { FunctionResolutionError } from '../../src/functions/registry.js';
 import {
   BIGINT, DOUBLE, INTEGER, STRING, DATE, BOOLEAN, arrayOf, mapOf, decimalType, formatType,
-} from '../../src/planner/types.js';
+} from '../../src/common/types.js';
 import { v } from './helpers.js';
 
 test('names are case-insensitive and kinds are reported', () => {

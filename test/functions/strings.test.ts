@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BYTES, INTEGER, STRING } from '../../src/planner/types.js';
+import { BYTES, INTEGER, STRING } from '../../src/common/types.js';
 import { callT } from './helpers.js';
 
 const b64 = (s: string) => Buffer.from(s, 'base64');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 
 test('decimal keeps its scale in text', () => {
   assert.equal(Decimal.parse('1.10').toString(), '1.10');

@@ -7,9 +7,9 @@ import { compileExpression, ExpressionError } from '../../src/planner/expression
 import type { ExpressionScope } from '../../src/planner/expressions/index.js';
 import { functionRegistry } from '../../src/functions/index.js';
 import type { Expression } from '../../src/parser/ast.js';
-import { Decimal } from '../../src/planner/decimal.js';
-import { BIGINT, DOUBLE, INTEGER, STRING, arrayOf, decimalType, formatType, mapOf } from '../../src/planner/types.js';
-import type { SqlType } from '../../src/planner/types.js';
+import { Decimal } from '../../src/common/decimal.js';
+import { BIGINT, DOUBLE, INTEGER, STRING, arrayOf, decimalType, formatType, mapOf } from '../../src/common/types.js';
+import type { SqlType } from '../../src/common/types.js';
 import * as b from './expr-builders.js';
 
 const COLUMNS: [string, SqlType][] = [

@@ -8,9 +8,9 @@ import { parseExpression, parseTableElements } from '../../src/parser/index.js';
 import { compileExpression, ExpressionError, sqlTypeOf } from '../../src/planner/expressions/index.js';
 import type { ExpressionScope } from '../../src/planner/expressions/index.js';
 import { functionRegistry } from '../../src/functions/index.js';
-import { Decimal } from '../../src/planner/decimal.js';
-import { formatType } from '../../src/planner/types.js';
-import type { SqlType } from '../../src/planner/types.js';
+import { Decimal } from '../../src/common/decimal.js';
+import { formatType } from '../../src/common/types.js';
+import type { SqlType } from '../../src/common/types.js';
 
 function scopeOf(schema: string): { scope: ExpressionScope; names: string[] } {
   const cols = parseTableElements(schema).map((e) => ({ name: e.name, type: sqlTypeOf(e.type) }));

@@ -11,7 +11,7 @@ import {
 } from '../../src/planner/expressions/index.js';
 import type { ExpressionScope } from '../../src/planner/expressions/index.js';
 import type { Expression } from '../../src/parser/ast.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import {
   BIGINT,
   BOOLEAN,
@@ -25,8 +25,8 @@ import {
   formatType,
   mapOf,
   structOf,
-} from '../../src/planner/types.js';
-import type { SqlType } from '../../src/planner/types.js';
+} from '../../src/common/types.js';
+import type { SqlType } from '../../src/common/types.js';
 import { testRegistry } from './test-registry.js';
 import * as b from './expr-builders.js';
 

@@ -3,8 +3,8 @@
 
 import { FunctionResolutionError } from '../../src/functions/registry.js';
 import type { ArgShape, FunctionKind, FunctionRegistry, ResolvedScalar } from '../../src/functions/registry.js';
-import { DOUBLE, INTEGER, STRING, arrayOf, formatType } from '../../src/planner/types.js';
-import type { SqlType } from '../../src/planner/types.js';
+import { DOUBLE, INTEGER, STRING, arrayOf, formatType } from '../../src/common/types.js';
+import type { SqlType } from '../../src/common/types.js';
 
 function valueTypes(name: string, args: ArgShape[]): (SqlType | null)[] {
   return args.map((a) => {

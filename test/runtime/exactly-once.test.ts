@@ -10,7 +10,7 @@ import { TableStore } from '../../src/runtime/table-store.js';
 import { AggregateStateStore } from '../../src/runtime/aggregate/state-store.js';
 import { JoinStore, LEFT } from '../../src/runtime/join/join-store.js';
 import { createOutputCommitter, processingGuarantee } from '../../src/runtime/exactly-once.js';
-import { BIGINT, STRING } from '../../src/planner/types.js';
+import { BIGINT, STRING } from '../../src/common/types.js';
 
 const child = join(import.meta.dirname, 'fixtures', 'eos-child.ts');
 const TOTAL = 3000;

@@ -12,8 +12,8 @@ import type { LogRecord, RecordHeader } from '../../src/log/topic-log.js';
 import { parseStatement } from '../../src/parser/index.js';
 import type { CreateAsSelect, InsertInto, SelectStatement } from '../../src/parser/ast.js';
 import { DEFAULT_PROPERTIES } from '../../src/config/index.js';
-import type { Column, SqlType } from '../../src/planner/types.js';
-import { BIGINT, INTEGER, STRING } from '../../src/planner/types.js';
+import type { Column, SqlType } from '../../src/common/types.js';
+import { BIGINT, INTEGER, STRING } from '../../src/common/types.js';
 import { createQueryService } from '../../src/runtime/index.js';
 import type { QueryService, QueryServiceContext } from '../../src/runtime/contract.js';
 

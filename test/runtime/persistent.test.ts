@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { functionRegistry } from '../../src/functions/index.js';
-import { processingLogTopic } from '../../src/engine/processing-log.js';
+import { processingLogTopic } from '../../src/runtime/processing-log.js';
 import { BIGINT, INTEGER, STRING, col, makeEnv, produce, readJson, register, removeDir, run, source } from './helpers.js';
 
 test('CSAS filters and projects JSON records end to end', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatSchema } from '../../src/planner/types.js';
+import { formatSchema } from '../../src/common/types.js';
 import type { CreateAsSelect, InsertInto } from '../../src/parser/ast.js';
 import { BIGINT, INTEGER, STRING, col, makeEnv, parse, register, removeDir, source } from './helpers.js';
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSerde, InMemorySchemaRegistry } from '../../src/serde/index.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import {
   arrayOf, BIGINT, BYTES, DATE, decimalType, DOUBLE, INTEGER, mapOf, STRING, structOf, TIMESTAMP, type Column, type SqlType,
-} from '../../src/planner/types.js';
+} from '../../src/common/types.js';
 
 const col = (name: string, type: SqlType): Column => ({ name, type, namespace: 'VALUE' });
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSerde, formatInfo, toJsonValue, stringifyJson } from '../../src/serde/index.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import {
   BIGINT, BOOLEAN, BYTES, decimalType, DOUBLE, INTEGER, mapOf, STRING, structOf, type Column, type SqlType,
-} from '../../src/planner/types.js';
+} from '../../src/common/types.js';
 
 const col = (name: string, type: SqlType): Column => ({ name, type, namespace: 'VALUE' });
 

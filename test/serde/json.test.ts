@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSerde, SerdeError } from '../../src/serde/index.js';
-import { Decimal } from '../../src/planner/decimal.js';
+import { Decimal } from '../../src/common/decimal.js';
 import {
   arrayOf, BIGINT, BOOLEAN, BYTES, decimalType, DOUBLE, INTEGER, mapOf, STRING, structOf, TIMESTAMP,
   type Column, type SqlType,
-} from '../../src/planner/types.js';
+} from '../../src/common/types.js';
 
 const col = (name: string, type: SqlType, namespace: 'KEY' | 'VALUE' = 'VALUE'): Column => ({ name, type, namespace });
 const b = (s: string) => Buffer.from(s, 'utf8');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSerde, InMemorySchemaRegistry } from '../../src/serde/index.js';
-import { Decimal } from '../../src/planner/decimal.js';
-import type { Column, SqlType } from '../../src/planner/types.js';
+import { Decimal } from '../../src/common/decimal.js';
+import type { Column, SqlType } from '../../src/common/types.js';
 import { inferColumns } from '../../src/serde/schema-inference.js';
 import { parseProtobufSchema, protobufSchemaForColumns } from '../../src/serde/protobuf-schema.js';
 

@@ -4,7 +4,7 @@
 import { ErrorCode } from '../../log/errors.js';
 import { DEFAULT_TOPIC_CONFIGS, validateTopicConfigs, validateTopicName } from '../../log/embedded/embedded-log.js';
 import { TopicExistsError, UnknownTopicError } from '../../log/topic-log.js';
-import { ADVERTISED } from '../protocol/messages.js';
+import { ADVERTISED } from '../../kafka-protocol/messages.js';
 import { errorCodeOf, type Body, type BrokerContext } from '../context.js';
 
 function describeError(e: unknown): { errorCode: number; errorMessage: string } {

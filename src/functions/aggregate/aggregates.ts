@@ -6,8 +6,8 @@
 
 import type { AggregateImpl, FunctionLibrary } from '../library.js';
 import type { CallContext } from '../overloads.js';
-import { Decimal } from '../../planner/decimal.js';
-import { type SqlType, arrayOf, normalizeBigint, structOf } from '../../planner/types.js';
+import { Decimal } from '../../common/decimal.js';
+import { type SqlType, arrayOf, normalizeBigint, structOf } from '../../common/types.js';
 import { compareValues, valueKey, valuesEqual } from '../values.js';
 import {
   type DoubleState,
@@ -20,6 +20,8 @@ import {
   intStateToBig,
   toDoubleState,
 } from './state-codec.js';
+import { byOffset, topk, topkReturn } from './by-offset.js';
+import { correlation, variance } from './statistics.js';
 import { countDistinctAdd, countDistinctEstimate, countDistinctInit, countDistinctMerge } from './count-distinct.js';
 
 type Num = number | bigint;
@@ -30,20 +32,6 @@ export const aggregateLimits = {
   collectSet: 1000,
   histogram: 1000,
 };
-
-function literalInt(ctx: CallContext, index: number, fn: string, what: string): number {
-  const v = ctx.literals[index];
-  if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw new Error(`Function '${fn}' requires a constant integer for ${what}.`);
-  }
-  return v;
-}
-
-function literalBool(ctx: CallContext, index: number, fn: string, what: string): boolean {
-  const v = ctx.literals[index];
-  if (typeof v !== 'boolean') throw new Error(`Function '${fn}' requires a constant boolean for ${what}.`);
-  return v;
-}
 
 // ---- COUNT ----------------------------------------------------------------------------------
 
@@ -292,220 +280,7 @@ function histogram(): AggregateImpl {
   };
 }
 
-// ---- EARLIEST / LATEST BY OFFSET -----------------------------------------------------------
-
-// A process-wide sequence standing in for the record offset; it starts from the clock so it
-// keeps increasing across restarts (states survive restarts in SQLite).
-let sequence = Date.now() * 1024;
-function nextSequence(): number {
-  return ++sequence;
-}
-
-interface Seen {
-  s: number;
-  v: Encoded;
-}
-
-function byOffset(ctx: CallContext, latest: boolean): AggregateImpl {
-  const fn = latest ? 'LATEST_BY_OFFSET' : 'EARLIEST_BY_OFFSET';
-  const n = ctx.args.length;
-  let count: number | null = null;
-  let ignoreNulls = true;
-  if (n >= 2) {
-    const t = ctx.paramTypes[1] ?? ctx.argTypes[1];
-    if (t && t.base === 'BOOLEAN') ignoreNulls = literalBool(ctx, 1, fn, 'ignoreNulls');
-    else count = literalInt(ctx, 1, fn, 'the number of values');
-  }
-  if (n >= 3) ignoreNulls = literalBool(ctx, 2, fn, 'ignoreNulls');
-  if (count !== null && count < 1) throw new Error(`${fn} must be called with a positive number of values, got ${count}.`);
-  const limit = count ?? 1;
-  const keep = (items: Seen[]): Seen[] => {
-    items.sort((a, b) => a.s - b.s);
-    return latest ? items.slice(Math.max(0, items.length - limit)) : items.slice(0, limit);
-  };
-  return {
-    initialize: () => [],
-    aggregate: (s, args) => {
-      const st = s as Seen[];
-      const v = args[0];
-      if (v === null && ignoreNulls) return st;
-      if (!latest && st.length >= limit) return st;
-      const next = [...st, { s: nextSequence(), v: encodeValue(v) }];
-      return latest && next.length > limit ? next.slice(next.length - limit) : next;
-    },
-    merge: (a, b) => keep([...(a as Seen[]), ...(b as Seen[])]),
-    result: (s) => {
-      const st = s as Seen[];
-      if (count === null) return st.length === 0 ? null : decodeValue(st[st.length - 1]!.v);
-      return st.map((x) => decodeValue(x.v));
-    },
-  };
-}
-
-// ---- TOPK / TOPKDISTINCT -------------------------------------------------------------------
-
-function topk(ctx: CallContext, distinct: boolean): AggregateImpl {
-  const fn = distinct ? 'TOPKDISTINCT' : 'TOPK';
-  const kIndex = ctx.args.length - 1;
-  const k = literalInt(ctx, kIndex, fn, 'k');
-  if (k < 1) throw new Error(`${fn} requires k to be positive, got ${k}.`);
-  const extra = kIndex - 1; // columns carried along in the struct form
-  type Entry = [Encoded, Encoded[]];
-  const insert = (st: Entry[], sortVal: unknown, others: unknown[]): Entry[] => {
-    if (sortVal === null) return st;
-    if (distinct && st.some(([e]) => compareValues(decodeValue(e), sortVal) === 0)) return st;
-    let i = 0;
-    while (i < st.length && compareValues(decodeValue(st[i]![0]), sortVal) >= 0) i++;
-    if (i >= k) return st;
-    const next = [...st];
-    next.splice(i, 0, [encodeValue(sortVal), others.map(encodeValue)]);
-    if (next.length > k) next.length = k;
-    return next;
-  };
-  return {
-    initialize: () => [],
-    aggregate: (s, args) => insert(s as Entry[], args[0], extra > 0 ? args.slice(1, kIndex) : []),
-    merge: (a, b) => {
-      let st = a as Entry[];
-      for (const [e, o] of b as Entry[]) st = insert(st, decodeValue(e), o.map(decodeValue));
-      return st;
-    },
-    result: (s) => {
-      const st = s as Entry[];
-      if (extra === 0) return st.map(([e]) => decodeValue(e));
-      return st.map(([e, o]) => {
-        const row: Record<string, unknown> = { sort_col: decodeValue(e) };
-        o.forEach((x, i) => (row[`col${i}`] = decodeValue(x)));
-        return row;
-      });
-    },
-  };
-}
-
-function topkReturn(ctx: CallContext): SqlType {
-  const sortType = ctx.paramTypes[0];
-  if (!sortType) throw new Error(`Function 'topk' cannot infer its return type from a NULL column.`);
-  const kIndex = ctx.args.length - 1;
-  if (kIndex === 1) return arrayOf(sortType);
-  const fields = [{ name: 'sort_col', type: sortType }];
-  for (let i = 1; i < kIndex; i++) {
-    const t = ctx.paramTypes[i];
-    if (!t) throw new Error(`Function 'topk' cannot infer the type of a NULL column.`);
-    fields.push({ name: `col${i - 1}`, type: t });
-  }
-  return arrayOf(structOf(fields));
-}
-
-// ---- STDDEV / CORRELATION / SUM_LIST -------------------------------------------------------
-
-/** Count, sum and sum of squared deviations, updated like ksqlDB (the last digits depend on it). */
-interface Moments {
-  n: number;
-  sum: DoubleState;
-  m2: DoubleState;
-}
-
-function toNumber(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Decimal) return v.toNumber();
-  return Number(v);
-}
-
-function variance(sample: 'variance' | 'stddev'): AggregateImpl {
-  const add = (s: Moments, x: number): Moments => {
-    const n = s.n;
-    const sum = fromDoubleState(s.sum);
-    let m2 = fromDoubleState(s.m2);
-    if (n > 0) {
-      const d = x * n - sum;
-      m2 += (d * d) / (n * (n + 1));
-    }
-    return { n: n + 1, sum: toDoubleState(sum + x), m2: toDoubleState(m2) };
-  };
-  const remove = (s: Moments, x: number): Moments => {
-    const n = s.n - 1;
-    if (n <= 0) return { n: 0, sum: 0, m2: 0 };
-    const sum = fromDoubleState(s.sum) - x;
-    const d = x * n - sum;
-    return { n, sum: toDoubleState(sum), m2: toDoubleState(fromDoubleState(s.m2) - (d * d) / (n * (n + 1))) };
-  };
-  return {
-    initialize: (): Moments => ({ n: 0, sum: 0, m2: 0 }),
-    aggregate: (s, args) => (args[0] === null ? s : add(s as Moments, toNumber(args[0]))),
-    undo: (s, args) => (args[0] === null ? s : remove(s as Moments, toNumber(args[0]))),
-    merge: (a, b) => {
-      const x = a as Moments;
-      const y = b as Moments;
-      if (x.n === 0) return y;
-      if (y.n === 0) return x;
-      const n = x.n + y.n;
-      const sx = fromDoubleState(x.sum);
-      const sy = fromDoubleState(y.sum);
-      const delta = sy / y.n - sx / x.n;
-      return {
-        n,
-        sum: toDoubleState(sx + sy),
-        m2: toDoubleState(fromDoubleState(x.m2) + fromDoubleState(y.m2) + (delta * delta * x.n * y.n) / n),
-      };
-    },
-    result: (s) => {
-      const st = s as Moments;
-      if (st.n < 2) return 0;
-      const v = fromDoubleState(st.m2) / (st.n - 1);
-      return sample === 'stddev' ? Math.sqrt(v) : v;
-    },
-  };
-}
-
-interface CoMoments {
-  n: number;
-  sx: DoubleState;
-  sy: DoubleState;
-  sxx: DoubleState;
-  syy: DoubleState;
-  sxy: DoubleState;
-}
-
-function correlation(): AggregateImpl {
-  const f = fromDoubleState;
-  const t = toDoubleState;
-  const add = (s: CoMoments, x: number, y: number, sign: 1 | -1): CoMoments => ({
-    n: s.n + sign,
-    sx: t(f(s.sx) + sign * x),
-    sy: t(f(s.sy) + sign * y),
-    sxx: t(f(s.sxx) + sign * x * x),
-    syy: t(f(s.syy) + sign * y * y),
-    sxy: t(f(s.sxy) + sign * x * y),
-  });
-  return {
-    initialize: (): CoMoments => ({ n: 0, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0 }),
-    aggregate: (s, args) =>
-      args[0] === null || args[1] === null ? s : add(s as CoMoments, toNumber(args[0]), toNumber(args[1]), 1),
-    undo: (s, args) =>
-      args[0] === null || args[1] === null ? s : add(s as CoMoments, toNumber(args[0]), toNumber(args[1]), -1),
-    merge: (a, b) => {
-      const x = a as CoMoments;
-      const y = b as CoMoments;
-      return {
-        n: x.n + y.n,
-        sx: t(f(x.sx) + f(y.sx)),
-        sy: t(f(x.sy) + f(y.sy)),
-        sxx: t(f(x.sxx) + f(y.sxx)),
-        syy: t(f(x.syy) + f(y.syy)),
-        sxy: t(f(x.sxy) + f(y.sxy)),
-      };
-    },
-    result: (s) => {
-      const st = s as CoMoments;
-      const n = st.n;
-      if (n < 2) return NaN;
-      const sx = f(st.sx);
-      const sy = f(st.sy);
-      return (n * f(st.sxy) - sx * sy) / Math.sqrt((n * f(st.sxx) - sx * sx) * (n * f(st.syy) - sy * sy));
-    },
-  };
-}
+// ---- SUM_LIST --------------------------------------------------------------------------------
 
 function sumList(kind: 'int' | 'bigint' | 'double'): AggregateImpl {
   const total = (xs: unknown[] | null, sign: 1 | -1): Num => {

@@ -2,7 +2,7 @@
 // (bigint, Decimal, Buffer, Map, structs, non-finite doubles) are encoded into tagged
 // objects here; plain strings, booleans, finite numbers and null pass through unchanged.
 
-import { Decimal } from '../../planner/decimal.js';
+import { Decimal } from '../../common/decimal.js';
 
 export type Encoded = null | boolean | number | string | Encoded[] | { [tag: string]: unknown };
 

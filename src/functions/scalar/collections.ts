@@ -2,7 +2,7 @@
 
 import type { FunctionLibrary } from '../library.js';
 import type { CallContext } from '../overloads.js';
-import { type SqlType, STRING, arrayOf, structOf } from '../../planner/types.js';
+import { type SqlType, STRING, arrayOf, structOf } from '../../common/types.js';
 import { compareValues, textFormatter, valueKey, valuesEqual } from '../values.js';
 
 type Arr = unknown[] | null;

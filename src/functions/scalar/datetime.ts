@@ -1,17 +1,11 @@
 // Date and time scalar functions, including the deprecated string/epoch variants.
 
 import type { FunctionLibrary } from '../library.js';
-import {
-  type Fields,
-  MS_PER_DAY,
-  compilePattern,
-  fieldsOfInstant,
-  formatFields,
-  parseWith,
-  parsedToEpoch,
-} from '../datetime/java-format.js';
+import { type Fields, MS_PER_DAY, compilePattern } from '../datetime/java-pattern.js';
+import { fieldsOfInstant, formatFields } from '../datetime/java-format.js';
+import { parseWith, parsedToEpoch } from '../datetime/java-parse.js';
 import { UTC_ZONE, zoneOf } from '../datetime/zones.js';
-import { normalizeBigint } from '../../planner/types.js';
+import { normalizeBigint } from '../../common/types.js';
 
 type S = string | null;
 type N = number | null;

@@ -2,11 +2,11 @@
 
 import type { FunctionLibrary } from '../library.js';
 import type { CallContext } from '../overloads.js';
-import { Decimal } from '../../planner/decimal.js';
-import type { SqlType } from '../../planner/types.js';
+import { Decimal } from '../../common/decimal.js';
+import type { SqlType } from '../../common/types.js';
 import { type JsonNode, nodeText, parseJsonPath, readJson, walkJson, writeJson } from '../json-text.js';
 import { javaDoubleToString } from '../values.js';
-import { MS_PER_DAY } from '../datetime/java-format.js';
+import { MS_PER_DAY } from '../datetime/java-pattern.js';
 
 type S = string | null;
 

@@ -1,8 +1,8 @@
 // Mathematical scalar functions.
 
 import type { FunctionLibrary } from '../library.js';
-import { Decimal } from '../../planner/decimal.js';
-import { type SqlType, decimalType, normalizeBigint } from '../../planner/types.js';
+import { Decimal } from '../../common/decimal.js';
+import { type SqlType, decimalType, normalizeBigint } from '../../common/types.js';
 import { type RoundingMode, rescale, roundDouble, widestDecimal } from '../numeric.js';
 import { compareValues } from '../values.js';
 import type { CallContext } from '../overloads.js';

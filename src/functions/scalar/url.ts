@@ -2,7 +2,7 @@
 // conversion functions.
 
 import type { FunctionLibrary } from '../library.js';
-import { normalizeBigint } from '../../planner/types.js';
+import { normalizeBigint } from '../../common/types.js';
 
 type S = string | null;
 

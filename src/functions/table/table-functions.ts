@@ -2,7 +2,7 @@
 
 import type { FunctionLibrary } from '../library.js';
 import type { CallContext } from '../overloads.js';
-import type { SqlType } from '../../planner/types.js';
+import type { SqlType } from '../../common/types.js';
 
 const NONE: unknown[] = [];
 

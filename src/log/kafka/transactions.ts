@@ -3,13 +3,13 @@
 // transaction while the previous one of the same id is still open starts a new session,
 // which bumps the epoch and so fences the old one, here and on the brokers.
 
-import * as M from '../../broker/protocol/messages.js';
+import * as M from '../../kafka-protocol/messages.js';
 import { ErrorCode } from '../errors.js';
+import type { BatchProducer } from '../record-batch.js';
 import { ProducerFencedError, type LogTransaction, type ProduceRecord, type TopicPartitionOffset } from '../topic-log.js';
 import { COORDINATOR_GROUP, COORDINATOR_TRANSACTION } from './cluster.js';
 import { KafkaError, checkError } from './kafka-errors.js';
-import type { KafkaLog } from './kafka-log.js';
-import { sendRequest } from './wire.js';
+import { sendRequest, type KafkajsBroker } from './wire.js';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,6 +17,18 @@ const TRANSACTION_TIMEOUT_MS = 60_000;
 const BUSY_RETRIES = 40;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What transactions need of the Kafka log: coordinators, partitioning and produce. */
+export interface TransactionalLog {
+  withCoordinator<T>(key: string, type: number, fn: (broker: KafkajsBroker) => Promise<T>): Promise<T>;
+  assignPartitions(topic: string, records: ProduceRecord[]): Promise<number[]>;
+  produceAs(
+    topic: string,
+    records: ProduceRecord[],
+    txn: { transactionalId: string; producer: (partition: number, count: number) => BatchProducer } | null,
+    partitions?: number[],
+  ): Promise<{ partition: number; offset: number }[]>;
+}
 
 interface ProducerSession {
   transactionalId: string;
@@ -30,7 +42,7 @@ interface ProducerSession {
 export class KafkaTransactions {
   private readonly sessions = new Map<string, ProducerSession>();
 
-  constructor(private readonly log: KafkaLog) {}
+  constructor(private readonly log: TransactionalLog) {}
 
   async begin(transactionalId: string): Promise<LogTransaction> {
     let session = this.sessions.get(transactionalId);
@@ -89,7 +101,7 @@ class KafkaTransaction implements LogTransaction {
   private done = false;
 
   constructor(
-    private readonly log: KafkaLog,
+    private readonly log: TransactionalLog,
     private readonly owner: KafkaTransactions,
     private readonly session: ProducerSession,
   ) {}

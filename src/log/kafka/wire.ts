@@ -1,10 +1,10 @@
 // Sends one Kafka request over a kafkajs broker connection, encoded and decoded with the
-// schema codec of src/broker/protocol. kafkajs keeps the sockets (TLS, SASL, API versions,
+// schema codec of src/kafka-protocol. kafkajs keeps the sockets (TLS, SASL, API versions,
 // reconnects); the bodies are ours, so records keep exact header order, null header values
 // and zero timestamps, which kafkajs's own produce and fetch paths do not.
 
-import { Reader, Writer } from '../../broker/protocol/io.js';
-import { readStruct, writeStruct, type MessageSchema } from '../../broker/protocol/schema.js';
+import { Reader, Writer } from '../../kafka-protocol/io.js';
+import { readStruct, writeStruct, type MessageSchema } from '../../kafka-protocol/schema.js';
 
 type Body = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 // AST types (as parsed) to SQL types, resolving CREATE TYPE names through a callback.
 
 import type { AstType } from '../../parser/ast.js';
-import { decimalType } from '../types.js';
-import type { SqlType, StructField } from '../types.js';
+import { decimalType } from '../../common/types.js';
+import type { SqlType, StructField } from '../../common/types.js';
 
 /** Throws Error with a user-facing message for invalid DECIMALs, duplicate fields and unknown type names. */
 export function sqlTypeOf(t: AstType, resolveAlias?: (name: string) => SqlType | undefined): SqlType {

@@ -6,7 +6,7 @@
 import type { AstType, ColumnRef, Expression, FunctionCall, Lambda } from '../../parser/ast.js';
 import type { ArgShape, FunctionRegistry } from '../../functions/registry.js';
 import { FunctionResolutionError } from '../../functions/registry.js';
-import { Decimal } from '../decimal.js';
+import { Decimal } from '../../common/decimal.js';
 import {
   BIGINT,
   BOOLEAN,
@@ -19,8 +19,8 @@ import {
   isNumeric,
   normalizeBigint,
   typesEqual,
-} from '../types.js';
-import type { SqlType } from '../types.js';
+} from '../../common/types.js';
+import type { SqlType } from '../../common/types.js';
 import {
   ConversionError,
   buildCaster,

@@ -2,9 +2,9 @@
 // coercion used for literals, function arguments, INSERT VALUES and lenient decoding.
 // Converters are built once per (from, to) pair and then applied per row.
 
-import { Decimal } from '../decimal.js';
-import { formatType, isNumeric, normalizeBigint, typesEqual } from '../types.js';
-import type { SqlType } from '../types.js';
+import { Decimal } from '../../common/decimal.js';
+import { formatType, isNumeric, normalizeBigint, typesEqual } from '../../common/types.js';
+import type { SqlType } from '../../common/types.js';
 import { dateToTimestamp, parseDate, parseTime, parseTimestamp, timestampToDate, timestampToTime } from './time.js';
 import { valueToString } from './values.js';
 

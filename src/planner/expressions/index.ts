@@ -10,8 +10,8 @@
 import type { Expression } from '../../parser/ast.js';
 import type { FunctionRegistry } from '../../functions/registry.js';
 import { FunctionResolutionError } from '../../functions/registry.js';
-import { formatType } from '../types.js';
-import type { SqlType } from '../types.js';
+import { formatType } from '../../common/types.js';
+import type { SqlType } from '../../common/types.js';
 import { ExpressionCompiler } from './compile.js';
 import type { CompiledExpression, ExpressionContext, ExpressionScope } from './compile.js';
 import { ExpressionError } from './errors.js';

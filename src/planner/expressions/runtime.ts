@@ -1,8 +1,8 @@
 // Helpers called from compiled expression code. Kept monomorphic and allocation-free on the
 // common paths (small BIGINTs stay numbers, DECIMAL work happens only for DECIMAL types).
 
-import { Decimal } from '../decimal.js';
-import { normalizeBigint } from '../types.js';
+import { Decimal } from '../../common/decimal.js';
+import { normalizeBigint } from '../../common/types.js';
 import { parseTimestamp } from './time.js';
 import { compareNumeric, compareValues, nullableEqual, valuesEqual } from './values.js';
 

@@ -1,8 +1,8 @@
 // Type rules of ksqlDB expressions: numeric widening, DECIMAL precision/scale of arithmetic,
 // implicit coercion between types and the common type of a list of types.
 
-import { BIGINT, DOUBLE, INTEGER, decimalType, isNumeric, typesEqual } from '../types.js';
-import type { SqlType, StructField } from '../types.js';
+import { BIGINT, DOUBLE, INTEGER, decimalType, isNumeric, typesEqual } from '../../common/types.js';
+import type { SqlType, StructField } from '../../common/types.js';
 
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '%';
 

@@ -1,8 +1,8 @@
-// Runtime operations on SQL values in Eddy's representation (see src/planner/types.ts):
+// Runtime operations on SQL values in Eddy's representation (see src/common/types.ts):
 // equality and ordering across the numeric representations, and text forms used by CAST.
 
-import { Decimal } from '../decimal.js';
-import type { SqlType } from '../types.js';
+import { Decimal } from '../../common/decimal.js';
+import type { SqlType } from '../../common/types.js';
 import { javaDoubleToString } from '../../functions/values.js';
 import { formatDate, formatTime, formatTimestamp } from './time.js';
 

@@ -11,7 +11,7 @@
 import type { DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedAggregate } from '../../functions/registry.js';
 import type { ColumnRef, Expression, FunctionCall, Loc, Query, WindowExpression } from '../../parser/ast.js';
-import { BIGINT, containsMap, formatType, type SqlType } from '../types.js';
+import { BIGINT, containsMap, formatType, type SqlType } from '../../common/types.js';
 import { getProperty } from '../../config/index.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError } from './errors.js';

@@ -6,7 +6,7 @@
 import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.js';
 import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
-import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../types.js';
+import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../../common/types.js';
 import { compileIn, compilePredicate, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';

@@ -3,7 +3,7 @@
 
 import type { Expression } from '../../parser/ast.js';
 import type { FunctionRegistry } from '../../functions/registry.js';
-import type { SqlType } from '../types.js';
+import type { SqlType } from '../../common/types.js';
 import type { RowScope } from './layout.js';
 import { expressionText } from './expression-text.js';
 import { compileExpression } from '../expressions/index.js';

@@ -10,7 +10,7 @@
 
 import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { ColumnRef, Expression, JoinClause, Loc, Query } from '../../parser/ast.js';
-import { containsMap, formatType, typesEqual, type SqlType } from '../types.js';
+import { containsMap, formatType, typesEqual, type SqlType } from '../../common/types.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, expressionText, rewriteExpression } from './expression-text.js';

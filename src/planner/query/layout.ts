@@ -7,7 +7,7 @@
 
 import type { DataSource } from '../../catalog/model.js';
 import type { ColumnRef } from '../../parser/ast.js';
-import { BIGINT, INTEGER, type Column, type SqlType } from '../types.js';
+import { BIGINT, INTEGER, type Column, type SqlType } from '../../common/types.js';
 import { QueryPlanningError, at } from './errors.js';
 
 export const PSEUDO_COLUMNS: readonly { name: string; type: SqlType }[] = [

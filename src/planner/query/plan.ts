@@ -5,7 +5,7 @@ import type { CatalogView, DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry } from '../../functions/registry.js';
 import type { TopicSpec } from '../../log/topic-log.js';
 import type { CreateAsSelect, InsertInto, Query } from '../../parser/ast.js';
-import { formatSchema, type LogicalSchema } from '../types.js';
+import { formatSchema, type LogicalSchema } from '../../common/types.js';
 import { analyzeQuery, resultSchema, schemasEqual, type AnalyzedQuery, type QueryMode } from './analyze.js';
 import { QueryPlanningError } from './errors.js';
 import { propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
@@ -162,7 +162,7 @@ export function planTransientQuery(query: Query, ctx: PlanContext, mode: QueryMo
 
 // ---------------------------------------------------------------- EXPLAIN
 
-function schemaOf(cols: { name: string; type: import('../types.js').SqlType; namespace: string }[]): string {
+function schemaOf(cols: { name: string; type: import('../../common/types.js').SqlType; namespace: string }[]): string {
   const schema: LogicalSchema = {
     key: cols.filter((c) => c.namespace === 'KEY').map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' })),
     value: cols.filter((c) => c.namespace !== 'KEY').map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' })),

@@ -4,7 +4,7 @@
 import type { DataSource, KeyFormat, ValueFormat } from '../../catalog/model.js';
 import type { Property } from '../../parser/ast.js';
 import type { FormatName, FormatOptions } from '../../serde/serde.js';
-import { containsMap, formatType, hasNonStringMapKey, type Column, type LogicalSchema } from '../types.js';
+import { containsMap, formatType, hasNonStringMapKey, type Column, type LogicalSchema } from '../../common/types.js';
 import { QueryPlanningError } from './errors.js';
 
 export const FORMATS: readonly FormatName[] = ['KAFKA', 'JSON', 'DELIMITED', 'NONE', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR'];

@@ -17,7 +17,7 @@ import type { LogRecord } from '../../log/topic-log.js';
 import { aggregateLimits } from '../../functions/aggregate/aggregates.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { AggregateCall, AggregateStep } from '../../planner/query/aggregate.js';
-import type { OutputRow } from '../pipeline.js';
+import type { OutputRow } from '../output-row.js';
 import { type AggregateEntry, type AggregateStateStore, groupKeyText } from './state-store.js';
 import { sessionOpen, timeWindowOpen, timeWindowsFor, windowClosed } from '../window/time-windows.js';
 

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { SqliteUndo } from '../sqlite-undo.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SqlType } from '../../planner/types.js';
+import type { SqlType } from '../../common/types.js';
 import { fromStored, toStored } from '../value-codec.js';
 
 export type Side = 0 | 1;

@@ -3,8 +3,8 @@
 // The query service writes entries through ProcessingLogWriter.
 
 import type { TopicLog } from '../log/topic-log.js';
-import type { LogicalSchema, SqlType } from '../planner/types.js';
-import { BIGINT, INTEGER, STRING, arrayOf, structOf } from '../planner/types.js';
+import type { LogicalSchema, SqlType } from '../common/types.js';
+import { BIGINT, INTEGER, STRING, arrayOf, structOf } from '../common/types.js';
 
 export const PROCESSING_LOG_STREAM = 'KSQL_PROCESSING_LOG';
 
