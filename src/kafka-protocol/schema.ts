@@ -253,8 +253,10 @@ export interface MessageSchema {
   flexibleFrom: number;
   request: Field[];
   response: Field[];
+  /** Highest version the definition describes. */
+  maxVersion: number;
 }
 
-export function defineMessage(name: string, apiKey: number, flexibleFrom: number, request: string, response: string): MessageSchema {
-  return { name, apiKey, flexibleFrom, request: parseFields(request), response: parseFields(response) };
+export function defineMessage(name: string, apiKey: number, flexibleFrom: number, request: string, response: string, maxVersion = Infinity): MessageSchema {
+  return { name, apiKey, flexibleFrom, request: parseFields(request), response: parseFields(response), maxVersion };
 }
