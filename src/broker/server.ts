@@ -26,6 +26,8 @@ export interface BrokerOptions {
   host?: string;
   /** Host name given to clients in Metadata (default: host). */
   advertisedHost?: string;
+  /** Port given to clients in Metadata (default: the port it listens on). */
+  advertisedPort?: number;
   nodeId?: number;
   /** Create unknown topics on Metadata requests that allow it (default true). */
   autoCreateTopics?: boolean;
@@ -38,10 +40,14 @@ export interface BrokerOptions {
 }
 
 export interface Broker {
+  /** The advertised host (what Metadata tells clients). */
   readonly host: string;
+  /** The port it listens on. */
   readonly port: number;
-  /** "host:port" for client bootstrap configs. */
+  /** Advertised "host:port" for client bootstrap configs. */
   readonly address: string;
+  /** "host:port" it really listens on. */
+  readonly listenAddress: string;
   readonly connectionCount: number;
   /** The consumer group coordinator (live members and assignments). */
   readonly groups: GroupCoordinator;
@@ -181,6 +187,15 @@ class Connection {
     this.socket.uncork();
   }
 
+  /** The client id of a request header whose reader stands just past the correlation id. */
+  private clientIdOf(r: Reader): string {
+    try {
+      return new Reader(r.buf, r.pos, r.end).nullableString() ?? '';
+    } catch {
+      return '?';
+    }
+  }
+
   private async handle(frame: Buffer): Promise<void> {
     const r = new Reader(frame);
     const apiKey = r.int16();
@@ -200,8 +215,12 @@ class Connection {
       w.int16(range[1]);
       return this.send(w.finish());
     }
-    if (!schema || !range || !handler) throw new ProtocolError(`unsupported API key ${apiKey}`);
-    if (version < range[0] || version > range[1]) throw new ProtocolError(`unsupported version ${version} of API ${schema.name}`);
+    // Like Apache Kafka, an API or version it does not serve closes the connection (only
+    // ApiVersions gets an answer, above); the log line says which and what is served.
+    if (!schema || !range || !handler) throw new ProtocolError(`unsupported API key ${apiKey} (client '${this.clientIdOf(r)}')`);
+    if (version < range[0] || version > range[1]) {
+      throw new ProtocolError(`unsupported version ${version} of ${schema.name} (this broker serves versions ${range[0]}-${range[1]}; client '${this.clientIdOf(r)}')`);
+    }
     const clientId = r.nullableString() ?? '';
     const flexible = version >= schema.flexibleFrom;
     if (flexible) {
@@ -242,7 +261,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     groups: groupCoordinator,
     nodeId: options.nodeId ?? 0,
     host: options.advertisedHost ?? host,
-    port: options.port,
+    port: options.advertisedPort ?? options.port,
     clusterId: clusterIdFor(options.log.dataDir),
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 1,
@@ -265,12 +284,15 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       resolve();
     });
   });
-  const port = (server.address() as net.AddressInfo).port;
-  ctx.port = port;
+  const bound = server.address() as net.AddressInfo;
+  const port = bound.port;
+  if (options.advertisedPort === undefined) ctx.port = port;
+  const showHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
   return {
     host: ctx.host,
     port,
-    address: `${ctx.host}:${port}`,
+    address: `${showHost(ctx.host)}:${ctx.port}`,
+    listenAddress: `${showHost(bound.address)}:${port}`,
     groups: groupCoordinator,
     get connectionCount() {
       return connections.size;
