@@ -1,5 +1,7 @@
 // HTTP client for the Eddy / ksqlDB REST API, as used by the CLI.
 
+import { EddyError } from '../src/common/errors.js';
+
 export type Json = Record<string, unknown>;
 
 export interface QueryHeaderInfo {
@@ -10,7 +12,9 @@ export interface QueryHeaderInfo {
 }
 
 /** A failed request: HTTP status plus the error body the server sent (ksqlDB error shape). */
-export class ServerError extends Error {
+export class ServerError extends EddyError {
+  override readonly kind = 'client';
+
   constructor(
     message: string,
     readonly status: number,
@@ -21,7 +25,9 @@ export class ServerError extends Error {
 }
 
 /** The server could not be reached at all. */
-export class ConnectionError extends Error {}
+export class ConnectionError extends EddyError {
+  override readonly kind = 'client';
+}
 
 export interface QueryCallbacks {
   onHeader(header: QueryHeaderInfo): void;

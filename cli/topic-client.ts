@@ -3,11 +3,14 @@
 // user sees when it fails.
 
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { EddyError } from '../src/common/errors.js';
 
 export const DEFAULT_BOOTSTRAP = 'localhost:9092';
 
 /** A failure to show as is (no stack): what went wrong and how to fix it. */
-export class UserError extends Error {}
+export class UserError extends EddyError {
+  override readonly kind = 'client';
+}
 
 /** --bootstrap-server, else EDDY_BOOTSTRAP_SERVERS, else localhost:9092. */
 export function bootstrapServers(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {

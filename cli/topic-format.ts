@@ -4,6 +4,8 @@
 //   \n newline   \t tab   \\ backslash
 // A null key or value prints as nothing (its length as -1).
 
+import { EddyError } from '../src/common/errors.js';
+
 export interface FormattableRecord {
   topic: string;
   partition: number;
@@ -34,7 +36,9 @@ const FIELDS: Record<string, (r: FormattableRecord) => Buffer> = {
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\' };
 
-export class FormatError extends Error {}
+export class FormatError extends EddyError {
+  override readonly kind = 'client';
+}
 
 /** Compiles a format string; every record's output ends with a newline (added when the format has none at its end). */
 export function compileFormat(format: string): (r: FormattableRecord) => Buffer {

@@ -3,8 +3,11 @@
 
 import { readFileSync } from 'node:fs';
 import { ALWAYS_DENIED, DEFAULT_PROPERTIES, canonicalPropertyName } from './defaults.js';
+import { EddyError } from '../common/errors.js';
 
-export class PropertyError extends Error {}
+export class PropertyError extends EddyError {
+  override readonly kind = 'config';
+}
 
 /** Throws PropertyError when a request may not override `name`. */
 export function checkOverridable(name: string, serverConfig: Record<string, unknown>): void {

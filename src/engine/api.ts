@@ -17,29 +17,7 @@ export interface KsqlEntity {
   [field: string]: unknown;
 }
 
-/** HTTP status and ksqlDB error_code of a failure (spec §6). */
-export class KsqlError extends Error {
-  constructor(
-    message: string,
-    readonly errorCode: number = 40000,
-    readonly httpStatus: number = Math.floor(errorCode / 100),
-  ) {
-    super(message);
-  }
-}
-
-/** A statement failed: 400 / 40001 with the failing text and the entities of statements already run. */
-export class StatementError extends KsqlError {
-  constructor(
-    message: string,
-    readonly statementText: string,
-    readonly entities: KsqlEntity[] = [],
-    errorCode = 40001,
-  ) {
-    super(message, errorCode);
-  }
-}
-
+export { KsqlError, StatementError } from '../common/errors.js';
 export type { QueryHeader, StreamedItem, QueryStream } from '../common/query-stream.js';
 import type { QueryStream } from '../common/query-stream.js';
 

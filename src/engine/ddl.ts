@@ -13,7 +13,7 @@ import { defaultSchemaRegistry } from '../serde/registry.js';
 import { inferColumns } from '../serde/schema-inference.js';
 import { checkKeyFormat, checkValueFormat, formatCapabilities, parseFormatName } from './formats.js';
 import { containsMap, resolveType } from './sql-types.js';
-import { parseDelimiter, parseDurationText, parseWithProperties, type WithProperties } from './with-properties.js';
+import { parseDelimiter, parseDurationText, parseWithProperties, type WithProperties } from '../parser/with-properties.js';
 
 export const RESERVED_COLUMN_NAMES = ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'];
 
@@ -289,8 +289,8 @@ export function planCreateSource(
   catalog: CatalogView,
   config: Record<string, unknown>,
   existing: TopicDescription | undefined,
+  props: WithProperties = parseWithProperties(stmt.properties, 'create'),
 ): PlannedSource {
-  const props = parseWithProperties(stmt.properties, 'create');
   const topic = props.KAFKA_TOPIC as string | undefined;
   if (topic === undefined) throw new KsqlError('Missing required property "KAFKA_TOPIC" which has no default value.');
 

@@ -4,6 +4,7 @@
 // `invoke` with values in the representation documented in src/common/types.ts.
 
 import type { SqlType } from '../common/types.js';
+import { EddyError } from '../common/errors.js';
 
 export type FunctionKind = 'SCALAR' | 'AGGREGATE' | 'TABLE';
 
@@ -92,7 +93,9 @@ export interface FunctionDoc {
 }
 
 /** Thrown when a call cannot be resolved; the message is shown to the user as is. */
-export class FunctionResolutionError extends Error {}
+export class FunctionResolutionError extends EddyError {
+  override readonly kind = 'function';
+}
 
 export interface FunctionRegistry {
   kindOf(name: string): FunctionKind | undefined;

@@ -1,7 +1,11 @@
 // Byte-level reader and writer for the Kafka wire protocol (big-endian, classic and
 // flexible encodings). The reader throws ProtocolError on any overrun.
 
-export class ProtocolError extends Error {}
+import { EddyError } from '../common/errors.js';
+
+export class ProtocolError extends EddyError {
+  override readonly kind = 'protocol';
+}
 
 const TWO32 = 4294967296;
 

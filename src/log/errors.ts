@@ -1,6 +1,7 @@
 // Kafka protocol error codes used by the embedded log and the broker, and the error type
 // that carries one from the log to the wire.
 
+import { EddyError } from '../common/errors.js';
 export const ErrorCode = {
   NONE: 0,
   OFFSET_OUT_OF_RANGE: 1,
@@ -62,7 +63,8 @@ export const ErrorCode = {
 } as const;
 
 /** An error with the Kafka error code a broker would answer for it. */
-export class LogError extends Error {
+export class LogError extends EddyError {
+  override readonly kind = 'log';
   constructor(
     readonly code: number,
     message: string,

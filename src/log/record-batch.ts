@@ -3,6 +3,7 @@
 
 import { crc32c } from './crc32c.js';
 import type { LogRecord, ProduceRecord, RecordHeader } from './topic-log.js';
+import { EddyError } from '../common/errors.js';
 
 export const BATCH_HEADER_SIZE = 61;
 /** Bytes before the batchLength-counted part: baseOffset (8) + batchLength (4). */
@@ -18,7 +19,9 @@ export const CODEC_SNAPPY = 2;
 export const CODEC_LZ4 = 3;
 export const CODEC_ZSTD = 4;
 
-export class CorruptBatchError extends Error {}
+export class CorruptBatchError extends EddyError {
+  override readonly kind = 'log';
+}
 
 export interface BatchHeader {
   baseOffset: number;

@@ -19,6 +19,7 @@
 // aborted (or, when its commit was already decided, completed), so committedOffsets read
 // after it is stable. The transactional id a persistent query uses is its consumer group.
 
+import { EddyError } from '../common/errors.js';
 export interface RecordHeader {
   key: string;
   value: Buffer | null;
@@ -89,10 +90,16 @@ export interface LogTransaction {
   abort(): Promise<void>;
 }
 
-export class TopicExistsError extends Error {}
-export class UnknownTopicError extends Error {}
+export class TopicExistsError extends EddyError {
+  override readonly kind = 'log';
+}
+export class UnknownTopicError extends EddyError {
+  override readonly kind = 'log';
+}
 /** A transaction's producer was fenced by a newer beginTransaction with the same transactional id. */
-export class ProducerFencedError extends Error {}
+export class ProducerFencedError extends EddyError {
+  override readonly kind = 'log';
+}
 
 export interface TopicLog {
   createTopic(name: string, spec: TopicSpec): Promise<void>;

@@ -2,8 +2,10 @@
 // whole request text (not to the single statement).
 
 import type { Loc } from './ast.js';
+import { EddyError } from '../common/errors.js';
 
-export class ParseError extends Error {
+export class ParseError extends EddyError {
+  override readonly kind = 'syntax';
   override name = 'ParseError';
   /** 1-based line of the offending token in the request text. */
   readonly line: number;
@@ -17,7 +19,7 @@ export class ParseError extends Error {
   readonly detail: string;
 
   constructor(message: string, opts: { line: number; column: number; token?: string; expected?: string[]; detail?: string }) {
-    super(message);
+    super(message, { position: opts });
     this.line = opts.line;
     this.column = opts.column;
     this.token = opts.token ?? '';
@@ -53,14 +55,15 @@ export class ParseError extends Error {
 }
 
 /** `${name}` refers to a variable that is not defined (or is malformed). */
-export class SubstitutionError extends Error {
+export class SubstitutionError extends EddyError {
+  override readonly kind = 'syntax';
   override name = 'SubstitutionError';
   readonly variable: string;
   readonly line: number;
   readonly column: number;
 
   constructor(message: string, variable: string, loc: { line: number; column: number }) {
-    super(message);
+    super(message, { position: loc });
     this.variable = variable;
     this.line = loc.line;
     this.column = loc.column;

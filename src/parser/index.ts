@@ -12,7 +12,7 @@ import { substituteVariables } from './substitute.js';
 
 export * from './ast.js';
 export { ParseError, SubstitutionError } from './errors.js';
-export { splitStatements, type StatementText } from './split.js';
+export { splitStatements, leadingKeyword, isQueryStatement, type StatementText } from './split.js';
 export { substituteVariables } from './substitute.js';
 export { formatExpression, formatType, formatIdentifier, formatTableElements } from './format.js';
 

@@ -108,3 +108,16 @@ function rebase(loc: Loc, base: Loc): Loc {
     offset: base.offset + loc.offset,
   };
 }
+
+/** Upper-cased first word of a statement, e.g. SELECT, PRINT, CREATE (leading comments skipped). */
+export function leadingKeyword(statement: string): string {
+  const first = splitStatements(statement)[0]?.text ?? '';
+  const m = /^\s*\(*\s*([A-Za-z_]+)/.exec(first);
+  return m ? m[1]!.toUpperCase() : '';
+}
+
+/** SELECT and PRINT are queries that stream results: they belong to /query, not /ksql. */
+export function isQueryStatement(statement: string): boolean {
+  const kw = leadingKeyword(statement);
+  return kw === 'SELECT' || kw === 'PRINT';
+}

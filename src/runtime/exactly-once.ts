@@ -14,10 +14,13 @@
 
 import { getProperty } from '../config/index.js';
 import type { LogTransaction, ProduceRecord, TopicLog, TopicPartitionOffset } from '../log/topic-log.js';
+import { EddyError } from '../common/errors.js';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
 
-export class ProcessingGuaranteeError extends Error {}
+export class ProcessingGuaranteeError extends EddyError {
+  override readonly kind = 'config';
+}
 
 const ACCEPTED: Record<string, ProcessingGuarantee> = {
   at_least_once: 'at_least_once',

@@ -19,6 +19,7 @@ import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
+import { ensureSinkTopic } from './sink-topic.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -140,18 +141,7 @@ export class PersistentQuery implements RunningQuery {
       partitions.set(topic, d.partitions);
     }
     const sink = this.plan.sink;
-    if (this.plan.produce && !(await log.describeTopic(sink.topic))) {
-      let partitions = this.sinkTopic.partitions;
-      if (this.inheritPartitionsFrom) {
-        const from = this.inheritPartitionsFrom === this.sourceTopic ? source : await log.describeTopic(this.inheritPartitionsFrom);
-        if (from) partitions = from.partitions;
-      }
-      try {
-        await log.createTopic(sink.topic, { ...this.sinkTopic, partitions });
-      } catch (e) {
-        if (!(await log.describeTopic(sink.topic))) throw e;
-      }
-    }
+    if (this.plan.produce) await ensureSinkTopic(log, sink.topic, this.sinkTopic, this.inheritPartitionsFrom, source);
     if (this.plan.materialize) {
       this.store = new TableStore(
         storeFile(this.services.dataDir, this.id),

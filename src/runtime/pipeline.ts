@@ -36,8 +36,11 @@ export interface PipelineOptions {
 
 export type { OutputRow } from './output-row.js';
 import type { OutputRow } from './output-row.js';
+import { EddyError } from '../common/errors.js';
 
-export class QueryFailure extends Error {}
+export class QueryFailure extends EddyError {
+  override readonly kind = 'runtime';
+}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

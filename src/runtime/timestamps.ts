@@ -8,11 +8,14 @@ import type { FunctionRegistry } from '../functions/registry.js';
 import type { LogRecord } from '../log/topic-log.js';
 import type { SourceLayout } from '../planner/query/layout.js';
 import { STRING, type SqlType } from '../common/types.js';
+import { EddyError } from '../common/errors.js';
 
 /** Returns the event time, or null when the record must be skipped. */
 export type TimestampReader = (row: unknown[], rec: LogRecord) => number | null;
 
-export class InvalidTimestampError extends Error {}
+export class InvalidTimestampError extends EddyError {
+  override readonly kind = 'runtime';
+}
 
 /** Parses a STRING timestamp with a Java DateTimeFormatter pattern, via the function library when it can. */
 export function stringTimestampParser(format: string | undefined, functions: FunctionRegistry): (text: string) => number {

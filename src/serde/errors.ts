@@ -4,9 +4,12 @@
 import { SerdeError } from './serde.js';
 import { formatType, type SqlType } from '../common/types.js';
 import { LosslessNumber } from './json-parse.js';
+import { EddyError } from '../common/errors.js';
 
 /** A value that cannot become the required SQL type; wrapped into a SerdeError by the serde. */
-export class ConversionError extends Error {}
+export class ConversionError extends EddyError {
+  override readonly kind = 'serde';
+}
 
 /** The Jackson node class ksqlDB names in its messages for a parsed JSON value. */
 export function jsonNodeName(v: unknown): string {

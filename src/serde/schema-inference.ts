@@ -8,6 +8,7 @@ import type { SqlType } from '../common/types.js';
 import type { FormatName } from './serde.js';
 import type { RegisteredSchema, SchemaRegistry } from './registry.js';
 import { chooseMessage, parseProtobufSchema, protobufColumns } from './protobuf-schema.js';
+import { EddyError } from '../common/errors.js';
 
 export interface InferredColumn {
   name: string;
@@ -25,7 +26,9 @@ export interface InferenceRequest {
 }
 
 /** Why a schema cannot be inferred, worded like ksqlDB. */
-export class SchemaInferenceError extends Error {}
+export class SchemaInferenceError extends EddyError {
+  override readonly kind = 'serde';
+}
 
 function missing(req: InferenceRequest): SchemaInferenceError {
   const what = req.side === 'key' ? 'keys' : 'values';

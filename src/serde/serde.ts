@@ -4,6 +4,7 @@
 
 import type { Column } from '../common/types.js';
 import type { SchemaRegistry } from './registry.js';
+import { EddyError } from '../common/errors.js';
 
 export type FormatName =
   | 'KAFKA'
@@ -46,7 +47,9 @@ export interface Serde {
   deserialize(bytes: Buffer | null): unknown[] | null;
 }
 
-export class SerdeError extends Error {}
+export class SerdeError extends EddyError {
+  override readonly kind = 'serde';
+}
 
 export interface FormatInfo {
   name: FormatName;

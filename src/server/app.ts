@@ -4,6 +4,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EngineApi, KsqlEntity, QueryStream, RequestContext } from '../engine/api.js';
 import { genericError, toErrorReply, type ErrorReply } from './errors.js';
+import { KsqlError, StatementError } from '../common/errors.js';
+import { WRONG_ENDPOINT_CODE, WRONG_ENDPOINT_MESSAGE, firstQueryStatement } from '../engine/query-endpoint.js';
 import { DELIMITED, JSON_TYPE, KSQL_V1_JSON, negotiate } from './media-types.js';
 import { delimitedFramer, jsonArrayFramer, printFramer, queryEndpointFramer, type Framer } from './framing.js';
 import { streamQuery } from './stream-response.js';
@@ -20,9 +22,6 @@ export interface ServerOptions {
 }
 
 const JSON_RESPONSE_TYPES = [KSQL_V1_JSON, JSON_TYPE] as const;
-
-export const WRONG_ENDPOINT_MESSAGE =
-  "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT";
 
 interface CommandStatusRecord {
   status: string;
@@ -53,7 +52,7 @@ function parseJsonBody(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch (err) {
-    throw Object.assign(new Error(`Request body is not valid JSON: ${(err as Error).message}`), { errorCode: 40000 });
+    throw new KsqlError(`Request body is not valid JSON: ${(err as Error).message}`, 40000);
   }
 }
 
@@ -77,14 +76,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
     }
   });
 
-  app.setErrorHandler((err, _request, reply) => {
-    const e = err as { errorCode?: unknown; statusCode?: number; message: string };
-    if (typeof e.errorCode === 'number') return sendError(reply, toErrorReply(err));
-    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-      return sendError(reply, genericError(e.statusCode * 100, e.message));
-    }
-    return sendError(reply, genericError(50000, e.message));
-  });
+  app.setErrorHandler((err, _request, reply) => sendError(reply, toErrorReply(err)));
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, genericError(40400, `Not found: ${request.method} ${request.url}`)),
@@ -100,7 +92,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
       try {
         checkOverridable(key, config);
       } catch (err) {
-        throw Object.assign(new Error((err as Error).message), { errorCode: 40000 });
+        throw new KsqlError((err as Error).message, 40000);
       }
     }
   };
@@ -128,22 +120,10 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
     const properties = objectOf(body.streamsProperties);
     checkOverrides(properties);
     const context: RequestContext = { properties: { ...properties }, variables: stringMap(body.sessionVariables) };
-    const queries = splitStatementTexts(body.ksql).statements.filter(isQueryStatement);
-    if (queries.length > 0) {
-      return sendError(
-        reply,
-        {
-          status: 400,
-          body: {
-            '@type': 'statement_error',
-            error_code: 40002,
-            message: WRONG_ENDPOINT_MESSAGE,
-            statementText: queries[0]!,
-            entities: [],
-          },
-        },
-        contentType,
-      );
+    // Nothing of a request runs when one of its statements belongs to /query.
+    const query = firstQueryStatement(body.ksql);
+    if (query !== undefined) {
+      return sendError(reply, toErrorReply(new StatementError(WRONG_ENDPOINT_MESSAGE, query, [], WRONG_ENDPOINT_CODE)), contentType);
     }
     try {
       const entities = await engine.execute(body.ksql, context);

@@ -1,7 +1,9 @@
-// Maps failures to ksqlDB's error bodies (spec §6): generic_error and statement_error,
-// with error_code = HTTP status × 100 + suffix.
+// The one place failures become ksqlDB's error bodies (spec §6): generic_error and
+// statement_error, with error_code = HTTP status × 100 + suffix. Errors follow the model of
+// src/common/errors.ts; anything else (a fastify client error, a bug) is mapped here too.
 
 import type { KsqlEntity } from '../engine/api.js';
+import { EddyError, StatementError, httpStatusOf } from '../common/errors.js';
 
 export interface GenericErrorBody {
   '@type': 'generic_error';
@@ -31,32 +33,24 @@ export function genericError(errorCode: number, message: string): ErrorReply {
 
 /** Turns anything thrown by the engine or the server into a ksqlDB error reply. */
 export function toErrorReply(err: unknown): ErrorReply {
-  if (err && typeof err === 'object') {
-    const e = err as {
-      message?: unknown;
-      errorCode?: unknown;
-      httpStatus?: unknown;
-      statementText?: unknown;
-      entities?: unknown;
+  if (err instanceof StatementError) {
+    return {
+      status: err.httpStatus,
+      body: {
+        '@type': 'statement_error',
+        error_code: err.errorCode,
+        message: err.message,
+        statementText: err.statementText,
+        entities: err.entities as KsqlEntity[],
+      },
     };
-    const message = typeof e.message === 'string' ? e.message : String(err);
-    if (typeof e.errorCode === 'number') {
-      const status = typeof e.httpStatus === 'number' ? e.httpStatus : Math.floor(e.errorCode / 100);
-      if (typeof e.statementText === 'string') {
-        return {
-          status,
-          body: {
-            '@type': 'statement_error',
-            error_code: e.errorCode,
-            message,
-            statementText: e.statementText,
-            entities: Array.isArray(e.entities) ? (e.entities as KsqlEntity[]) : [],
-          },
-        };
-      }
-      return { status, body: { '@type': 'generic_error', error_code: e.errorCode, message } };
-    }
-    return genericError(50000, message);
   }
-  return genericError(50000, String(err));
+  if (err instanceof EddyError && err.errorCode !== undefined) {
+    return { status: httpStatusOf(err), body: { '@type': 'generic_error', error_code: err.errorCode, message: err.message } };
+  }
+  // fastify's own client errors (body too large, bad content type, ...) keep their 4xx status.
+  const statusCode = (err as { statusCode?: unknown } | null)?.statusCode;
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return genericError(statusCode * 100, message);
+  return genericError(50000, message);
 }

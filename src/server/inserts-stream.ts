@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { EngineApi } from '../engine/api.js';
 import { genericError, toErrorReply } from './errors.js';
+import { KsqlError } from '../common/errors.js';
 import { DELIMITED, JSON_TYPE, KSQL_V1_JSON, negotiate } from './media-types.js';
 
 async function* lines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
@@ -66,7 +67,7 @@ export function registerInsertsStream(app: FastifyInstance, engine: EngineApi): 
         try {
           const row = JSON.parse(next.value) as unknown;
           if (!row || typeof row !== 'object' || Array.isArray(row)) {
-            throw Object.assign(new Error(`Row ${n} is not a JSON object: ${next.value}`), { errorCode: 40000 });
+            throw new KsqlError(`Row ${n} is not a JSON object: ${next.value}`, 40000);
           }
           await engine.insertRow(target, row as Record<string, unknown>);
           emit({ status: 'ok', seq: n });

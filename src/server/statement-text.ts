@@ -1,46 +1,23 @@
-// Lexical handling of request text that must happen before (or without) a full parse:
-// splitting on `;` outside quotes, stripping comments, and finding a statement's first
-// keyword. Used by the server to route SELECT/PRINT and by the REPL to know when the
-// user has finished typing a statement.
+// Lexical handling of request text that must happen before (or without) a full parse, for
+// the server's routing of SELECT/PRINT and the REPL's knowing when the user has finished
+// typing a statement. Splitting and first keywords are the parser's; this file only
+// shapes them for those callers and finds unclosed quotes.
+
+import { splitStatements } from '../parser/index.js';
 
 export interface SplitResult {
-  /** Complete statements, comments removed, trimmed, each ending with `;`. */
+  /** Complete statements, leading comments removed, trimmed, each ending with `;`. */
   statements: string[];
-  /** Text after the last `;` (comments removed, trimmed); empty when nothing is pending. */
+  /** Text after the last `;` (leading comments removed, trimmed); empty when nothing is pending. */
   rest: string;
 }
 
-/** Splits on `;` outside '…' strings, `…` and "…" identifiers; drops -- and /* *\/ comments. */
+/** The request's statements, split where the parser splits them (src/parser/split.ts). */
 export function splitStatementTexts(text: string): SplitResult {
-  const statements: string[] = [];
-  let current = '';
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    if (c === "'" || c === '`' || c === '"') {
-      const end = closingQuote(text, i, c);
-      const stop = end < 0 ? n : end;
-      current += text.slice(i, stop);
-      i = stop;
-    } else if (c === '-' && text[i + 1] === '-') {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? n : nl;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? n : close + 2;
-      current += ' ';
-    } else if (c === ';') {
-      const stmt = current.trim();
-      if (stmt.length > 0) statements.push(stmt + ';');
-      current = '';
-      i++;
-    } else {
-      current += c;
-      i++;
-    }
-  }
-  return { statements, rest: current.trim() };
+  const parts = splitStatements(text).map((p) => p.text.trim());
+  const last = parts[parts.length - 1];
+  const rest = last !== undefined && !last.endsWith(';') ? parts.pop()! : '';
+  return { statements: parts, rest };
 }
 
 /** Index just past the quote that closes the one at `start` (doubled quotes escape); -1 if unclosed. */
@@ -81,14 +58,4 @@ export function hasOpenQuote(text: string): boolean {
   return false;
 }
 
-/** Upper-cased first word of a statement (comments already removed), e.g. SELECT, PRINT, CREATE. */
-export function leadingKeyword(statement: string): string {
-  const m = /^\s*\(*\s*([A-Za-z_]+)/.exec(statement);
-  return m ? m[1]!.toUpperCase() : '';
-}
-
-/** SELECT and PRINT are queries that stream results: they belong to /query, not /ksql. */
-export function isQueryStatement(statement: string): boolean {
-  const kw = leadingKeyword(statement);
-  return kw === 'SELECT' || kw === 'PRINT';
-}
+export { isQueryStatement, leadingKeyword } from '../parser/index.js';

@@ -2,10 +2,12 @@
 
 import { ErrorCode } from '../errors.js';
 import { ProducerFencedError } from '../topic-log.js';
+import { EddyError } from '../../common/errors.js';
 
 const NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
 
-export class KafkaError extends Error {
+export class KafkaError extends EddyError {
+  override readonly kind = 'log';
   constructor(
     readonly code: number,
     what: string,

@@ -5,6 +5,7 @@
 
 import { Reader, Writer } from '../../kafka-protocol/io.js';
 import { readStruct, writeStruct, type MessageSchema } from '../../kafka-protocol/schema.js';
+import { EddyError } from '../../common/errors.js';
 
 type Body = Record<string, unknown>;
 
@@ -17,7 +18,9 @@ export interface KafkajsBroker {
   };
 }
 
-export class UnsupportedApiError extends Error {}
+export class UnsupportedApiError extends EddyError {
+  override readonly kind = 'protocol';
+}
 
 /**
  * The highest version of an API that both the broker and this client speak without the

@@ -7,11 +7,14 @@ import { formatType, isNumeric, normalizeBigint, typesEqual } from '../../common
 import type { SqlType } from '../../common/types.js';
 import { dateToTimestamp, parseDate, parseTime, parseTimestamp, timestampToDate, timestampToTime } from './time.js';
 import { valueToString } from './values.js';
+import { EddyError } from '../../common/errors.js';
 
 export type Converter = (value: unknown) => unknown;
 
 /** A value that cannot be converted; the message is ksqlDB-like and shown to users. */
-export class ConversionError extends Error {}
+export class ConversionError extends EddyError {
+  override readonly kind = 'expression';
+}
 
 const identity: Converter = (v) => v;
 

@@ -3,10 +3,13 @@
 // code-generation errors (literal coercion, unsupported casts) as "Invalid Predicate: ...".
 
 import type { Loc } from '../../parser/ast.js';
+import { EddyError } from '../../common/errors.js';
 
 export type ExpressionErrorStage = 'type' | 'codegen';
 
-export class ExpressionError extends Error {
+export class ExpressionError extends EddyError {
+  override readonly kind = 'expression';
+
   constructor(
     message: string,
     readonly stage: ExpressionErrorStage = 'type',
@@ -14,7 +17,7 @@ export class ExpressionError extends Error {
     /** For "cannot be resolved" errors: the column as written, so callers can rephrase. */
     readonly column?: string,
   ) {
-    super(message);
+    super(message, loc ? { position: loc } : {});
     this.name = 'ExpressionError';
   }
 }

@@ -2,13 +2,16 @@
 // and the conformance cases that match on substrings keep working.
 
 import type { Loc } from '../../parser/ast.js';
+import { EddyError } from '../../common/errors.js';
 
-export class QueryPlanningError extends Error {
+export class QueryPlanningError extends EddyError {
+  override readonly kind = 'plan';
+
   constructor(
     message: string,
     readonly loc?: Loc,
   ) {
-    super(message);
+    super(message, loc ? { position: loc } : {});
     this.name = 'QueryPlanningError';
   }
 }

@@ -38,7 +38,7 @@ export function planPersistentQuery(
   queryId: string,
   ctx: PlanContext,
 ): { physical: PersistentPhysicalPlan; sinkTopic: TopicSpec; inheritPartitionsFrom?: string } {
-  const props = propertyMap(statement.properties);
+  const props = propertyMap(statement);
   const sinkName = statement.kind === 'CreateAsSelect' ? statement.name : statement.target;
   let target: DataSource | undefined;
   if (statement.kind === 'InsertInto') {

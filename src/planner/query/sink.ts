@@ -2,7 +2,8 @@
 // retention, WRAP_SINGLE_VALUE, delimiters and the TIMESTAMP column of the sink.
 
 import type { DataSource, KeyFormat, ValueFormat } from '../../catalog/model.js';
-import type { Property } from '../../parser/ast.js';
+import type { CreateAsSelect, InsertInto } from '../../parser/ast.js';
+import { parseWithProperties } from '../../parser/with-properties.js';
 import type { FormatName, FormatOptions } from '../../serde/serde.js';
 import { containsMap, formatType, hasNonStringMapKey, type Column, type LogicalSchema } from '../../common/types.js';
 import { QueryPlanningError } from './errors.js';
@@ -11,10 +12,10 @@ export const FORMATS: readonly FormatName[] = ['KAFKA', 'JSON', 'DELIMITED', 'NO
 
 export type PropertyMap = Map<string, unknown>;
 
-export function propertyMap(props: Property[]): PropertyMap {
-  const m = new Map<string, unknown>();
-  for (const p of props) m.set(p.name.toUpperCase(), p.value.value);
-  return m;
+/** The WITH clause of a CREATE ... AS SELECT or INSERT INTO, read and checked by the parser's rules. */
+export function propertyMap(statement: CreateAsSelect | InsertInto): PropertyMap {
+  const parsed = parseWithProperties(statement.properties, statement.kind === 'InsertInto' ? 'insertInto' : 'createAsSelect');
+  return new Map(Object.entries(parsed).filter(([, v]) => v !== undefined));
 }
 
 function formatName(value: unknown): FormatName {
@@ -101,16 +102,7 @@ export function sinkFormats(
   const format = props.get('FORMAT');
   const keyProp = props.get('KEY_FORMAT');
   const valueProp = props.get('VALUE_FORMAT');
-  if (format !== undefined && valueProp !== undefined) {
-    throw new QueryPlanningError(
-      "Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
-    );
-  }
-  if (format !== undefined && keyProp !== undefined) {
-    throw new QueryPlanningError(
-      "Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.",
-    );
-  }
+  // FORMAT together with KEY_FORMAT or VALUE_FORMAT is refused by parseWithProperties.
   const explicitKey = keyProp ?? format;
   const explicitValue = valueProp ?? format;
 

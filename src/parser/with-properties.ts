@@ -1,8 +1,9 @@
 // The WITH (...) clause of CREATE / CREATE AS SELECT / INSERT INTO: allowed names per
-// statement kind, value types, and the parsed form the engine uses.
+// statement kind, value types, and the parsed form the engine and the planner read
+// (ksqlDB keeps these in its parser module too: CreateSourceProperties and friends).
 
-import type { Property } from '../parser/ast.js';
-import { KsqlError } from './api.js';
+import type { Property } from './ast.js';
+import { KsqlError } from '../common/errors.js';
 
 type Kind = 'string' | 'int' | 'bool';
 
