@@ -73,15 +73,16 @@ export function parseFields(text: string): Field[] {
   return root;
 }
 
-function defaultFor(f: Field, version: number): unknown {
+/** Kafka's defaults: a field is null by default only when its definition says def=null. */
+function defaultFor(f: Field, _version: number): unknown {
   if (f.def !== undefined) return f.def;
-  if (f.array) return version >= f.nmin && version <= f.nmax ? null : [];
+  if (f.array) return [];
   switch (f.type) {
     case 'string':
-      return version >= f.nmin && version <= f.nmax ? null : '';
+      return '';
     case 'bytes':
     case 'records':
-      return version >= f.nmin && version <= f.nmax ? null : Buffer.alloc(0);
+      return Buffer.alloc(0);
     case 'bool':
       return false;
     case 'uuid':

@@ -41,12 +41,20 @@ export function createTopics(ctx: BrokerContext, req: Body): Body {
       validateTopicConfigs(configs);
       if (ctx.log.topic(name)) return { name, errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `Topic '${name}' already exists.` };
       if (!req.validateOnly) ctx.log.createTopicSync(name, { partitions, replicationFactor: 1, configs });
-      return { name, topicId: topicIdOf(ctx, name), errorCode: 0, errorMessage: null, numPartitions: partitions, replicationFactor: 1 };
+      // v5+ answers with the topic's effective configs (source 1: set on the topic, 5: default).
+      const effective = Object.entries({ ...DEFAULT_TOPIC_CONFIGS, ...configs }).map(([configName, value]) => ({
+        name: configName,
+        value,
+        readOnly: false,
+        configSource: configName in configs ? 1 : 5,
+        isSensitive: false,
+      }));
+      return { name, topicId: topicIdOf(ctx, name), errorCode: 0, errorMessage: null, numPartitions: partitions, replicationFactor: 1, configs: effective };
     } catch (e) {
-      return { name, ...describeError(e) };
+      return { name, ...describeError(e), numPartitions: -1, replicationFactor: -1 };
     }
   });
-  return { throttleTimeMs: 0, topics };
+  return { throttleTimeMs: 0, topics: topics.map((t) => ({ numPartitions: -1, replicationFactor: -1, ...t })) };
 }
 
 export async function deleteTopics(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body> {
