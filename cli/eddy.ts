@@ -78,7 +78,8 @@ async function serverCommand(argv: string[]): Promise<void> {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
   process.stdout.write(`Eddy server v${eddyVersion()} listening on ${embedded.server.url} (data dir ${dataDir})\n`);
-  const restWarning = exposureWarning('The REST API', host, embedded.server.port);
+  const restAuthenticated = String(config['authentication.method'] ?? 'NONE').toUpperCase() !== 'NONE';
+  const restWarning = restAuthenticated ? undefined : exposureWarning('The REST API', host, embedded.server.port);
   if (restWarning) process.stderr.write(restWarning + '\n');
   if (config['bootstrap.servers']) process.stdout.write(`Using the Kafka cluster at ${String(config['bootstrap.servers'])}\n`);
   if (embedded.broker) {

@@ -12,6 +12,7 @@ import { streamQuery } from './stream-response.js';
 import { isQueryStatement, leadingKeyword, splitStatementTexts } from './statement-text.js';
 import { registerInsertsStream } from './inserts-stream.js';
 import { createDualProtocolServer } from './dual-protocol.js';
+import { registerBasicAuth } from './auth.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -77,6 +78,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
   });
 
   app.setErrorHandler((err, _request, reply) => sendError(reply, toErrorReply(err)));
+  registerBasicAuth(app, config);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, genericError(40400, `Not found: ${request.method} ${request.url}`)),
