@@ -18,6 +18,7 @@ import * as data from './handlers/data.js';
 import * as groups from './handlers/groups.js';
 import * as txn from './handlers/txn.js';
 import * as admin from './handlers/admin.js';
+import { brokerBytes, brokerRequests } from './metrics.js';
 
 export interface BrokerOptions {
   log: EmbeddedLog;
@@ -140,6 +141,7 @@ class Connection {
 
   private onData(d: Buffer): void {
     if (this.closed) return;
+    brokerBytes.inc({ direction: 'in' }, d.length);
     this.chunks.push(d);
     this.buffered += d.length;
     while (this.buffered >= 4) {
@@ -181,6 +183,7 @@ class Connection {
     for (const p of parts) size += p.length;
     const prefix = Buffer.allocUnsafe(4);
     prefix.writeInt32BE(size, 0);
+    brokerBytes.inc({ direction: 'out' }, size + 4);
     this.socket.cork();
     this.socket.write(prefix);
     for (const p of parts) this.socket.write(p);
@@ -217,8 +220,10 @@ class Connection {
     }
     // Like Apache Kafka, an API or version it does not serve closes the connection (only
     // ApiVersions gets an answer, above); the log line says which and what is served.
+    if (!schema || !range || !handler) brokerRequests.inc({ api: 'unknown', outcome: 'unsupported' });
     if (!schema || !range || !handler) throw new ProtocolError(`unsupported API key ${apiKey} (client '${this.clientIdOf(r)}')`);
     if (version < range[0] || version > range[1]) {
+      brokerRequests.inc({ api: schema.name, outcome: 'unsupported' });
       throw new ProtocolError(`unsupported version ${version} of ${schema.name} (this broker serves versions ${range[0]}-${range[1]}; client '${this.clientIdOf(r)}')`);
     }
     const clientId = r.nullableString() ?? '';
@@ -241,6 +246,7 @@ class Connection {
         return () => this.disconnectListeners.delete(fn);
       },
     };
+    brokerRequests.inc({ api: schema.name, outcome: 'ok' });
     const res = await handler(this.ctx, body, info);
     if (res === NO_RESPONSE || this.closed) return;
     const w = new Writer(256);

@@ -13,6 +13,7 @@ import { isQueryStatement, leadingKeyword, splitStatementTexts } from './stateme
 import { registerInsertsStream } from './inserts-stream.js';
 import { createDualProtocolServer } from './dual-protocol.js';
 import { registerBasicAuth } from './auth.js';
+import { registerMetrics } from './metrics.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -79,6 +80,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
 
   app.setErrorHandler((err, _request, reply) => sendError(reply, toErrorReply(err)));
   registerBasicAuth(app, config);
+  registerMetrics(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, genericError(40400, `Not found: ${request.method} ${request.url}`)),
