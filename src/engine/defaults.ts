@@ -6,7 +6,7 @@ import type { TopicLog } from '../log/topic-log.js';
 import type { QueryService } from '../runtime/contract.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { KafkaLog } from '../log/kafka/index.js';
-import { functionRegistry } from '../functions/index.js';
+import { functionsFor } from '../functions/extensions/index.js';
 import { createQueryService } from '../runtime/index.js';
 
 /** The Kafka cluster of the configuration (`bootstrap.servers`), or undefined for the embedded log. */
@@ -43,9 +43,9 @@ export async function defaultLog(dataDir: string, config: Record<string, unknown
   }
 }
 
-/** The built-in function library. */
-export function defaultFunctions(): FunctionRegistry {
-  return functionRegistry;
+/** The built-in functions, with the user-defined ones of `ksql.extension.dir` when it is set. */
+export function defaultFunctions(config: Record<string, unknown>): Promise<FunctionRegistry> {
+  return functionsFor(config);
 }
 
 /** The query service of src/runtime. */

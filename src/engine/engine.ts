@@ -73,7 +73,7 @@ export class Engine implements EngineApi, EngineContext {
     mkdirSync(options.dataDir, { recursive: true });
     const config = loadServerConfig({ overrides: options.properties ?? {} });
     const log = options.log ?? (await defaultLog(options.dataDir, config));
-    const functions = options.functions ?? defaultFunctions();
+    const functions = options.functions ?? (await defaultFunctions(config));
     const queryService = options.queryService ?? defaultQueryService();
     const engine = new Engine(options.dataDir, log, functions, queryService, config);
     await engine.start();

@@ -60,6 +60,10 @@ export interface FunctionSpec<S> {
   description: string;
   /** Name used in resolution errors; ksqlDB uses the UDF's declared (mostly lower-case) name. */
   errorName?: string;
+  /** DESCRIBE FUNCTION's author, version and path: Eddy's own unless a user function says otherwise. */
+  author?: string;
+  version?: string;
+  path?: string;
   overloads: S[];
 }
 
@@ -79,6 +83,9 @@ interface Entry<O extends OverloadBase> {
   errorName: string;
   category: FunctionCategory;
   description: string;
+  author: string;
+  version: string;
+  path: string;
   overloads: O[];
 }
 
@@ -93,6 +100,9 @@ function compile<S extends { sig: string; description?: string }, O extends Over
     errorName: spec.errorName ?? spec.name.toLowerCase(),
     category: spec.category,
     description: spec.description,
+    author: spec.author ?? AUTHOR,
+    version: spec.version ?? VERSION,
+    path: spec.path ?? 'internal',
     overloads: spec.overloads.map((s) => {
       let signature;
       try {
@@ -225,9 +235,9 @@ export class FunctionLibrary implements FunctionRegistry {
       kind: entry.kind,
       category: entry.category,
       description: entry.description,
-      author: AUTHOR,
-      version: VERSION,
-      path: 'internal',
+      author: entry.author,
+      version: entry.version,
+      path: entry.path,
       overloads: entry.overloads.map((o) =>
         overloadDoc(o, o.signature.returns ? formatPatternDoc(o.signature.returns) : 'ANY'),
       ),

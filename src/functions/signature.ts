@@ -97,6 +97,8 @@ export function parsePattern(text: string): TypePattern {
     if (parts.length !== 2) throw new Error(`bad map pattern ${t}`);
     return { p: 'map', key: parsePattern(parts[0]!), value: parsePattern(parts[1]!) };
   }
+  m = /^STRUCT<(.*)>$/i.exec(t);
+  if (m) return { p: 'concrete', type: structPattern(m[1]!, t) };
   m = /^FUNC\((.*)=>(.*)\)$/i.exec(t);
   if (m) {
     const params = m[1]!.trim() === '' ? [] : splitTop(m[1]!).map(parsePattern);
@@ -105,6 +107,18 @@ export function parsePattern(text: string): TypePattern {
   m = /^DECIMAL\((\d+),\s*(\d+)\)$/i.exec(t);
   if (m) return { p: 'concrete', type: decimalType(Number(m[1]), Number(m[2])) };
   throw new Error(`Unknown type pattern: ${t}`);
+}
+
+/** `A INT, B STRING` of a `STRUCT<…>` pattern: a concrete struct type. */
+function structPattern(fieldsText: string, whole: string): SqlType {
+  const fields = splitTop(fieldsText).map((f) => {
+    const m = /^(`[^`]+`|"[^"]+"|\S+)\s+(.+)$/.exec(f.trim());
+    if (!m) throw new Error(`struct field needs a name and a type: ${f} in ${whole}`);
+    const type = parsePattern(m[2]!);
+    if (type.p !== 'concrete') throw new Error(`struct fields need concrete types: ${f} in ${whole}`);
+    return { name: m[1]!.replace(/^[`"]|[`"]$/g, ''), type: type.type };
+  });
+  return { base: 'STRUCT', fields };
 }
 
 /** Parses `(name TYPE, other TYPE...) RETURN` (the return part is optional). */

@@ -31,6 +31,9 @@ import { integerLiteral, floatLiteral, decimalLiteral, durationMs, unitFromKeywo
 export type StatementBody = DistributiveOmit<Statement, 'text' | 'loc'> & { text?: string; loc?: Loc };
 type DistributiveOmit<U, K extends PropertyKey> = U extends unknown ? Omit<U, K> : never;
 
+/** Unit words that ksqlDB's grammar also allows as identifiers (its nonReserved list). */
+const SINGULAR_UNITS = new Set<TokenType>([T.DAY, T.HOUR, T.MINUTE, T.SECOND]);
+
 const closingClauseTokens = new Set<TokenType>([
   T.WINDOW,
   T.WHERE,
@@ -1834,7 +1837,9 @@ export class SqlParser extends EmbeddedActionsParser {
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
-          GATE: () => this.la(2) === T.Comma || this.la(2) === T.RParen,
+          // As in ksqlDB, the singular DAY, HOUR, MINUTE and SECOND are identifiers first: a
+          // column named SECOND stays a column; the other unit words are units.
+          GATE: () => (this.la(2) === T.Comma || this.la(2) === T.RParen) && !SINGULAR_UNITS.has(this.la(1)),
           ALT: () => {
             const u = this.CONSUME(T.TimeUnitTok);
             return this.ACTION(() => ({ kind: 'IntervalUnit', unit: unitFromKeyword(u.tokenType.name), loc: this.loc(u) }) as Expression);

@@ -5,7 +5,8 @@
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DataSource } from '../../src/catalog/model.js';
 import type { LogRecord } from '../../src/log/topic-log.js';
 import { formatSchema } from '../../src/common/types.js';
@@ -31,6 +32,8 @@ export const BASE_PROPERTIES: Record<string, unknown> = {
   'ksql.service.id': 'some.ksql.service.id',
   'ksql.headers.columns.enabled': true,
   'ksql.schema.registry.url': 'http://schema-registry.invalid:8081',
+  // ksqlDB's test jar functions, loaded like any user's functions.
+  'ksql.extension.dir': join(dirname(fileURLToPath(import.meta.url)), 'udfs'),
 };
 
 export const DEFAULT_PARTITIONS = 4;

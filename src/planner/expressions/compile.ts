@@ -407,9 +407,16 @@ export class ExpressionCompiler {
     const e = expr as Extract<Expression, { kind: 'Arithmetic' }>;
     const l = this.node(e.left);
     const r = this.node(e.right);
-    const lt = l.type ?? r.type;
-    const rt = r.type ?? l.type;
-    if (lt === null || rt === null) return { type: null, code: 'null', ast: expr, lit: { value: null } };
+    if (l.type === null || r.type === null) {
+      // An untyped NULL has no type to do arithmetic in (ksqlDB refuses it too).
+      const typeText = (t: SqlType | null) => (t === null ? 'null' : formatType(t));
+      throw this.err(
+        `Error processing expression: ${formatExpression(expr)}. Arithmetic on types ${typeText(l.type)} and ${typeText(r.type)} are not supported.`,
+        expr,
+      );
+    }
+    const lt = l.type;
+    const rt = r.type;
     if (op === '+' && lt.base === 'STRING' && rt.base === 'STRING') {
       const node: Node = { type: STRING, code: this.guarded([l, r], 'null', ([a, b]) => `${a} + ${b}`), ast: expr };
       return l.lit && r.lit ? this.fold(node) : node;
@@ -810,7 +817,7 @@ export class ExpressionCompiler {
     }
     const item = this.unify(raw, expr, (types) => this.err(`Cannot construct an array with mismatching types: ${types}`, expr));
     const items = raw.map((n) => this.coerce(n, item, true));
-    const node: Node = { type: { base: 'ARRAY', item }, code: `[${items.map((i) => i.code).join(', ')}]`, ast: expr, items };
+    const node: Node = { type: { base: 'ARRAY', item }, code: `[${items.map((i) => this.failingAlone(i)).join(', ')}]`, ast: expr, items };
     return items.every((i) => i.lit) ? { ...this.fold(node), items } : node;
   }
 
@@ -843,6 +850,15 @@ export class ExpressionCompiler {
     return entries.every((e) => e.key.lit && e.value.lit) ? { ...this.fold(node), entries } : node;
   }
 
+  /**
+   * Code for one element of a constructor: as in ksqlDB, an element that fails to evaluate is
+   * NULL (and logged) and the ARRAY or STRUCT around it survives.
+   */
+  private failingAlone(element: Node): string {
+    if (element.lit || /^row\[\d+\]$/.test(element.code)) return element.code;
+    return `(() => { try { return ${element.code}; } catch (e) { fail(e); return null; } })()`;
+  }
+
   private structCtor(expr: Extract<Expression, { kind: 'StructConstructor' }>): Node {
     const names = new Set<string>();
     const fields: { name: string; value: Node }[] = [];
@@ -855,7 +871,7 @@ export class ExpressionCompiler {
       fields.push({ name: f.name, value });
     }
     const type: SqlType = { base: 'STRUCT', fields: fields.map((f) => ({ name: f.name, type: f.value.type! })) };
-    const code = `({${fields.map((f) => `${JSON.stringify(f.name)}: ${f.value.code}`).join(', ')}})`;
+    const code = `({${fields.map((f) => `${JSON.stringify(f.name)}: ${this.failingAlone(f.value)}`).join(', ')}})`;
     const node: Node = { type, code, ast: expr, fields };
     return fields.every((f) => f.value.lit) ? { ...this.fold(node), fields } : node;
   }

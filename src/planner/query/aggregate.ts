@@ -11,7 +11,8 @@
 import type { DataSource } from '../../catalog/model.js';
 import type { FunctionRegistry, ResolvedAggregate } from '../../functions/registry.js';
 import type { ColumnRef, Expression, FunctionCall, Loc, Query, WindowExpression } from '../../parser/ast.js';
-import { BIGINT, containsMap, formatType, type SqlType } from '../../common/types.js';
+import { BIGINT, containsMap, formatType, typesEqual, type SqlType } from '../../common/types.js';
+import { buildCoercer, canCoerce } from '../expressions/index.js';
 import { getProperty } from '../../config/index.js';
 import { compileIn, type CompileContext, type CompiledExpression } from './compile.js';
 import { QueryPlanningError } from './errors.js';
@@ -24,6 +25,14 @@ export interface AggregateCall {
   /** Arguments in call order, compiled against the source scope (constants included). */
   args: CompiledExpression[];
   text: string;
+}
+
+/** An aggregate's argument converted to the parameter type its resolution chose (an implicit cast). */
+function coercedTo(arg: CompiledExpression, to: SqlType | null | undefined): CompiledExpression {
+  if (!to || !arg.type || typesEqual(arg.type, to) || !canCoerce(arg.type, to)) return arg;
+  const convert = buildCoercer(arg.type, to);
+  const { columnIndex: _direct, evaluate, ...rest } = arg;
+  return { ...rest, type: to, evaluate: (row) => convert(evaluate(row)) };
 }
 
 export interface WindowSpec {
@@ -255,7 +264,7 @@ export function analyzeAggregation(
       n.name,
       args.map((a, i) => ({ kind: 'value' as const, type: a.type ?? null, literal: constantValue(n.args[i]!, a) })),
     );
-    return { name: n.name, fn, args, text: expressionText(n) };
+    return { name: n.name, fn, args: args.map((a, i) => coercedTo(a, fn.paramTypes[i])), text: expressionText(n) };
   }
 
   const replaceGroups = (e: Expression): Expression =>

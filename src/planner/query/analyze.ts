@@ -297,12 +297,22 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     if (source.sourceType === 'TABLE') throw new QueryPlanningError('Table source is not supported with table functions');
     const tfScope = scope;
     const extra: ScopeColumn[] = [];
+    // As in ksqlDB, a row whose table-function argument cannot be evaluated is dropped (the
+    // flat map logs it) instead of calling the function with NULL.
+    const rowDroppingErrors: CompileContext = {
+      ...cctx,
+      errors: {
+        handler: (message) => {
+          throw new Error(message);
+        },
+      },
+    };
     for (const it of items) {
       it.expr = rewriteExpression(it.expr, (n) => {
         if (n.kind !== 'FunctionCall' || functions.kindOf(n.name) !== 'TABLE') return undefined;
         const args = n.args.map((a) => {
           checkResolvable(a, tfScope, (name) => `SELECT column '${name}' cannot be resolved.`);
-          return compileIn(a, tfScope, cctx);
+          return compileIn(a, tfScope, rowDroppingErrors);
         });
         const fn = functions.resolveTable(
           n.name,
