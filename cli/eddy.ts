@@ -10,9 +10,10 @@ import { KsqlClient, ConnectionError } from './client.js';
 import { Session, type Output } from './session.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { eddyVersion } from './version.js';
+import { DEFAULT_HOST, exposureWarning } from '../src/server/server.js';
 
 const USAGE = `Usage:
-  eddy server [--port 8088] [--host 0.0.0.0] [--data-dir ./eddy-data] [--config-file f.properties]
+  eddy server [--port 8088] [--host 127.0.0.1] [--data-dir ./eddy-data] [--config-file f.properties]
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
               [--schema-registry-port 8081] [--no-schema-registry]
   eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--dry-run] [--output TABULAR|VERTICAL|JSON] [-d name=value]... [--config-file f.properties]
@@ -83,7 +84,7 @@ async function serverCommand(argv: string[]): Promise<void> {
   const port = values.port !== undefined ? Number(values.port) : (portOf(config.listeners) ?? 8088);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, got '${values.port}'`);
   const dataDir = resolve(values['data-dir'] ?? String(config['eddy.data.dir'] ?? './eddy-data'));
-  const host = values.host ?? '0.0.0.0';
+  const host = values.host ?? DEFAULT_HOST;
 
   const brokerPort = values['no-broker'] ? null : Number(values['broker-port'] ?? 9092);
   if (brokerPort !== null && (!Number.isInteger(brokerPort) || brokerPort < 0 || brokerPort > 65535)) {
@@ -103,10 +104,15 @@ async function serverCommand(argv: string[]): Promise<void> {
     fail(`Eddy server could not start: ${(err as Error).message}`);
   }
   process.stdout.write(`Eddy server v${eddyVersion()} listening on ${embedded.server.url} (data dir ${dataDir})\n`);
+  const restAuthenticated = String(config['authentication.method'] ?? 'NONE').toUpperCase() !== 'NONE';
+  const restWarning = restAuthenticated ? undefined : exposureWarning('The REST API', host, embedded.server.port);
+  if (restWarning) process.stderr.write(restWarning + '\n');
   if (config['ksql.queries.file']) process.stdout.write(`Server ${eddyVersion()} started with query file ${String(config['ksql.queries.file'])}. Interactive mode is disabled.\n`);
   if (config['bootstrap.servers']) process.stdout.write(`Using the Kafka cluster at ${String(config['bootstrap.servers'])}\n`);
   if (embedded.broker) {
-    process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.address} (bootstrap.servers=${embedded.broker.address})\n`);
+    process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.listenAddress} (bootstrap.servers=${embedded.broker.address})\n`);
+    const brokerWarning = exposureWarning('The embedded Kafka broker', host, embedded.broker.port);
+    if (brokerWarning) process.stderr.write(brokerWarning + '\n');
   } else if (embedded.brokerNote) {
     process.stdout.write(embedded.brokerNote + '\n');
   }

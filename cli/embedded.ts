@@ -4,6 +4,7 @@
 import type { EngineApi } from '../src/engine/api.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
 import { startBroker, type Broker } from '../src/broker/index.js';
+import { parseAdvertisedListeners } from '../src/broker/listeners.js';
 import { EmbeddedLog } from '../src/log/embedded/index.js';
 import type { GroupMembership } from '../src/engine/consumer-groups.js';
 import { startRegistryServer, type RunningRegistry } from '../src/registry/server.js';
@@ -79,11 +80,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     if (options.brokerPort !== undefined && options.brokerPort !== null) {
       if (engine.log instanceof EmbeddedLog) {
         const wildcard = options.host === '0.0.0.0' || options.host === '::';
+        const configured = options.config['advertised.listeners'];
+        const advertised = configured ? parseAdvertisedListeners(String(configured)) : undefined;
         broker = await startBroker({
           log: engine.log,
           port: options.brokerPort,
           host: options.host,
-          advertisedHost: wildcard ? 'localhost' : options.host,
+          advertisedHost: advertised?.host ?? (wildcard ? 'localhost' : options.host),
+          advertisedPort: advertised?.port,
+          logger: (line) => process.stderr.write(`[broker] ${line}\n`),
         });
         engine.groupMembership = broker.groups;
       } else {

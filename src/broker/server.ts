@@ -18,6 +18,7 @@ import * as data from './handlers/data.js';
 import * as groups from './handlers/groups.js';
 import * as txn from './handlers/txn.js';
 import * as admin from './handlers/admin.js';
+import { brokerBytes, brokerRequests } from './metrics.js';
 
 export interface BrokerOptions {
   log: EmbeddedLog;
@@ -26,6 +27,8 @@ export interface BrokerOptions {
   host?: string;
   /** Host name given to clients in Metadata (default: host). */
   advertisedHost?: string;
+  /** Port given to clients in Metadata (default: the port it listens on). */
+  advertisedPort?: number;
   nodeId?: number;
   /** Create unknown topics on Metadata requests that allow it (default true). */
   autoCreateTopics?: boolean;
@@ -38,10 +41,14 @@ export interface BrokerOptions {
 }
 
 export interface Broker {
+  /** The advertised host (what Metadata tells clients). */
   readonly host: string;
+  /** The port it listens on. */
   readonly port: number;
-  /** "host:port" for client bootstrap configs. */
+  /** Advertised "host:port" for client bootstrap configs. */
   readonly address: string;
+  /** "host:port" it really listens on. */
+  readonly listenAddress: string;
   readonly connectionCount: number;
   /** The consumer group coordinator (live members and assignments). */
   readonly groups: GroupCoordinator;
@@ -134,6 +141,7 @@ class Connection {
 
   private onData(d: Buffer): void {
     if (this.closed) return;
+    brokerBytes.inc({ direction: 'in' }, d.length);
     this.chunks.push(d);
     this.buffered += d.length;
     while (this.buffered >= 4) {
@@ -175,10 +183,20 @@ class Connection {
     for (const p of parts) size += p.length;
     const prefix = Buffer.allocUnsafe(4);
     prefix.writeInt32BE(size, 0);
+    brokerBytes.inc({ direction: 'out' }, size + 4);
     this.socket.cork();
     this.socket.write(prefix);
     for (const p of parts) this.socket.write(p);
     this.socket.uncork();
+  }
+
+  /** The client id of a request header whose reader stands just past the correlation id. */
+  private clientIdOf(r: Reader): string {
+    try {
+      return new Reader(r.buf, r.pos, r.end).nullableString() ?? '';
+    } catch {
+      return '?';
+    }
   }
 
   private async handle(frame: Buffer): Promise<void> {
@@ -200,8 +218,14 @@ class Connection {
       w.int16(range[1]);
       return this.send(w.finish());
     }
-    if (!schema || !range || !handler) throw new ProtocolError(`unsupported API key ${apiKey}`);
-    if (version < range[0] || version > range[1]) throw new ProtocolError(`unsupported version ${version} of API ${schema.name}`);
+    // Like Apache Kafka, an API or version it does not serve closes the connection (only
+    // ApiVersions gets an answer, above); the log line says which and what is served.
+    if (!schema || !range || !handler) brokerRequests.inc({ api: 'unknown', outcome: 'unsupported' });
+    if (!schema || !range || !handler) throw new ProtocolError(`unsupported API key ${apiKey} (client '${this.clientIdOf(r)}')`);
+    if (version < range[0] || version > range[1]) {
+      brokerRequests.inc({ api: schema.name, outcome: 'unsupported' });
+      throw new ProtocolError(`unsupported version ${version} of ${schema.name} (this broker serves versions ${range[0]}-${range[1]}; client '${this.clientIdOf(r)}')`);
+    }
     const clientId = r.nullableString() ?? '';
     const flexible = version >= schema.flexibleFrom;
     if (flexible) {
@@ -222,6 +246,7 @@ class Connection {
         return () => this.disconnectListeners.delete(fn);
       },
     };
+    brokerRequests.inc({ api: schema.name, outcome: 'ok' });
     const res = await handler(this.ctx, body, info);
     if (res === NO_RESPONSE || this.closed) return;
     const w = new Writer(256);
@@ -242,7 +267,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     groups: groupCoordinator,
     nodeId: options.nodeId ?? 0,
     host: options.advertisedHost ?? host,
-    port: options.port,
+    port: options.advertisedPort ?? options.port,
     clusterId: clusterIdFor(options.log.dataDir),
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 1,
@@ -265,12 +290,15 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       resolve();
     });
   });
-  const port = (server.address() as net.AddressInfo).port;
-  ctx.port = port;
+  const bound = server.address() as net.AddressInfo;
+  const port = bound.port;
+  if (options.advertisedPort === undefined) ctx.port = port;
+  const showHost = (h: string) => (h.includes(':') ? `[${h}]` : h);
   return {
     host: ctx.host,
     port,
-    address: `${ctx.host}:${port}`,
+    address: `${showHost(ctx.host)}:${ctx.port}`,
+    listenAddress: `${showHost(bound.address)}:${port}`,
     groups: groupCoordinator,
     get connectionCount() {
       return connections.size;

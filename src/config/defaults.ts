@@ -40,7 +40,7 @@ export const DEFAULT_PROPERTIES: Readonly<Record<string, string | number | boole
   'ksql.query.retry.backoff.max.ms': 900000,
   'ksql.schema.registry.url': '',
   'ksql.connect.url': '',
-  listeners: 'http://0.0.0.0:8088',
+  listeners: 'http://127.0.0.1:8088',
   'bootstrap.servers': '',
 });
 

@@ -1,11 +1,13 @@
 // Request and response bodies of the APIs this broker speaks, in the schema language of
-// schema.ts, for the versions it supports (see ADVERTISED below), one file per API family.
+// schema.ts, one file per API family, generated from Apache Kafka's JSON message definitions
+// (scripts/gen-kafka-messages.ts); ADVERTISED below says which versions the broker serves.
 
 import type { MessageSchema } from './schema.js';
-import { Produce, Fetch, ListOffsets, Metadata } from './messages/records.js';
-import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, DeleteGroups } from './messages/groups.js';
-import { InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit } from './messages/transactions.js';
-import { SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster } from './messages/admin.js';
+import { Produce, Fetch, ListOffsets, Metadata } from './messages/generated/records.js';
+import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups } from './messages/generated/groups.js';
+import { DeleteGroups } from './messages/delete-groups.js';
+import { InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit } from './messages/generated/transactions.js';
+import { SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster } from './messages/generated/admin.js';
 
 export {
   Produce, Fetch, ListOffsets, Metadata,
@@ -21,34 +23,43 @@ export const MESSAGES: MessageSchema[] = [
   AlterConfigs, CreatePartitions, DeleteGroups, DescribeCluster,
 ];
 
-/** Versions this broker advertises per API key (CLIENTS.md §5.2, profile A plus a few cheap extras). */
+/**
+ * Versions this broker serves per API key: up to what Apache Kafka 4.x brokers offer (the
+ * JSON definitions' maxima), and down to the old versions the Debian clients still send
+ * (CLIENTS.md §5.2). AddPartitionsToTxn stops at 3: v4+ is the broker-to-broker batch form.
+ */
 export const ADVERTISED: Record<number, [number, number]> = {
-  [Produce.apiKey]: [3, 8],
-  [Fetch.apiKey]: [4, 11],
-  [ListOffsets.apiKey]: [1, 5],
-  [Metadata.apiKey]: [0, 8],
-  [OffsetCommit.apiKey]: [0, 7],
-  [OffsetFetch.apiKey]: [1, 5],
-  [FindCoordinator.apiKey]: [0, 2],
-  [JoinGroup.apiKey]: [0, 5],
-  [Heartbeat.apiKey]: [0, 3],
-  [LeaveGroup.apiKey]: [0, 3],
-  [SyncGroup.apiKey]: [0, 3],
-  [DescribeGroups.apiKey]: [0, 4],
-  [ListGroups.apiKey]: [0, 2],
+  [Produce.apiKey]: [3, 11],
+  [Fetch.apiKey]: [4, 17],
+  [ListOffsets.apiKey]: [1, 10],
+  [Metadata.apiKey]: [0, 12],
+  [OffsetCommit.apiKey]: [0, 9],
+  [OffsetFetch.apiKey]: [1, 9],
+  [FindCoordinator.apiKey]: [0, 6],
+  [JoinGroup.apiKey]: [0, 9],
+  [Heartbeat.apiKey]: [0, 4],
+  [LeaveGroup.apiKey]: [0, 5],
+  [SyncGroup.apiKey]: [0, 5],
+  [DescribeGroups.apiKey]: [0, 5],
+  [ListGroups.apiKey]: [0, 5],
   [SaslHandshake.apiKey]: [0, 1],
-  [ApiVersions.apiKey]: [0, 3],
-  [CreateTopics.apiKey]: [0, 4],
-  [DeleteTopics.apiKey]: [0, 3],
-  [DeleteRecords.apiKey]: [0, 1],
-  [InitProducerId.apiKey]: [0, 1],
-  [AddPartitionsToTxn.apiKey]: [0, 1],
-  [AddOffsetsToTxn.apiKey]: [0, 1],
-  [EndTxn.apiKey]: [0, 1],
-  [TxnOffsetCommit.apiKey]: [0, 2],
-  [DescribeConfigs.apiKey]: [0, 2],
-  [AlterConfigs.apiKey]: [0, 1],
-  [CreatePartitions.apiKey]: [0, 1],
-  [DeleteGroups.apiKey]: [0, 1],
+  [ApiVersions.apiKey]: [0, 4],
+  [CreateTopics.apiKey]: [0, 7],
+  [DeleteTopics.apiKey]: [0, 6],
+  [DeleteRecords.apiKey]: [0, 2],
+  [InitProducerId.apiKey]: [0, 5],
+  [AddPartitionsToTxn.apiKey]: [0, 3],
+  [AddOffsetsToTxn.apiKey]: [0, 4],
+  [EndTxn.apiKey]: [0, 5],
+  [TxnOffsetCommit.apiKey]: [0, 4],
+  [DescribeConfigs.apiKey]: [0, 4],
+  [AlterConfigs.apiKey]: [0, 2],
+  [CreatePartitions.apiKey]: [0, 3],
+  [DeleteGroups.apiKey]: [0, 2],
   [DescribeCluster.apiKey]: [0, 1],
 };
+
+for (const m of MESSAGES) {
+  const range = ADVERTISED[m.apiKey];
+  if (range && range[1] > m.maxVersion) throw new Error(`${m.name} is advertised up to v${range[1]} but defined only up to v${m.maxVersion}`);
+}

@@ -73,15 +73,16 @@ export function parseFields(text: string): Field[] {
   return root;
 }
 
-function defaultFor(f: Field, version: number): unknown {
+/** Kafka's defaults: a field is null by default only when its definition says def=null. */
+function defaultFor(f: Field, _version: number): unknown {
   if (f.def !== undefined) return f.def;
-  if (f.array) return version >= f.nmin && version <= f.nmax ? null : [];
+  if (f.array) return [];
   switch (f.type) {
     case 'string':
-      return version >= f.nmin && version <= f.nmax ? null : '';
+      return '';
     case 'bytes':
     case 'records':
-      return version >= f.nmin && version <= f.nmax ? null : Buffer.alloc(0);
+      return Buffer.alloc(0);
     case 'bool':
       return false;
     case 'uuid':
@@ -253,8 +254,10 @@ export interface MessageSchema {
   flexibleFrom: number;
   request: Field[];
   response: Field[];
+  /** Highest version the definition describes. */
+  maxVersion: number;
 }
 
-export function defineMessage(name: string, apiKey: number, flexibleFrom: number, request: string, response: string): MessageSchema {
-  return { name, apiKey, flexibleFrom, request: parseFields(request), response: parseFields(response) };
+export function defineMessage(name: string, apiKey: number, flexibleFrom: number, request: string, response: string, maxVersion = Infinity): MessageSchema {
+  return { name, apiKey, flexibleFrom, request: parseFields(request), response: parseFields(response), maxVersion };
 }

@@ -12,6 +12,9 @@ import { streamQuery } from './stream-response.js';
 import { isQueryStatement, leadingKeyword, splitStatementTexts } from './statement-text.js';
 import { registerInsertsStream } from './inserts-stream.js';
 import { trackClients } from './client-presence.js';
+import { createDualProtocolServer } from './dual-protocol.js';
+import { registerBasicAuth } from './auth.js';
+import { registerMetrics } from './metrics.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -59,7 +62,11 @@ function parseJsonBody(body: string): unknown {
 }
 
 export function createServer(engine: EngineApi, options: ServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    forceCloseConnections: true,
+    serverFactory: (handler) => createDualProtocolServer(handler),
+  });
   const config = options.config ?? DEFAULT_PROPERTIES;
   const commandStatuses = new Map<string, CommandStatusRecord>();
   const activeQueries = new Set<QueryStream>();
@@ -83,6 +90,8 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
   });
 
   app.setErrorHandler((err, _request, reply) => sendError(reply, toErrorReply(err)));
+  registerBasicAuth(app, config);
+  registerMetrics(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, genericError(40400, `Not found: ${request.method} ${request.url}`)),

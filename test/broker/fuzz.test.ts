@@ -68,8 +68,36 @@ test('fuzzed frames close their own connection and never disturb other clients',
     encodeRequest(M.Heartbeat, 3, { groupId: 'g', generationId: 1, memberId: 'm' }),
     encodeRequest(M.OffsetFetch, 5, { groupId: 'g', topics: null }),
     encodeRequest(M.DescribeConfigs, 2, { resources: [{ resourceType: 2, resourceName: 'fuzz', configurationKeys: null }] }),
+    // flexible versions (KIP-482): compact strings and arrays, tagged fields
+    encodeRequest(M.Metadata, 12, { topics: [{ topicId: Buffer.alloc(16), name: 'fuzz' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }),
+    encodeRequest(M.Produce, 11, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'fuzz', partitionData: [{ index: 1, records: batch }] }] }),
+    encodeRequest(M.Fetch, 12, { maxWaitMs: 10, minBytes: 1, maxBytes: 100000, isolationLevel: 0, topics: [{ topic: 'fuzz', partitions: [{ partition: 1, fetchOffset: 0, partitionMaxBytes: 100000 }] }], forgottenTopicsData: [], rackId: '' }),
+    encodeRequest(M.Fetch, 17, { maxWaitMs: 10, minBytes: 1, maxBytes: 100000, topics: [{ topicId: Buffer.alloc(16, 7), partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 100000 }] }], forgottenTopicsData: [], rackId: '' }),
+    encodeRequest(M.ListOffsets, 9, { replicaId: -1, isolationLevel: 1, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0, timestamp: -2 }] }] }),
+    encodeRequest(M.FindCoordinator, 6, { keyType: 0, coordinatorKeys: ['g', 'h'] }),
+    encodeRequest(M.JoinGroup, 9, { groupId: 'g', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(4) }], reason: null }),
+    encodeRequest(M.OffsetFetch, 9, { groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: null }], requireStable: true }),
+    encodeRequest(M.OffsetCommit, 9, { groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0, committedOffset: 0, committedLeaderEpoch: -1, committedMetadata: null }] }] }),
+    encodeRequest(M.ListGroups, 5, { statesFilter: ['Stable'], typesFilter: [] }),
+    encodeRequest(M.DescribeGroups, 5, { groups: ['g'], includeAuthorizedOperations: false }),
+    encodeRequest(M.CreateTopics, 7, { topics: [{ name: 'fuzz-made', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: true }),
+    encodeRequest(M.InitProducerId, 5, { transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }),
+    encodeRequest(M.DeleteGroups, 2, { groupsNames: ['nope'] }),
   ];
   const apiKeys = Object.keys(M.ADVERTISED).map(Number);
+
+  // Every template, flexible versions included, is a well-formed request the broker answers.
+  for (const [i, t] of templates.entries()) {
+    const answered = await new Promise<boolean>((resolve) => {
+      const s = net.connect(tb.broker.port, '127.0.0.1');
+      const timer = setTimeout(() => (s.destroy(), resolve(false)), 5000);
+      s.on('data', () => (clearTimeout(timer), s.destroy(), resolve(true)));
+      s.on('close', () => (clearTimeout(timer), resolve(false)));
+      s.on('error', () => {});
+      s.write(frame(t));
+    });
+    assert.ok(answered, `template ${i} (api ${t.readInt16BE(0)} v${t.readInt16BE(2)}) gets an answer`);
+  }
 
   function makeFrame(): { kind: Kind; bytes: Buffer } {
     const k = int(7);

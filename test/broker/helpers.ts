@@ -59,6 +59,8 @@ export function runKcat(bootstrap: string, args: string[], input = '', timeoutMs
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // kcat -L never reads its stdin and may exit before the write lands (EPIPE)
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
 }

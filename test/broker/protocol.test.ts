@@ -151,9 +151,11 @@ test('ApiVersions v3 (flexible request, header v0 response) lists every advertis
   const body = readStruct(M.ApiVersions.response, 3, true, r);
   assert.equal(body.errorCode, 0);
   const keys = new Map((body.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[]).map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
-  assert.deepEqual(keys.get(18), [0, 3]);
-  assert.deepEqual(keys.get(0), [3, 8]);
-  assert.deepEqual(keys.get(11), [0, 5]);
+  assert.deepEqual(keys.get(18), [0, 4]);
+  assert.deepEqual(keys.get(0), [3, 11]);
+  assert.deepEqual(keys.get(1), [4, 17]);
+  assert.deepEqual(keys.get(3), [0, 12]);
+  assert.deepEqual(keys.get(11), [0, 9]);
   assert.equal(r.remaining, 0);
   c.close();
 });
@@ -168,7 +170,7 @@ test('ApiVersions above the supported version gets the KIP-511 v0-format answer'
   h.writeUInt16BE(0xffff, 12); // garbage the broker must not parse
   c.socket.write(h);
   const frame = await c.next();
-  assert.deepEqual([...frame], [0, 0, 0, 77, 0, 35, 0, 0, 0, 1, 0, 18, 0, 0, 0, 3]);
+  assert.deepEqual([...frame], [0, 0, 0, 77, 0, 35, 0, 0, 0, 1, 0, 18, 0, 0, 0, 4]);
   c.close();
 });
 

@@ -5,7 +5,8 @@ import { ErrorCode } from '../../log/errors.js';
 import { DEFAULT_TOPIC_CONFIGS, validateTopicConfigs, validateTopicName } from '../../log/embedded/embedded-log.js';
 import { TopicExistsError, UnknownTopicError } from '../../log/topic-log.js';
 import { ADVERTISED } from '../../kafka-protocol/messages.js';
-import { errorCodeOf, type Body, type BrokerContext } from '../context.js';
+import { errorCodeOf, type Body, type BrokerContext, type RequestInfo } from '../context.js';
+import { UNKNOWN_TOPIC_ID, topicIdOf, topicNameOf } from '../topic-ids.js';
 
 function describeError(e: unknown): { errorCode: number; errorMessage: string } {
   if (e instanceof TopicExistsError) return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: e.message };
@@ -40,22 +41,38 @@ export function createTopics(ctx: BrokerContext, req: Body): Body {
       validateTopicConfigs(configs);
       if (ctx.log.topic(name)) return { name, errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `Topic '${name}' already exists.` };
       if (!req.validateOnly) ctx.log.createTopicSync(name, { partitions, replicationFactor: 1, configs });
-      return { name, errorCode: 0, errorMessage: null, numPartitions: partitions, replicationFactor: 1 };
+      // v5+ answers with the topic's effective configs (source 1: set on the topic, 5: default).
+      const effective = Object.entries({ ...DEFAULT_TOPIC_CONFIGS, ...configs }).map(([configName, value]) => ({
+        name: configName,
+        value,
+        readOnly: false,
+        configSource: configName in configs ? 1 : 5,
+        isSensitive: false,
+      }));
+      return { name, topicId: topicIdOf(ctx, name), errorCode: 0, errorMessage: null, numPartitions: partitions, replicationFactor: 1, configs: effective };
     } catch (e) {
-      return { name, ...describeError(e) };
+      return { name, ...describeError(e), numPartitions: -1, replicationFactor: -1 };
     }
   });
-  return { throttleTimeMs: 0, topics };
+  return { throttleTimeMs: 0, topics: topics.map((t) => ({ numPartitions: -1, replicationFactor: -1, ...t })) };
 }
 
-export async function deleteTopics(ctx: BrokerContext, req: Body): Promise<Body> {
+export async function deleteTopics(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body> {
   const responses: Body[] = [];
-  for (const name of req.topicNames as string[]) {
+  // v6+ names each topic by name or by id (KIP-516).
+  const wanted: { name: string | null; topicId?: Buffer }[] = info.version >= 6 ? req.topics : (req.topicNames as string[]).map((name) => ({ name }));
+  for (const t of wanted) {
+    const name = t.name ?? (t.topicId ? topicNameOf(ctx, t.topicId) : undefined);
+    if (name === undefined) {
+      responses.push({ name: null, topicId: t.topicId, errorCode: UNKNOWN_TOPIC_ID, errorMessage: 'This server does not host this topic ID.' });
+      continue;
+    }
+    const topicId = topicIdOf(ctx, name);
     try {
       await ctx.log.deleteTopic(name);
-      responses.push({ name, errorCode: 0, errorMessage: null });
+      responses.push({ name, topicId, errorCode: 0, errorMessage: null });
     } catch (e) {
-      responses.push({ name, ...describeError(e) });
+      responses.push({ name, topicId, ...describeError(e) });
     }
   }
   return { throttleTimeMs: 0, responses };

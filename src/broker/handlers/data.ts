@@ -15,6 +15,7 @@ import {
 import { TopicExistsError } from '../../log/topic-log.js';
 import type { PartitionLog } from '../../log/embedded/partition.js';
 import { NO_RESPONSE, errorCodeOf, type Body, type BrokerContext, type RequestInfo } from '../context.js';
+import { UNKNOWN_TOPIC_ID, topicIdOf, topicNameOf } from '../topic-ids.js';
 
 function partitionMetadata(ctx: BrokerContext, count: number): Body[] {
   const out: Body[] = [];
@@ -37,11 +38,22 @@ export function autoCreate(ctx: BrokerContext, name: string): number {
 
 export function metadata(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const v = info.version;
-  const requested: { name: string }[] | null = req.topics;
+  const requested: { name: string | null; topicId?: Buffer }[] | null = req.topics;
   const all = requested === null || (v === 0 && requested.length === 0);
   const allowAuto = ctx.autoCreateTopics && (v < 4 || req.allowAutoTopicCreation !== false);
-  const names = all ? [...ctx.log.topics.keys()].sort() : requested!.map((t) => t.name);
   const topics: Body[] = [];
+  const names: string[] = [];
+  if (all) names.push(...[...ctx.log.topics.keys()].sort());
+  for (const t of all ? [] : requested!) {
+    if (t.name !== null) {
+      names.push(t.name);
+      continue;
+    }
+    // v10+: a topic asked for by id alone
+    const byId = t.topicId ? topicNameOf(ctx, t.topicId) : undefined;
+    if (byId === undefined) topics.push({ errorCode: UNKNOWN_TOPIC_ID, name: null, topicId: t.topicId, isInternal: false, partitions: [] });
+    else names.push(byId);
+  }
   for (const name of names) {
     let t = ctx.log.topic(name);
     let errorCode: number = ErrorCode.NONE;
@@ -53,6 +65,7 @@ export function metadata(ctx: BrokerContext, req: Body, info: RequestInfo): Body
     topics.push({
       errorCode,
       name,
+      topicId: t ? topicIdOf(ctx, name) : Buffer.alloc(16),
       isInternal: false,
       partitions: t ? partitionMetadata(ctx, t.partitions.length) : [],
       topicAuthorizedOperations: -2147483648,
@@ -140,6 +153,8 @@ const MAX_WAIT_MS = 60_000;
 
 interface FetchTarget {
   topic: string;
+  /** Set from Fetch v13, where topics are named by id. */
+  topicId?: Buffer;
   partition: number;
   fetchOffset: number;
   maxBytes: number;
@@ -150,11 +165,13 @@ function readFetch(targets: FetchTarget[], readCommitted: boolean, maxBytes: num
   const byTopic = new Map<string, Body[]>();
   let bytes = 0;
   for (const t of targets) {
-    let list = byTopic.get(t.topic);
-    if (!list) byTopic.set(t.topic, (list = []));
+    const key = t.topicId ? t.topicId.toString('hex') : t.topic;
+    let list = byTopic.get(key);
+    if (!list) byTopic.set(key, (list = []));
     const p = t.log;
     if (!p) {
-      list.push({ partitionIndex: t.partition, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null });
+      const errorCode = t.topicId && t.topic === '' ? UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      list.push({ partitionIndex: t.partition, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null });
       continue;
     }
     const hw = p.endOffset;
@@ -178,7 +195,11 @@ function readFetch(targets: FetchTarget[], readCommitted: boolean, maxBytes: num
     }
     list.push({ ...base, errorCode: 0, abortedTransactions: readCommitted ? (aborted ?? []) : null, records: records ?? Buffer.alloc(0) });
   }
-  return { responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })), bytes };
+  const responses = [...byTopic].map(([key, partitions]) => {
+    const first = targets.find((t) => (t.topicId ? t.topicId.toString('hex') : t.topic) === key)!;
+    return { topic: first.topic, topicId: first.topicId ?? Buffer.alloc(16), partitions };
+  });
+  return { responses, bytes };
 }
 
 export async function fetch(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body> {
@@ -186,8 +207,17 @@ export async function fetch(ctx: BrokerContext, req: Body, info: RequestInfo): P
   const maxBytes: number = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff;
   const targets: FetchTarget[] = [];
   for (const t of req.topics as Body[]) {
+    const byId = info.version >= 13;
+    const topic: string = byId ? (topicNameOf(ctx, t.topicId) ?? '') : t.topic;
     for (const p of t.partitions as Body[]) {
-      targets.push({ topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, maxBytes: p.partitionMaxBytes, log: ctx.log.partitionLog(t.topic, p.partition) });
+      targets.push({
+        topic,
+        topicId: byId ? t.topicId : undefined,
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.partitionMaxBytes,
+        log: topic === '' ? undefined : ctx.log.partitionLog(topic, p.partition),
+      });
     }
   }
   const deadline = Date.now() + Math.min(Math.max(0, req.maxWaitMs), MAX_WAIT_MS);
@@ -205,7 +235,7 @@ export async function fetch(ctx: BrokerContext, req: Body, info: RequestInfo): P
       cancels.push(ctx.onClose(() => done(false)));
       cancels.push(info.onDisconnect(() => done(false)));
     });
-    for (const t of targets) t.log = ctx.log.partitionLog(t.topic, t.partition);
+    for (const t of targets) t.log = t.topic === '' ? undefined : ctx.log.partitionLog(t.topic, t.partition);
     result = readFetch(targets, readCommitted, maxBytes);
     if (!woke) break;
   }

@@ -4,8 +4,11 @@
 import { ErrorCode } from '../../log/errors.js';
 import type { Body, BrokerContext, RequestInfo } from '../context.js';
 
-export function findCoordinator(ctx: BrokerContext): Body {
-  return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: ctx.nodeId, host: ctx.host, port: ctx.port };
+export function findCoordinator(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const here = { nodeId: ctx.nodeId, host: ctx.host, port: ctx.port, errorCode: 0, errorMessage: null };
+  // v4+ asks for several keys at once (KIP-699); this single broker coordinates them all.
+  const coordinators = info.version >= 4 ? (req.coordinatorKeys as string[]).map((key) => ({ key, ...here })) : [];
+  return { throttleTimeMs: 0, ...here, coordinators };
 }
 
 export async function joinGroup(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body> {
@@ -91,10 +94,19 @@ export function offsetCommit(ctx: BrokerContext, req: Body, info: RequestInfo): 
   return { throttleTimeMs: 0, topics };
 }
 
-export function offsetFetch(ctx: BrokerContext, req: Body): Body {
-  const stored = ctx.log.store.offsets.get(req.groupId);
+export function offsetFetch(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  if (info.version >= 8) {
+    // v8+ fetches for several groups at once (KIP-709).
+    const groups = (req.groups as Body[]).map((g) => ({ groupId: g.groupId, ...groupOffsets(ctx, g.groupId, g.topics) }));
+    return { throttleTimeMs: 0, groups };
+  }
+  return { throttleTimeMs: 0, ...groupOffsets(ctx, req.groupId, req.topics) };
+}
+
+function groupOffsets(ctx: BrokerContext, groupId: string, requested: { name: string; partitionIndexes: number[] }[] | null): Body {
+  const stored = ctx.log.store.offsets.get(groupId);
   let wanted: { name: string; partitionIndexes: number[] }[];
-  if (req.topics === null) {
+  if (requested === null) {
     const byTopic = new Map<string, number[]>();
     for (const v of stored?.values() ?? []) {
       let l = byTopic.get(v.topic);
@@ -102,15 +114,15 @@ export function offsetFetch(ctx: BrokerContext, req: Body): Body {
       l.push(v.partition);
     }
     wanted = [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes: partitionIndexes.sort((a, b) => a - b) }));
-  } else wanted = req.topics;
+  } else wanted = requested;
   const topics = wanted.map((t) => ({
     name: t.name,
     partitions: t.partitionIndexes.map((p) => {
-      const o = ctx.log.store.committed(req.groupId, t.name, p);
+      const o = ctx.log.store.committed(groupId, t.name, p);
       return { partitionIndex: p, committedOffset: o ? o.offset : -1, committedLeaderEpoch: -1, metadata: o ? (o.metadata ?? '') : '', errorCode: 0 };
     }),
   }));
-  return { throttleTimeMs: 0, topics, errorCode: 0 };
+  return { topics, errorCode: 0 };
 }
 
 export function describeGroups(ctx: BrokerContext, req: Body): Body {
@@ -140,11 +152,21 @@ export function describeGroups(ctx: BrokerContext, req: Body): Body {
   return { throttleTimeMs: 0, groups };
 }
 
-export function listGroups(ctx: BrokerContext): Body {
-  const ids = new Map<string, string>();
-  for (const [id, g] of ctx.groups.groups) if (g.state !== 'Dead' && (g.members.size > 0 || ctx.log.store.offsets.has(id))) ids.set(id, g.protocolType ?? 'consumer');
-  for (const [id, m] of ctx.log.store.offsets) if (m.size > 0 && !ids.has(id)) ids.set(id, 'consumer');
-  return { throttleTimeMs: 0, errorCode: 0, groups: [...ids].map(([groupId, protocolType]) => ({ groupId, protocolType })) };
+export function listGroups(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const ids = new Map<string, { protocolType: string; groupState: string }>();
+  for (const [id, g] of ctx.groups.groups) {
+    if (g.state !== 'Dead' && (g.members.size > 0 || ctx.log.store.offsets.has(id))) {
+      ids.set(id, { protocolType: g.protocolType ?? 'consumer', groupState: g.members.size > 0 ? g.state : 'Empty' });
+    }
+  }
+  for (const [id, m] of ctx.log.store.offsets) if (m.size > 0 && !ids.has(id)) ids.set(id, { protocolType: 'consumer', groupState: 'Empty' });
+  // v4+ filters by state (KIP-518), v5+ by type (KIP-848): every group here is "classic".
+  const states = info.version >= 4 ? (req.statesFilter as string[]).map((s) => s.toLowerCase()) : [];
+  const types = info.version >= 5 ? (req.typesFilter as string[]).map((s) => s.toLowerCase()) : [];
+  const groups = [...ids]
+    .map(([groupId, g]) => ({ groupId, ...g, groupType: 'classic' }))
+    .filter((g) => (states.length === 0 || states.includes(g.groupState.toLowerCase())) && (types.length === 0 || types.includes('classic')));
+  return { throttleTimeMs: 0, errorCode: 0, groups };
 }
 
 export function deleteGroups(ctx: BrokerContext, req: Body): Body {

@@ -1,0 +1,92 @@
+// Drives Apache Kafka's own Java client (kafka-clients 4.x) against a broker: AdminClient
+// topics and groups, a transactional producer (one committed, one aborted transaction), a
+// classic-protocol group consumer reading committed records, and list offsets. Prints one
+// JSON object per step for test/broker/java-interop.test.ts to check.
+
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.*;
+import org.apache.kafka.clients.consumer.*;
+import org.apache.kafka.clients.producer.*;
+import org.apache.kafka.common.*;
+import org.apache.kafka.common.serialization.*;
+
+public class Interop {
+  static String q(String s) { return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""; }
+  static void emit(String step, String json) { System.out.println("{\"step\":" + q(step) + "," + json + "}"); System.out.flush(); }
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = args[0];
+    String topic = "java-interop";
+    Properties common = new Properties();
+    common.put("bootstrap.servers", bootstrap);
+    common.put("request.timeout.ms", "15000");
+    common.put("default.api.timeout.ms", "30000");
+
+    try (Admin admin = Admin.create(common)) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      emit("describeTopics", "\"name\":" + q(d.name()) + ",\"partitions\":" + d.partitions().size() + ",\"topicId\":" + q(d.topicId().toString()));
+      Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      emit("listTopics", "\"hasTopic\":" + names.contains(topic));
+    }
+
+    Properties pp = new Properties();
+    pp.putAll(common);
+    pp.put("transactional.id", "java-interop-tx");
+    pp.put("key.serializer", StringSerializer.class.getName());
+    pp.put("value.serializer", StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (int i = 0; i < 10; i++) producer.send(new ProducerRecord<>(topic, i % 2, "k" + i, "committed-" + i));
+      producer.commitTransaction();
+      producer.beginTransaction();
+      for (int i = 0; i < 5; i++) producer.send(new ProducerRecord<>(topic, i % 2, "a" + i, "aborted-" + i));
+      producer.flush();
+      producer.abortTransaction();
+      emit("transactions", "\"committed\":10,\"aborted\":5");
+    }
+
+    Properties cp = new Properties();
+    cp.putAll(common);
+    cp.put("group.id", "java-interop-group");
+    cp.put("group.protocol", "classic");
+    cp.put("isolation.level", "read_committed");
+    cp.put("auto.offset.reset", "earliest");
+    cp.put("enable.auto.commit", "false");
+    cp.put("key.deserializer", StringDeserializer.class.getName());
+    cp.put("value.deserializer", StringDeserializer.class.getName());
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (values.size() < 10 && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) values.add(r.value());
+      }
+      // a little longer: aborted records must never show up
+      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(1000))) values.add(r.value());
+      consumer.commitSync();
+      Collections.sort(values);
+      StringBuilder sb = new StringBuilder();
+      for (String v : values) sb.append(sb.length() == 0 ? "" : ",").append(q(v));
+      emit("consume", "\"values\":[" + sb + "]");
+
+      try (Admin admin = Admin.create(common)) {
+        Collection<GroupListing> groups = admin.listGroups().all().get(30, TimeUnit.SECONDS);
+        boolean listed = groups.stream().anyMatch(g -> g.groupId().equals("java-interop-group"));
+        ConsumerGroupDescription g = admin.describeConsumerGroups(List.of("java-interop-group")).all().get(30, TimeUnit.SECONDS).get("java-interop-group");
+        emit("groups", "\"listed\":" + listed + ",\"state\":" + q(String.valueOf(g.groupState())) + ",\"members\":" + g.members().size() + ",\"type\":" + q(String.valueOf(g.type())));
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("java-interop-group").partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        long sum = 0;
+        for (OffsetAndMetadata o : committed.values()) sum += o.offset();
+        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        specs.put(new TopicPartition(topic, 0), OffsetSpec.latest());
+        specs.put(new TopicPartition(topic, 1), OffsetSpec.earliest());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offs = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS);
+        emit("offsets", "\"committedSum\":" + sum + ",\"latest0\":" + offs.get(new TopicPartition(topic, 0)).offset() + ",\"earliest1\":" + offs.get(new TopicPartition(topic, 1)).offset());
+      }
+    }
+  }
+}
