@@ -106,6 +106,8 @@ async function forward(config: MigrationConfig, metadata: Metadata, target: Appl
         previous,
         errorReason: EMPTY_ERROR_REASON,
       });
+      // The table is updated asynchronously: a validate right after must see the undo checksum.
+      await metadata.awaitState(`U${migration.version}`, 'MIGRATED', migration.version);
     }
     log.info('Successfully migrated');
     previous = String(migration.version);
