@@ -9,6 +9,7 @@ import type {
   FetchOptions,
   FetchRequest,
   LogRecord,
+  PartitionProgress,
   LogTransaction,
   ProduceRecord,
   TopicDescription,
@@ -98,10 +99,13 @@ export class NamespacedLog implements TopicLog {
 
   fetch(requests: FetchRequest[], options?: FetchOptions): Promise<LogRecord[]> {
     return this.unprefixed(async () => {
+      // Progress reports name topics too: a join's partition group waits for them by its own names.
+      const progress: PartitionProgress[] | undefined = options?.progress ? [] : undefined;
       const records = await this.inner.fetch(
         requests.map((r) => ({ ...r, topic: this.in(r.topic) })),
-        options,
+        progress ? { ...options, progress } : options,
       );
+      if (progress) for (const p of progress) options!.progress!.push({ ...p, topic: this.out(p.topic) });
       return records.map((r) => ({ ...r, topic: this.out(r.topic) }));
     });
   }
