@@ -205,6 +205,8 @@ export function topicLogContract(name: string, factory: () => Promise<LogFixture
       const tx = await log.beginTransaction(topicName('progress-tx'));
       await tx.produce(t, [{ key: null, value: b('t0'), partition: 1 }]);
       await tx.commit();
+      // Kafka writes the commit marker after EndTxn answers: wait until the record is visible.
+      assert.deepEqual(await committedValues(log, t, 3, ['a0', 'a1', 'a2', 'a3', 'a4', 't0']), ['a0', 'a1', 'a2', 'a3', 'a4', 't0']);
       const requests = [0, 1, 2].map((partition) => ({ topic: t, partition, offset: 0 }));
       const progress: PartitionProgress[] = [];
       const got = await log.fetch(requests, { maxRecords: 100, progress });
