@@ -12,20 +12,10 @@ import { startEmbedded, type EmbeddedServer } from '../../cli/embedded.js';
 import { startTestBroker, type TestBroker } from '../broker/helpers.js';
 import type { TopicLog } from '../../src/log/topic-log.js';
 import { CLICKS_DDL, ENRICHED_CSAS, USERS_DDL, clickLines, readTopic, summarize, userLines, waitFor, write } from './join-example.js';
+import { ksql } from '../server/rest.js';
 
 const USERS = 5000;
 const CLICKS = 15_000;
-
-async function ksql(url: string, sql: string, properties: Record<string, unknown> = {}): Promise<unknown[]> {
-  const res = await fetch(`${url}/ksql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ksql: sql, streamsProperties: properties }),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${sql} → ${res.status} ${text}`);
-  return JSON.parse(text) as unknown[];
-}
 
 async function runExample(server: EmbeddedServer, bootstrap: string, read: TopicLog): Promise<void> {
   const url = server.server.url;

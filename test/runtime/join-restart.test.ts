@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedLog } from '../../src/log/embedded/index.js';
 import { CLICKS_DDL, ENRICHED_CSAS, USERS_DDL, clickLines, kcatInstalled, readTopic, summarize, userLines, waitFor, write } from '../log/join-example.js';
+import { ksql } from '../server/rest.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const USERS = 5000;
@@ -47,17 +48,6 @@ function startServerProcess(dataDir: string): Promise<ServerProcess> {
     });
     child.on('exit', () => reject(new Error(`server exited before listening:\n${out}${err}`)));
   });
-}
-
-async function ksql(url: string, sql: string, properties: Record<string, unknown> = {}): Promise<unknown[]> {
-  const res = await fetch(`${url}/ksql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ksql: sql, streamsProperties: properties }),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${sql} → ${res.status} ${text}`);
-  return JSON.parse(text) as unknown[];
 }
 
 /** The data directory's log, opened while no server runs. */
