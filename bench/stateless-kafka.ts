@@ -15,8 +15,8 @@ import { functionRegistry } from '../src/functions/index.js';
 import { KafkaLog } from '../src/log/kafka/index.js';
 import { parseStatement } from '../src/parser/index.js';
 import type { CreateAsSelect } from '../src/parser/ast.js';
-import { BIGINT, DOUBLE, STRING } from '../src/common/types.js';
 import { createQueryService } from '../src/runtime/index.js';
+import { benchInputSource } from './stateless.js';
 
 const RECORDS = Number(process.env.EDDY_BENCH_RECORDS ?? 200_000);
 const ROUNDS = Number(process.env.EDDY_BENCH_ROUNDS ?? 3);
@@ -55,25 +55,7 @@ async function eddyRound(log: KafkaLog, values: string[], round: number, dataDir
     await log.produce(input, values.slice(i, i + 10_000).map((v) => ({ key: null, value: Buffer.from(v), timestamp: 1_700_000_000_000 })));
   }
   const catalog = new Catalog();
-  catalog.putSource({
-    name: 'INPUT',
-    sourceType: 'STREAM',
-    schema: {
-      key: [],
-      value: [
-        { name: 'ID', type: BIGINT, namespace: 'VALUE' },
-        { name: 'NAME', type: STRING, namespace: 'VALUE' },
-        { name: 'AMOUNT', type: DOUBLE, namespace: 'VALUE' },
-        { name: 'CATEGORY', type: STRING, namespace: 'VALUE' },
-        { name: 'NOTE', type: STRING, namespace: 'VALUE' },
-      ],
-    },
-    topic: input,
-    keyFormat: { format: 'KAFKA' },
-    valueFormat: { format: 'JSON' },
-    isSource: false,
-    sqlText: 'CREATE STREAM INPUT ...;',
-  });
+  catalog.putSource(benchInputSource(input));
   const service = createQueryService();
   const ctx = {
     catalog,

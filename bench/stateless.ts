@@ -49,31 +49,36 @@ function baseline(values: Buffer[]): { ms: number; passed: number } {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, passed };
 }
 
+/** The bench's input stream (ID, NAME, AMOUNT, CATEGORY, NOTE as JSON) over `topic`. */
+export function benchInputSource(topic: string): Parameters<Catalog['putSource']>[0] {
+  return {
+    name: 'INPUT',
+    sourceType: 'STREAM',
+    schema: {
+      key: [],
+      value: [
+        { name: 'ID', type: BIGINT, namespace: 'VALUE' },
+        { name: 'NAME', type: STRING, namespace: 'VALUE' },
+        { name: 'AMOUNT', type: DOUBLE, namespace: 'VALUE' },
+        { name: 'CATEGORY', type: STRING, namespace: 'VALUE' },
+        { name: 'NOTE', type: STRING, namespace: 'VALUE' },
+      ],
+    },
+    topic,
+    keyFormat: { format: 'KAFKA' },
+    valueFormat: { format: 'JSON' },
+    isSource: false,
+    sqlText: 'CREATE STREAM INPUT ...;',
+  };
+}
+
 export async function runStatelessBench(): Promise<{ recordsPerSecond: number; ratio: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-bench-stateless-'));
   try {
     const log = await EmbeddedLog.open(join(dir, 'log'), { maintenanceIntervalMs: 0 });
     const catalog = new Catalog();
     await log.createTopic('input', { partitions: 1 });
-    catalog.putSource({
-      name: 'INPUT',
-      sourceType: 'STREAM',
-      schema: {
-        key: [],
-        value: [
-          { name: 'ID', type: BIGINT, namespace: 'VALUE' },
-          { name: 'NAME', type: STRING, namespace: 'VALUE' },
-          { name: 'AMOUNT', type: DOUBLE, namespace: 'VALUE' },
-          { name: 'CATEGORY', type: STRING, namespace: 'VALUE' },
-          { name: 'NOTE', type: STRING, namespace: 'VALUE' },
-        ],
-      },
-      topic: 'input',
-      keyFormat: { format: 'KAFKA' },
-      valueFormat: { format: 'JSON' },
-      isSource: false,
-      sqlText: 'CREATE STREAM INPUT ...;',
-    });
+    catalog.putSource(benchInputSource('input'));
     const values = makeValues(RECORDS);
     const avg = values.reduce((s, b) => s + b.length, 0) / values.length;
     for (let i = 0; i < values.length; i += 10000) {
