@@ -7,7 +7,7 @@ import { KsqlClient, ServerError, type Json } from './client.js';
 import { renderEntity, renderError, errorLines } from './render/entities.js';
 import { boxHeader, boxRow, boxRule, fitLines, queryColumnWidths, renderDashedTable, verticalRecord, withTableWidth } from './render/table.js';
 import { progressText, type QueryProgress } from './render/progress.js';
-import { isQueryStatement, splitStatementTexts } from '../src/server/statement-text.js';
+import { isQueryStatement } from '../src/server/statement-text.js';
 import { splitStatements } from '../src/parser/split.js';
 import type { Loc } from '../src/parser/ast.js';
 
