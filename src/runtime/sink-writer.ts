@@ -15,11 +15,19 @@ import { stringTimestampParser, toEpochMs } from './timestamps.js';
 import { serializeWindowedKey } from '../serde/windowed.js';
 import { partitionForKey } from '../log/partitioner.js';
 
-export function sinkSerdes(sink: DataSource): { key: Serde | null; value: Serde } {
+/** `computedKey`: the query computes its key (PARTITION BY), so a key of nulls is still a key. */
+export function sinkSerdes(sink: DataSource, computedKey = false): { key: Serde | null; value: Serde } {
   const key =
     sink.schema.key.length === 0 || sink.keyFormat.format === 'NONE'
       ? null
-      : createSerde({ format: sink.keyFormat.format, columns: sink.schema.key, side: 'key', options: sink.keyFormat.options, topic: sink.topic });
+      : createSerde({
+          format: sink.keyFormat.format,
+          columns: sink.schema.key,
+          side: 'key',
+          options: sink.keyFormat.options,
+          topic: sink.topic,
+          ...(computedKey ? { writeAllNullKeys: true } : {}),
+        });
   const value = createSerde({
     format: sink.valueFormat.format,
     columns: sink.schema.value.filter((c) => c.namespace !== 'HEADER'),
@@ -50,7 +58,7 @@ export class SinkWriter {
     private readonly processingLog: ProcessingLogSink,
     private readonly store: TableStore | null,
   ) {
-    const serdes = sinkSerdes(plan.sink);
+    const serdes = sinkSerdes(plan.sink, plan.analysis.partitionBy !== undefined);
     this.keySerde = serdes.key;
     this.valueSerde = serdes.value;
     this.logger = `processing.${plan.queryId}.${plan.sink.name}`;

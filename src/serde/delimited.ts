@@ -45,7 +45,7 @@ export function createDelimitedSerde(spec: SerdeSpec): Serde {
   return {
     serialize(row) {
       if (row === null) return null;
-      if (side === 'key' && row.every((v) => v === null || v === undefined)) return null;
+      if (side === 'key' && !spec.writeAllNullKeys && row.every((v) => v === null || v === undefined)) return null;
       try {
         let s = '';
         for (let i = 0; i < n; i++) {

@@ -73,7 +73,7 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
     serialize(row) {
       if (row === null) return null;
       // A key whose columns are all null is no key at all.
-      if (side === 'key' && row.every((v) => v === null || v === undefined)) return null;
+      if (side === 'key' && !spec.writeAllNullKeys && row.every((v) => v === null || v === undefined)) return null;
       try {
         let s = '';
         for (let i = 0; i < n; i++) s += prefixes[i] + writers[i]!(row[i]);

@@ -270,7 +270,7 @@ export function createProtobufSerde(spec: SerdeSpec, opts: ProtobufSerdeOptions,
     serialize(row) {
       if (row === null) return null;
       // A key whose every column is null is no key (the message would read back as defaults).
-      if (side === 'key' && !opts.writeAllNullKeys && row.every((v) => v === null || v === undefined)) return null;
+      if (side === 'key' && !opts.writeAllNullKeys && !spec.writeAllNullKeys && row.every((v) => v === null || v === undefined)) return null;
       try {
         const msg = writerType.fromObject(rowToObject(row, types, names, writerType));
         const body = Buffer.from(writerType.encode(msg).finish());

@@ -38,6 +38,11 @@ export interface SerdeSpec {
   topic: string;
   /** Schema-registry formats: where schemas are registered and looked up (default: the process-wide embedded registry). */
   registry?: SchemaRegistry;
+  /**
+   * Keys: write a key whose columns are all null as a key of nulls rather than as no key
+   * (PARTITION BY computes such keys; a record read without a key keeps none).
+   */
+  writeAllNullKeys?: boolean;
 }
 
 export interface Serde {
