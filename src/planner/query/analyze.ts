@@ -371,10 +371,11 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   } else if (mode === 'persistent') {
     keyColumns = [];
     const missing: string[] = [];
+    const keyText = (key: ScopeColumn): string => (partitionBy ? (partitionBy.exprs[partitionBy.names.indexOf(key.name)]?.text ?? key.name) : key.name);
     for (const key of intermediateKeys) {
       const uses = selected.filter((s) => s.namespace === 'KEY' && s.expr.columnIndex === key.index);
       if (uses.length === 0) {
-        missing.push(partitionBy ? partitionBy.exprs[partitionBy.names.indexOf(key.name)]?.text ?? key.name : key.name);
+        missing.push(keyText(key));
         continue;
       }
       if (uses.length > 1) {
@@ -389,6 +390,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       throw new QueryPlanningError(missingJoinKeyMessage(join, opts.sinkName, absent));
     }
     if (missing.length > 0) {
+      // As ksqlDB does, the message names every key the projection needs, not only the absent ones.
+      missing.splice(0, missing.length, ...intermediateKeys.map(keyText));
       const what = partitionBy
         ? missing.length === 1
           ? 'partitioning expression'
