@@ -19,14 +19,18 @@ export class LosslessNumber {
 
 const LONG_DIGIT_RUN = /\d{16}/;
 
-export function parseJson(text: string): unknown {
-  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
-  return new ExactJsonParser(text).parseDocument();
+/** `keepFractionText`: every non-integer stays LosslessNumber, so a decimal keeps its scale (3.40 is not 3.4). */
+export function parseJson(text: string, opts: { keepFractionText?: boolean } = {}): unknown {
+  if (!opts.keepFractionText && !LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
+  return new ExactJsonParser(text, opts.keepFractionText === true).parseDocument();
 }
 
 class ExactJsonParser {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly keepFractionText = false,
+  ) {}
 
   parseDocument(): unknown {
     const v = this.value();
@@ -140,7 +144,8 @@ class ExactJsonParser {
     const r = m.exec(this.text);
     if (!r) return this.fail('Invalid number');
     this.pos += r[0].length;
-    return numberFromText(r[0], r[1] === undefined && r[2] === undefined);
+    const integral = r[1] === undefined && r[2] === undefined;
+    return this.keepFractionText && !integral ? new LosslessNumber(r[0]) : numberFromText(r[0], integral);
   }
 }
 

@@ -20,6 +20,10 @@ test('numbers: exact integers, doubles within 1e-6, decimals with scale', () => 
   assert.equal(matchValue(new LosslessNumber('1.10'), Decimal.parse('1.10')), null);
   assert.notEqual(matchValue(new LosslessNumber('1.10'), Decimal.parse('1.1')), null);
   assert.equal(matchValue('1.10', Decimal.parse('1.10')), null);
+  assert.equal(matchValue('005.4', Decimal.parse('5.4')), null);
+  assert.equal(matchValue('00.00', new LosslessNumber('0.00')), null);
+  assert.notEqual(matchValue('3.40', new LosslessNumber('3.4')), null);
+  assert.notEqual(matchValue('005.40', Decimal.parse('5.4')), null);
 });
 
 test('strings, bytes, nulls, arrays', () => {

@@ -152,10 +152,11 @@ export function decodeBytes(side: SideFormat | undefined, bytes: Buffer | null):
   }
 }
 
+/** Fractions keep their text: ksqlDB's driver reads a JSON decimal through its column's schema, scale included. */
 function parseJsonOrText(bytes: Buffer): unknown {
   const text = bytes.toString('utf8');
   try {
-    return parseJson(text);
+    return parseJson(text, { keepFractionText: true });
   } catch {
     return text;
   }

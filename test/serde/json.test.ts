@@ -94,3 +94,19 @@ test('JSON_SR frames the payload with magic byte and schema id', () => {
   assert.deepEqual([...bytes.subarray(0, 5)], [0, 0, 0, 0, 7]);
   assert.deepEqual(s.deserialize(bytes), [5]);
 });
+
+test('parseJson keepFractionText: fractions keep their text (a decimal keeps its scale), integers stay numbers', async () => {
+  const { parseJson, LosslessNumber } = await import('../../src/serde/json-parse.js');
+  const v = parseJson('{"a": 3.40, "b": 2, "c": [1.5e3, -0.10]}', { keepFractionText: true }) as { a: unknown; b: unknown; c: unknown[] };
+  assert.ok(v.a instanceof LosslessNumber && v.a.text === '3.40');
+  assert.equal(v.b, 2);
+  assert.deepEqual(v.c.map((x) => (x as InstanceType<typeof LosslessNumber>).text), ['1.5e3', '-0.10']);
+  assert.equal((parseJson('{"a": 3.40}') as { a: unknown }).a, 3.4);
+});
+
+test('JSON key of nulls: no key by default, a key of nulls when the query computes it (writeAllNullKeys)', () => {
+  const columns = [col('ID', INTEGER, 'KEY'), col('AGE', INTEGER, 'KEY')];
+  assert.equal(createSerde({ format: 'JSON', side: 'key', topic: 't', columns }).serialize([null, null]), null);
+  const computed = createSerde({ format: 'JSON', side: 'key', topic: 't', columns, writeAllNullKeys: true });
+  assert.equal(computed.serialize([null, null])!.toString(), '{"ID":null,"AGE":null}');
+});
