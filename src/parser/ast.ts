@@ -301,6 +301,8 @@ export interface CreateAsSelect extends StatementBase {
 export interface InsertInto extends StatementBase {
   kind: 'InsertInto';
   target: string;
+  /** Where the target's name is written. */
+  targetLoc?: Loc;
   properties: Property[];
   query: Query;
 }

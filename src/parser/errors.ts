@@ -4,6 +4,8 @@
 import type { Loc } from './ast.js';
 import { EddyError } from '../common/errors.js';
 
+const PREPARE_FAILED = 'Failed to prepare statement: ';
+
 export class ParseError extends EddyError {
   override readonly kind = 'syntax';
   override name = 'ParseError';
@@ -30,6 +32,21 @@ export class ParseError extends EddyError {
   /** A non-syntax error detected while parsing: `line L:C: <detail>`. */
   static at(loc: { line: number; column: number }, detail: string): ParseError {
     return new ParseError(`line ${loc.line}:${loc.column}: ${detail}`, { line: loc.line, column: loc.column, detail });
+  }
+
+  /**
+   * A literal refused while the tree is built. ksqlDB wraps these as a failure to prepare the
+   * statement, and reports them through a ParsingException made from the node's 1-based
+   * column, which adds one again: `line 2:40` for a literal at column 39.
+   */
+  static atNode(loc: { line: number; column: number }, detail: string): ParseError {
+    const column = loc.column + 1;
+    return new ParseError(`${PREPARE_FAILED}line ${loc.line}:${column}: ${detail}`, { line: loc.line, column, detail });
+  }
+
+  /** A clause refused while the tree is built, without a position in the text (as ksqlDB words it). */
+  static preparing(loc: { line: number; column: number }, detail: string): ParseError {
+    return new ParseError(`${PREPARE_FAILED}${detail}`, { line: loc.line, column: loc.column, detail });
   }
 
   /**

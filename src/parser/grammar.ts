@@ -356,7 +356,7 @@ export class SqlParser extends EmbeddedActionsParser {
             properties = this.SUBRULE(this.withProperties, { ARGS: [false] });
           });
           const query = this.SUBRULE(this.query);
-          return this.ACTION(() => ({ kind: 'InsertInto', target: identifierText(targetTok), properties, query }) as StatementBody);
+          return this.ACTION(() => ({ kind: 'InsertInto', target: identifierText(targetTok), targetLoc: this.loc(targetTok), properties, query }) as StatementBody);
         },
       },
       {
@@ -1092,7 +1092,7 @@ export class SqlParser extends EmbeddedActionsParser {
       const n = this.SUBRULE(this.literal);
       this.ACTION(() => {
         if (n.type !== 'INT' && n.type !== 'BIGINT') {
-          throw ParseError.at(this.loc(limitTok), 'Value must be integer for command: LIMIT');
+          throw ParseError.preparing(this.loc(limitTok), 'Value must be integer for command: LIMIT');
         }
         q.limit = Number(n.value);
       });

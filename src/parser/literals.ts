@@ -27,7 +27,7 @@ export function decimalLiteral(text: string, loc: Loc, typed = false): Literal {
 /** A number with an exponent: DOUBLE; values beyond the double range are an error. */
 export function floatLiteral(text: string, loc: Loc): Literal {
   const v = Number(text);
-  if (!Number.isFinite(v)) throw ParseError.at(loc, `Number overflows DOUBLE: ${text}`);
+  if (!Number.isFinite(v)) throw ParseError.atNode(loc, `Number overflows DOUBLE: ${text}`);
   return { kind: 'Literal', type: 'DOUBLE', value: text, loc };
 }
 

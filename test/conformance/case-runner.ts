@@ -210,17 +210,16 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
     try {
       registerTopicSchemas(spec);
       await createTopics(engine, plannedTopics(spec));
-      for (let i = 0; i < spec.statements.length; i++) {
-        const statement = spec.statements[i]!;
-        try {
-          await engine.execute(statement, ctx());
-        } catch (e) {
-          if (spec.expectedException) {
-            const why = checkExpectedException(spec.expectedException, e);
-            return why ? { passed: false, reason: why } : { passed: true };
-          }
-          return { passed: false, reason: `statement ${i + 1} failed: ${errorMessage(e)}` };
+      // One request of every statement, one per line, as ksqlDB's driver sends them: positions
+      // in errors then count the request's lines.
+      try {
+        await engine.execute(spec.statements.join('\n'), ctx());
+      } catch (e) {
+        if (spec.expectedException) {
+          const why = checkExpectedException(spec.expectedException, e);
+          return why ? { passed: false, reason: why } : { passed: true };
         }
+        return { passed: false, reason: `statements failed: ${errorMessage(e)}` };
       }
       const produced = new Set<string>();
       await produceInputs(engine, spec.inputs ?? [], produced);

@@ -8,7 +8,7 @@ import type { FunctionRegistry, ResolvedTable } from '../../functions/registry.j
 import type { ValueArgShape } from './aggregate.js';
 import type { ColumnRef, Expression, Query, SelectItem } from '../../parser/ast.js';
 import { formatType, typesEqual, type LogicalSchema, type SqlType } from '../../common/types.js';
-import { compileIn, compilePredicate, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
+import { compileIn, compilePredicate, withSelectPrefix, type CompileContext, type CompiledExpression, type EvaluationErrors } from './compile.js';
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
 import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
@@ -343,7 +343,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   }
   const selected: OutputColumn[] = items.map((it, itemIndex) => {
     checkResolvable(it.expr, scope, (name) => `SELECT column '${name}' cannot be resolved.`, it.loc);
-    let expr = agg ? agg.compileItem(it.expr, scope, cctx) : compileIn(it.expr, scope, cctx);
+    let expr = withSelectPrefix(() => (agg ? agg.compileItem(it.expr, scope, cctx) : compileIn(it.expr, scope, cctx)));
     if (expr.type === null || expr.type === undefined) {
       throw new QueryPlanningError("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).", it.loc);
     }

@@ -72,6 +72,19 @@ function compileWithExpressions(
   return { type: compiled.type as SqlType, evaluate: compiled.evaluate };
 }
 
+/** A select item's code-generation errors (unsupported casts, literal coercion) read "Invalid Select: …", as ksqlDB's do. */
+export function withSelectPrefix<T>(compile: () => T): T {
+  try {
+    return compile();
+  } catch (e) {
+    const prefix = 'Invalid Select: ';
+    if (e instanceof ExpressionError && e.stage === 'codegen' && e.column === undefined && !e.message.startsWith(prefix)) {
+      throw new ExpressionError(`${prefix}${e.message}`, e.stage, e.loc, e.column);
+    }
+    throw e;
+  }
+}
+
 /**
  * A query's WHERE, with ksqlDB's prefixes on its errors: type errors read "Error in WHERE
  * expression: …", code-generation errors (literal coercion, IN-list types) "Invalid Predicate: …".

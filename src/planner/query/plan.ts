@@ -32,7 +32,10 @@ export function planPersistentQuery(
   let target: DataSource | undefined;
   if (statement.kind === 'InsertInto') {
     target = ctx.catalog.getSource(statement.target);
-    if (!target) throw new QueryPlanningError(`Line: ${statement.loc.line}, Col: ${statement.loc.column}: Source \`${statement.target}\` does not exist.`);
+    if (!target) {
+      const loc = statement.targetLoc ?? statement.loc;
+      throw new QueryPlanningError(`Line: ${loc.line}, Col: ${loc.column}: Source \`${statement.target}\` does not exist.`);
+    }
     if (target.sourceType === 'TABLE') {
       throw new QueryPlanningError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`);
     }
