@@ -122,10 +122,11 @@ export function javaDoubleToString(d: number): string {
     const s = String(d);
     return s.includes('.') ? s : `${s}.0`;
   }
-  // Scientific notation: mantissa with at least one fraction digit, `E` exponent.
-  const [mant, exp] = d.toExponential().split('e') as [string, string];
-  const m = mant.includes('.') ? mant : `${mant}.0`;
-  return `${m}E${exp.startsWith('+') ? exp.slice(1) : exp}`;
+  // Scientific notation: mantissa with at least one fraction digit, `E` exponent. Java's second
+  // digit is the correctly rounded one, not a padding zero: Double.MIN_VALUE is 4.9E-324.
+  let [mant, exp] = d.toExponential().split('e') as [string, string];
+  if (!mant.includes('.')) [mant, exp] = d.toExponential(1).split('e') as [string, string];
+  return `${mant}E${exp.startsWith('+') ? exp.slice(1) : exp}`;
 }
 
 /** Text of a value as Java's toString would render it inside ksqlDB (ARRAY_JOIN, CONCAT casts). */

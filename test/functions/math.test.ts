@@ -112,3 +112,14 @@ test('GENERATE_SERIES, PI, RANDOM', () => {
   const x = rnd.invoke() as number;
   assert.ok(x >= 0 && x < 1);
 });
+
+test("javaDoubleToString: Java's Double.toString forms, the second mantissa digit correctly rounded", async () => {
+  const { javaDoubleToString } = await import('../../src/functions/values.js');
+  assert.equal(javaDoubleToString(Number.MIN_VALUE), '4.9E-324');
+  assert.equal(javaDoubleToString(-Number.MIN_VALUE), '-4.9E-324');
+  assert.equal(javaDoubleToString(1e10), '1.0E10');
+  assert.equal(javaDoubleToString(1e-5), '1.0E-5');
+  assert.equal(javaDoubleToString(Number.MAX_VALUE), '1.7976931348623157E308');
+  assert.equal(javaDoubleToString(0.5), '0.5');
+  assert.equal(javaDoubleToString(3), '3.0');
+});
