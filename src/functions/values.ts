@@ -62,7 +62,8 @@ function canonical(v: unknown): string {
   if (v instanceof Decimal) return `d${v.setScale(Math.max(v.scale, 0)).toString().replace(/\.?0+$/, '')}`;
   if (Buffer.isBuffer(v)) return `b${v.toString('base64')}`;
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${canonical(k)}:${canonical(x)}`).join(',')}}`;
+  // Maps are equal whatever their entries' order (as Java's are).
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${canonical(k)}:${canonical(x)}`).sort().join(',')}}`;
   const o = v as Record<string, unknown>;
   return `(${Object.keys(o)
     .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)

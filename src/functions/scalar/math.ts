@@ -252,7 +252,7 @@ export function registerMath(lib: FunctionLibrary): void {
   unaryDouble(lib, 'RADIANS', 'Converts degrees to radians.', (x) => (x / 180) * Math.PI);
 
   const log = (base: Num | null, value?: Num | null): number | null => {
-    if (value === undefined) return base === null ? null : Math.log10(toDouble(base));
+    if (value === undefined) return base === null ? null : Math.log(toDouble(base));
     if (base === null || value === null) return null;
     const b = toDouble(base);
     if (b <= 0 || b === 1) return NaN;
@@ -261,7 +261,7 @@ export function registerMath(lib: FunctionLibrary): void {
   lib.scalar({
     name: 'LOG',
     category: 'MATHEMATICAL',
-    description: 'LOG(value) returns the base 10 logarithm of the value; LOG(base, value) the logarithm in the given base.',
+    description: 'LOG(value) returns the natural logarithm of the value; LOG(base, value) the logarithm in the given base.',
     overloads: [
       { sig: '(value INT) DOUBLE', impl: log },
       { sig: '(value BIGINT) DOUBLE', impl: log },
