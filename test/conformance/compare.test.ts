@@ -26,6 +26,12 @@ test('numbers: exact integers, doubles within 1e-6, decimals with scale', () => 
   assert.notEqual(matchValue('005.40', Decimal.parse('5.4')), null);
 });
 
+test('objects: an absent field reads as null, as in ksqlDB\'s comparator, when the field counts agree', () => {
+  assert.equal(matchValue({ HEX: null, B: 1 }, { ASCII: null, B: 1 }), null);
+  assert.notEqual(matchValue({ HEX: 1, B: 1 }, { ASCII: null, B: 1 }), null);
+  assert.notEqual(matchValue({ HEX: null }, { ASCII: null, B: 1 }), null);
+});
+
 test('strings, bytes, nulls, arrays', () => {
   assert.equal(matchValue('AQI=', Buffer.from([1, 2])), null);
   assert.equal(matchValue(null, null), null);
