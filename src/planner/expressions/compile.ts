@@ -1013,7 +1013,9 @@ export class ExpressionCompiler {
       argCodes.push(n.code);
     });
     const fn = this.k(resolved.invoke);
-    const node: Node = { type: resolved.returnType, code: `${fn}(${argCodes.join(', ')})`, ast: expr };
+    const args = argCodes.join(', ');
+    const code = argCodes.length <= 2 ? `h.call${argCodes.length}(fail, ${fn}${args ? `, ${args}` : ''})` : `h.callN(fail, ${fn}, [${args}])`;
+    const node: Node = { type: resolved.returnType, code, ast: expr };
     return allConstant && resolved.deterministic ? this.fold(node) : node;
   }
 

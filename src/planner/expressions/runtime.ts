@@ -118,6 +118,41 @@ export const runtime = {
     const v = map.get(key);
     return v === undefined ? null : v;
   },
+
+  // ---- function calls: a function that throws is reported and yields null, and the expression
+  // around it goes on (as a failing UDF does in ksqlDB). Arguments are evaluated by the caller.
+  call0(fail: (e: unknown) => void, fn: () => unknown): unknown {
+    try {
+      return fn();
+    } catch (e) {
+      fail(e);
+      return null;
+    }
+  },
+  call1(fail: (e: unknown) => void, fn: (a: unknown) => unknown, a: unknown): unknown {
+    try {
+      return fn(a);
+    } catch (e) {
+      fail(e);
+      return null;
+    }
+  },
+  call2(fail: (e: unknown) => void, fn: (a: unknown, b: unknown) => unknown, a: unknown, b: unknown): unknown {
+    try {
+      return fn(a, b);
+    } catch (e) {
+      fail(e);
+      return null;
+    }
+  },
+  callN(fail: (e: unknown) => void, fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+    try {
+      return fn(...args);
+    } catch (e) {
+      fail(e);
+      return null;
+    }
+  },
 };
 
 export type Runtime = typeof runtime;
