@@ -85,6 +85,13 @@ const KSQL_COL = 'KSQL_COL_';
 class AliasGenerator {
   private next = 0;
   constructor(private readonly taken: Set<string>) {}
+  /** `base` when no source column or earlier name has it, else `base_1`, `base_2`, … (ksqlDB's rule for a->b names). */
+  unique(base: string): string {
+    let name = base;
+    for (let n = 1; this.taken.has(name); n++) name = `${base}_${n}`;
+    this.taken.add(name);
+    return name;
+  }
   generate(): string {
     for (;;) {
       const name = `${KSQL_COL}${this.next++}`;
@@ -261,7 +268,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       it.name = it.alias;
     } else if (it.name === undefined) {
       if (it.expr.kind === 'ColumnRef') it.name = join ? scope.columnAlias(it.expr) : it.expr.name;
-      else if (it.expr.kind === 'Dereference') it.name = it.expr.field;
+      else if (it.expr.kind === 'Dereference') it.name = aliases.unique(it.expr.field);
       else it.name = aliases.generate();
     }
   }
