@@ -38,6 +38,28 @@ const AVRO_CASES: { change: string; from: object[]; to: object[]; ok: Compatibil
   { change: 'change long to string', from: [A], to: [{ name: 'a', type: 'string' }], ok: ['NONE'], ruleWhenRejected: /TYPE_MISMATCH/ },
   { change: 'rename a field keeping an alias', from: [A], to: [{ name: 'a2', type: 'long', aliases: ['a'] }], ok: ['NONE', 'BACKWARD'] },
   { change: 'widen to a union with null', from: [A], to: [{ name: 'a', type: ['null', 'long'], default: null }], ok: ['NONE', 'BACKWARD'], ruleWhenRejected: /MISSING_UNION_BRANCH|TYPE_MISMATCH/ },
+  // Avro resolution: each writer branch must resolve to a reader branch; string resolves to neither null nor long.
+  {
+    change: 'change a nullable field from string to long',
+    from: [{ name: 'a', type: ['null', 'string'], default: null }],
+    to: [{ name: 'a', type: ['null', 'long'], default: null }],
+    ok: ['NONE'],
+    ruleWhenRejected: /MISSING_UNION_BRANCH.*reader union lacking writer type: (STRING|LONG)/,
+  },
+  {
+    change: 'promote a nullable field from int to long',
+    from: [{ name: 'a', type: ['null', 'int'], default: null }],
+    to: [{ name: 'a', type: ['null', 'long'], default: null }],
+    ok: ['NONE', 'BACKWARD'],
+    ruleWhenRejected: /MISSING_UNION_BRANCH.*reader union lacking writer type: LONG/,
+  },
+  {
+    change: 'add a branch to a union',
+    from: [{ name: 'a', type: ['null', 'string'], default: null }],
+    to: [{ name: 'a', type: ['null', 'string', 'long'], default: null }],
+    ok: ['NONE', 'BACKWARD'],
+    ruleWhenRejected: /MISSING_UNION_BRANCH.*reader union lacking writer type: LONG/,
+  },
 ];
 
 for (const c of AVRO_CASES) {
@@ -58,6 +80,26 @@ test('Avro enums: a new symbol is backward compatible, a removed one is not forw
   const e = (symbols: string[]) => JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'e', type: { type: 'enum', name: 'E', symbols } }] });
   assert.equal(attempt('AVRO', 'BACKWARD', [e(['A']), e(['A', 'B'])]), 'ok');
   assert.match(attempt('AVRO', 'FORWARD', [e(['A']), e(['A', 'B'])]), /MISSING_ENUM_SYMBOLS.*\[B\]/);
+});
+
+test('Avro unions: a branch type change is refused wherever the union sits (top level, array items, map values, nested record, union of records)', () => {
+  const nullable = (t: string) => ['null', t];
+  const shapes: [string, (t: string) => unknown][] = [
+    ['top level', (t) => nullable(t)],
+    ['array items', (t) => ({ type: 'record', name: 'R', fields: [{ name: 'a', type: { type: 'array', items: nullable(t) } }] })],
+    ['map values', (t) => ({ type: 'record', name: 'R', fields: [{ name: 'a', type: { type: 'map', values: nullable(t) } }] })],
+    ['nested record', (t) => ({ type: 'record', name: 'R', fields: [{ name: 'n', type: { type: 'record', name: 'N', fields: [{ name: 'a', type: nullable(t), default: null }] } }] })],
+    ['record inside a union', (t) => ({ type: 'record', name: 'R', fields: [{ name: 'n', type: ['null', { type: 'record', name: 'N', fields: [{ name: 'a', type: nullable(t), default: null }] }], default: null }] })],
+    ['branch written as an object', (t) => ({ type: 'record', name: 'R', fields: [{ name: 'a', type: ['null', { type: t }], default: null }] })],
+    ['namespaced record', (t) => ({ type: 'record', name: 'R', namespace: 'io.confluent.ksql.avro_schemas', fields: [{ name: 'A', type: nullable(t), default: null }] })],
+  ];
+  for (const [where, shape] of shapes) {
+    for (const level of ['BACKWARD', 'FORWARD', 'FULL', 'BACKWARD_TRANSITIVE'] as CompatibilityLevel[]) {
+      const got = attempt('AVRO', level, [JSON.stringify(shape('string')), JSON.stringify(shape('long'))]);
+      assert.match(got, /MISSING_UNION_BRANCH|TYPE_MISMATCH/, `${where} under ${level}`);
+    }
+    assert.equal(attempt('AVRO', 'BACKWARD', [JSON.stringify(shape('int')), JSON.stringify(shape('long'))]), 'ok', `${where}: int → long is a promotion`);
+  }
 });
 
 test('TRANSITIVE levels check every earlier version, the plain ones only the latest', () => {
