@@ -222,3 +222,124 @@ test(`a table-table join from earliest equals the one-at-a-time reference (${SEE
     }
   }
 });
+
+// ---------------------------------------------------------------- stream-stream (WITHIN)
+
+/**
+ * Two co-partitioned streams L and R keyed by K (a key lives in one partition of each).
+ * Timestamps are distinct across all records, so "timestamp order" is one order. Some
+ * records have a null key or value: a join skips them without moving its time.
+ */
+function streamStreamScenario(seed: number) {
+  const rnd = random(seed);
+  const int = (n: number) => Math.floor(rnd() * n);
+  const parts = 1 + int(3);
+  const lanes = 2 * parts;
+  const records: Rec[] = [];
+  let n = 0;
+  for (const [rank, topic] of [[0, 'l'], [1, 'r']] as const) {
+    for (let p = 0; p < parts; p++) {
+      const keys = KEYS.filter((_, i) => i % parts === p);
+      let step = int(6);
+      const count = 10 + int(40);
+      for (let i = 0; i < count; i++) {
+        step += 1 + int(4);
+        const key = rnd() < 0.05 ? null : keys[int(keys.length)]!;
+        const value = rnd() < 0.05 ? null : { [rank === 0 ? 'V' : 'W']: `${topic}${n++}` };
+        records.push({ topic, rank, partition: p, offset: i, ts: step * lanes + rank * parts + p, key, value });
+      }
+    }
+  }
+  const types = ['JOIN', 'LEFT JOIN', 'FULL OUTER JOIN'] as const;
+  return {
+    records,
+    partitions: parts,
+    type: types[int(types.length)]!,
+    withinMs: lanes * (1 + int(4)),
+    graceMs: rnd() < 0.5 ? undefined : lanes * int(4),
+    maxPollRecords: 1 + int(30),
+    bufferedPerPartition: 1 + int(8),
+  };
+}
+
+type StreamStreamScenario = ReturnType<typeof streamStreamScenario>;
+
+/**
+ * Kafka Streams' stream-stream join, one record at a time in timestamp order per task (a
+ * partition of both streams): each record joins the other side's records of its key within
+ * the window, at the later timestamp. Outer sides: without a grace period an unmatched record
+ * is emitted at once; with one it waits until its task's stream time passes its window and
+ * grace, and is dropped if a match comes first. Returns each task's output in order.
+ */
+function streamStreamReference(s: StreamStreamScenario): Map<number, string[]> {
+  const ordered = [...s.records].sort((a, b) => a.ts - b.ts);
+  const outer = [s.type !== 'JOIN', s.type === 'FULL OUTER JOIN'];
+  const deferred = s.graceMs !== undefined;
+  const grace = s.graceMs ?? 0;
+  const tasks = new Map<number, { time: number; seen: Rec[][]; pending: Rec[]; out: string[] }>();
+  const row = (k: string, l: Rec | null, r: Rec | null, ts: number) => JSON.stringify([k, l?.value!.V ?? null, r?.value!.W ?? null, ts]);
+  for (const rec of ordered) {
+    if (rec.key === null || rec.value === null) continue;
+    let task = tasks.get(rec.partition);
+    if (!task) tasks.set(rec.partition, (task = { time: -Infinity, seen: [[], []], pending: [], out: [] }));
+    const side = rec.rank;
+    task.time = Math.max(task.time, rec.ts);
+    task.seen[side]!.push(rec);
+    if (deferred && rec.ts === task.time) {
+      const closed = task.pending.filter((p) => p.ts + s.withinMs + grace < task.time);
+      for (const p of closed) task.out.push(p.rank === 0 ? row(p.key!, p, null, p.ts) : row(p.key!, null, p, p.ts));
+      task.pending = task.pending.filter((p) => !closed.includes(p));
+    }
+    const matches = task.seen[1 - side]!.filter((m) => m.key === rec.key && Math.abs(m.ts - rec.ts) <= s.withinMs);
+    for (const m of matches) {
+      const ts = Math.max(m.ts, rec.ts);
+      task.out.push(side === 0 ? row(rec.key!, rec, m, ts) : row(rec.key!, m, rec, ts));
+      task.pending = task.pending.filter((p) => p !== m);
+    }
+    if (matches.length === 0 && outer[side]) {
+      if (deferred) task.pending.push(rec);
+      else task.out.push(side === 0 ? row(rec.key!, rec, null, rec.ts) : row(rec.key!, null, rec, rec.ts));
+    }
+  }
+  return new Map([...tasks].map(([p, t]) => [p, t.out]));
+}
+
+function streamStreamSql(s: StreamStreamScenario): string {
+  const key = s.type === 'FULL OUTER JOIN' ? 'ROWKEY AS K' : 'L.K AS K';
+  const grace = s.graceMs === undefined ? '' : ` GRACE PERIOD ${s.graceMs} MILLISECONDS`;
+  return `CREATE STREAM OUT WITH (PARTITIONS=1) AS SELECT ${key}, L.V AS V, R.W AS W FROM L ${s.type} R WITHIN ${s.withinMs} MILLISECONDS${grace} ON L.K = R.K;`;
+}
+
+test(`a stream-stream join (WITHIN, with and without GRACE) from earliest equals the one-at-a-time reference (${SEEDS * 2} seeds, INNER, LEFT, FULL OUTER)`, { timeout: 240_000 }, async () => {
+  for (let seed = 1; seed <= SEEDS * 2; seed++) {
+    const s = streamStreamScenario(seed * 104729);
+    const env = await makeEnv({
+      'ksql.streams.max.poll.records': s.maxPollRecords,
+      'ksql.streams.buffered.records.per.partition': s.bufferedPerPartition,
+    });
+    try {
+      await register(env, source('L', 'STREAM', [col('K', STRING, 'KEY'), col('V', STRING)]), s.partitions);
+      await register(env, source('R', 'STREAM', [col('K', STRING, 'KEY'), col('W', STRING)]), s.partitions);
+      await writeInterleaved(env, s.records, random(seed * 17 + 3));
+      const sql = streamStreamSql(s);
+      run(env, sql, `CSAS_OUT_${seed}`);
+      await env.service.drain();
+      // Tasks (partitions) run side by side: each task's output keeps its order.
+      const partitionOf = (k: string) => KEYS.indexOf(k) % s.partitions;
+      const got = new Map<number, string[]>();
+      for (const r of await readJson(env, 'OUT')) {
+        const v = r.value as Record<string, unknown>;
+        const k = r.key!;
+        const list = got.get(partitionOf(k)) ?? [];
+        list.push(JSON.stringify([k, v.V ?? null, v.W ?? null, r.timestamp]));
+        got.set(partitionOf(k), list);
+      }
+      const want = new Map([...streamStreamReference(s)].filter(([, out]) => out.length > 0));
+      const sorted = (m: Map<number, string[]>) => [...m].sort((a, b) => a[0] - b[0]);
+      assert.deepEqual(sorted(got), sorted(want), `seed ${seed}: ${sql} (${s.partitions} partitions, max.poll.records ${s.maxPollRecords}, buffered ${s.bufferedPerPartition})`);
+    } finally {
+      await env.close();
+      removeDir(env.dir);
+    }
+  }
+});

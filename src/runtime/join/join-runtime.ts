@@ -252,7 +252,11 @@ export class JoinRuntime {
     }
     const k = keyText(v, step.keyType);
     const ts = c.ts;
-    const timeName = `time:${n}`;
+    // Stream time is a task's, as in Kafka Streams: here the input partition the record came
+    // from (a key-to-key join's task). A rekeyed join's task would be its repartition topic's
+    // partition; the source partition stands for it.
+    const task = this.current.partition;
+    const timeName = `time:${n}:${task}`;
     const streamTime = Math.max(this.store.getNumber(timeName, -Infinity), ts);
     this.store.setNumber(timeName, streamTime);
     const grace = w.graceMs ?? DEFAULT_GRACE_MS;
@@ -266,7 +270,7 @@ export class JoinRuntime {
     else this.drops.late++;
     const outer = side === LEFT ? step.type === 'LEFT' || step.type === 'FULL' : step.type === 'RIGHT' || step.type === 'FULL';
     const deferred = w.graceMs !== undefined;
-    if (deferred && ts === streamTime) this.emitClosed(n, step, streamTime);
+    if (deferred && ts === streamTime) this.emitClosed(n, step, streamTime, task);
     const from = side === LEFT ? ts - w.beforeMs : ts - w.afterMs;
     const to = side === LEFT ? ts + w.afterMs : ts + w.beforeMs;
     const otherLive = this.store.getNumber(`max:${n}:${other}`, -Infinity) - retention;
@@ -280,7 +284,7 @@ export class JoinRuntime {
     if (matches.length === 0 && outer) {
       // Without a grace period, or when the record's window already closed, there is nothing to wait for.
       if (!deferred || to < streamTime) this.emit(n, { row: this.combineOne(step, side, c.row, v, ts), deleted: false, ts });
-      else this.store.pendingPut(n, side, k, ts, c.row);
+      else this.store.pendingPut(n, side, k, ts, c.row, task);
     }
     if (++this.puts % 1000 === 0) this.store.windowExpire(n, side, ownMax - retention);
   }
@@ -289,12 +293,13 @@ export class JoinRuntime {
     return side === LEFT ? this.combine(step, row, null, key, ts) : this.combine(step, null, row, key, ts);
   }
 
-  /** Emits the unmatched outer-join records whose window closed. */
-  private emitClosed(n: number, step: JoinStep, streamTime: number): void {
+  /** Emits the unmatched outer-join records of a task whose window closed in its stream time. */
+  private emitClosed(n: number, step: JoinStep, streamTime: number, task: number): void {
     const w = step.window!;
     const grace = w.graceMs ?? 0;
     const done: { side: Side; k: string; ts: number }[] = [];
     for (const p of this.store.pending(n)) {
+      if (p.task !== undefined && p.task !== task) continue;
       const lookBack = p.side === LEFT ? w.afterMs : w.beforeMs;
       if (p.ts + lookBack + grace >= streamTime) break;
       const v = this.joinValue(step, p.side, p.row);

@@ -29,7 +29,12 @@ export interface KeyedRow extends TimedRow {
 
 export interface PendingRow extends KeyedRow {
   side: Side;
+  /** The task (input partition) whose stream time closes its window; undefined for rows stored without one. */
+  task?: number;
 }
+
+/** Key texts are JSON, which never holds a raw \u0001: it separates a pending row's key from its task. */
+const TASK_MARK = '\u0001';
 
 /** Canonical text of a join value: equal SQL values give equal text, whatever their JS representation. */
 export function keyText(v: unknown, t: SqlType): string {
@@ -85,7 +90,8 @@ export class JoinStore {
       winFetch: p('SELECT ts, row FROM win WHERE step = ? AND side = ? AND k = ? AND ts >= ? AND ts <= ? ORDER BY ts, seq'),
       winExpire: p('DELETE FROM win WHERE step = ? AND side = ? AND ts < ?'),
       pendingPut: p('INSERT OR REPLACE INTO pending (step, ts, side, k, row) VALUES (?, ?, ?, ?, ?)'),
-      pendingDelete: p('DELETE FROM pending WHERE step = ? AND ts = ? AND side = ? AND k = ?'),
+      // Exact (rows written without a task) or any task's row of the key: `<k>\u0001<task>`.
+      pendingDelete: p('DELETE FROM pending WHERE step = ? AND ts = ? AND side = ? AND (k = ? OR (k >= ? AND k < ?))'),
       pendingScan: p('SELECT ts, side, k, row FROM pending WHERE step = ? ORDER BY ts, side DESC, k'),
       tblGet: p('SELECT ts, fk, row FROM tbl WHERE step = ? AND side = ? AND k = ?'),
       tblPut: p('INSERT OR REPLACE INTO tbl (step, side, k, fk, ts, row) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -164,20 +170,26 @@ export class JoinStore {
     this.stmts.winExpire!.run(step, side, before);
   }
 
-  pendingPut(step: number, side: Side, k: string, ts: number, row: unknown[]): void {
+  pendingPut(step: number, side: Side, k: string, ts: number, row: unknown[], task: number): void {
     this.writing();
-    this.stmts.pendingPut!.run(step, ts, side, k, this.encode(row));
+    this.stmts.pendingPut!.run(step, ts, side, `${k}${TASK_MARK}${task}`, this.encode(row));
   }
 
+  /** Drops the pending row of a key and time, whichever task holds it. */
   pendingDelete(step: number, side: Side, k: string, ts: number): void {
     this.writing();
-    this.stmts.pendingDelete!.run(step, ts, side, k);
+    this.stmts.pendingDelete!.run(step, ts, side, k, `${k}${TASK_MARK}`, `${k}\u0002`);
   }
 
   /** Outer-join records waiting for their window to close, oldest first (right before left at equal times). */
   *pending(step: number): Generator<PendingRow> {
     const rows = this.stmts.pendingScan!.all(step) as { ts: number; side: number; k: string; row: string }[];
-    for (const r of rows) yield { ts: Number(r.ts), side: Number(r.side) === 0 ? LEFT : RIGHT, k: r.k, row: this.decode(r.row) };
+    for (const r of rows) {
+      const mark = r.k.lastIndexOf(TASK_MARK);
+      const k = mark < 0 ? r.k : r.k.slice(0, mark);
+      const task = mark < 0 ? undefined : Number(r.k.slice(mark + 1));
+      yield { ts: Number(r.ts), side: Number(r.side) === 0 ? LEFT : RIGHT, k, row: this.decode(r.row), ...(task === undefined ? {} : { task }) };
+    }
   }
 
   // ---------------------------------------------------------------- table sides
