@@ -4,7 +4,8 @@
 // reads them in small random fetches. Its output must equal that of a plain reference that
 // processes the same records one at a time in timestamp order (ties: tables before the
 // stream, then join order, partition, offset): INNER and LEFT joins, two to four inputs, and
-// table-table joins on the primary key (their changelog).
+// table-table joins on the primary key (their changelog); stream-stream WITHIN joins (per task,
+// as Kafka Streams keeps stream time) and foreign-key table-table joins further down.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STRING, INTEGER, col, makeEnv, produce, readJson, register, removeDir, run, source, type Env } from './helpers.js';
@@ -337,6 +338,117 @@ test(`a stream-stream join (WITHIN, with and without GRACE) from earliest equals
       const want = new Map([...streamStreamReference(s)].filter(([, out]) => out.length > 0));
       const sorted = (m: Map<number, string[]>) => [...m].sort((a, b) => a[0] - b[0]);
       assert.deepEqual(sorted(got), sorted(want), `seed ${seed}: ${sql} (${s.partitions} partitions, max.poll.records ${s.maxPollRecords}, buffered ${s.bufferedPerPartition})`);
+    } finally {
+      await env.close();
+      removeDir(env.dir);
+    }
+  }
+});
+
+// ---------------------------------------------------------------- foreign-key table-table
+
+/** L (ID, FK, V) joins R (ID, W) on L.FK = R.ID; the tables need not be co-partitioned. Timestamps are distinct. */
+function foreignKeyScenario(seed: number) {
+  const rnd = random(seed);
+  const int = (n: number) => Math.floor(rnd() * n);
+  const leftParts = 1 + int(3);
+  const rightParts = 1 + int(3);
+  const lanes = leftParts + rightParts;
+  const pks = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'];
+  const records: Rec[] = [];
+  let n = 0;
+  const timeline = (topic: string, rank: number, partition: number, lane: number, keys: string[], make: () => Record<string, unknown> | null) => {
+    let step = int(6);
+    const count = 5 + int(35);
+    for (let i = 0; i < count; i++) {
+      step += 1 + int(4);
+      records.push({ topic, rank, partition, offset: i, ts: step * lanes + lane, key: keys[int(keys.length)]!, value: make() });
+    }
+  };
+  for (let p = 0; p < leftParts; p++) {
+    timeline('l', 0, p, p, pks.filter((_, i) => i % leftParts === p), () =>
+      rnd() < 0.15 ? null : { FK: rnd() < 0.1 ? null : rnd() < 0.1 ? 'k9' : KEYS[int(KEYS.length)]!, V: `v${n++}` },
+    );
+  }
+  for (let p = 0; p < rightParts; p++) {
+    timeline('r', 1, p, leftParts + p, KEYS.filter((_, i) => i % rightParts === p), () => (rnd() < 0.2 ? null : { W: `w${n++}` }));
+  }
+  return {
+    records,
+    leftParts,
+    rightParts,
+    type: (rnd() < 0.5 ? 'JOIN' : 'LEFT JOIN') as 'JOIN' | 'LEFT JOIN',
+    maxPollRecords: 1 + int(30),
+    bufferedPerPartition: 1 + int(8),
+  };
+}
+
+/**
+ * The foreign-key join's changelog, one record at a time in timestamp order: a left row
+ * joins the right row its FK names (at the later of their times); a right change updates
+ * every left row naming it, in key order, at its own time; a left delete withdraws the
+ * row's result; an inner result whose FK moved to a key without a right row is withdrawn.
+ */
+function foreignKeyReference(s: ReturnType<typeof foreignKeyScenario>): string[] {
+  const ordered = [...s.records].sort((a, b) => a.ts - b.ts);
+  const left = new Map<string, { fk: string | null; v: unknown; ts: number }>();
+  const right = new Map<string, { w: unknown; ts: number }>();
+  const out: string[] = [];
+  const emit = (pk: string, v: unknown, w: unknown, ts: number) => out.push(JSON.stringify([pk, v, w ?? null, ts]));
+  const withdraw = (pk: string, ts: number) => out.push(JSON.stringify([pk, null, ts]));
+  for (const rec of ordered) {
+    const k = rec.key!;
+    if (rec.topic === 'r') {
+      if (rec.value === null && !right.has(k)) continue;
+      if (rec.value === null) right.delete(k);
+      else right.set(k, { w: rec.value.W, ts: rec.ts });
+      for (const pk of [...left.keys()].sort()) {
+        const l = left.get(pk)!;
+        if (l.fk !== k) continue;
+        if (rec.value !== null) emit(pk, l.v, rec.value.W, rec.ts);
+        else if (s.type === 'LEFT JOIN') emit(pk, l.v, null, rec.ts);
+        else withdraw(pk, rec.ts);
+      }
+      continue;
+    }
+    const old = left.get(k);
+    if (rec.value === null) {
+      if (!old) continue;
+      left.delete(k);
+      const r = old.fk === null ? undefined : right.get(old.fk);
+      withdraw(k, r ? Math.max(rec.ts, r.ts) : rec.ts);
+      continue;
+    }
+    const fk = rec.value.FK as string | null;
+    left.set(k, { fk, v: rec.value.V, ts: rec.ts });
+    const r = fk === null ? undefined : right.get(fk);
+    const ts = r ? Math.max(rec.ts, r.ts) : rec.ts;
+    if (r) emit(k, rec.value.V, r.w, ts);
+    else if (s.type === 'LEFT JOIN') emit(k, rec.value.V, null, ts);
+    else if (old && old.fk !== null && old.fk !== fk) withdraw(k, ts);
+  }
+  return out;
+}
+
+test(`a foreign-key table-table join from earliest equals the one-at-a-time reference (${SEEDS * 2} seeds, INNER and LEFT)`, { timeout: 240_000 }, async () => {
+  for (let seed = 1; seed <= SEEDS * 2; seed++) {
+    const s = foreignKeyScenario(seed * 15485863);
+    const env = await makeEnv({
+      'ksql.streams.max.poll.records': s.maxPollRecords,
+      'ksql.streams.buffered.records.per.partition': s.bufferedPerPartition,
+    });
+    try {
+      await register(env, source('L', 'TABLE', [col('ID', STRING, 'KEY'), col('FK', STRING), col('V', STRING)]), s.leftParts);
+      await register(env, source('R', 'TABLE', [col('ID', STRING, 'KEY'), col('W', STRING)]), s.rightParts);
+      await writeInterleaved(env, s.records, random(seed * 29 + 11));
+      const sql = `CREATE TABLE OUT WITH (PARTITIONS=1) AS SELECT L.ID AS ID, L.V AS V, R.W AS W FROM L ${s.type} R ON L.FK = R.ID;`;
+      run(env, sql, `CTAS_OUT_${seed}`);
+      await env.service.drain();
+      const got = (await readJson(env, 'OUT')).map((r) => {
+        const v = r.value as Record<string, unknown> | null;
+        return JSON.stringify(v === null ? [r.key, null, r.timestamp] : [r.key, v.V ?? null, v.W ?? null, r.timestamp]);
+      });
+      assert.deepEqual(got, foreignKeyReference(s), `seed ${seed}: ${sql} (L ${s.leftParts} / R ${s.rightParts} partitions, max.poll.records ${s.maxPollRecords})`);
     } finally {
       await env.close();
       removeDir(env.dir);
