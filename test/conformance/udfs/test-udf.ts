@@ -1,5 +1,5 @@
 // TEST_UDF: overloads that name themselves (for resolution cases) and struct in and out.
-// BAD_UDF: functions that throw, or return null every other call.
+// BAD_UDF: functions that throw, or return null every other call. WHENCONDITION, WHENRESULT.
 
 import type { ScalarFunction } from '../../../src/functions/extensions/api.js';
 
@@ -55,4 +55,27 @@ export const toStruct: ScalarFunction = {
   name: 'tostruct',
   description: 'wraps a string with a struct',
   overloads: [{ signature: '(value STRING) STRUCT<A STRING>', invoke: (value: string | null) => ({ A: value }) }],
+};
+
+// WHENCONDITION / WHENRESULT: return their first argument, and throw when the second is false
+// (a CASE that evaluated a branch it did not take would fail).
+const lazyCheck =
+  <T>() =>
+  (value: T | null, shouldRun: boolean | null): T | null => {
+    if (!shouldRun) throw new Error('When condition in case is not running lazily!');
+    return value;
+  };
+
+export const whenCondition: ScalarFunction = {
+  kind: 'scalar',
+  name: 'whencondition',
+  description: 'returns its first argument; throws when the second is false',
+  overloads: [{ signature: '(retValue BOOLEAN, shouldBeEvaluated BOOLEAN) BOOLEAN', invoke: lazyCheck<boolean>() }],
+};
+
+export const whenResult: ScalarFunction = {
+  kind: 'scalar',
+  name: 'whenresult',
+  description: 'returns its first argument; throws when the second is false',
+  overloads: [{ signature: '(retValue INT, shouldBeEvaluated BOOLEAN) INT', invoke: lazyCheck<number>() }],
 };
