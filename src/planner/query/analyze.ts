@@ -245,6 +245,13 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   // Expressions equal to a PARTITION BY expression read the new key column.
   if (partitionRewrites.length > 0) {
     for (const it of items) {
+      // A select item that is a PARTITION BY expression reads the key, literals included (PARTITION BY 1);
+      // inside larger expressions literals stay literals.
+      const whole = partitionRewrites.find((p) => p.text === expressionText(it.expr));
+      if (whole) {
+        it.expr = { kind: 'ColumnRef', name: whole.name, loc: it.expr.loc };
+        continue;
+      }
       it.expr = rewriteExpression(it.expr, (n) => {
         if (n.kind === 'Literal') return n;
         const t = expressionText(n);
