@@ -43,6 +43,30 @@ function columnText(c: Column): string {
   return `\`${c.name}\` ${formatType(c.type)}${suffix}`;
 }
 
+/** Avro names: a letter or `_`, then letters, digits or `_` (Avro's own wording of the failure). */
+function avroNameError(name: string): string | undefined {
+  if (!/^[A-Za-z_]/.test(name)) return `Illegal initial character: ${name}`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `Illegal character in: ${name}`;
+  return undefined;
+}
+
+function structFieldNameError(t: Column['type']): string | undefined {
+  switch (t.base) {
+    case 'STRUCT':
+      for (const f of t.fields) {
+        const e = avroNameError(f.name) ?? structFieldNameError(f.type);
+        if (e) return e;
+      }
+      return undefined;
+    case 'ARRAY':
+      return structFieldNameError(t.item);
+    case 'MAP':
+      return structFieldNameError(t.value);
+    default:
+      return undefined;
+  }
+}
+
 /** Why `format` cannot hold these columns, or undefined when it can. */
 function unsupportedReason(format: FormatName, columns: Column[]): string | undefined {
   if (format === 'NONE') {
@@ -98,4 +122,8 @@ export function checkValueFormat(format: FormatName, valueColumns: Column[]): vo
   }
   const reason = unsupportedReason(format, valueColumns);
   if (reason) throw new KsqlError(reason);
+  if (format === 'AVRO') {
+    const bad = valueColumns.map((c) => avroNameError(c.name) ?? structFieldNameError(c.type)).find((e) => e !== undefined);
+    if (bad) throw new KsqlError(`Schema is not compatible with Avro: ${bad}`);
+  }
 }

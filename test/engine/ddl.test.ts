@@ -261,3 +261,17 @@ test('SHOW FUNCTIONS and DESCRIBE FUNCTION come from the function library', asyn
     await fails(e.execute('DESCRIBE FUNCTION wont_find_me;', ctx()), "Can't find any functions with the name 'WONT_FIND_ME'");
   });
 });
+
+test('AVRO values: column and struct field names must be Avro names (Avro\'s wording)', async () => {
+  await withEngine(async (e) => {
+    await fails(
+      e.execute("CREATE STREAM a (`1st` DOUBLE) WITH (kafka_topic='a', value_format='AVRO', partitions=1);", ctx()),
+      'Schema is not compatible with Avro: Illegal initial character: 1st',
+    );
+    await fails(
+      e.execute("CREATE STREAM b (s STRUCT<`a-b` INT>) WITH (kafka_topic='b', value_format='AVRO', partitions=1);", ctx()),
+      'Schema is not compatible with Avro: Illegal character in: a-b',
+    );
+    await e.execute("CREATE STREAM c (`_ok1` DOUBLE, s STRUCT<inner_2 INT>) WITH (kafka_topic='c', value_format='AVRO', partitions=1);", ctx());
+  });
+});
