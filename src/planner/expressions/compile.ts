@@ -624,10 +624,14 @@ export class ExpressionCompiler {
     const vt = v.type;
     const checks: string[] = [];
     const a = this.temp();
+    // ksqlDB widens the value and the numeric items before each one to a common type, and names
+    // that type when an item does not fit (DECIMAL(4, 2) IN (10, true): DECIMAL(12, 2) = BOOLEAN).
+    let common = vt;
     for (const raw of items) {
       if (raw.literalKind === 'NULL') continue;
-      const item = this.inItem(vt, raw, expr);
+      const item = this.inItem(vt, raw, expr, common);
       if (item.type === null) continue;
+      if (isNumeric(common) && isNumeric(item.type)) common = commonOf(common, item.type) ?? common;
       if (isNumeric(vt) && isNumeric(item.type)) {
         const b = this.temp();
         const decimal = vt.base === 'DECIMAL' || item.type.base === 'DECIMAL';
@@ -648,11 +652,11 @@ export class ExpressionCompiler {
   }
 
   /** An IN list item converted for comparison with a value of type `vt` (ksqlDB's IN rules). */
-  private inItem(vt: SqlType, item: Node, expr: Expression): Node {
+  private inItem(vt: SqlType, item: Node, expr: Expression, shown: SqlType = vt): Node {
     const it = item.type!;
     const mismatch = () =>
       this.err(
-        `operator does not exist: ${formatType(vt)} = ${formatType(it)} (${formatExpression(item.ast)})${
+        `operator does not exist: ${formatType(shown)} = ${formatType(it)} (${formatExpression(item.ast)})${
           vt.base === 'BOOLEAN' ? '\nHint: You might need to add explicit type casts.' : ''
         }`,
         expr,
