@@ -808,7 +808,10 @@ export class ExpressionCompiler {
     const t = commonType(typed);
     if (t === undefined) throw onMismatch(nodes.map((x) => typeText(x.type)).join(', '));
     void expr;
-    return t;
+    if (!isNumeric(t)) return t;
+    // Numeric string literals take part with the type of the number they hold ('2e1' is a DECIMAL).
+    const literalTypes = nodes.filter((n) => n.literalKind === 'STRING').map((n) => numericTextType(n.lit!.value as string));
+    return commonType([t, ...literalTypes.filter((x): x is SqlType => x !== undefined)]) ?? t;
   }
 
   private arrayCtor(expr: Extract<Expression, { kind: 'ArrayConstructor' }>): Node {
@@ -1046,6 +1049,23 @@ export class ExpressionCompiler {
 function sameFamily(a: SqlType, b: SqlType): boolean {
   if (isNumeric(a) && isNumeric(b)) return true;
   return a.base === b.base;
+}
+
+/** The type of the number a string holds: INT or BIGINT for whole numbers, DECIMAL with a point or exponent. */
+function numericTextType(text: string): SqlType | undefined {
+  const s = text.trim();
+  if (/^[+-]?\d+$/.test(s)) {
+    const v = BigInt(s);
+    if (v >= -(2n ** 31n) && v < 2n ** 31n) return INTEGER;
+    return v >= -(2n ** 63n) && v < 2n ** 63n ? BIGINT : undefined;
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
+  try {
+    const d = Decimal.parse(s);
+    return decimalTypeOf(d.scale < 0 ? d.setScale(0) : d);
+  } catch {
+    return undefined;
+  }
 }
 
 function decimalTypeOf(d: Decimal): SqlType {
