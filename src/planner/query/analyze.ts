@@ -78,6 +78,8 @@ export interface AnalyzeOptions {
   partitionsOf?: (topic: string) => number | undefined;
   /** Server and statement properties (aggregate function limits). */
   properties?: Record<string, unknown>;
+  /** CSAS/CTAS: the WITH clause's TIMESTAMP column, checked against the projection before its keys (ksqlDB's order). */
+  sinkTimestampColumn?: string;
 }
 
 const KSQL_COL = 'KSQL_COL_';
@@ -289,6 +291,11 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       it.name = name;
     }
     usedNames.add(name);
+  }
+
+  const tsColumn = opts.sinkTimestampColumn;
+  if (tsColumn !== undefined && !items.some((it) => it.name === tsColumn)) {
+    throw new QueryPlanningError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${tsColumn}'`);
   }
 
   if (mode === 'persistent') {

@@ -10,7 +10,7 @@ import type { QueryPlan } from '../../plan/steps.js';
 import { analyzeQuery, resultSchema, schemasEqual, type QueryMode } from './analyze.js';
 import { lowerQuery, type SinkSpec } from './lower.js';
 import { QueryPlanningError } from './errors.js';
-import { propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
+import { propertyColumnName, propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
 
 export interface PlanContext {
   catalog: CatalogView;
@@ -56,6 +56,9 @@ export function planPersistentQuery(
     sinkName,
     ...(ctx.partitionsOf ? { partitionsOf: ctx.partitionsOf } : {}),
     properties: ctx.properties,
+    ...(statement.kind === 'CreateAsSelect' && props.get('TIMESTAMP') !== undefined && props.get('TIMESTAMP') !== null
+      ? { sinkTimestampColumn: propertyColumnName(props.get('TIMESTAMP')) }
+      : {}),
   });
   if (analysis.source.sourceType === 'TABLE' && analysis.source.keyFormat.window) {
     throw new QueryPlanningError('KSQL does not support persistent queries on windowed tables.');
