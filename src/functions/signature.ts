@@ -243,9 +243,6 @@ export function implicitCast(from: SqlType, to: SqlType, literal: unknown): SqlT
     return rf < rt ? to : null;
   }
   if (from.base === 'STRING' && typeof literal === 'string' && stringLiteralCoerces(literal, to)) return to;
-  if (to.base === 'STRING' && literal !== undefined && literal !== null && from.base !== 'BYTES' && from.base !== 'ARRAY' && from.base !== 'MAP' && from.base !== 'STRUCT') {
-    return to;
-  }
   if (from.base === 'ARRAY' && to.base === 'ARRAY') {
     return implicitCast(from.item, to.item, undefined) ? to : null;
   }
