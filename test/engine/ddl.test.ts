@@ -274,4 +274,22 @@ test('AVRO values: column and struct field names must be Avro names (Avro\'s wor
     );
     await e.execute("CREATE STREAM c (`_ok1` DOUBLE, s STRUCT<inner_2 INT>) WITH (kafka_topic='c', value_format='AVRO', partitions=1);", ctx());
   });
+
+test('SHOW PROPERTIES names credential settings but never prints their values', async () => {
+  await withEngine(
+    async (e) => {
+      const [shown] = await e.execute('SHOW PROPERTIES;', ctx());
+      const props = new Map((shown!.properties as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+      assert.equal(props.get('ksql.schema.registry.basic.auth.user.info'), '[hidden]');
+      assert.equal(props.get('ksql.streams.ssl.truststore.password'), '[hidden]');
+      assert.equal(props.get('ksql.schema.registry.basic.auth.credentials.source'), 'USER_INFO');
+      assert.ok(!JSON.stringify(shown).includes('s3cret'), 'no secret anywhere in the answer');
+    },
+    {
+      'ksql.schema.registry.url': 'mock://show-properties',
+      'ksql.schema.registry.basic.auth.credentials.source': 'USER_INFO',
+      'ksql.schema.registry.basic.auth.user.info': 'fred:s3cret',
+      'ksql.streams.ssl.truststore.password': 's3cret',
+    },
+  );
 });
