@@ -274,6 +274,7 @@ test('AVRO values: column and struct field names must be Avro names (Avro\'s wor
     );
     await e.execute("CREATE STREAM c (`_ok1` DOUBLE, s STRUCT<inner_2 INT>) WITH (kafka_topic='c', value_format='AVRO', partitions=1);", ctx());
   });
+});
 
 test('SHOW PROPERTIES names credential settings but never prints their values', async () => {
   await withEngine(
