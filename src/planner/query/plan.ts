@@ -10,6 +10,7 @@ import type { QueryPlan } from '../../plan/steps.js';
 import { analyzeQuery, resultSchema, schemasEqual, type QueryMode } from './analyze.js';
 import { lowerQuery, type SinkSpec } from './lower.js';
 import { QueryPlanningError } from './errors.js';
+import { applyWindowWith } from './window-settings.js';
 import { propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
 
 export interface PlanContext {
@@ -54,6 +55,7 @@ export function planPersistentQuery(
     ...(ctx.partitionsOf ? { partitionsOf: ctx.partitionsOf } : {}),
     properties: ctx.properties,
   });
+  applyWindowWith(analysis.aggregate?.window, analysis.aggregate?.emitFinal ?? false, props);
   if (analysis.source.sourceType === 'TABLE' && analysis.source.keyFormat.window) {
     throw new QueryPlanningError('KSQL does not support persistent queries on windowed tables.');
   }
@@ -80,7 +82,7 @@ export function planPersistentQuery(
   } else {
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
     const window = analysis.aggregate?.window;
-    if (window) formats.keyFormat.window = window.type === 'SESSION' ? { type: 'SESSION' } : { type: window.type, sizeMs: window.sizeMs };
+    if (window) formats.keyFormat.window = window.type === 'SESSION' || window.type === 'COUNT' ? { type: window.type } : { type: window.type, sizeMs: window.sizeMs };
     // Queries over a windowed source keep the windowed key.
     else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
