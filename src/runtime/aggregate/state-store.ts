@@ -48,6 +48,7 @@ export class AggregateStateStore {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly sessionsStmt: Database.Statement;
+  private readonly rangeStmt: Database.Statement;
   private readonly getPrevStmt: Database.Statement;
   private readonly putPrevStmt: Database.Statement;
   private readonly delPrevStmt: Database.Statement;
@@ -66,6 +67,7 @@ export class AggregateStateStore {
     this.putStmt = db.prepare('INSERT OR REPLACE INTO agg_state (g, ws, we, s, rowtime, fin) VALUES (?, ?, ?, ?, ?, ?)');
     this.delStmt = db.prepare('DELETE FROM agg_state WHERE g = ? AND ws = ? AND we = ?');
     this.sessionsStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ?');
+    this.rangeStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ? AND ws BETWEEN ? AND ?');
     this.getPrevStmt = db.prepare('SELECT v FROM agg_prev WHERE sk = ?');
     this.putPrevStmt = db.prepare('INSERT OR REPLACE INTO agg_prev (sk, v) VALUES (?, ?)');
     this.delPrevStmt = db.prepare('DELETE FROM agg_prev WHERE sk = ?');
@@ -116,6 +118,29 @@ export class AggregateStateStore {
     return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
   }
 
+  /** The windows of a group key whose start is in [from, to], committed and pending. */
+  windowsStartingIn(key: unknown[], from: number, to: number): AggregateEntry[] {
+    const g = groupKeyText(key);
+    const byId = new Map<string, AggregateEntry | null>();
+    for (const r of this.rangeStmt.all(g, from, to) as { ws: number; we: number; s: string; rowtime: number; fin: number }[]) {
+      byId.set(entryId(g, r.ws, r.we), { key, start: r.ws, end: r.we, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 });
+    }
+    for (const [id, p] of this.pending) if (p.g === g && p.start >= from && p.start <= to) byId.set(id, p.entry);
+    return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
+  }
+
+  /** The SQLite database, for window state kept beside the aggregates (src/runtime/window). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  private readonly flushListeners: (() => void)[] = [];
+
+  /** Called inside flush(), for state that commits with the aggregates. */
+  onFlush(listener: () => void): void {
+    this.flushListeners.push(listener);
+  }
+
   /** Entries not yet emitted as final (EMIT FINAL), committed and pending. */
   openWindows(): AggregateEntry[] {
     const byId = new Map<string, AggregateEntry | null>();
@@ -148,6 +173,7 @@ export class AggregateStateStore {
 
   /** Writes the overlay to SQLite; call inside the owner's commit transaction. */
   flush(): void {
+    for (const l of this.flushListeners) l();
     for (const p of this.pending.values()) {
       if (p.entry === null) this.delStmt.run(p.g, p.start, p.end);
       else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);

@@ -1,0 +1,33 @@
+// The counters and watermarks DESCRIBE ... EXTENDED shows for a windowed query: records
+// dropped as late, EMIT FINAL windows that expired unemitted, stream time overall and per
+// input partition, and the oldest window still open (as of the last commit).
+
+import type { AggregateStep } from '../../planner/query/aggregate.js';
+import type { AggregateStateStore } from '../aggregate/state-store.js';
+import type { WindowProgress } from './progress.js';
+
+export function windowStatistics(progress: WindowProgress, step: AggregateStep, store: AggregateStateStore | null): Record<string, number> {
+  const out: Record<string, number> = { 'late-records': progress.lateRecords };
+  if (step.emitFinal) out['expired-windows'] = progress.expiredWindows;
+  if (store && Number.isFinite(store.streamTime)) out['stream-time'] = store.streamTime;
+  const partitions = [...progress.partitionTimes.values()].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  for (const p of partitions) out[`stream-time-${p.topic}-${p.partition}`] = p.time;
+  if (store) Object.assign(out, openWindows(step, store));
+  return out;
+}
+
+function openWindows(step: AggregateStep, store: AggregateStateStore): Record<string, number> {
+  const w = step.window!;
+  const db = store.database;
+  if (w.type === 'COUNT') {
+    const r = db.prepare('SELECT COUNT(*) AS n FROM agg_state').get() as { n: number };
+    return { 'open-windows': r.n };
+  }
+  const streamTime = Number.isFinite(store.streamTime) ? store.streamTime : -Number.MAX_SAFE_INTEGER;
+  // Open: EMIT FINAL windows not yet emitted; otherwise windows that can still change.
+  const where = step.emitFinal ? 'fin = 0' : w.type === 'SLIDING' ? 'we + ? >= ?' : w.type === 'SESSION' ? 'we + ? >= ?' : 'we + ? > ?';
+  const grace = w.type === 'SESSION' ? w.sizeMs + w.graceMs : w.graceMs;
+  const params = step.emitFinal ? [] : [grace, streamTime];
+  const r = db.prepare(`SELECT COUNT(*) AS n, MIN(ws) AS oldest FROM agg_state WHERE ${where}`).get(...params) as { n: number; oldest: number | null };
+  return { 'open-windows': r.n, ...(r.oldest !== null ? { 'oldest-open-window-start': r.oldest } : {}) };
+}
