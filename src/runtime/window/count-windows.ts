@@ -2,8 +2,10 @@
 // order). Window j starts at the key's record number j * ADVANCE (0-based) and holds SIZE
 // records; ADVANCE = SIZE gives tumbling windows, a smaller ADVANCE hopping ones. A window
 // is complete, and emitted under EMIT FINAL, when its last record arrives. Its bounds are
-// the earliest and the latest time of its records (the first and the last record's for
-// time-ordered input); j is exposed as WINDOWSEQ.
+// the time of its first and of its last record so far (in offset order, so WINDOWEND is
+// below WINDOWSTART when time went back); j is exposed as WINDOWSEQ. Keys use the session
+// layout (both bounds); under EMIT CHANGES a window whose end moved first gets a tombstone
+// for its previous bounds.
 
 /** The window numbers record number `i` of a key falls into, earliest first. */
 export function countWindowsFor(i: number, size: number, advance: number): number[] {

@@ -79,7 +79,7 @@ export function slidingAggregate(ops: AggregationOps, input: WindowInput, out: O
   side.forgetBefore(slidingRetainFrom(store.streamTime, size, spec.graceMs));
 }
 
-/** A count window's bounds: the earliest and latest record time, kept after the call states. */
+/** A count window's bounds: its first and its latest record's time, kept after the call states. */
 export function countWindowBounds(e: AggregateEntry, calls: number): TimeWindow {
   return { start: e.states[calls] as number, end: e.states[calls + 1] as number };
 }
@@ -93,7 +93,7 @@ export function countAggregate(ops: AggregationOps, input: WindowInput, out: Out
   for (const j of countWindowsFor(i, size, advance)) {
     const old = ops.store.get(input.key, j, j);
     const bounds = old ? countWindowBounds(old, c) : { start: t, end: t };
-    const states = [...ops.fold(old ? old.states.slice(0, c) : ops.initial(), input.args, false), Math.min(bounds.start, t), Math.max(bounds.end, t)];
+    const states = [...ops.fold(old ? old.states.slice(0, c) : ops.initial(), input.args, false), bounds.start, t];
     const rowtime = old ? Math.max(old.rowtime, t) : t;
     const next: AggregateEntry = { key: input.key, start: j, end: j, states, rowtime };
     const complete = completesCountWindow(i, j, size, advance);
