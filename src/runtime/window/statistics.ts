@@ -1,6 +1,6 @@
 // The counters and watermarks DESCRIBE ... EXTENDED shows for a windowed query: records
 // dropped as late, EMIT FINAL windows that expired unemitted, stream time overall and per
-// input partition, and the oldest window still open (as of the last commit).
+// input partition, and the oldest window still open.
 
 import type { AggregateStep } from '../../planner/query/aggregate.js';
 import type { AggregateStateStore } from '../aggregate/state-store.js';
@@ -23,11 +23,15 @@ function openWindows(step: AggregateStep, store: AggregateStateStore): Record<st
     const r = db.prepare('SELECT COUNT(*) AS n FROM agg_state').get() as { n: number };
     return { 'open-windows': r.n };
   }
+  if (step.emitFinal) {
+    const open = store.openWindows();
+    const oldest = open.reduce((m, e) => Math.min(m, e.start), Infinity);
+    return { 'open-windows': open.length, ...(open.length > 0 ? { 'oldest-open-window-start': oldest } : {}) };
+  }
   const streamTime = Number.isFinite(store.streamTime) ? store.streamTime : -Number.MAX_SAFE_INTEGER;
-  // Open: EMIT FINAL windows not yet emitted; otherwise windows that can still change.
-  const where = step.emitFinal ? 'fin = 0' : w.type === 'SLIDING' ? 'we + ? >= ?' : w.type === 'SESSION' ? 'we + ? >= ?' : 'we + ? > ?';
+  // Windows that can still change (as of the last commit).
+  const where = w.type === 'SLIDING' || w.type === 'SESSION' ? 'we + ? >= ?' : 'we + ? > ?';
   const grace = w.type === 'SESSION' ? w.sizeMs + w.graceMs : w.graceMs;
-  const params = step.emitFinal ? [] : [grace, streamTime];
-  const r = db.prepare(`SELECT COUNT(*) AS n, MIN(ws) AS oldest FROM agg_state WHERE ${where}`).get(...params) as { n: number; oldest: number | null };
+  const r = db.prepare(`SELECT COUNT(*) AS n, MIN(ws) AS oldest FROM agg_state WHERE ${where}`).get(grace, streamTime) as { n: number; oldest: number | null };
   return { 'open-windows': r.n, ...(r.oldest !== null ? { 'oldest-open-window-start': r.oldest } : {}) };
 }
