@@ -62,7 +62,7 @@ export class Aggregator {
     this.rowtimeIndex = analysis.layout.rowtimeIndex;
     store.onDiscard(() => (this.open = null));
     const spec = this.step.window;
-    if (spec && (spec.type === 'SLIDING' || spec.type === 'COUNT')) this.windowOps = this.lendOps(new WindowSideState(store));
+    if (spec && (spec.type === 'SLIDING' || spec.type === 'COUNT')) this.windowOps = this.lendOps(new WindowSideState(store, groupKeyText));
   }
 
   private lendOps(side: WindowSideState): AggregationOps {

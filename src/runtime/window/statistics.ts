@@ -3,10 +3,10 @@
 // input partition, and the oldest window still open.
 
 import type { AggregateStep } from '../../planner/query/aggregate.js';
-import type { AggregateStateStore } from '../aggregate/state-store.js';
+import type { WindowStore } from './window-store.js';
 import type { WindowProgress } from './progress.js';
 
-export function windowStatistics(progress: WindowProgress, step: AggregateStep, store: AggregateStateStore | null): Record<string, number> {
+export function windowStatistics(progress: WindowProgress, step: AggregateStep, store: WindowStore | null): Record<string, number> {
   const out: Record<string, number> = { 'late-records': progress.lateRecords };
   if (step.emitFinal) out['expired-windows'] = progress.expiredWindows;
   if (store && Number.isFinite(store.streamTime)) out['stream-time'] = store.streamTime;
@@ -16,7 +16,7 @@ export function windowStatistics(progress: WindowProgress, step: AggregateStep, 
   return out;
 }
 
-function openWindows(step: AggregateStep, store: AggregateStateStore): Record<string, number> {
+function openWindows(step: AggregateStep, store: WindowStore): Record<string, number> {
   const w = step.window!;
   const db = store.database;
   if (w.type === 'COUNT') {

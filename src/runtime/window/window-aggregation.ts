@@ -4,7 +4,7 @@
 import type { LogRecord } from '../../log/topic-log.js';
 import type { WindowSpec } from '../../plan/steps.js';
 import type { OutputRow } from '../output-row.js';
-import type { AggregateEntry, AggregateStateStore } from '../aggregate/state-store.js';
+import type { WindowEntry, WindowStore } from './window-store.js';
 import { slidingChange, slidingRetainFrom, slidingWindowOpen } from './sliding-windows.js';
 import { completesCountWindow, countWindowsFor } from './count-windows.js';
 import type { WindowSideState } from './window-state.js';
@@ -19,7 +19,7 @@ export interface WindowInput {
 
 export interface AggregationOps {
   spec: WindowSpec;
-  store: AggregateStateStore;
+  store: WindowStore;
   side: WindowSideState;
   emitFinal: boolean;
   /** Number of aggregate calls (count windows keep their bounds after the call states). */
@@ -27,11 +27,11 @@ export interface AggregationOps {
   initial(): unknown[];
   fold(states: unknown[], args: unknown[][], undo: boolean): unknown[];
   /** A window changed: emitted now (EMIT CHANGES) or when it closes (EMIT FINAL). */
-  changed(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void;
+  changed(next: WindowEntry, old: WindowEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void;
   /** Emits a window's result now. */
-  emit(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void;
+  emit(next: WindowEntry, old: WindowEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void;
   /** Emits a tombstone for a window's previous bounds. */
-  tombstone(old: AggregateEntry, rec: LogRecord, out: OutputRow[]): void;
+  tombstone(old: WindowEntry, rec: LogRecord, out: OutputRow[]): void;
   late(input: WindowInput, missed: TimeWindow): void;
 }
 
@@ -51,15 +51,15 @@ export function slidingAggregate(ops: AggregationOps, input: WindowInput, out: O
     if (r.ts > t) laterWithin = true;
   }
   side.addRecord(input.key, t, input.args);
-  const windows = new Map<number, AggregateEntry>();
+  const windows = new Map<number, WindowEntry>();
   for (const w of store.windowsStartingIn(input.key, t - size, t + 1)) windows.set(w.start, w);
   const change = slidingChange(t, size, new Set(windows.keys()), earlier, laterWithin);
-  const steps: { start: number; old?: AggregateEntry; created?: TimeWindow }[] = [
+  const steps: { start: number; old?: WindowEntry; created?: TimeWindow }[] = [
     ...change.update.map((start) => ({ start, old: windows.get(start)! })),
     ...change.create.map((w) => ({ start: w.start, created: w })),
   ].sort((a, b) => a.start - b.start);
   for (const s of steps) {
-    let next: AggregateEntry;
+    let next: WindowEntry;
     if (s.old) {
       const rowtime = Math.max(s.old.rowtime, t);
       next = { key: input.key, start: s.old.start, end: s.old.end, states: ops.fold(s.old.states, input.args, false), rowtime };
@@ -80,7 +80,7 @@ export function slidingAggregate(ops: AggregationOps, input: WindowInput, out: O
 }
 
 /** A count window's bounds: its first and its latest record's time, kept after the call states. */
-export function countWindowBounds(e: AggregateEntry, calls: number): TimeWindow {
+export function countWindowBounds(e: WindowEntry, calls: number): TimeWindow {
   return { start: e.states[calls] as number, end: e.states[calls + 1] as number };
 }
 
@@ -95,7 +95,7 @@ export function countAggregate(ops: AggregationOps, input: WindowInput, out: Out
     const bounds = old ? countWindowBounds(old, c) : { start: t, end: t };
     const states = [...ops.fold(old ? old.states.slice(0, c) : ops.initial(), input.args, false), bounds.start, t];
     const rowtime = old ? Math.max(old.rowtime, t) : t;
-    const next: AggregateEntry = { key: input.key, start: j, end: j, states, rowtime };
+    const next: WindowEntry = { key: input.key, start: j, end: j, states, rowtime };
     const complete = completesCountWindow(i, j, size, advance);
     // A complete window never changes again; its result lives on in the sink.
     if (complete) ops.store.delete(input.key, j, j);

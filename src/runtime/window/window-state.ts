@@ -8,7 +8,7 @@
 
 import type Database from 'better-sqlite3';
 import { decodeValue, encodeValue } from '../../functions/aggregate/state-codec.js';
-import { groupKeyText, type AggregateStateStore } from '../aggregate/state-store.js';
+import type { WindowStore } from './window-store.js';
 
 export interface BufferedRecord {
   /** Arrival number: records fold in arrival order. */
@@ -26,7 +26,11 @@ export class WindowSideState {
   private readonly rangeStmt: Database.Statement;
   private readonly countStmt: Database.Statement;
 
-  constructor(private readonly store: AggregateStateStore) {
+  constructor(
+    store: WindowStore,
+    /** The group key's text form (the aggregate store's). */
+    private readonly keyText: (key: unknown[]) => string,
+  ) {
     this.db = store.database;
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS win_records (g TEXT NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL, a TEXT NOT NULL, PRIMARY KEY (g, ts, n)) WITHOUT ROWID;
@@ -45,7 +49,7 @@ export class WindowSideState {
   }
 
   addRecord(key: unknown[], ts: number, args: unknown[][]): void {
-    const g = groupKeyText(key);
+    const g = this.keyText(key);
     let list = this.pendingRecords.get(g);
     if (!list) this.pendingRecords.set(g, (list = []));
     list.push({ n: this.nextN++, ts, args });
@@ -53,7 +57,7 @@ export class WindowSideState {
 
   /** The records of a key with a time in [from, to], in arrival order. */
   recordsIn(key: unknown[], from: number, to: number): BufferedRecord[] {
-    const g = groupKeyText(key);
+    const g = this.keyText(key);
     const out: BufferedRecord[] = [];
     for (const r of this.rangeStmt.all(g, from, to) as { ts: number; n: number; a: string }[]) {
       out.push({ n: r.n, ts: r.ts, args: (JSON.parse(r.a) as unknown[][]).map((a) => a.map(decodeValue)) });
@@ -68,14 +72,14 @@ export class WindowSideState {
   }
 
   recordCount(key: unknown[]): number {
-    const g = groupKeyText(key);
+    const g = this.keyText(key);
     const p = this.pendingCounts.get(g);
     if (p !== undefined) return p;
     return (this.countStmt.get(g) as { c: number } | undefined)?.c ?? 0;
   }
 
   setRecordCount(key: unknown[], count: number): void {
-    this.pendingCounts.set(groupKeyText(key), count);
+    this.pendingCounts.set(this.keyText(key), count);
   }
 
   private flush(): void {
