@@ -26,6 +26,7 @@ import { createOutputCommitter, processingGuarantee, type OutputCommitter } from
 import { ensureSinkTopic } from './sink-topic.js';
 import { ensureLateTopic, lateProduceRecords } from './window/late-topic.js';
 import { windowStatistics } from './window/statistics.js';
+import { CatchUpMeter, type CatchUp } from './catch-up.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -88,6 +89,7 @@ export class PersistentQuery implements RunningQuery {
   private lock: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | null = null;
   private lastCommit = Date.now();
+  private readonly meter = new CatchUpMeter();
   private readonly commitIntervalMs: number;
   /** Records per fetch (max.poll.records). */
   private readonly maxBatch: number;
@@ -314,6 +316,7 @@ export class PersistentQuery implements RunningQuery {
       const id = tp(r.topic, r.partition);
       if (next > (this.positions.get(id) ?? 0)) this.positions.set(id, next);
     }
+    this.meter.count(records.length);
     await this.commitIfDirty(false);
     return records.length;
   }
@@ -391,6 +394,11 @@ export class PersistentQuery implements RunningQuery {
     const progress = this.pipeline.windowProgress;
     const store = this.pipeline.aggregateStore;
     return { ...(this.join?.statistics() ?? {}), ...(progress ? windowStatistics(progress, this.plan.analysis.aggregate!, store) : {}) };
+  }
+
+  /** How far the query is behind the end of its sources. */
+  catchUp(): Promise<CatchUp> {
+    return this.meter.snapshot(this.services.log, this.sourceTopics, (topic, partition) => this.positions.get(tp(topic, partition)));
   }
 
   storeRef(): TableStore | null {
