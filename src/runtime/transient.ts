@@ -182,7 +182,11 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
         if (records.length > 0) {
           emit(joins ? joins.process(records) : pipeline.process(records));
           await progress.afterBatch(records.length);
-        } else await new Promise((r) => setTimeout(r, 10));
+        } else {
+          // EMIT FINAL with an idle timeout: a quiet input's stream time follows the wall clock.
+          if (!joins) emit(pipeline.advanceIdle(Date.now()));
+          await new Promise((r) => setTimeout(r, 10));
+        }
       }
     } catch (e) {
       if (!closed) {

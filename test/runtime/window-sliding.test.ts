@@ -176,3 +176,37 @@ test('sliding windows: a right window opens when a record arrives out of order',
     removeDir(env.dir);
   }
 });
+
+test('push queries over sliding windows: EMIT CHANGES follows the reference; EMIT FINAL closes the last window once the input is idle', async () => {
+  const env = await makeEnv({ 'ksql.suppress.idle.close.ms': 300 });
+  try {
+    await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
+    const input = records(7, 40);
+    await produce(env, 's', input.map((r) => ({ key: r.key, value: { V: r.v }, timestamp: r.ts })));
+    const expected = reference(input);
+    const select = `SELECT ID, WINDOWSTART, WINDOWEND, COUNT(*) AS N, COLLECT_LIST(V) AS L FROM S WINDOW SLIDING (SIZE ${SIZE} MILLISECONDS, GRACE PERIOD ${GRACE} MILLISECONDS) GROUP BY ID`;
+    const rows = async (sql: string) => {
+      const q = await env.service.runTransient(parse<SelectStatement>(sql), env.ctx);
+      return (await collect(q.items)).filter((i): i is { row: unknown[] } => 'row' in i).map((i) => i.row);
+    };
+    const asRows = (outs: Out[]) => outs.map((o) => [o.key, o.start, o.end, o.n, o.list]);
+    assert.deepEqual(await rows(`${select} EMIT CHANGES LIMIT ${expected.changes.length};`), asRows(expected.changes));
+    // Stream time stops at the last record: the reference leaves its windows open, the idle
+    // timeout moves stream time to the wall clock and closes them too.
+    const emitted = new Set(expected.finals.map((f) => `${f.key}|${f.start}`));
+    const stillOpen: Out[] = [];
+    for (const key of ['a', 'b']) {
+      for (const [start, members] of windowsOf(input.filter((r) => !expected.late.includes(r) && r.key === key))) {
+        if (!emitted.has(`${key}|${start}`)) stillOpen.push(result(key, start, members));
+      }
+    }
+    assert.ok(stillOpen.length > 0, 'some windows are open when the input ends');
+    const all = await rows(`${select} EMIT FINAL LIMIT ${expected.finals.length + stillOpen.length};`);
+    const byWindow = (x: unknown[], y: unknown[]) => String(x).localeCompare(String(y));
+    assert.deepEqual(all.slice(0, expected.finals.length).sort(byWindow), asRows(expected.finals).sort(byWindow));
+    assert.deepEqual(all.slice(expected.finals.length).sort(byWindow), asRows(stillOpen).sort(byWindow));
+  } finally {
+    await env.close();
+    removeDir(env.dir);
+  }
+});

@@ -52,11 +52,17 @@ export class WindowProgress {
     else if (ts > p.time) p.time = ts;
   }
 
+  /** A record missed `window`; a record missing several windows (HOPPING) counts once. */
   late(rec: LogRecord, window: TimeWindow, streamTime: number): void {
-    this.lateRecords++;
-    lateCounter.inc({ query_id: this.queryId });
+    if (rec !== this.lastLate) {
+      this.lateRecords++;
+      lateCounter.inc({ query_id: this.queryId });
+      this.lastLate = rec;
+    }
     if (this.keepLate) this.pendingLate.push({ rec, window, streamTime });
   }
+
+  private lastLate: LogRecord | null = null;
 
   expired(): void {
     this.expiredWindows++;
