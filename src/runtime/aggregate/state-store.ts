@@ -43,6 +43,8 @@ function entryId(g: string, start: number, end: number): string {
 
 export class AggregateStateStore {
   private readonly pending = new Map<string, { g: string; start: number; end: number; entry: AggregateEntry | null }>();
+  /** The pending ids of each group key, so a group's windows are found without scanning all of `pending`. */
+  private readonly pendingByGroup = new Map<string, Set<string>>();
   private readonly pendingPrev = new Map<string, Contribution | null>();
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
@@ -99,12 +101,24 @@ export class AggregateStateStore {
 
   put(entry: AggregateEntry): void {
     const g = groupKeyText(entry.key);
-    this.pending.set(entryId(g, entry.start, entry.end), { g, start: entry.start, end: entry.end, entry });
+    this.setPending(g, entry.start, entry.end, entry);
   }
 
   delete(key: unknown[], start = 0, end = 0): void {
     const g = groupKeyText(key);
-    this.pending.set(entryId(g, start, end), { g, start, end, entry: null });
+    this.setPending(g, start, end, null);
+  }
+
+  private setPending(g: string, start: number, end: number, entry: AggregateEntry | null): void {
+    const id = entryId(g, start, end);
+    this.pending.set(id, { g, start, end, entry });
+    let ids = this.pendingByGroup.get(g);
+    if (!ids) this.pendingByGroup.set(g, (ids = new Set()));
+    ids.add(id);
+  }
+
+  private pendingOf(g: string): [string, { start: number; end: number; entry: AggregateEntry | null }][] {
+    return [...(this.pendingByGroup.get(g) ?? [])].map((id) => [id, this.pending.get(id)!]);
   }
 
   /** All session windows of a group key. */
@@ -114,7 +128,7 @@ export class AggregateStateStore {
     for (const r of this.sessionsStmt.all(g) as { ws: number; we: number; s: string; rowtime: number; fin: number }[]) {
       byId.set(entryId(g, r.ws, r.we), { key, start: r.ws, end: r.we, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 });
     }
-    for (const [id, p] of this.pending) if (p.g === g) byId.set(id, p.entry);
+    for (const [id, p] of this.pendingOf(g)) byId.set(id, p.entry);
     return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
   }
 
@@ -125,7 +139,7 @@ export class AggregateStateStore {
     for (const r of this.rangeStmt.all(g, from, to) as { ws: number; we: number; s: string; rowtime: number; fin: number }[]) {
       byId.set(entryId(g, r.ws, r.we), { key, start: r.ws, end: r.we, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 });
     }
-    for (const [id, p] of this.pending) if (p.g === g && p.start >= from && p.start <= to) byId.set(id, p.entry);
+    for (const [id, p] of this.pendingOf(g)) if (p.start >= from && p.start <= to) byId.set(id, p.entry);
     return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
   }
 
@@ -179,6 +193,7 @@ export class AggregateStateStore {
       else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
     }
     this.pending.clear();
+    this.pendingByGroup.clear();
     for (const [sk, c] of this.pendingPrev) {
       if (c === null) this.delPrevStmt.run(sk);
       else this.putPrevStmt.run(sk, JSON.stringify({ k: c.key.map(encodeValue), a: c.args.map((a) => a.map(encodeValue)) }));
@@ -193,6 +208,7 @@ export class AggregateStateStore {
   /** Drops uncommitted changes and re-reads what is committed (after an aborted cycle). */
   discard(): void {
     this.pending.clear();
+    this.pendingByGroup.clear();
     this.pendingPrev.clear();
     const st = this.metaGet.get('streamTime') as { value: string } | undefined;
     this.streamTimeValue = st ? Number(st.value) : -Infinity;
