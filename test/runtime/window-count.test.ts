@@ -105,3 +105,17 @@ test('COUNT windows refuse a bad size, advance or grace period', async () => {
     removeDir(env.dir);
   }
 });
+
+test('WINDOWSEQ exists for COUNT windows only', async () => {
+  const env = await makeEnv();
+  try {
+    await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
+    assert.throws(
+      () => env.service.planPersistent(parse('CREATE TABLE X AS SELECT ID, WINDOWSEQ AS Q, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID;'), 'CTAS_X_0', env.ctx),
+      /WINDOWSEQ/,
+    );
+  } finally {
+    await env.close();
+    removeDir(env.dir);
+  }
+});
