@@ -7,6 +7,8 @@
 //   only retracts. Both steps emit, as ksqlDB does.
 // - Windows: TUMBLING/HOPPING rows later than window end + grace are dropped; SESSION rows
 //   merge every session within the gap into one (the merged-away sessions get tombstones).
+//   SLIDING and COUNT windows are src/runtime/window/window-aggregation.ts's, over the
+//   operations lent to it here. Late records are counted and kept through `hooks.progress`.
 // - HAVING: a result that fails it is not emitted; if the previous result passed, a
 //   tombstone is emitted instead.
 // - EMIT FINAL: nothing is emitted on update; a window's result is emitted once when stream
@@ -232,7 +234,7 @@ export class Aggregator {
     this.hooks.progress?.late(input.rec, { start, end }, this.store.streamTime);
     this.hooks.logError(
       'Aggregate.Window',
-      `Dropping a record that arrived after the grace period of window [${start}, ${end}) (record time ${input.ts}, stream time ${this.store.streamTime})`,
+      `Dropping a record that arrived after the grace period of window [${start}, ${end}${this.step.window?.type === 'SLIDING' ? ']' : ')'} (record time ${input.ts}, stream time ${this.store.streamTime})`,
       null,
       new Error('late record'),
     );
