@@ -210,3 +210,39 @@ test('push queries over sliding windows: EMIT CHANGES follows the reference; EMI
     removeDir(env.dir);
   }
 });
+
+test('sliding and count windows resume after a restart from their committed state', async () => {
+  const first = await makeEnv();
+  const dir = first.dir;
+  const input = records(11, 80);
+  const half = input.length / 2;
+  const sliding = `CREATE TABLE CH AS SELECT ID, COUNT(*) AS N, COLLECT_LIST(V) AS L, WINDOWSTART AS WS, WINDOWEND AS WE FROM S WINDOW SLIDING (SIZE ${SIZE} MILLISECONDS, GRACE PERIOD ${GRACE} MILLISECONDS) GROUP BY ID EMIT CHANGES;`;
+  const counting = 'CREATE TABLE CO AS SELECT ID, COUNT(*) AS N FROM S WINDOW COUNT (SIZE 4, ADVANCE 2) GROUP BY ID EMIT FINAL;';
+  const start = async (env: Awaited<ReturnType<typeof makeEnv>>) => {
+    await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
+    run(env, sliding, 'CTAS_CH_0');
+    run(env, counting, 'CTAS_CO_0');
+  };
+  try {
+    await start(first);
+    await produce(first, 's', input.slice(0, half).map((r) => ({ key: r.key, value: { V: r.v }, timestamp: r.ts })));
+    await first.service.drain();
+  } finally {
+    await first.close();
+  }
+  const second = await makeEnv({}, dir);
+  try {
+    await start(second);
+    await produce(second, 's', input.slice(half).map((r) => ({ key: r.key, value: { V: r.v }, timestamp: r.ts })));
+    await second.service.drain();
+    assert.deepEqual(decode(await readAll(second, 'CH')), reference(input).changes);
+    const perKey = new Map<string, number>();
+    for (const r of input) perKey.set(r.key, (perKey.get(r.key) ?? 0) + 1);
+    const windowsDone = [...perKey.values()].reduce((n, c) => n + (c >= 4 ? Math.floor((c - 4) / 2) + 1 : 0), 0);
+    const counts = (await readAll(second, 'CO')).map((r) => JSON.parse(r.value!.toString()).N);
+    assert.deepEqual(counts, new Array(windowsDone).fill(4));
+  } finally {
+    await second.close();
+    removeDir(dir);
+  }
+});
