@@ -106,10 +106,17 @@ test('COUNT windows refuse a bad size, advance or grace period', async () => {
   }
 });
 
-test('WINDOWSEQ exists for COUNT windows only', async () => {
+test('WINDOWSEQ exists for COUNT windows only; no window aggregates a table', async () => {
   const env = await makeEnv();
   try {
     await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
+    await register(env, source('T', 'TABLE', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
+    for (const w of ['TUMBLING (SIZE 1 SECOND)', 'SLIDING (SIZE 1 SECOND)', 'COUNT (SIZE 2)']) {
+      assert.throws(
+        () => env.service.planPersistent(parse(`CREATE TABLE X AS SELECT V, COUNT(*) AS N FROM T WINDOW ${w} GROUP BY V;`), 'CTAS_X_0', env.ctx),
+        /Windowing not supported for table aggregations/,
+      );
+    }
     assert.throws(
       () => env.service.planPersistent(parse('CREATE TABLE X AS SELECT ID, WINDOWSEQ AS Q, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY ID;'), 'CTAS_X_0', env.ctx),
       /WINDOWSEQ/,

@@ -352,6 +352,9 @@ export function analyzeAggregation(
     }
   }
 
+  if (query.window && source.sourceType === 'TABLE') {
+    throw new QueryPlanningError('Windowing not supported for table aggregations. Aggregate the stream the table is built from, or drop the WINDOW clause.', query.window.loc);
+  }
   const window = query.window ? windowSpec(query.window, query.emit === 'FINAL', properties) : undefined;
   if (source.keyFormat.window && mode === 'persistent') {
     throw new QueryPlanningError('KSQL does not support persistent queries on windowed tables.');
