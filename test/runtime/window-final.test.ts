@@ -85,6 +85,8 @@ test('EMIT FINAL after jumps of stream time: ksqlDB default counts the expired w
     assert.match(stats, /stream-time-def_in-0: 900000/);
     assert.match(stats, /oldest-open-window-start: 900000/);
     assert.deepEqual(windowStarts(await readTopic(log, 'def')), [60]);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /eddy_query_expired_windows_total\{query_id="CTAS_DEF_\d+"\} 2/);
 
     // Every window, once, in window order; the last one closes when the stream goes quiet.
     const idleMs = 1000;
