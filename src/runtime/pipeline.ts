@@ -321,6 +321,8 @@ export class Pipeline {
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */
   process(records: LogRecord[]): OutputRow[] {
+    // Any input record, also one the query filters out, keeps an idle timeout from firing.
+    if (records.length > 0 && this.windowProgress) this.windowProgress.lastInputAt = Date.now();
     const out = this.processRecords(records);
     if (this.ownsAggregateState) this.aggregateState!.flushNow();
     return out;
