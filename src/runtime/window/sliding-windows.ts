@@ -6,8 +6,9 @@
 // own left window, its own right window (when later records are within SIZE: it arrived out
 // of order) and the right window of the latest earlier record (which held nothing before).
 // A created window's result is folded from the buffered records it covers.
-// A record is late when its left window is closed (t + grace < stream time); then every
-// window containing it is closed too, and it is dropped whole.
+// A window is open while stream time has not passed its end plus the grace period. As in
+// Kafka Streams, a record goes into the windows that are still open and misses the closed
+// ones; it is dropped whole once even its right window would be closed.
 
 import type { TimeWindow } from './time-windows.js';
 
@@ -43,6 +44,11 @@ export function slidingChange(t: number, size: number, existing: Set<number>, ea
 /** A sliding window is open while stream time has not passed its end plus the grace period. */
 export function slidingWindowOpen(end: number, graceMs: number, streamTime: number): boolean {
   return end + graceMs >= streamTime;
+}
+
+/** A record every window of which (the latest one being its right window) is closed. */
+export function slidingRecordLate(t: number, size: number, graceMs: number, streamTime: number): boolean {
+  return !slidingWindowOpen(t + 1 + size, graceMs, streamTime);
 }
 
 /** Buffered records before this time can no longer fall into a window created from now on. */

@@ -5,7 +5,7 @@ import type { LogRecord } from '../../log/topic-log.js';
 import type { WindowSpec } from '../../plan/steps.js';
 import type { OutputRow } from '../output-row.js';
 import type { WindowEntry, WindowStore } from './window-store.js';
-import { slidingChange, slidingRetainFrom, slidingWindowOpen } from './sliding-windows.js';
+import { slidingChange, slidingRecordLate, slidingRetainFrom, slidingWindowOpen } from './sliding-windows.js';
 import { completesCountWindow, countWindowsFor } from './count-windows.js';
 import type { WindowSideState } from './window-state.js';
 import type { TimeWindow } from './time-windows.js';
@@ -39,7 +39,8 @@ export function slidingAggregate(ops: AggregationOps, input: WindowInput, out: O
   const { spec, store, side } = ops;
   const size = spec.sizeMs;
   const t = input.ts;
-  if (!slidingWindowOpen(t, spec.graceMs, store.streamTime)) {
+  const streamTime = store.streamTime;
+  if (slidingRecordLate(t, size, spec.graceMs, streamTime)) {
     ops.late(input, { start: t - size, end: t });
     return;
   }
@@ -59,6 +60,12 @@ export function slidingAggregate(ops: AggregationOps, input: WindowInput, out: O
     ...change.create.map((w) => ({ start: w.start, created: w })),
   ].sort((a, b) => a.start - b.start);
   for (const s of steps) {
+    const end = s.start + size;
+    if (!slidingWindowOpen(end, spec.graceMs, streamTime)) {
+      // Too late for this window (it may have been emitted); the record goes on to the open ones.
+      ops.late(input, { start: s.start, end });
+      continue;
+    }
     let next: WindowEntry;
     if (s.old) {
       const rowtime = Math.max(s.old.rowtime, t);
