@@ -9,7 +9,7 @@ export interface KeyFormat {
   format: FormatName;
   options?: FormatOptions;
   /** Windowed keys (windowed aggregations and WINDOW_TYPE sources). */
-  window?: { type: 'TUMBLING' | 'HOPPING' | 'SESSION'; sizeMs?: number };
+  window?: { type: 'TUMBLING' | 'HOPPING' | 'SESSION' | 'SLIDING' | 'COUNT'; sizeMs?: number };
 }
 
 export interface ValueFormat {

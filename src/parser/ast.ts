@@ -213,9 +213,11 @@ export interface Duration {
 }
 
 export interface WindowExpression {
-  type: 'TUMBLING' | 'HOPPING' | 'SESSION';
-  /** Size for TUMBLING/HOPPING, gap for SESSION. */
+  type: 'TUMBLING' | 'HOPPING' | 'SESSION' | 'SLIDING' | 'COUNT';
+  /** Size for TUMBLING/HOPPING/SLIDING, gap for SESSION; unused for COUNT (see `records`). */
   size: Duration;
+  /** COUNT windows: records per window and records between window starts. */
+  records?: { size: number; advance: number };
   advance?: Duration;
   retention?: Duration;
   grace?: Duration;

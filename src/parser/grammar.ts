@@ -31,6 +31,13 @@ import { integerLiteral, floatLiteral, decimalLiteral, durationMs, unitFromKeywo
 export type StatementBody = DistributiveOmit<Statement, 'text' | 'loc'> & { text?: string; loc?: Loc };
 type DistributiveOmit<U, K extends PropertyKey> = U extends unknown ? Omit<U, K> : never;
 
+/** `SLIDING` and `COUNT` open a window clause without being keywords (COUNT is also a function). */
+function windowWord(t: IToken): 'SLIDING' | 'COUNT' | undefined {
+  if (t.tokenType !== T.Identifier) return undefined;
+  const w = t.image.toUpperCase();
+  return w === 'SLIDING' || w === 'COUNT' ? w : undefined;
+}
+
 /** Unit words that ksqlDB's grammar also allows as identifiers (its nonReserved list). */
 const SINGULAR_UNITS = new Set<TokenType>([T.DAY, T.HOUR, T.MINUTE, T.SECOND]);
 
@@ -1239,7 +1246,7 @@ export class SqlParser extends EmbeddedActionsParser {
   windowExpression = this.RULE('windowExpression', (): WindowExpression => {
     const first = this.LA(1);
     this.OPTION({
-      GATE: () => this.la(2) === T.TUMBLING || this.la(2) === T.HOPPING || this.la(2) === T.SESSION,
+      GATE: () => this.la(2) === T.TUMBLING || this.la(2) === T.HOPPING || this.la(2) === T.SESSION || windowWord(this.LA(2)) !== undefined,
       DEF: () => this.ident(),
     });
     const w = this.OR({
@@ -1271,6 +1278,41 @@ export class SqlParser extends EmbeddedActionsParser {
             this.SUBRULE2(this.windowOptions, { ARGS: [w] });
             this.CONSUME2(T.RParen);
             return w;
+          },
+        },
+        {
+          GATE: () => windowWord(this.LA(1)) === 'SLIDING',
+          ALT: () => {
+            this.CONSUME2(T.Ident);
+            this.CONSUME4(T.LParen);
+            this.CONSUME3(T.SIZE);
+            const size = this.SUBRULE5(this.duration);
+            const w: WindowExpression = { type: 'SLIDING', size };
+            this.SUBRULE4(this.windowOptions, { ARGS: [w] });
+            this.CONSUME4(T.RParen);
+            return w;
+          },
+        },
+        {
+          GATE: () => windowWord(this.LA(1)) === 'COUNT',
+          ALT: () => {
+            this.CONSUME3(T.Ident);
+            this.CONSUME5(T.LParen);
+            this.CONSUME4(T.SIZE);
+            const n = this.CONSUME(T.IntegerLiteral);
+            let advance: IToken | undefined;
+            this.OPTION2(() => {
+              this.CONSUME2(T.Comma);
+              this.CONSUME2(T.ADVANCE);
+              this.OPTION3(() => this.CONSUME2(T.BY));
+              advance = this.CONSUME2(T.IntegerLiteral);
+            });
+            this.CONSUME5(T.RParen);
+            return this.ACTION(() => {
+              const size = Number(n.image);
+              const records = { size, advance: advance ? Number(advance.image) : size };
+              return { type: 'COUNT', size: { value: 0, unit: 'MILLISECONDS', ms: 0 }, records } as WindowExpression;
+            });
           },
         },
         {

@@ -34,6 +34,9 @@ const CREATE_PROPS: Record<string, Kind> = {
   SOURCED_BY_CONNECTOR: 'string',
 };
 
+/** Settings of a windowed CREATE ... AS SELECT (src/planner/query/window-settings.ts). */
+const WINDOWED_CSAS_PROPS: Record<string, Kind> = { LATE_RECORDS_TOPIC: 'string', SUPPRESS_IDLE_CLOSE_MS: 'int' };
+
 const CSAS_EXCLUDED = ['WINDOW_TYPE', 'WINDOW_SIZE', 'SOURCE_CONNECTOR', 'SOURCED_BY_CONNECTOR'];
 
 export type WithKind = 'create' | 'createAsSelect' | 'insertInto';
@@ -41,7 +44,7 @@ export type WithKind = 'create' | 'createAsSelect' | 'insertInto';
 function allowed(kind: WithKind): Record<string, Kind> {
   if (kind === 'create') return CREATE_PROPS;
   if (kind === 'insertInto') return { QUERY_ID: 'string' };
-  const out = { ...CREATE_PROPS };
+  const out: Record<string, Kind> = { ...CREATE_PROPS, ...WINDOWED_CSAS_PROPS };
   for (const k of CSAS_EXCLUDED) delete out[k];
   return out;
 }

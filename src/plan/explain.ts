@@ -70,7 +70,10 @@ function describe(step: Step, readable: (text: string) => string): [string, stri
       if (w) {
         const advance = w.type === 'HOPPING' ? `, ADVANCE BY ${ms(w.advanceMs)}` : '';
         const retention = w.retentionMs !== undefined ? `, RETENTION ${ms(w.retentionMs)}` : '';
-        parts.push(`Window: ${w.type} (${w.type === 'SESSION' ? 'GAP' : 'SIZE'} ${ms(w.sizeMs)}${advance}, GRACE ${ms(w.graceMs)}${retention})`);
+        if (w.type === 'COUNT') parts.push(`Window: COUNT (SIZE ${w.records!.size} records, ADVANCE ${w.records!.advance} records)`);
+        else parts.push(`Window: ${w.type} (${w.type === 'SESSION' ? 'GAP' : 'SIZE'} ${ms(w.sizeMs)}${advance}, GRACE ${ms(w.graceMs)}${retention})`);
+        if (w.lateRecordsTopic) parts.push(`Late records to: ${w.lateRecordsTopic}`);
+        if (w.idleCloseMs) parts.push(`Idle close: ${ms(w.idleCloseMs)}`);
       }
       if (step.having) parts.push(`Having: ${readable(step.having.text)}`);
       return ['AGGREGATE', parts];

@@ -176,11 +176,21 @@ export interface AggregateCallSpec {
 }
 
 export interface WindowSpec {
-  type: 'TUMBLING' | 'HOPPING' | 'SESSION';
+  type: 'TUMBLING' | 'HOPPING' | 'SESSION' | 'SLIDING' | 'COUNT';
+  /** Window size (gap for SESSION, 0 for COUNT). */
   sizeMs: number;
   advanceMs: number;
+  /** Records later than window end + grace are dropped. */
   graceMs: number;
   retentionMs?: number;
+  /** COUNT windows: records per window, and records from one window's start to the next. */
+  records?: { size: number; advance: number };
+  /** LATE_RECORDS_TOPIC: where records dropped as late are written. */
+  lateRecordsTopic?: string;
+  /** EMIT FINAL: after this long without input, stream time advances to the wall clock. */
+  idleCloseMs?: number;
+  /** EMIT FINAL: windows that closed after their retention passed are still emitted. */
+  emitExpired?: boolean;
 }
 
 export interface AggregateStep extends StepBase {

@@ -24,6 +24,8 @@ import { joinInputs, streamsNumber } from './join/join-inputs.js';
 import type { PartitionGroup } from './partition-group.js';
 import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
 import { ensureSinkTopic } from './sink-topic.js';
+import { ensureLateTopic, lateProduceRecords } from './window/late-topic.js';
+import { windowStatistics } from './window/statistics.js';
 import { CatchUpMeter, type CatchUp } from './catch-up.js';
 
 export interface PersistentQueryServices {
@@ -153,6 +155,8 @@ export class PersistentQuery implements RunningQuery {
     }
     const sink = this.plan.sink;
     if (this.plan.produce) await ensureSinkTopic(log, sink.topic, this.sinkTopic, this.inheritPartitionsFrom, source);
+    const lateTopic = this.plan.analysis.aggregate?.window?.lateRecordsTopic;
+    if (lateTopic) await ensureLateTopic(log, lateTopic);
     if (this.plan.materialize) {
       this.store = new TableStore(
         storeFile(this.services.dataDir, this.id),
@@ -208,6 +212,7 @@ export class PersistentQuery implements RunningQuery {
         try {
           n = await this.poll();
           if (n === 0) {
+            await this.exclusive(() => this.closeIdleWindows());
             await this.exclusive(() => this.commitIfDirty(true));
             await new Promise((r) => setTimeout(r, 5));
           } else {
@@ -305,11 +310,7 @@ export class PersistentQuery implements RunningQuery {
       }
       throw e;
     }
-    const produce = this.writer.toRecords(outputs);
-    if (produce.length > 0 && this.plan.produce) {
-      if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
-      else await this.output.produce(this.plan.sink.topic, produce);
-    }
+    await this.produceOutputs(outputs);
     for (const r of records) {
       const next = r.offset + 1;
       const id = tp(r.topic, r.partition);
@@ -318,6 +319,27 @@ export class PersistentQuery implements RunningQuery {
     this.meter.count(records.length);
     await this.commitIfDirty(false);
     return records.length;
+  }
+
+  private async produceOutputs(outputs: ReturnType<Pipeline['process']>): Promise<void> {
+    const produce = this.writer.toRecords(outputs);
+    if (produce.length > 0 && this.plan.produce) {
+      if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
+      else await this.output.produce(this.plan.sink.topic, produce);
+    }
+    const lateTopic = this.plan.analysis.aggregate?.window?.lateRecordsTopic;
+    const late = this.pipeline.windowProgress?.takeLate() ?? [];
+    if (lateTopic && late.length > 0) await this.output.produce(lateTopic, lateProduceRecords(this.id, late));
+  }
+
+  /** EMIT FINAL with an idle timeout: a quiet input's stream time follows the wall clock. */
+  private async closeIdleWindows(): Promise<void> {
+    if (this.stopped || this.status !== 'RUNNING' || !this.plan.analysis.aggregate?.window?.idleCloseMs) return;
+    const outputs = this.pipeline.advanceIdle(Date.now());
+    if (outputs.length === 0) return;
+    await this.produceOutputs(outputs);
+    // The windows emitted are marked so in the state: committed now, not re-emitted after a restart.
+    await this.commitNow();
   }
 
   private dirty(): boolean {
@@ -369,7 +391,9 @@ export class PersistentQuery implements RunningQuery {
 
   /** Counters DESCRIBE EXTENDED shows for the query's sink (its joins' unjoined records). */
   statistics(): Record<string, number> {
-    return this.join?.statistics() ?? {};
+    const progress = this.pipeline.windowProgress;
+    const store = this.pipeline.aggregateStore;
+    return { ...(this.join?.statistics() ?? {}), ...(progress ? windowStatistics(progress, this.plan.analysis.aggregate!, store) : {}) };
   }
 
   /** How far the query is behind the end of its sources. */

@@ -15,6 +15,7 @@ import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType, type ProcessingLogEntry } from './processing-log.js';
 import { timestampReader, type TimestampReader } from './timestamps.js';
 import { Aggregator } from './aggregate/aggregator.js';
+import { WindowProgress } from './window/progress.js';
 import { memoryStateStore, type AggregateStateStore } from './aggregate/state-store.js';
 import type { Batch, OperatorContext } from './operators/context.js';
 import { filterOperator } from './operators/filter.js';
@@ -132,12 +133,21 @@ export class Pipeline {
     this.keyWindow = this.source.keyFormat.window;
     this.windowIndexes = layout.windowIndexes;
     analysis.errors.handler = (message) => this.logEvaluationError(message);
+    const window = analysis.aggregate?.window;
+    if (window) this.windowProgress = new WindowProgress(opts.queryId, window.lateRecordsTopic !== undefined);
     if (analysis.aggregate) this.useAggregateState(memoryStateStore(), true);
   }
 
   private aggregator: Aggregator | null = null;
+  /** Windowed aggregations: late records, expired windows, stream time per partition. */
+  windowProgress: WindowProgress | null = null;
   private aggregateState: AggregateStateStore | null = null;
   private ownsAggregateState = false;
+
+  /** The aggregation's state store (null without GROUP BY). */
+  get aggregateStore(): AggregateStateStore | null {
+    return this.aggregateState;
+  }
 
   /** Aggregations: where the states live (persistent queries pass their SQLite store's). */
   useAggregateState(store: AggregateStateStore, owned = false): void {
@@ -147,6 +157,7 @@ export class Pipeline {
       projectKey: this.projectKey,
       projectValue: this.projectValue,
       logError: (step, message, row, e) => this.logRecordError(step, message, row, e),
+      ...(this.windowProgress ? { progress: this.windowProgress } : {}),
     });
   }
 
@@ -310,6 +321,8 @@ export class Pipeline {
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */
   process(records: LogRecord[]): OutputRow[] {
+    // Any input record, also one the query filters out, keeps an idle timeout from firing.
+    if (records.length > 0 && this.windowProgress) this.windowProgress.lastInputAt = Date.now();
     const out = this.processRecords(records);
     if (this.ownsAggregateState) this.aggregateState!.flushNow();
     return out;
@@ -327,6 +340,14 @@ export class Pipeline {
       return this.processInterleaved(records);
     }
     this.run(rows, meta, out);
+    return out;
+  }
+
+  /** EMIT FINAL with an idle timeout: what a quiet input's wall-clock stream time closes. */
+  advanceIdle(now: number): OutputRow[] {
+    const out: OutputRow[] = [];
+    this.aggregator?.advanceIdle(now, out);
+    if (out.length > 0 && this.ownsAggregateState) this.aggregateState!.flushNow();
     return out;
   }
 

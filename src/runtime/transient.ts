@@ -197,7 +197,11 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
         }
         if (ready.length > 0) emit(joins ? joins.processInOrder(ready) : pipeline.process(ready));
         if (records.length > 0) await progress.afterBatch(records.length);
-        else if (ready.length === 0) await new Promise((r) => setTimeout(r, Math.min(10, group?.idleWaitMs() ?? 10)));
+        else if (ready.length === 0) {
+          // EMIT FINAL with an idle timeout: a quiet input's stream time follows the wall clock.
+          if (!joins) emit(pipeline.advanceIdle(Date.now()));
+          await new Promise((r) => setTimeout(r, Math.min(10, group?.idleWaitMs() ?? 10)));
+        }
       }
     } catch (e) {
       if (!closed) {

@@ -1,9 +1,16 @@
 // Windowed keys in the Kafka Streams layout ksqlDB uses on its topics:
 //   time windows (TUMBLING, HOPPING):  <key bytes><start: int64 BE>
 //   session windows:                   <key bytes><end: int64 BE><start: int64 BE>
-// A time window's end is not stored; readers add the window size to the start.
+// A time window's end is not stored; readers add the window size to the start. SLIDING
+// windows are time windows (end = start + size); COUNT windows, whose length varies, use
+// the session layout.
 
-export type WindowKind = 'TUMBLING' | 'HOPPING' | 'SESSION';
+export type WindowKind = 'TUMBLING' | 'HOPPING' | 'SESSION' | 'SLIDING' | 'COUNT';
+
+/** Window kinds whose key carries both bounds (the session layout). */
+export function keyHoldsWindowEnd(kind: WindowKind): boolean {
+  return kind === 'SESSION' || kind === 'COUNT';
+}
 
 export interface WindowBounds {
   start: number;
@@ -12,7 +19,7 @@ export interface WindowBounds {
 
 export function serializeWindowedKey(key: Buffer | null, kind: WindowKind, w: WindowBounds): Buffer {
   const k = key ?? Buffer.alloc(0);
-  if (kind === 'SESSION') {
+  if (keyHoldsWindowEnd(kind)) {
     const out = Buffer.allocUnsafe(k.length + 16);
     k.copy(out, 0);
     out.writeBigInt64BE(BigInt(w.end), k.length);
@@ -27,7 +34,7 @@ export function serializeWindowedKey(key: Buffer | null, kind: WindowKind, w: Wi
 
 /** Splits a windowed key; `sizeMs` gives the end of time windows. Throws when too short. */
 export function deserializeWindowedKey(bytes: Buffer, kind: WindowKind, sizeMs = 0): { key: Buffer; window: WindowBounds } {
-  if (kind === 'SESSION') {
+  if (keyHoldsWindowEnd(kind)) {
     if (bytes.length < 16) throw new Error(`Session-windowed key needs at least 16 bytes, got ${bytes.length}`);
     const at = bytes.length - 16;
     const end = Number(bytes.readBigInt64BE(at));

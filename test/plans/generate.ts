@@ -74,6 +74,24 @@ export const CASES: CaseDefinition[] = [
     outputTopics: ['final_counts'],
   },
   {
+    name: 'sliding-window',
+    sources: [ORDERS],
+    inputs: ORDER_INPUTS,
+    queries: [
+      "CREATE TABLE RECENT WITH (KAFKA_TOPIC='recent', LATE_RECORDS_TOPIC='recent_late') AS SELECT ITEM, COUNT(*) AS N, SUM(QTY) AS Q FROM ORDERS WINDOW SLIDING (SIZE 5 MINUTES, GRACE PERIOD 1 MINUTE) GROUP BY ITEM EMIT CHANGES;",
+    ],
+    outputTopics: ['recent'],
+  },
+  {
+    name: 'count-window',
+    sources: [ORDERS],
+    inputs: ORDER_INPUTS,
+    queries: [
+      "CREATE TABLE EVERY_TWO WITH (KAFKA_TOPIC='every_two') AS SELECT ITEM, WINDOWSEQ AS SEQ, COUNT(*) AS N, SUM(QTY) AS Q FROM ORDERS WINDOW COUNT (SIZE 2, ADVANCE 1) GROUP BY ITEM EMIT FINAL;",
+    ],
+    outputTopics: ['every_two'],
+  },
+  {
     name: 'stream-table-join',
     sources: [ORDERS, ITEMS],
     inputs: [...ITEM_INPUTS, ...ORDER_INPUTS],

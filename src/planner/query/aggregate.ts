@@ -18,6 +18,8 @@ import { compileIn, type CompileContext, type CompiledExpression } from './compi
 import { QueryPlanningError } from './errors.js';
 import { columnRefs, containsAny, expressionText, rewriteExpression } from './expression-text.js';
 import { RowScope, type ScopeColumn, type SourceLayout } from './layout.js';
+import type { WindowSpec } from '../../plan/steps.js';
+import { windowSettings } from './window-settings.js';
 
 export interface AggregateCall {
   name: string;
@@ -43,15 +45,7 @@ function coercedTo(arg: CompiledExpression, to: SqlType | null | undefined): Com
   return { ...rest, type: to, coercedFrom: arg.type, evaluate: (row) => convert(evaluate(row)) };
 }
 
-export interface WindowSpec {
-  type: 'TUMBLING' | 'HOPPING' | 'SESSION';
-  /** Window size (gap for SESSION). */
-  sizeMs: number;
-  advanceMs: number;
-  /** Records later than window end + grace are dropped. */
-  graceMs: number;
-  retentionMs?: number;
-}
+export type { WindowSpec } from '../../plan/steps.js';
 
 export interface AggregateStep {
   /** Grouping expressions over the source row, in GROUP BY order (the output key order). */
@@ -102,6 +96,9 @@ function plainText(e: Expression): string {
 
 const WINDOW_BOUNDS = new Set(['WINDOWSTART', 'WINDOWEND']);
 
+/** COUNT windows: the window's number within its key (0, 1, 2, ...). */
+export const WINDOW_SEQUENCE = 'WINDOWSEQ';
+
 function mentionsWindowBounds(e: Expression, scope: RowScope): string | undefined {
   for (const r of columnRefs(e)) {
     if (WINDOW_BOUNDS.has(r.name)) {
@@ -112,7 +109,20 @@ function mentionsWindowBounds(e: Expression, scope: RowScope): string | undefine
   return undefined;
 }
 
-function windowSpec(w: WindowExpression, emitFinal: boolean): WindowSpec {
+function windowSpec(w: WindowExpression, emitFinal: boolean, properties: Record<string, unknown>): WindowSpec {
+  return { ...windowShape(w, emitFinal), ...windowSettings(properties, emitFinal, w) };
+}
+
+function windowShape(w: WindowExpression, emitFinal: boolean): WindowSpec {
+  if (w.type === 'COUNT') {
+    const { size, advance } = w.records!;
+    if (!(size > 0)) throw new QueryPlanningError(`COUNT window size must be a positive number of records, got ${size}.`, w.loc);
+    if (!(advance > 0) || advance > size) {
+      throw new QueryPlanningError(`COUNT window advance must be between 1 and the window size (${size}), got ${advance}.`, w.loc);
+    }
+    if (w.grace || w.retention) throw new QueryPlanningError('COUNT windows take no GRACE PERIOD or RETENTION: they close when they hold SIZE records.', w.loc);
+    return { type: 'COUNT', sizeMs: 0, advanceMs: 0, graceMs: 0, records: { size, advance } };
+  }
   const sizeMs = w.size.ms;
   const advanceMs = w.type === 'HOPPING' ? (w.advance?.ms ?? sizeMs) : sizeMs;
   if (sizeMs <= 0) throw new QueryPlanningError(`Window size must be positive, got ${w.size.value} ${w.size.unit}.`, w.loc);
@@ -297,7 +307,9 @@ export function analyzeAggregation(
     const directKey = groupTexts.indexOf(plainText(original));
     if (directKey >= 0) keyOfItem.set(idx, directKey);
     const rewritten: Expression = directKey >= 0 ? { kind: 'ColumnRef', name: internalKey(directKey), loc: original.loc } : rewrite(original);
-    const leftovers = columnRefs(rewritten).filter((r) => !r.name.startsWith('\u0000') && !(query.window && WINDOW_BOUNDS.has(r.name)));
+    const leftovers = columnRefs(rewritten).filter(
+      (r) => !r.name.startsWith('\u0000') && !(query.window && (WINDOW_BOUNDS.has(r.name) || (query.window.type === 'COUNT' && r.name === WINDOW_SEQUENCE))),
+    );
     if (leftovers.length > 0) nonAggregate.push(plainText(original));
     it.expr = rewritten;
   });
@@ -340,7 +352,10 @@ export function analyzeAggregation(
     }
   }
 
-  const window = query.window ? windowSpec(query.window, query.emit === 'FINAL') : undefined;
+  if (query.window && source.sourceType === 'TABLE') {
+    throw new QueryPlanningError('Windowing not supported for table aggregations. Aggregate the stream the table is built from, or drop the WINDOW clause.', query.window.loc);
+  }
+  const window = query.window ? windowSpec(query.window, query.emit === 'FINAL', properties) : undefined;
   if (source.keyFormat.window && mode === 'persistent') {
     throw new QueryPlanningError('KSQL does not support persistent queries on windowed tables.');
   }
@@ -354,6 +369,7 @@ export function analyzeAggregation(
   if (window) {
     columns.push({ name: 'WINDOWSTART', type: BIGINT, index: windowStartIndex, namespace: 'PSEUDO' });
     columns.push({ name: 'WINDOWEND', type: BIGINT, index: windowEndIndex, namespace: 'PSEUDO' });
+    if (window.type === 'COUNT') columns.push({ name: WINDOW_SEQUENCE, type: BIGINT, index: windowEndIndex + 1, namespace: 'PSEUDO' });
   }
   const scope = new RowScope(columns, layout.scope.qualifiers);
 
@@ -402,7 +418,7 @@ export function analyzeAggregation(
       aggregateBase,
       windowStartIndex,
       windowEndIndex,
-      width: windowEndIndex + 1,
+      width: windowEndIndex + (window?.type === 'COUNT' ? 2 : 1),
     },
     scope,
     keyOfItem,

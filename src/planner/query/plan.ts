@@ -10,6 +10,7 @@ import type { QueryPlan } from '../../plan/steps.js';
 import { analyzeQuery, resultSchema, schemasEqual, type QueryMode } from './analyze.js';
 import { lowerQuery, type SinkSpec } from './lower.js';
 import { QueryPlanningError } from './errors.js';
+import { applyWindowWith } from './window-settings.js';
 import { propertyColumnName, propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
 
 export interface PlanContext {
@@ -60,6 +61,7 @@ export function planPersistentQuery(
       ? { sinkTimestampColumn: propertyColumnName(props.get('TIMESTAMP')) }
       : {}),
   });
+  applyWindowWith(analysis.aggregate?.window, analysis.aggregate?.emitFinal ?? false, props);
   if (analysis.source.sourceType === 'TABLE' && analysis.source.keyFormat.window) {
     throw new QueryPlanningError('KSQL does not support persistent queries on windowed tables.');
   }
@@ -86,7 +88,7 @@ export function planPersistentQuery(
   } else {
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
     const window = analysis.aggregate?.window;
-    if (window) formats.keyFormat.window = window.type === 'SESSION' ? { type: 'SESSION' } : { type: window.type, sizeMs: window.sizeMs };
+    if (window) formats.keyFormat.window = window.type === 'SESSION' || window.type === 'COUNT' ? { type: window.type } : { type: window.type, sizeMs: window.sizeMs };
     // Queries over a windowed source keep the windowed key.
     else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);

@@ -7,6 +7,8 @@
 //   only retracts. Both steps emit, as ksqlDB does.
 // - Windows: TUMBLING/HOPPING rows later than window end + grace are dropped; SESSION rows
 //   merge every session within the gap into one (the merged-away sessions get tombstones).
+//   SLIDING and COUNT windows are src/runtime/window/window-aggregation.ts's, over the
+//   operations lent to it here. Late records are counted and kept through `hooks.progress`.
 // - HAVING: a result that fails it is not emitted; if the previous result passed, a
 //   tombstone is emitted instead.
 // - EMIT FINAL: nothing is emitted on update; a window's result is emitted once when stream
@@ -19,13 +21,19 @@ import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { AggregateCall, AggregateStep } from '../../planner/query/aggregate.js';
 import type { OutputRow } from '../output-row.js';
 import { type AggregateEntry, type AggregateStateStore, groupKeyText } from './state-store.js';
-import { sessionOpen, timeWindowOpen, timeWindowsFor, windowClosed } from '../window/time-windows.js';
+import { sessionOpen, timeWindowOpen, timeWindowsFor, windowClosed, type TimeWindow } from '../window/time-windows.js';
+import { slidingWindowOpen } from '../window/sliding-windows.js';
+import { WindowSideState } from '../window/window-state.js';
+import type { WindowProgress } from '../window/progress.js';
+import { countAggregate, countWindowBounds, slidingAggregate, type AggregationOps } from '../window/window-aggregation.js';
 
 export interface AggregatorHooks {
   /** Output key / value projections over the aggregate row. */
   projectKey: (row: unknown[]) => unknown[];
   projectValue: (row: unknown[]) => unknown[];
   logError: (step: string, message: string, row: unknown[] | null, e: unknown) => void;
+  /** Windowed aggregations: late records, expired windows and stream time are reported here. */
+  progress?: WindowProgress;
 }
 
 interface Input {
@@ -42,6 +50,8 @@ export class Aggregator {
   private readonly rowtimeIndex: number;
   /** EMIT FINAL: windows not yet emitted, by id. Loaded from the store on first use. */
   private open: Map<string, AggregateEntry> | null = null;
+  /** Sliding and count windows: their operations and the state they keep beside the aggregates. */
+  private windowOps: AggregationOps | null = null;
 
   constructor(
     analysis: AnalyzedQuery,
@@ -53,6 +63,26 @@ export class Aggregator {
     this.sourceKeyOf = rowKeyReader(analysis.layout);
     this.rowtimeIndex = analysis.layout.rowtimeIndex;
     store.onDiscard(() => (this.open = null));
+    const spec = this.step.window;
+    if (spec && (spec.type === 'SLIDING' || spec.type === 'COUNT')) this.windowOps = this.lendOps(new WindowSideState(store, groupKeyText));
+  }
+
+  private lendOps(side: WindowSideState): AggregationOps {
+    return {
+      spec: this.step.window!,
+      store: this.store,
+      side,
+      emitFinal: this.step.emitFinal,
+      calls: this.calls.length,
+      initial: () => this.initial(),
+      fold: (states, args, undo) => this.fold(states, args, undo),
+      changed: (next, old, rec, rowtime, out) => this.changed(next, old, rec, rowtime, out),
+      emit: (next, old, rec, rowtime, out) => this.emit(next, old, rec, rowtime, out),
+      tombstone: (old, rec, out) => {
+        out.push({ key: this.hooks.projectKey(this.aggregateRow(old)), value: null, rowtime: old.rowtime, headers: [], partition: rec.partition, offset: rec.offset, window: this.windowOf(old) });
+      },
+      late: (input, w) => this.late(input, w.start, w.end),
+    };
   }
 
   // ---------------------------------------------------------------- input
@@ -121,10 +151,13 @@ export class Aggregator {
       const input = this.input(row, rec);
       if (!input) continue;
       this.store.observe(input.ts);
+      this.hooks.progress?.observe(rec, input.ts);
       if (!this.step.window) this.accumulate(input, out);
       else if (this.step.window.type === 'SESSION') this.session(input, out);
+      else if (this.step.window.type === 'SLIDING') slidingAggregate(this.windowOps!, input, out);
+      else if (this.step.window.type === 'COUNT') countAggregate(this.windowOps!, input, out);
       else this.timeWindows(input, out);
-      if (this.step.emitFinal) this.emitClosed(out);
+      if (this.step.emitFinal && this.step.window?.type !== 'COUNT') this.emitClosed(out);
     }
   }
 
@@ -198,9 +231,10 @@ export class Aggregator {
   }
 
   private late(input: Input, start: number, end: number): void {
+    this.hooks.progress?.late(input.rec, { start, end }, this.store.streamTime);
     this.hooks.logError(
       'Aggregate.Window',
-      `Dropping a record that arrived after the grace period of window [${start}, ${end}) (record time ${input.ts}, stream time ${this.store.streamTime})`,
+      `Dropping a record that arrived after the grace period of window [${start}, ${end}${this.step.window?.type === 'SLIDING' ? ']' : ')'} (record time ${input.ts}, stream time ${this.store.streamTime})`,
       null,
       new Error('late record'),
     );
@@ -281,24 +315,61 @@ export class Aggregator {
     const spec = this.step.window!;
     const open = this.openWindows();
     const closed: AggregateEntry[] = [];
-    for (const e of open.values()) if (windowClosed(e.end, spec.graceMs, this.store.streamTime)) closed.push(e);
+    const streamTime = this.store.streamTime;
+    const isClosed = spec.type === 'SLIDING' ? (e: AggregateEntry) => !slidingWindowOpen(e.end, spec.graceMs, streamTime) : (e: AggregateEntry) => windowClosed(e.end, spec.graceMs, streamTime);
+    for (const e of open.values()) if (isClosed(e)) closed.push(e);
     if (closed.length === 0) return;
     closed.sort((a, b) => a.end - b.end || a.start - b.start);
     // Time windows whose end is a full retention period (default size + grace) behind stream
     // time have expired from the window store before they could be emitted (what ksqlDB
     // does when stream time jumps far ahead).
     const retention = spec.retentionMs ?? spec.sizeMs + spec.graceMs;
-    const expiredAtOrBefore = spec.type === 'SESSION' ? -Infinity : this.store.streamTime - retention;
+    // Only ksqlDB's own window types behave so, and not when the query asks for every window.
+    const ksqlExpiry = (spec.type === 'TUMBLING' || spec.type === 'HOPPING') && !spec.emitExpired;
+    const expiredAtOrBefore = ksqlExpiry ? this.store.streamTime - retention : -Infinity;
     for (const e of closed) {
       open.delete(windowId(e));
       const done: AggregateEntry = { ...e, final: true };
       this.store.put(done);
-      if (e.end <= expiredAtOrBefore) continue;
+      if (e.end <= expiredAtOrBefore) {
+        this.expired(e);
+        continue;
+      }
       const row = this.aggregateRow(e);
       if (this.passes(row)) {
         out.push({ key: this.hooks.projectKey(row), value: this.hooks.projectValue(row), rowtime: e.rowtime, headers: [], partition: 0, offset: -1, window: { start: e.start, end: e.end } });
       }
     }
+  }
+
+  /** A window that closed after its retention: not emitted (as ksqlDB), but never in silence. */
+  private expired(e: AggregateEntry): void {
+    this.hooks.progress?.expired();
+    this.hooks.logError(
+      'Aggregate.Suppress',
+      `Window [${e.start}, ${e.end}) of key ${groupKeyText(e.key)} closed only after its retention had passed (stream time ${this.store.streamTime}) and was not emitted; ` +
+        `set ksql.suppress.emit.expired.windows=true to emit such windows, or give the window a longer RETENTION`,
+      null,
+      new Error('expired window'),
+    );
+  }
+
+  /**
+   * Advances stream time to `now` (wall clock) once no input has arrived for the window's
+   * idle timeout, emitting what that closes (EMIT FINAL only).
+   */
+  advanceIdle(now: number, out: OutputRow[]): void {
+    const spec = this.step.window;
+    const progress = this.hooks.progress;
+    if (!spec?.idleCloseMs || !this.step.emitFinal || !progress) return;
+    if (now - progress.lastInputAt < spec.idleCloseMs || now <= this.store.streamTime) return;
+    this.store.observe(now);
+    this.emitClosed(out);
+  }
+
+  /** The window bounds of an entry (count windows keep theirs beside the states). */
+  private windowOf(e: AggregateEntry): TimeWindow {
+    return this.step.window?.type === 'COUNT' ? countWindowBounds(e, this.calls.length) : { start: e.start, end: e.end };
   }
 
   private aggregateRow(e: AggregateEntry): unknown[] {
@@ -314,8 +385,10 @@ export class Aggregator {
         row[step.aggregateBase + i] = null;
       }
     }
-    row[step.windowStartIndex] = step.window ? e.start : null;
-    row[step.windowEndIndex] = step.window ? e.end : null;
+    const w = step.window ? this.windowOf(e) : null;
+    row[step.windowStartIndex] = w ? w.start : null;
+    row[step.windowEndIndex] = w ? w.end : null;
+    if (step.window?.type === 'COUNT') row[step.windowEndIndex + 1] = e.start;
     return row;
   }
 
@@ -332,7 +405,7 @@ export class Aggregator {
 
   private emit(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void {
     const row = this.aggregateRow(next);
-    const window = this.step.window ? { start: next.start, end: next.end } : undefined;
+    const window = this.step.window ? this.windowOf(next) : undefined;
     const base = { rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, ...(window ? { window } : {}) };
     if (this.passes(row)) {
       out.push({ key: this.hooks.projectKey(row), value: this.hooks.projectValue(row), ...base });

@@ -43,11 +43,14 @@ function entryId(g: string, start: number, end: number): string {
 
 export class AggregateStateStore {
   private readonly pending = new Map<string, { g: string; start: number; end: number; entry: AggregateEntry | null }>();
+  /** The pending ids of each group key, so a group's windows are found without scanning all of `pending`. */
+  private readonly pendingByGroup = new Map<string, Set<string>>();
   private readonly pendingPrev = new Map<string, Contribution | null>();
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly sessionsStmt: Database.Statement;
+  private readonly rangeStmt: Database.Statement;
   private readonly getPrevStmt: Database.Statement;
   private readonly putPrevStmt: Database.Statement;
   private readonly delPrevStmt: Database.Statement;
@@ -66,6 +69,7 @@ export class AggregateStateStore {
     this.putStmt = db.prepare('INSERT OR REPLACE INTO agg_state (g, ws, we, s, rowtime, fin) VALUES (?, ?, ?, ?, ?, ?)');
     this.delStmt = db.prepare('DELETE FROM agg_state WHERE g = ? AND ws = ? AND we = ?');
     this.sessionsStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ?');
+    this.rangeStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ? AND ws BETWEEN ? AND ?');
     this.getPrevStmt = db.prepare('SELECT v FROM agg_prev WHERE sk = ?');
     this.putPrevStmt = db.prepare('INSERT OR REPLACE INTO agg_prev (sk, v) VALUES (?, ?)');
     this.delPrevStmt = db.prepare('DELETE FROM agg_prev WHERE sk = ?');
@@ -97,12 +101,24 @@ export class AggregateStateStore {
 
   put(entry: AggregateEntry): void {
     const g = groupKeyText(entry.key);
-    this.pending.set(entryId(g, entry.start, entry.end), { g, start: entry.start, end: entry.end, entry });
+    this.setPending(g, entry.start, entry.end, entry);
   }
 
   delete(key: unknown[], start = 0, end = 0): void {
     const g = groupKeyText(key);
-    this.pending.set(entryId(g, start, end), { g, start, end, entry: null });
+    this.setPending(g, start, end, null);
+  }
+
+  private setPending(g: string, start: number, end: number, entry: AggregateEntry | null): void {
+    const id = entryId(g, start, end);
+    this.pending.set(id, { g, start, end, entry });
+    let ids = this.pendingByGroup.get(g);
+    if (!ids) this.pendingByGroup.set(g, (ids = new Set()));
+    ids.add(id);
+  }
+
+  private pendingOf(g: string): [string, { start: number; end: number; entry: AggregateEntry | null }][] {
+    return [...(this.pendingByGroup.get(g) ?? [])].map((id) => [id, this.pending.get(id)!]);
   }
 
   /** All session windows of a group key. */
@@ -112,8 +128,31 @@ export class AggregateStateStore {
     for (const r of this.sessionsStmt.all(g) as { ws: number; we: number; s: string; rowtime: number; fin: number }[]) {
       byId.set(entryId(g, r.ws, r.we), { key, start: r.ws, end: r.we, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 });
     }
-    for (const [id, p] of this.pending) if (p.g === g) byId.set(id, p.entry);
+    for (const [id, p] of this.pendingOf(g)) byId.set(id, p.entry);
     return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
+  }
+
+  /** The windows of a group key whose start is in [from, to], committed and pending. */
+  windowsStartingIn(key: unknown[], from: number, to: number): AggregateEntry[] {
+    const g = groupKeyText(key);
+    const byId = new Map<string, AggregateEntry | null>();
+    for (const r of this.rangeStmt.all(g, from, to) as { ws: number; we: number; s: string; rowtime: number; fin: number }[]) {
+      byId.set(entryId(g, r.ws, r.we), { key, start: r.ws, end: r.we, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 });
+    }
+    for (const [id, p] of this.pendingOf(g)) if (p.start >= from && p.start <= to) byId.set(id, p.entry);
+    return [...byId.values()].filter((e): e is AggregateEntry => e !== null);
+  }
+
+  /** The SQLite database, for window state kept beside the aggregates (src/runtime/window). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  private readonly flushListeners: (() => void)[] = [];
+
+  /** Called inside flush(), for state that commits with the aggregates. */
+  onFlush(listener: () => void): void {
+    this.flushListeners.push(listener);
   }
 
   /** Entries not yet emitted as final (EMIT FINAL), committed and pending. */
@@ -148,11 +187,13 @@ export class AggregateStateStore {
 
   /** Writes the overlay to SQLite; call inside the owner's commit transaction. */
   flush(): void {
+    for (const l of this.flushListeners) l();
     for (const p of this.pending.values()) {
       if (p.entry === null) this.delStmt.run(p.g, p.start, p.end);
       else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
     }
     this.pending.clear();
+    this.pendingByGroup.clear();
     for (const [sk, c] of this.pendingPrev) {
       if (c === null) this.delPrevStmt.run(sk);
       else this.putPrevStmt.run(sk, JSON.stringify({ k: c.key.map(encodeValue), a: c.args.map((a) => a.map(encodeValue)) }));
@@ -167,6 +208,7 @@ export class AggregateStateStore {
   /** Drops uncommitted changes and re-reads what is committed (after an aborted cycle). */
   discard(): void {
     this.pending.clear();
+    this.pendingByGroup.clear();
     this.pendingPrev.clear();
     const st = this.metaGet.get('streamTime') as { value: string } | undefined;
     this.streamTimeValue = st ? Number(st.value) : -Infinity;
