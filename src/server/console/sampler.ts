@@ -9,7 +9,8 @@ import type { ConsumerGroupInfo } from '../../engine/consumer-groups.js';
 import { errorMessage, type ConsoleBackend } from './backend.js';
 
 interface QuerySample {
-  consumed: number;
+  /** Committed offsets summed per input topic. */
+  consumed: Map<string, number>;
   produced: number;
   lag: number;
 }
@@ -35,10 +36,16 @@ export interface QueryRates {
   in: number | null;
   out: number | null;
   lag: number | null;
+  /** Records a second the query read from each input topic. */
   sourceRates: Record<string, number | null>;
 }
 
 const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+
+function consumedOf(s: Sample, queryId: string): number | undefined {
+  const q = s.queries.get(queryId);
+  return q && sum([...q.consumed.values()]);
+}
 
 export class Sampler {
   private readonly samples: Sample[] = [];
@@ -87,8 +94,10 @@ export class Sampler {
       const group = groups.get(consumerGroup(this.backend.config, q.id));
       const committed = group?.offsets ?? [];
       const lag = sum(committed.map((o) => Math.max(0, (ends.get(o.topic)?.[o.partition] ?? o.offset) - o.offset)));
+      const consumed = new Map<string, number>();
+      for (const o of committed) consumed.set(o.topic, (consumed.get(o.topic) ?? 0) + o.offset);
       queries.set(q.id, {
-        consumed: sum(committed.map((o) => o.offset)),
+        consumed,
         produced: sum((q.sinkKafkaTopics ?? []).map((t) => sum(ends.get(t) ?? []))),
         lag,
       });
@@ -112,7 +121,7 @@ export class Sampler {
     const queries: Series['queries'] = {};
     for (const id of queryIds) {
       queries[id] = {
-        in: pairs.map(([a, b]) => rate(a.queries.get(id)?.consumed, b.queries.get(id)?.consumed, (b.at - a.at) / 1000)),
+        in: pairs.map(([a, b]) => rate(consumedOf(a, id), consumedOf(b, id), (b.at - a.at) / 1000)),
         out: pairs.map(([a, b]) => rate(a.queries.get(id)?.produced, b.queries.get(id)?.produced, (b.at - a.at) / 1000)),
         lag: pairs.map(([, b]) => b.queries.get(id)?.lag ?? null),
       };
@@ -120,13 +129,21 @@ export class Sampler {
     return { times: pairs.map(([, b]) => b.at / 1000), topics, queries, intervalMs: this.intervalMs, ...(this.lastError ? { lastError: this.lastError } : {}) };
   }
 
-  /** The latest rates of one query, and of each topic (for the step graph's sources and sink). */
+  /** The latest rates of one query: in, out, lag, and per input topic (for the step graph). */
   latest(queryId: string): QueryRates {
     const s = this.series();
     const last = (xs: (number | null)[] | undefined): number | null => (xs && xs.length > 0 ? xs[xs.length - 1]! : null);
     const q = s.queries[queryId];
     const sourceRates: Record<string, number | null> = {};
-    for (const [name, xs] of Object.entries(s.topics)) sourceRates[name] = last(xs);
+    const [a, b] = this.samples.slice(-2);
+    const qa = a?.queries.get(queryId);
+    const qb = b?.queries.get(queryId);
+    if (a && b && qa && qb) {
+      for (const [topic, n] of qb.consumed) {
+        const before = qa.consumed.get(topic);
+        sourceRates[topic] = before === undefined ? null : Math.max(0, (n - before) / ((b.at - a.at) / 1000));
+      }
+    }
     return { in: last(q?.in), out: last(q?.out), lag: last(q?.lag), sourceRates };
   }
 }
