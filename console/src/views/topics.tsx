@@ -57,6 +57,7 @@ interface TailRecord {
 }
 
 interface TailAnswer {
+  decodedWith?: string;
   positions: number[];
   keyFormat: string;
   valueFormat: string;
@@ -69,7 +70,7 @@ function Tail({ topic }: { topic: string }) {
   const [from, setFrom] = useState('recent');
   const [running, setRunning] = useState(true);
   const [records, setRecords] = useState<TailRecord[]>([]);
-  const [formats, setFormats] = useState({ key: '', value: '' });
+  const [formats, setFormats] = useState({ key: '', value: '', source: '' });
   const [error, setError] = useState<string>();
   const positions = useRef<number[] | undefined>(undefined);
 
@@ -90,7 +91,7 @@ function Tail({ topic }: { topic: string }) {
           positions.current = a.positions;
           setError(undefined);
           if (a.records.length > 0) {
-            setFormats({ key: a.keyFormat, value: a.valueFormat });
+            setFormats({ key: a.keyFormat, value: a.valueFormat, source: a.decodedWith ?? '' });
             setRecords((old) => [...[...a.records].sort((x, y) => y.timestamp - x.timestamp || y.offset - x.offset), ...old].slice(0, KEEP));
           }
         } catch (err) {
@@ -121,6 +122,7 @@ function Tail({ topic }: { topic: string }) {
         <span data-testid="tail-status">
           {running ? 'tailing' : 'paused'} · {records.length} records
           {formats.value ? ` · key ${formats.key || '–'}, value ${formats.value}` : ''}
+          {formats.source ? ` (as declared by ${formats.source})` : formats.value ? ' (guessed from the bytes)' : ''}
         </span>
       </div>
       <ErrorBox error={error} />

@@ -7,6 +7,7 @@ import type { EngineApi, KsqlEntity } from '../../engine/api.js';
 import type { TopicLog } from '../../log/topic-log.js';
 import type { ConsumerGroupInfo } from '../../engine/consumer-groups.js';
 import type { SchemaRegistry } from '../../registry/client.js';
+import type { DataSource } from '../../catalog/model.js';
 
 export interface ConsoleBackend {
   engine: EngineApi;
@@ -15,6 +16,8 @@ export interface ConsoleBackend {
   consumerGroups?: () => Promise<ConsumerGroupInfo[]>;
   registry?: () => SchemaRegistry | undefined;
   dataDir?: string;
+  /** The stream or table declared over a topic, whose formats decode its records exactly. */
+  sourceOf?: (topic: string) => DataSource | undefined;
   /** Runs one statement as an admin would (the console's own reads), and gives its entity. */
   statement(sql: string): Promise<KsqlEntity>;
 }
@@ -24,6 +27,7 @@ interface EngineExtras {
   consumerGroups?: () => Promise<ConsumerGroupInfo[]>;
   schemaRegistry?: { client: SchemaRegistry };
   dataDir?: string;
+  catalog?: { listSources(): DataSource[] };
 }
 
 export function consoleBackend(engine: EngineApi, config: Record<string, unknown>): ConsoleBackend {
@@ -35,6 +39,7 @@ export function consoleBackend(engine: EngineApi, config: Record<string, unknown
     consumerGroups: typeof extras.consumerGroups === 'function' ? () => extras.consumerGroups!() : undefined,
     registry: () => extras.schemaRegistry?.client,
     dataDir: typeof extras.dataDir === 'string' ? extras.dataDir : undefined,
+    sourceOf: extras.catalog ? (topic) => extras.catalog!.listSources().find((s) => s.topic === topic) : undefined,
     statement: async (sql) => {
       const entities = await engine.execute(sql, { properties: {}, variables: {} });
       const first = entities[0];

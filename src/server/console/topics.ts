@@ -8,6 +8,9 @@ import { visibleTopics } from '../../engine/show-topics.js';
 import type { LogRecord, RecordHeader, TopicLog } from '../../log/topic-log.js';
 import { KsqlError } from '../../common/errors.js';
 import type { ConsoleBackend } from './backend.js';
+import type { DataSource } from '../../catalog/model.js';
+import { sourceSerdes } from '../../runtime/pipeline.js';
+import { toJsonValue, type Serde } from '../../serde/index.js';
 
 export interface PartitionInfo {
   partition: number;
@@ -64,6 +67,8 @@ export interface TailAnswer {
   positions: number[];
   keyFormat: string;
   valueFormat: string;
+  /** The stream or table whose formats decoded the records, when one is declared over the topic. */
+  decodedWith?: string;
   records: TailRecord[];
 }
 
@@ -91,10 +96,57 @@ export async function tailTopic(
   );
   const next = [...positions];
   for (const r of records) next[r.partition] = Math.max(next[r.partition]!, r.offset + 1);
-  return { topic, positions: next, ...decode(records) };
+  const source = backend.sourceOf?.(topic);
+  return { topic, positions: next, ...(source ? decodeAs(source, records) : decode(records)) };
 }
 
-function decode(records: LogRecord[]): Pick<TailAnswer, 'keyFormat' | 'valueFormat' | 'records'> {
+type Decoded = Pick<TailAnswer, 'keyFormat' | 'valueFormat' | 'records' | 'decodedWith'>;
+
+/** A column list's row as a JSON object text. */
+function rowText(row: unknown[] | null, columns: DataSource['schema']['key']): string | null {
+  if (row === null) return null;
+  if (columns.length === 1 && columns[0]!.namespace === 'KEY') return JSON.stringify(toJsonValue(row[0], columns[0]!.type));
+  return JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, toJsonValue(row[i], c.type)])));
+}
+
+/**
+ * Records of a topic a stream or table is declared over, decoded with its formats and
+ * columns (so PROTOBUF_NOSR, DELIMITED and KAFKA read right); a record they cannot read
+ * falls back to PRINT's guess, marked as such.
+ */
+function decodeAs(source: DataSource, records: LogRecord[]): Decoded {
+  const guessed = decode(records);
+  let serdes: { key: Serde | null; value: Serde };
+  try {
+    serdes = sourceSerdes(source);
+  } catch {
+    return guessed;
+  }
+  const windowed = source.keyFormat.window !== undefined;
+  const valueColumns = source.schema.value.filter((c) => c.namespace !== 'HEADER');
+  const attempt = (fn: () => string | null, fallback: string | null): string | null => {
+    try {
+      return fn();
+    } catch (err) {
+      return `${fallback ?? 'null'}  ⚠ not ${source.name}'s format: ${(err as Error).message}`;
+    }
+  };
+  return {
+    keyFormat: windowed || !serdes.key ? guessed.keyFormat : source.keyFormat.format,
+    valueFormat: source.valueFormat.format,
+    decodedWith: source.name,
+    records: records.map((r, i) => {
+      const g = guessed.records[i]!;
+      return {
+        ...g,
+        key: windowed || !serdes.key || r.key === null ? g.key : attempt(() => rowText(serdes.key!.deserialize(r.key), source.schema.key), g.key),
+        value: r.value === null ? null : attempt(() => rowText(serdes.value.deserialize(r.value), valueColumns), g.value),
+      };
+    }),
+  };
+}
+
+function decode(records: LogRecord[]): Decoded {
   const keys = new FormatGuesser();
   const values = new FormatGuesser();
   for (const r of records) {
