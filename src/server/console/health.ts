@@ -82,11 +82,39 @@ async function queryHealth(b: ConsoleBackend): Promise<ComponentHealth[]> {
     } catch {
       // The state alone says enough.
     }
+    errors ||= (await lastLoggedError(b, q.id)) ?? '';
     out.push({ component: `query ${q.id}`, status: 'error', message: `${q.id} is ${state}${errors ? `: ${errors}` : ''}`, fix: `See SELECT * FROM KSQL_PROCESSING_LOG EMIT CHANGES; for the failing records, fix the cause, then TERMINATE ${q.id}; and create the query again.` });
   }
   const running = queries.filter((x) => (x.queryType === undefined || x.queryType === 'PERSISTENT') && x.state === 'RUNNING').length;
   out.unshift({ component: 'queries', status: out.some((c) => c.status === 'error') ? 'error' : 'ok', message: `${running} persistent queries running, ${out.length} not running` });
   return out;
+}
+
+const RECENT_LOG_RECORDS = 500;
+
+/** The newest error message the processing log holds for a query, if any. */
+async function lastLoggedError(b: ConsoleBackend, queryId: string): Promise<string | undefined> {
+  const topic = b.sourceOf && b.log ? (await b.log.listTopics()).map((t) => t.name).find((t) => b.sourceOf!(t)?.name === 'KSQL_PROCESSING_LOG') : undefined;
+  if (!topic || !b.log) return undefined;
+  const [start, end] = await Promise.all([b.log.beginningOffsets(topic), b.log.endOffsets(topic)]);
+  const records = await b.log.fetch(
+    end.map((e, partition) => ({ topic, partition, offset: Math.max(start[partition] ?? 0, e - RECENT_LOG_RECORDS) })),
+    { maxRecords: RECENT_LOG_RECORDS * end.length, maxWaitMs: 0 },
+  );
+  let found: string | undefined;
+  for (const r of records.sort((x, y) => x.timestamp - y.timestamp)) {
+    try {
+      const entry = JSON.parse(r.value?.toString('utf8') ?? 'null') as { LOGGER?: string; MESSAGE?: Record<string, unknown> };
+      if (!entry?.LOGGER?.includes(queryId)) continue;
+      for (const part of Object.values(entry.MESSAGE ?? {})) {
+        const message = part && typeof part === 'object' ? ((part as Record<string, unknown>).ERRORMESSAGE ?? (part as Record<string, unknown>).errorMessage) : undefined;
+        if (typeof message === 'string') found = message;
+      }
+    } catch {
+      // Not a processing-log entry.
+    }
+  }
+  return found;
 }
 
 async function connectorHealth(b: ConsoleBackend): Promise<ComponentHealth[]> {
