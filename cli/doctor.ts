@@ -2,20 +2,22 @@
 // it: the server (reachable, credentials, healthy), what the server sees of itself (its
 // log or Kafka cluster, schema registry, persistent queries, connectors, disk: the
 // console's /console/api/health), the Kafka broker and the schema registry as clients
-// reach them, and the disk of a local data dir. Exit code 1 when anything is wrong.
+// reach them, and the disk of a local data dir. Exit code 1 when anything is wrong, 3 when
+// no server answers at all.
 
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diskHealth, type ComponentHealth } from '../src/server/console/health.js';
 import { bootstrapServers, explainKafkaError, kafkaClient, withAdmin } from './topic-client.js';
+import { EXIT } from './exit-codes.js';
 
 export const DOCTOR_USAGE = `Usage: eddy doctor [url] [--user user:password] [--bootstrap-server host:port[,…]]
                    [--schema-registry url] [--data-dir dir] [--json]
 
   Checks the Eddy server at url (default http://localhost:8088) and everything it depends
   on, and says for each problem how to fix it. Exit code 0 when nothing is wrong (warnings
-  allowed), 1 otherwise.
+  allowed), 1 when something is, 3 when no server answers at url, 2 for a bad command line.
   --user                REST credentials when the server has authentication on ($EDDY_USER)
   --bootstrap-server    the Kafka broker clients use (default $EDDY_BOOTSTRAP_SERVERS or
                         localhost:9092, the embedded broker of eddy server)
@@ -43,13 +45,15 @@ function causeOf(err: unknown): string {
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
 }
 
+type Check = ComponentHealth & { unreachable?: boolean };
+
 /** The server's own checks, or why they could not be had. */
-async function serverChecks(url: string, headers: Record<string, string>): Promise<ComponentHealth[]> {
+async function serverChecks(url: string, headers: Record<string, string>): Promise<Check[]> {
   let info: Response;
   try {
     info = await fetchWithTimeout(`${url}/info`, { headers });
   } catch (err) {
-    return [{ component: 'server', status: 'error', message: `No Eddy server answers at ${url} (${causeOf(err)}).`, fix: `Start one with 'eddy server', or give its url: eddy doctor http://host:port` }];
+    return [{ component: 'server', status: 'error', unreachable: true, message: `No Eddy server answers at ${url} (${causeOf(err)}).`, fix: `Start one with 'eddy server', or give its url: eddy doctor http://host:port` }];
   }
   if (info.status === 401) {
     return [{ component: 'server', status: 'error', message: `The server at ${url} wants credentials (authentication is on)${headers.authorization ? ' and refused the ones given' : ''}.`, fix: 'Pass --user user:password (or set EDDY_USER) with a user of its authentication.credentials.file.' }];
@@ -127,19 +131,19 @@ export async function doctorCommand(argv: string[], io: DoctorIo): Promise<numbe
     });
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n\n${DOCTOR_USAGE}\n`);
-    return 2;
+    return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(DOCTOR_USAGE + '\n');
-    return 0;
+    return EXIT.OK;
   }
   const url = (positionals[0] ?? 'http://localhost:8088').replace(/\/+$/, '');
   const user = values.user ?? io.env.EDDY_USER;
   const headers: Record<string, string> = user ? { authorization: `Basic ${Buffer.from(user).toString('base64')}` } : {};
   const dataDir = values['data-dir'] ?? (existsSync(resolve(io.cwd, 'eddy-data')) ? 'eddy-data' : undefined);
 
-  const checks = [
+  const checks: Check[] = [
     ...(await serverChecks(url, headers)),
     await brokerCheck(values['bootstrap-server'], io.env),
     await registryCheck(values['schema-registry'], io.env, {}),
@@ -148,7 +152,7 @@ export async function doctorCommand(argv: string[], io: DoctorIo): Promise<numbe
   const errors = checks.filter((c) => c.status === 'error').length;
   const warnings = checks.filter((c) => c.status === 'warning').length;
   if (values.json) {
-    io.stdout.write(JSON.stringify({ healthy: errors === 0, checks }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ healthy: errors === 0, checks: checks.map(({ unreachable: _, ...c }) => c) }, null, 2) + '\n');
   } else {
     const width = Math.max(...checks.map((c) => c.component.length));
     io.stdout.write(`eddy doctor: ${url}\n`);
@@ -158,5 +162,6 @@ export async function doctorCommand(argv: string[], io: DoctorIo): Promise<numbe
     }
     io.stdout.write(errors === 0 ? `Nothing is wrong${warnings > 0 ? ` (${warnings} warnings)` : ''}.\n` : `${errors} problem${errors === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warnings` : ''}.\n`);
   }
-  return errors === 0 ? 0 : 1;
+  if (checks.some((c) => c.unreachable)) return EXIT.UNREACHABLE;
+  return errors === 0 ? EXIT.OK : EXIT.STATEMENT_FAILED;
 }

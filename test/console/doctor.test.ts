@@ -1,6 +1,7 @@
 // `eddy doctor` in real processes against a real `eddy server` process: all well (exit 0),
 // a query failed because its sink topic was deleted (exit 1, the cause and the fix), a
-// wrong broker address, no server at all, and a server that wants credentials.
+// wrong broker address, no server at all (exit 3), a server that wants credentials, and a
+// bad command line (exit 2).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -131,9 +132,9 @@ async function doctorTopicDelete(bootstrap: string, topic: string): Promise<bool
   }
 }
 
-test('eddy doctor with no server: exit 1 and how to start one', async () => {
+test('eddy doctor with no server: exit 3 (unreachable) and how to start one', async () => {
   const r = await doctor(['http://127.0.0.1:9', '--bootstrap-server', '127.0.0.1:9', '--schema-registry', 'http://127.0.0.1:9']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.match(r.stdout, /^✖ server +No Eddy server answers at http:\/\/127\.0\.0\.1:9/m);
   assert.match(r.stdout, /fix: Start one with 'eddy server'/);
 });
@@ -154,4 +155,10 @@ test('eddy doctor against a server with authentication: credentials asked for, t
     await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('eddy doctor with an unknown flag: exit 2 and the usage', async () => {
+  const r = await doctor(['--frobnicate']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Usage: eddy doctor/);
 });
