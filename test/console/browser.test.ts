@@ -102,6 +102,10 @@ describe('web console in Chromium', { skip: missing, timeout: 180_000 }, () => {
   test('a statement runs from the editor and a failing one shows its error', async () => {
     await runSql('SHOW STREAMS;');
     await page.getByTestId('entity').locator('td', { hasText: 'BIG_ORDERS' }).first().waitFor();
+    // PRINT: its two format lines, then one line per record.
+    await runSql("PRINT 'orders' FROM BEGINNING LIMIT 2;");
+    await page.getByTestId('query-status').filter({ hasText: 'done · 4 rows' }).waitFor();
+    await page.getByTestId('results').locator('td', { hasText: /^rowtime: .*, key: \S+, value: \{"ITEM":/ }).first().waitFor();
     await runSql('SELECT * FROM no_such_stream EMIT CHANGES;');
     await page.getByTestId('error').filter({ hasText: 'NO_SUCH_STREAM' }).waitFor();
   });
