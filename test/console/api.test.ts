@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { hashPassword } from '../../src/server/auth.js';
 import { parseExecutionPlan } from '../../src/server/console/query-graph.js';
 import { diskHealth } from '../../src/server/console/health.js';
+import { connectorFailed, listConnectors } from '../../src/server/console/connectors.js';
+import type { ConsoleBackend } from '../../src/server/console/backend.js';
 import { eventually, ksql, produce, startTestServer, type TestServer } from './harness.js';
 
 async function get<T>(url: string, auth?: string): Promise<T> {
@@ -209,4 +211,37 @@ test('diskHealth: a data dir that is not there is an error saying how to fix it'
   assert.equal(h.status, 'error');
   assert.match(h.fix ?? '', /--data-dir/);
   assert.equal(diskHealth(tmpdir()).status === 'error', false);
+});
+
+test("listConnectors reads ksqlDB's connector_list and connector_description shapes, a failed task's trace as the last error", async () => {
+  // The entities ksqlDB answers SHOW CONNECTORS and DESCRIBE CONNECTOR with (Kafka Connect's
+  // status shape inside): what a connector backend gives the console.
+  const entities: Record<string, Record<string, unknown>> = {
+    'SHOW CONNECTORS;': {
+      '@type': 'connector_list', statementText: 'SHOW CONNECTORS;', warnings: [],
+      connectors: [
+        { name: 'pg_sink', type: 'SINK', className: 'io.confluent.connect.jdbc.JdbcSinkConnector', state: 'RUNNING (0/1 tasks RUNNING)' },
+        { name: 'files', type: 'SOURCE', className: 'FileStreamSource', state: 'RUNNING' },
+      ],
+    },
+    'DESCRIBE CONNECTOR `pg_sink`;': {
+      '@type': 'connector_description', statementText: 'DESCRIBE CONNECTOR `pg_sink`;', warnings: [], connectorClass: 'io.confluent.connect.jdbc.JdbcSinkConnector',
+      status: { name: 'pg_sink', type: 'sink', connector: { state: 'RUNNING', worker_id: 'eddy' }, tasks: [{ id: 0, state: 'FAILED', worker_id: 'eddy', trace: 'org.postgresql.util.PSQLException: Connection refused\n\tat ...' }] },
+      sources: [], topics: ['ORDERS'], errors: [],
+    },
+    'DESCRIBE CONNECTOR `files`;': {
+      '@type': 'connector_description', statementText: 'DESCRIBE CONNECTOR `files`;', warnings: [], connectorClass: 'FileStreamSource',
+      status: { name: 'files', type: 'source', connector: { state: 'RUNNING', worker_id: 'eddy' }, tasks: [{ id: 0, state: 'RUNNING', worker_id: 'eddy' }] },
+      sources: [], topics: ['lines'], errors: [],
+    },
+  };
+  const backend = { statement: async (sql: string) => entities[sql] ?? Promise.reject(new Error(`unexpected ${sql}`)) } as unknown as ConsoleBackend;
+  const answer = await listConnectors(backend);
+  assert.equal(answer.unavailable, undefined);
+  const [pg, files] = answer.connectors;
+  assert.deepEqual([pg!.name, pg!.type, pg!.state, pg!.tasks.map((t) => t.state), pg!.topics], ['pg_sink', 'SINK', 'RUNNING', ['FAILED'], ['ORDERS']]);
+  assert.match(pg!.lastError ?? '', /^org.postgresql.util.PSQLException: Connection refused/);
+  assert.equal(connectorFailed(pg!), true);
+  assert.equal(files!.lastError, undefined);
+  assert.equal(connectorFailed(files!), false);
 });
