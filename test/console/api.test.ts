@@ -122,8 +122,9 @@ describe('console API', { timeout: 120_000 }, () => {
     await ksql(server.url, "CREATE TABLE prices (name VARCHAR PRIMARY KEY, list DOUBLE) WITH (kafka_topic='prices', partitions=1, value_format='JSON');");
     const [created] = (await ksql(server.url, 'CREATE STREAM priced AS SELECT i.name, i.price, p.list FROM items_json i JOIN prices p ON i.name = p.name;')) as { commandStatus: { queryId: string } }[];
     const id = created!.commandStatus.queryId;
-    const detail = await get<{ steps: { label: string; parent: number; topic?: string; rate?: number | null }[]; state: string }>(`${server.url}/console/api/queries/${id}`);
+    const detail = await get<{ steps: { label: string; parent: number; topic?: string; rate?: number | null }[]; state: string; catchUp?: { processed: number } }>(`${server.url}/console/api/queries/${id}`);
     assert.equal(detail.state, 'RUNNING');
+    assert.equal(typeof detail.catchUp?.processed, 'number');
     const labels = detail.steps.map((s) => s.label);
     assert.equal(labels[0], 'SINK');
     const join = labels.indexOf('JOIN');

@@ -53,6 +53,7 @@ interface Detail {
   topology: string;
   steps: Step[];
   rates: { in: number | null; out: number | null; lag: number | null };
+  catchUp?: { processed: number; behind: number; recordsPerSecond: number };
 }
 
 const BOX_W = 210;
@@ -121,6 +122,7 @@ export function QueryView({ id }: { id: string }) {
           <pre class="sql">{q.statementText}</pre>
           <p data-testid="query-rates">
             input {rate(q.rates.in)} · output {rate(q.rates.out)} · lag {q.rates.lag ?? '–'}
+            {q.catchUp && ` · processed ${q.catchUp.processed} records since start (${rate(q.catchUp.recordsPerSecond)}), ${q.catchUp.behind} behind`}
           </p>
           {q.queryErrors.length > 0 && <ErrorBox error={q.queryErrors.map((e) => e.errorMessage ?? JSON.stringify(e)).join('\n')} />}
           <h3>Steps</h3>

@@ -63,6 +63,8 @@ export interface QueryDetail {
   topology: string;
   steps: GraphStep[];
   rates: { in: number | null; out: number | null; lag: number | null };
+  /** The engine's own counters (EXPLAIN's catchUp): records processed, behind, and its rate. */
+  catchUp?: { processed: number; behind: number; recordsPerSecond: number };
 }
 
 export async function queryDetail(backend: ConsoleBackend, sampler: Sampler, id: string): Promise<QueryDetail> {
@@ -89,5 +91,6 @@ export async function queryDetail(backend: ConsoleBackend, sampler: Sampler, id:
     topology: String(described.topology ?? ''),
     steps,
     rates: { in: rates.in, out: rates.out, lag: rates.lag },
+    ...(described.catchUp ? { catchUp: described.catchUp as QueryDetail['catchUp'] } : {}),
   };
 }
