@@ -160,7 +160,8 @@ export async function doctorCommand(argv: string[], io: DoctorIo): Promise<numbe
       io.stdout.write(`${MARK[c.status]} ${c.component.padEnd(width)}  ${c.message}\n`);
       if (c.fix && c.status !== 'ok') io.stdout.write(`  ${' '.repeat(width)}  fix: ${c.fix}\n`);
     }
-    io.stdout.write(errors === 0 ? `Nothing is wrong${warnings > 0 ? ` (${warnings} warnings)` : ''}.\n` : `${errors} problem${errors === 1 ? '' : 's'}${warnings > 0 ? `, ${warnings} warnings` : ''}.\n`);
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    io.stdout.write(errors === 0 ? `Nothing is wrong${warnings > 0 ? ` (${count(warnings, 'warning')})` : ''}.\n` : `${count(errors, 'problem')}${warnings > 0 ? `, ${count(warnings, 'warning')}` : ''}.\n`);
   }
   if (checks.some((c) => c.unreachable)) return EXIT.UNREACHABLE;
   return errors === 0 ? EXIT.OK : EXIT.STATEMENT_FAILED;

@@ -90,6 +90,15 @@ describe('console API', { timeout: 120_000 }, () => {
     assert.equal(t.decodedWith, 'LOOSE');
     assert.deepEqual(t.records.map((r) => r.value!.split('  ⚠')[0]), ['{"N":4}', 'plain text']);
     assert.match(t.records[1]!.value!, /⚠ not LOOSE's format/);
+    // A query reading it logs the record it cannot read; health counts it as a warning.
+    await ksql(server.url, 'CREATE STREAM loose_copy AS SELECT * FROM loose;');
+    const log = await eventually('the failed record in health', async () => {
+      const h = await get<{ components: { component: string; status: string; message: string; fix?: string }[] }>(`${server.url}/console/api/health`);
+      const c = h.components.find((x) => x.component === 'processing log');
+      return c?.status === 'warning' ? c : undefined;
+    });
+    assert.match(log.message, /^1 records failed in the last 5 minutes; the latest \(.*CSAS_LOOSE_COPY.*\): /);
+    assert.match(log.fix ?? '', /KSQL_PROCESSING_LOG/);
   });
 
   test('an unknown topic is a 404 that says where to look', async () => {

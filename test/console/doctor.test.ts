@@ -107,7 +107,8 @@ describe('eddy doctor against an eddy server process', { timeout: 180_000 }, () 
     assert.match(r.stdout, new RegExp(`^✖ query ${id} +${id} is ERROR: topic 'DOOMED' does not exist$`, 'm'));
     assert.match(r.stdout, new RegExp(`fix: .*TERMINATE ${id};`));
     assert.match(r.stdout, /^✖ queries +1 persistent queries running, 1 not running/m);
-    assert.match(r.stdout, /\d+ problems?\.$/m);
+    assert.match(r.stdout, /^✔ processing log|^! processing log +\d+ records failed/m);
+    assert.match(r.stdout, /^\d+ problems?(, \d+ warnings?)?\.$/m);
     await ksql(server.url, `TERMINATE ${id};`);
     assert.equal((await doctor(all())).code, 0);
   });

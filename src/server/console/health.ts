@@ -5,6 +5,7 @@
 import { accessSync, constants, statfsSync } from 'node:fs';
 import { errorMessage, withTimeout, type ConsoleBackend } from './backend.js';
 import { connectorFailed, listConnectors } from './connectors.js';
+import { recentLogEntries } from './processing-log.js';
 
 export type HealthStatus = 'ok' | 'warning' | 'error' | 'unavailable';
 
@@ -82,39 +83,12 @@ async function queryHealth(b: ConsoleBackend): Promise<ComponentHealth[]> {
     } catch {
       // The state alone says enough.
     }
-    errors ||= (await lastLoggedError(b, q.id)) ?? '';
+    errors ||= (await recentLogEntries(b)).filter((e) => e.logger.includes(q.id)).at(-1)?.message ?? '';
     out.push({ component: `query ${q.id}`, status: 'error', message: `${q.id} is ${state}${errors ? `: ${errors}` : ''}`, fix: `See SELECT * FROM KSQL_PROCESSING_LOG EMIT CHANGES; for the failing records, fix the cause, then TERMINATE ${q.id}; and create the query again.` });
   }
   const running = queries.filter((x) => (x.queryType === undefined || x.queryType === 'PERSISTENT') && x.state === 'RUNNING').length;
   out.unshift({ component: 'queries', status: out.some((c) => c.status === 'error') ? 'error' : 'ok', message: `${running} persistent queries running, ${out.length} not running` });
   return out;
-}
-
-const RECENT_LOG_RECORDS = 500;
-
-/** The newest error message the processing log holds for a query, if any. */
-async function lastLoggedError(b: ConsoleBackend, queryId: string): Promise<string | undefined> {
-  const topic = b.sourceOf && b.log ? (await b.log.listTopics()).map((t) => t.name).find((t) => b.sourceOf!(t)?.name === 'KSQL_PROCESSING_LOG') : undefined;
-  if (!topic || !b.log) return undefined;
-  const [start, end] = await Promise.all([b.log.beginningOffsets(topic), b.log.endOffsets(topic)]);
-  const records = await b.log.fetch(
-    end.map((e, partition) => ({ topic, partition, offset: Math.max(start[partition] ?? 0, e - RECENT_LOG_RECORDS) })),
-    { maxRecords: RECENT_LOG_RECORDS * end.length, maxWaitMs: 0 },
-  );
-  let found: string | undefined;
-  for (const r of records.sort((x, y) => x.timestamp - y.timestamp)) {
-    try {
-      const entry = JSON.parse(r.value?.toString('utf8') ?? 'null') as { LOGGER?: string; MESSAGE?: Record<string, unknown> };
-      if (!entry?.LOGGER?.includes(queryId)) continue;
-      for (const part of Object.values(entry.MESSAGE ?? {})) {
-        const message = part && typeof part === 'object' ? ((part as Record<string, unknown>).ERRORMESSAGE ?? (part as Record<string, unknown>).errorMessage) : undefined;
-        if (typeof message === 'string') found = message;
-      }
-    } catch {
-      // Not a processing-log entry.
-    }
-  }
-  return found;
 }
 
 async function connectorHealth(b: ConsoleBackend): Promise<ComponentHealth[]> {
@@ -150,7 +124,28 @@ export function diskHealth(dir: string | undefined): ComponentHealth {
   return { component, status: 'ok', message: text };
 }
 
+const RECENT_MS = 5 * 60_000;
+
+/** Records the queries could not read, compute or write lately: failures that stop nothing, so are easy to miss. */
+async function processingLogHealth(b: ConsoleBackend): Promise<ComponentHealth> {
+  const component = 'processing log';
+  let entries;
+  try {
+    entries = (await recentLogEntries(b)).filter((e) => e.time >= Date.now() - RECENT_MS);
+  } catch (err) {
+    return { component, status: 'unavailable', message: `The processing log cannot be read: ${errorMessage(err)}` };
+  }
+  if (entries.length === 0) return { component, status: 'ok', message: 'No record failed in the last 5 minutes' };
+  const last = entries.at(-1)!;
+  return {
+    component,
+    status: 'warning',
+    message: `${entries.length} records failed in the last 5 minutes; the latest (${last.logger}): ${last.message}`,
+    fix: 'SELECT * FROM KSQL_PROCESSING_LOG EMIT CHANGES; shows each one with the record: check the formats of the producers and of the stream (DESCRIBE).',
+  };
+}
+
 export async function healthReport(b: ConsoleBackend): Promise<HealthReport> {
-  const components = [await engineHealth(b), await logHealth(b), registryHealth(b), ...(await queryHealth(b)), ...(await connectorHealth(b)), diskHealth(b.dataDir)];
+  const components = [await engineHealth(b), await logHealth(b), registryHealth(b), ...(await queryHealth(b)), await processingLogHealth(b), ...(await connectorHealth(b)), diskHealth(b.dataDir)];
   return { healthy: components.every((c) => c.status !== 'error'), components };
 }
