@@ -99,6 +99,11 @@ describe('console API', { timeout: 120_000 }, () => {
     });
     assert.match(log.message, /^1 records failed in the last 5 minutes; the latest \(.*CSAS_LOOSE_COPY.*\): /);
     assert.match(log.fix ?? '', /KSQL_PROCESSING_LOG/);
+    const { queries } = (await ksql(server.url, 'SHOW QUERIES;'))[0] as { queries: { id: string }[] };
+    const copy = queries.find((q) => q.id.startsWith('CSAS_LOOSE_COPY'))!.id;
+    const detail = await get<{ recentErrors: { logger: string; message: string }[] }>(`${server.url}/console/api/queries/${copy}`);
+    assert.equal(detail.recentErrors.length, 1);
+    assert.match(detail.recentErrors[0]!.logger, new RegExp(copy));
   });
 
   test('an unknown topic is a 404 that says where to look', async () => {

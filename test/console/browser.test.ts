@@ -125,6 +125,9 @@ describe('web console in Chromium', { skip: missing, timeout: 180_000 }, () => {
       const labels = await flowing.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')));
       return labels.includes('SOURCE') && labels.includes('SINK') ? true : undefined;
     }, 30_000);
+    // A record the query cannot read shows under the query, from the processing log.
+    await produce(server.bootstrap, 'orders', [{ key: 'bad', value: '{not json' }]);
+    await page.getByTestId('query-log').locator('tr', { hasText: 'CSAS_BIG_ORDERS_1' }).first().waitFor();
     await page.screenshot({ path: screenshotPath('05-step-graph'), fullPage: true });
   });
 

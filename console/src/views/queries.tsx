@@ -54,6 +54,7 @@ interface Detail {
   steps: Step[];
   rates: { in: number | null; out: number | null; lag: number | null };
   catchUp?: { processed: number; behind: number; recordsPerSecond: number };
+  recentErrors: { time: number; logger: string; message: string }[];
 }
 
 const BOX_W = 210;
@@ -125,6 +126,12 @@ export function QueryView({ id }: { id: string }) {
             {q.catchUp && ` · processed ${q.catchUp.processed} records since start (${rate(q.catchUp.recordsPerSecond)}), ${q.catchUp.behind} behind`}
           </p>
           {q.queryErrors.length > 0 && <ErrorBox error={q.queryErrors.map((e) => e.errorMessage ?? JSON.stringify(e)).join('\n')} />}
+          {q.recentErrors.length > 0 && (
+            <div data-testid="query-log">
+              <h3>Latest failed records (processing log)</h3>
+              <Table head={['time', 'step', 'error']} rows={q.recentErrors.map((e) => [new Date(e.time).toISOString(), e.logger, e.message])} />
+            </div>
+          )}
           <h3>Steps</h3>
           <StepGraph steps={q.steps} />
           <Table head={['step', 'what', 'schema']} rows={q.steps.map((s) => [`${s.label} (${s.id})`, s.details.join(' · '), <code>{s.schema}</code>])} />

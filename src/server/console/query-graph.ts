@@ -6,6 +6,7 @@
 import { KsqlError } from '../../common/errors.js';
 import { errorMessage, type ConsoleBackend } from './backend.js';
 import type { Sampler } from './sampler.js';
+import { recentLogEntries, type LogEntry } from './processing-log.js';
 
 export interface GraphStep {
   /** The step's processing-log name without the query id (e.g. `WhereFilter`), else its position. */
@@ -65,7 +66,11 @@ export interface QueryDetail {
   rates: { in: number | null; out: number | null; lag: number | null };
   /** The engine's own counters (EXPLAIN's catchUp): records processed, behind, and its rate. */
   catchUp?: { processed: number; behind: number; recordsPerSecond: number };
+  /** The newest processing-log entries of this query (records it could not read, compute or write). */
+  recentErrors: LogEntry[];
 }
+
+const RECENT_ERRORS = 5;
 
 export async function queryDetail(backend: ConsoleBackend, sampler: Sampler, id: string): Promise<QueryDetail> {
   if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new KsqlError(`Not a query id: '${id}' (see SHOW QUERIES)`, 40000);
@@ -91,6 +96,7 @@ export async function queryDetail(backend: ConsoleBackend, sampler: Sampler, id:
     topology: String(described.topology ?? ''),
     steps,
     rates: { in: rates.in, out: rates.out, lag: rates.lag },
+    recentErrors: (await recentLogEntries(backend).catch(() => [])).filter((e) => e.logger.includes(id)).slice(-RECENT_ERRORS),
     ...(described.catchUp ? { catchUp: described.catchUp as QueryDetail['catchUp'] } : {}),
   };
 }
