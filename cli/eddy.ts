@@ -22,6 +22,7 @@ const USAGE = `Usage:
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
   eddy schema list|get|register|check|delete …              (eddy schema --help)
   eddy migrations [-c ksql-migrations.properties] <command> …   (eddy migrations help)
+  eddy doctor [url] [--user u:p] [--bootstrap-server h:p] [--schema-registry url] [--data-dir d]   (eddy doctor --help)
 
   url defaults to http://localhost:8088. When no server answers there, eddy starts one inside
   the same process (data dir ./eddy-data); for any other url that does not answer, eddy
@@ -334,8 +335,15 @@ async function schemaCommandLine(args: string[]): Promise<void> {
   process.exit(await schemaCommand(args, { stdout: process.stdout, stderr: process.stderr, env: process.env }));
 }
 
+async function doctorCommandLine(args: string[]): Promise<void> {
+  const { doctorCommand } = await import('./doctor.js');
+  process.exit(await doctorCommand(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }));
+}
+
 const run =
-  argv[0] === 'server'
+  argv[0] === 'doctor'
+    ? doctorCommandLine(argv.slice(1))
+    : argv[0] === 'server'
     ? serverCommand(argv.slice(1))
     : argv[0] === 'topic'
       ? topicCommandLine(argv.slice(1))

@@ -15,6 +15,7 @@ import { trackClients } from './client-presence.js';
 import { createDualProtocolServer } from './dual-protocol.js';
 import { registerBasicAuth } from './auth.js';
 import { registerMetrics } from './metrics.js';
+import { registerConsole } from './console/index.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -267,7 +268,8 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
 
   // ------------------------------------------------------------------ server state
 
-  app.get('/', async (_request, reply) => reply.redirect('/info', 307));
+  // `/` is the web console for browsers and the redirect to /info for everything else.
+  registerConsole(app, engine, config);
 
   app.get('/info', async (request, reply) => {
     const contentType = accepted(request, reply, JSON_RESPONSE_TYPES);
