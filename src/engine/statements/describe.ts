@@ -8,7 +8,7 @@ import { describeFunction, entity, schemaInfo, sourceDescription } from '../enti
 import type { EngineContext } from './context.js';
 import { registeredSchemasOf } from '../../serde/register.js';
 
-async function describeSourceBody(ctx: EngineContext, name: string, extended: boolean): Promise<Record<string, unknown>> {
+export async function describeSourceBody(ctx: EngineContext, name: string, extended: boolean): Promise<Record<string, unknown>> {
   const source = ctx.catalog.getSource(name);
   if (!source) throw new KsqlError(`Could not find STREAM/TABLE '${name}' in the Metastore`);
   const readQueries = ctx.catalog.readersOf(name);
