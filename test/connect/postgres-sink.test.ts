@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Engine } from '../../src/engine/engine.js';
-import { eventually, postgresService } from './services.js';
+import { eventually, freshDatabase, postgresService } from './services.js';
 
 const service = postgresService();
 after(() => service.stop());
@@ -16,7 +16,8 @@ after(() => service.stop());
 async function withEngine(fn: (engine: Engine, run: (sql: string) => Promise<any[]>, db: pg.Client) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-pgsink-'));
   const engine = await Engine.open({ dataDir: dir });
-  const db = new pg.Client({ connectionString: service.url });
+  database = await freshDatabase(service.url);
+  const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   try {
     await fn(engine, (sql) => engine.execute(sql, { properties: { 'auto.offset.reset': 'earliest' }, variables: {} }) as Promise<any[]>, db);
@@ -27,9 +28,10 @@ async function withEngine(fn: (engine: Engine, run: (sql: string) => Promise<any
   }
 }
 
+let database: { url: string; jdbc: string } | undefined;
+
 function jdbcUrl(): string {
-  const u = new URL(service.url.replace(/^postgres:/, 'http:'));
-  return `jdbc:postgresql://${u.host}${u.pathname}`;
+  return database!.jdbc;
 }
 
 test('a stream inserts rows, a table upserts and deletes by key, with auto.create', { skip: service.skip }, async () => {

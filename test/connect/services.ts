@@ -68,3 +68,18 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A new, empty database on the service's server (tests sharing one PostgreSQL never meet). */
+export async function freshDatabase(url: string): Promise<{ url: string; jdbc: string; user: string }> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const name = `eddy_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(url.replace(/^postgres(ql)?:/, 'http:'));
+  return { url: url.replace(/\/[^/?]*(\?.*)?$/, `/${name}`), jdbc: `jdbc:postgresql://${u.host}/${name}`, user: decodeURIComponent(u.username) };
+}
