@@ -3,8 +3,10 @@
 import type { ConnectorPlugin, ConnectorSpec } from './contract.js';
 import { ConnectorConfigError } from './config.js';
 import { postgresSinkPlugin } from './postgres/sink.js';
+import { jdbcSourcePlugin } from './postgres/jdbc-source.js';
+import { cdcSourcePlugin } from './postgres/cdc-source.js';
 
-const PLUGINS: ConnectorPlugin[] = [postgresSinkPlugin];
+const PLUGINS: ConnectorPlugin[] = [postgresSinkPlugin, jdbcSourcePlugin, cdcSourcePlugin];
 
 export function builtInPlugins(): readonly ConnectorPlugin[] {
   return PLUGINS;
