@@ -11,7 +11,7 @@ export async function explain(ctx: EngineContext, stmt: Explain, session: Sessio
   if (stmt.queryId !== undefined) {
     const q = ctx.catalog.getQuery(stmt.queryId);
     if (!q) throw new KsqlError(`Query with id:${stmt.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`);
-    return entity('queryDescription', stmt.text, { queryDescription: queryDescription(ctx, q) });
+    return entity('queryDescription', stmt.text, { queryDescription: await queryDescription(ctx, q) });
   }
   const inner = stmt.statement!;
   const qctx = ctx.queries.context(session.overrides);
