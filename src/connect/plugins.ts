@@ -5,8 +5,10 @@ import { ConnectorConfigError } from './config.js';
 import { postgresSinkPlugin } from './postgres/sink.js';
 import { jdbcSourcePlugin } from './postgres/jdbc-source.js';
 import { cdcSourcePlugin } from './postgres/cdc-source.js';
+import { rabbitSinkPlugin } from './rabbitmq/sink.js';
+import { rabbitSourcePlugin } from './rabbitmq/source.js';
 
-const PLUGINS: ConnectorPlugin[] = [postgresSinkPlugin, jdbcSourcePlugin, cdcSourcePlugin];
+const PLUGINS: ConnectorPlugin[] = [postgresSinkPlugin, jdbcSourcePlugin, cdcSourcePlugin, rabbitSourcePlugin, rabbitSinkPlugin];
 
 export function builtInPlugins(): readonly ConnectorPlugin[] {
   return PLUGINS;
