@@ -7,8 +7,10 @@ import { jdbcSourcePlugin } from './postgres/jdbc-source.js';
 import { cdcSourcePlugin } from './postgres/cdc-source.js';
 import { rabbitSinkPlugin } from './rabbitmq/sink.js';
 import { rabbitSourcePlugin } from './rabbitmq/source.js';
+import { httpSinkPlugin } from './http-sink.js';
+import { fileSinkPlugin, fileSourcePlugin } from './file.js';
 
-const PLUGINS: ConnectorPlugin[] = [postgresSinkPlugin, jdbcSourcePlugin, cdcSourcePlugin, rabbitSourcePlugin, rabbitSinkPlugin];
+const PLUGINS: ConnectorPlugin[] = [postgresSinkPlugin, jdbcSourcePlugin, cdcSourcePlugin, rabbitSourcePlugin, rabbitSinkPlugin, httpSinkPlugin, fileSourcePlugin, fileSinkPlugin];
 
 export function builtInPlugins(): readonly ConnectorPlugin[] {
   return PLUGINS;

@@ -6,7 +6,8 @@
 
 import type { ConnectorConfig } from '../config.js';
 import type { ConnectorHost, ConnectorPlugin, ConnectorTask, PartitionLag, TaskReporter } from '../contract.js';
-import { TopicReader, positionKey, splitPositionKey } from '../topic-records.js';
+import { TopicReader } from '../topic-records.js';
+import { commitGroupOffsets, loadGroupOffsets, samePositions } from '../sink-offsets.js';
 import { amqpUrl, connectRabbit } from './connection.js';
 
 function settingsOf(config: ConnectorConfig) {
@@ -37,10 +38,6 @@ class RabbitSinkTask implements ConnectorTask {
     private readonly reporter: TaskReporter,
   ) {}
 
-  private get group(): string {
-    return `connect-${this.config.connector}`;
-  }
-
   topics(): string[] {
     return this.s.topics;
   }
@@ -50,10 +47,7 @@ class RabbitSinkTask implements ConnectorTask {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const stored = new Map<string, number>();
-    for (const topic of this.s.topics) {
-      for (const [p, o] of await this.host.log.committedOffsets(this.group, topic)) stored.set(positionKey(topic, p), o);
-    }
+    const stored = await loadGroupOffsets(this.host.log, this.config.connector, this.s.topics);
     this.committed = stored;
     this.reader = await TopicReader.open(this.host.log, this.config.connector, this.s.topics, stored);
     const { connection, failed } = await connectRabbit(this.config, signal);
@@ -64,7 +58,7 @@ class RabbitSinkTask implements ConnectorTask {
       const records = await Promise.race([this.reader.poll(this.s.batchSize, 200), failed]);
       if (signal.aborted) break;
       const positions = this.reader.snapshot();
-      if (records.length === 0 && [...positions].every(([k, v]) => this.committed.get(k) === v)) continue;
+      if (records.length === 0 && samePositions(positions, this.committed)) continue;
       for (const r of records) {
         if (r.value === null) continue;
         channel.publish(this.s.exchange, this.s.routingKey, r.value, {
@@ -77,10 +71,7 @@ class RabbitSinkTask implements ConnectorTask {
       await Promise.race([channel.waitForConfirms(), failed]).catch((e: Error) => {
         throw new Error(`RabbitMQ did not confirm messages for exchange '${this.s.exchange}' routing key '${this.s.routingKey}' on ${amqpUrl(this.config).replace(/:[^:@/]*@/, ':***@')}: ${e.message}`, { cause: e });
       });
-      await this.host.log.commitOffsets(
-        this.group,
-        [...positions].map(([k, offset]) => ({ ...splitPositionKey(k), offset })),
-      );
+      await commitGroupOffsets(this.host.log, this.config.connector, positions);
       this.committed = positions;
       this.reporter.running();
     }
