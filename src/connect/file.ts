@@ -8,7 +8,7 @@
 import { appendFile, open, stat } from 'node:fs/promises';
 import type { ConnectorConfig } from './config.js';
 import type { ConnectorHost, ConnectorPlugin, ConnectorTask, PartitionLag, TaskReporter } from './contract.js';
-import { sleep } from './runner.js';
+import { sleep } from './abort.js';
 import { SourceOffsets, ensureOutputTopic, type OutRecord } from './source-offsets.js';
 import { TopicDecoder, TopicReader, sourceOfTopic } from './topic-records.js';
 import { commitGroupOffsets, loadGroupOffsets, samePositions } from './sink-offsets.js';

@@ -8,7 +8,7 @@
 import { ConnectorConfigError, type ConnectorConfig } from './config.js';
 import type { ConnectorHost, ConnectorPlugin, ConnectorTask, PartitionLag, TaskReporter } from './contract.js';
 import type { LogRecord } from '../log/topic-log.js';
-import { sleep } from './runner.js';
+import { sleep } from './abort.js';
 import { ensureOutputTopic } from './source-offsets.js';
 import { TopicReader } from './topic-records.js';
 import { commitGroupOffsets, loadGroupOffsets, samePositions } from './sink-offsets.js';

@@ -9,6 +9,7 @@ import type { ConnectorHost, ConnectorPlugin, ConnectorSpec, ConnectorState, Con
 import { ConnectorConfig } from './config.js';
 import { pluginFor } from './plugins.js';
 import { ProcessingLogType } from '../runtime/processing-log.js';
+import { sleep, waitAborted } from './abort.js';
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -183,24 +184,4 @@ function causes(e: unknown): string[] {
     c = c.cause;
   }
   return out;
-}
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
-function waitAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }

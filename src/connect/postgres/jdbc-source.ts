@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { ConnectorConfig } from '../config.js';
 import { ConnectorConfigError } from '../config.js';
 import type { ConnectorHost, ConnectorPlugin, ConnectorTask, TaskReporter } from '../contract.js';
-import { sleep } from '../runner.js';
+import { sleep } from '../abort.js';
 import { SourceOffsets, ensureOutputTopic, jsonRow, type OutRecord } from '../source-offsets.js';
 import { connectPostgres, postgresClientConfig, qualifiedTable, quoteIdent } from './connection.js';
 
