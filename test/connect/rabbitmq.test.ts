@@ -74,7 +74,7 @@ test('RabbitMQ → source → CSAS → sink → RabbitMQ, none lost across a SIG
   }
 });
 
-test('a missing queue fails the source connector with a message naming it', { skip: service.skip }, async () => {
+test('a missing queue fails the source, a missing exchange the sink, with messages naming them; the server goes on', { skip: service.skip }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-rabbit-'));
   const u = new URL(service.url);
   let server: ServerProcess | undefined;
@@ -86,6 +86,13 @@ test('a missing queue fails the source connector with a message naming it', { sk
       return x.status.connector.state === 'FAILED' ? x : undefined;
     });
     assert.match(d.status.connector.trace, /RabbitMQ queue 'no_such_queue' \(rabbitmq.queue\) does not exist/);
+    await ksql(server.url, "CREATE STREAM notes (v STRING) WITH (KAFKA_TOPIC='notes', VALUE_FORMAT='JSON', PARTITIONS=1); INSERT INTO notes (v) VALUES ('x');");
+    await ksql(server.url, `CREATE SINK CONNECTOR nowhere WITH ('connector.class'='RabbitMQSink', 'topics'='notes', 'rabbitmq.exchange'='no_such_exchange', 'rabbitmq.routing.key'='k', 'rabbitmq.host'='${u.hostname}', 'rabbitmq.port'='${u.port}');`);
+    const s = await eventually('NOWHERE to fail', async () => {
+      const [x] = await ksql(server!.url, 'DESCRIBE CONNECTOR nowhere;');
+      return x.status.connector.state === 'FAILED' ? x : undefined;
+    });
+    assert.match(s.status.connector.trace, /no_such_exchange/);
     assert.equal((await ksql(server.url, 'SHOW STREAMS;'))[0]['@type'], 'streams', 'the server keeps serving');
   } finally {
     server?.child.kill('SIGKILL');

@@ -52,10 +52,15 @@ class RabbitSinkTask implements ConnectorTask {
     this.reader = await TopicReader.open(this.host.log, this.config.connector, this.s.topics, stored);
     const { connection, failed } = await connectRabbit(this.config, signal);
     const channel = await connection.createConfirmChannel();
+    // A channel the server closes (an exchange missing, a 404) fails the task, never the server.
+    const channelFailed = new Promise<never>((_, reject) =>
+      channel.on('error', (e: Error) => reject(new Error(`RabbitMQ closed the channel (exchange '${this.s.exchange}', routing key '${this.s.routingKey}'): ${e.message}`, { cause: e }))),
+    );
+    channelFailed.catch(() => undefined);
     if (this.s.queue) await channel.assertQueue(this.s.queue, { durable: true });
     this.reporter.running();
     while (!signal.aborted) {
-      const records = await Promise.race([this.reader.poll(this.s.batchSize, 200), failed]);
+      const records = await Promise.race([this.reader.poll(this.s.batchSize, 200), failed, channelFailed]);
       if (signal.aborted) break;
       const positions = this.reader.snapshot();
       if (records.length === 0 && samePositions(positions, this.committed)) continue;
@@ -68,7 +73,7 @@ class RabbitSinkTask implements ConnectorTask {
           headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString() ?? null])),
         });
       }
-      await Promise.race([channel.waitForConfirms(), failed]).catch((e: Error) => {
+      await Promise.race([channel.waitForConfirms(), failed, channelFailed]).catch((e: Error) => {
         throw new Error(`RabbitMQ did not confirm messages for exchange '${this.s.exchange}' routing key '${this.s.routingKey}' on ${amqpUrl(this.config).replace(/:[^:@/]*@/, ':***@')}: ${e.message}`, { cause: e });
       });
       await commitGroupOffsets(this.host.log, this.config.connector, positions);

@@ -62,6 +62,8 @@ class RabbitSourceTask implements ConnectorTask {
         }
       });
     };
+    // A channel the server closes (a queue deleted, a 404) reports here, never as an uncaught error.
+    channel.on('error', (e: Error) => failure!(new Error(`RabbitMQ closed the channel: ${e.message}`, { cause: e })));
     for (const queue of this.s.queues) {
       await channel.checkQueue(queue).catch((e: Error) => {
         throw new Error(`RabbitMQ queue '${queue}' (rabbitmq.queue) does not exist on ${amqpUrl(this.config).replace(/:[^:@/]*@/, ':***@')}: ${e.message}`);
