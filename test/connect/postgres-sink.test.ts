@@ -143,5 +143,14 @@ test('configuration errors are refused at CREATE with the setting named', { skip
     const [w] = await run(`CREATE SINK CONNECTOR IF NOT EXISTS c1 WITH ('connector.class'='JdbcSinkConnector');`);
     assert.equal(w['@type'], 'warning_entity');
     await assert.rejects(run('DESCRIBE CONNECTOR nope;'), /Connector NOPE does not exist/);
+    const [plugins] = await run('SHOW CONNECTOR PLUGINS;');
+    assert.equal(plugins['@type'], 'connector_plugins_list');
+    assert.deepEqual(
+      plugins.connectorsPlugins.filter((p: any) => p.className.includes('jdbc')),
+      [
+        { className: 'io.confluent.connect.jdbc.JdbcSinkConnector', type: 'sink', version: 'built-in' },
+        { className: 'io.confluent.connect.jdbc.JdbcSourceConnector', type: 'source', version: 'built-in' },
+      ],
+    );
   });
 });
