@@ -230,9 +230,37 @@ function renderEntityBody(e: Json): string[] {
       );
     case 'drop_connector':
       return renderDashedTable(['Message'], [[`Dropped connector "${str(e.connectorName)}"`]]);
+    case 'connector_info':
+      return renderDashedTable(['Message'], [[`Created connector ${str((e.info as Json | undefined)?.name)}`]]);
+    case 'connector_description':
+      return connectorDescription(e);
     default:
       return JSON.stringify(e, null, 2).split('\n');
   }
+}
+
+/** DESCRIBE CONNECTOR as ksqlDB's CLI prints it, plus the built-in backend's lag and last error. */
+function connectorDescription(e: Json): string[] {
+  const status = (e.status ?? {}) as Json;
+  const connector = (status.connector ?? {}) as Json;
+  const lines = [
+    `Name                 : ${str(status.name)}`,
+    `Class                : ${str(e.connectorClass)}`,
+    `Type                 : ${str(status.type)}`,
+    `State                : ${str(connector.state)}`,
+    `WorkerId             : ${str(connector.worker_id)}`,
+  ];
+  const lastError = e.lastError as Json | null | undefined;
+  if (lastError) lines.push(`Last Error           : ${str(lastError.message)} (${new Date(Number(lastError.time)).toISOString()})`);
+  if (connector.trace) lines.push(`Trace                : ${str(connector.trace).split('\n')[0]}`);
+  lines.push('', ...renderDashedTable(['Task ID', 'State', 'Error Trace'], asList(status.tasks).map((t) => [str(t.id), str(t.state), str(t.trace).split('\n')[0] ?? ''])));
+  const lag = asList(e.lag);
+  if (lag.length > 0) lines.push('', ...renderDashedTable(['Topic', 'Partition', 'Current Offset', 'End Offset', 'Lag'], lag.map((l) => [l.topic, l.partition, l.currentOffset, l.endOffset, l.lag].map(str))));
+  const sources = asList(e.sources);
+  if (sources.length > 0) lines.push('', ...renderDashedTable(['Name', 'Type', 'Topic'], sources.map((x) => [str(x.name), str(x.type), str(x.topic)])));
+  const topics = Array.isArray(e.topics) ? (e.topics as unknown[]) : [];
+  if (topics.length > 0) lines.push('', ...renderDashedTable(['Related Topics'], topics.map((t) => [str(t)])));
+  return lines;
 }
 
 /**

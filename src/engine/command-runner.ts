@@ -10,6 +10,7 @@ import { parseSingle } from './parse.js';
 import type { EngineContext, Prepared, Session } from './statements/context.js';
 import { prepareCreateAsSelect } from './statements/create-as-select.js';
 import { prepareCreateType, prepareDropType } from './statements/custom-types.js';
+import { prepareCreateConnector, prepareDropConnector } from './statements/connectors.js';
 import { prepareInsertInto } from './statements/insert-into.js';
 import { prepareQueryControl } from './statements/query-control.js';
 import { prepareAlterSource, prepareCreateSource, prepareDropSource } from './statements/sources.js';
@@ -82,6 +83,10 @@ export class CommandRunner {
         return prepareCreateType(ctx, stmt);
       case 'DropType':
         return prepareDropType(ctx, stmt);
+      case 'CreateConnector':
+        return prepareCreateConnector(ctx, stmt);
+      case 'DropConnector':
+        return prepareDropConnector(ctx, stmt);
       case 'TerminateQuery':
       case 'PauseQuery':
       case 'ResumeQuery':

@@ -33,6 +33,7 @@ import { useSchemaRegistry } from '../serde/registry.js';
 import { QueryRegistry } from './query-registry.js';
 import type { EngineContext, Session } from './statements/context.js';
 import { executeLocal, NOT_LOCAL } from './statements/local.js';
+import { BuiltInConnectors } from '../connect/runner.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -49,6 +50,7 @@ export class Engine implements EngineApi, EngineContext {
   readonly config: Record<string, unknown>;
   readonly processingLog: ProcessingLogWriter;
   readonly queries: QueryRegistry;
+  readonly connectors: BuiltInConnectors;
   private readonly commandLog: CommandLog;
   private readonly commands: CommandRunner;
   /** Serialises statement execution so sequence numbers and the catalog stay consistent. */
@@ -71,6 +73,7 @@ export class Engine implements EngineApi, EngineContext {
     this.processingLog = new ProcessingLogWriter(log, processingLogTopic(config));
     this.queries = new QueryRegistry(queryService, { catalog: this.catalog, log, functions, dataDir, config });
     this.commands = new CommandRunner(this.commandLog, this);
+    this.connectors = new BuiltInConnectors({ log, catalog: this.catalog, processingLog: this.processingLog, config });
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -100,6 +103,7 @@ export class Engine implements EngineApi, EngineContext {
     await this.commandLog.ensureTopic();
     await this.setUpProcessingLog();
     await this.commands.replay();
+    this.connectors.startAll();
   }
 
   private async setUpProcessingLog(): Promise<void> {
@@ -215,6 +219,7 @@ export class Engine implements EngineApi, EngineContext {
     if (this.closed) return;
     this.closed = true;
     await this.queue.catch(() => undefined);
+    await this.connectors.close();
     await this.queries.closeAll();
     await this.queries.service.close();
     await this.processingLog.flush();

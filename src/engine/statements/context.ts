@@ -11,6 +11,7 @@ import type { ConsumerGroupInfo } from '../consumer-groups.js';
 import { warningEntity } from '../entities.js';
 import type { QueryRegistry } from '../query-registry.js';
 import type { PersistentQueryPlan } from '../../runtime/contract.js';
+import type { BuiltInConnectors } from '../../connect/runner.js';
 
 /** Per-request state: SET overrides and DEFINEd variables scoped to the rest of the request. */
 export interface Session {
@@ -34,6 +35,8 @@ export interface EngineContext {
   readonly functions: FunctionRegistry;
   readonly processingLog: ProcessingLogWriter;
   readonly queries: QueryRegistry;
+  /** The built-in connectors (the connector statements' default backend). */
+  readonly connectors: BuiltInConnectors;
   /** The cluster's consumer groups plus this server's running persistent queries. */
   consumerGroups(): Promise<ConsumerGroupInfo[]>;
 }

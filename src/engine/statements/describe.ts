@@ -9,7 +9,7 @@ import type { EngineContext } from './context.js';
 import { registeredSchemasOf } from '../../serde/register.js';
 import type { CatchUp } from '../../runtime/catch-up.js';
 
-async function describeSourceBody(ctx: EngineContext, name: string, extended: boolean): Promise<Record<string, unknown>> {
+export async function describeSourceBody(ctx: EngineContext, name: string, extended: boolean): Promise<Record<string, unknown>> {
   const source = ctx.catalog.getSource(name);
   if (!source) throw new KsqlError(`Could not find STREAM/TABLE '${name}' in the Metastore`);
   const readQueries = ctx.catalog.readersOf(name);

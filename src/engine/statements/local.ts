@@ -13,6 +13,7 @@ import { describeFunctionEntity, describeSource, describeSources } from './descr
 import { explain } from './explain.js';
 import { executeInsertValues } from './insert-values.js';
 import { show } from './show.js';
+import { describeConnector, executeOnConnectCluster } from './connectors.js';
 
 export const NOT_LOCAL = Symbol('not-local');
 
@@ -69,8 +70,10 @@ export async function executeLocal(ctx: EngineContext, stmt: Statement, session:
       return NOT_LOCAL;
     case 'CreateConnector':
     case 'DropConnector':
+      // On a Kafka Connect cluster the cluster keeps them; built-in ones go to the command log.
+      return (await executeOnConnectCluster(ctx, stmt)) ?? NOT_LOCAL;
     case 'DescribeConnector':
-      throw new KsqlError('Connectors are not supported: no Kafka Connect cluster configured (ksql.connect.url)');
+      return describeConnector(ctx, stmt);
     case 'RunScript':
       throw new KsqlError('RUN SCRIPT is a CLI command: the CLI reads the file and sends its statements.');
     case 'AlterSystem':

@@ -6,6 +6,7 @@ import { entity, functionListItem, propertyItems, runningQueryItem, schemaInfo, 
 import { showTopics } from '../show-topics.js';
 import { sessionProperties, type EngineContext, type Session } from './context.js';
 import { describeSources, queryDescription } from './describe.js';
+import { showConnectors } from './connectors.js';
 
 export async function show(ctx: EngineContext, stmt: Show, session: Session): Promise<KsqlEntity> {
   switch (stmt.what) {
@@ -72,6 +73,6 @@ export async function show(ctx: EngineContext, stmt: Show, session: Session): Pr
           .sort((a, b) => ((a.name as string) < (b.name as string) ? -1 : 1)),
       });
     default:
-      throw new KsqlError('Connectors are not supported: no Kafka Connect cluster configured (ksql.connect.url)');
+      return showConnectors(ctx, stmt);
   }
 }
