@@ -1,0 +1,52 @@
+// Peak RSS of a 1M-key aggregate (the aggregate bench's CTAS, one record per key) in a process
+// that does nothing else: one child process writes the input topic into an embedded log
+// and exits, a second opens the log, runs the query to the end and reports the peak RSS it
+// sampled every 50 ms. `node --import tsx bench/aggregate-rss.ts [RECORDS] [PROPERTIES-JSON]`
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fillTopic, openBenchLog, runQueryRound } from './embedded-query.js';
+import { BASE_TS, keyOf, keyedInputSource } from './keyed-input.js';
+import { AGGREGATE_SQL } from './aggregate.js';
+
+const [mode, a, b, c] = process.argv.slice(2);
+
+async function fill(dir: string, records: number): Promise<void> {
+  const log = await openBenchLog(dir);
+  await fillTopic(log, 'input', records, (i) => ({
+    key: null,
+    value: Buffer.from(JSON.stringify({ ID: i, K: keyOf(i, records), AMOUNT: ((i * 37) % 10000) / 100 })),
+    timestamp: BASE_TS + i,
+  }));
+  await log.close();
+}
+
+async function run(dir: string, properties: Record<string, unknown>): Promise<void> {
+  const log = await openBenchLog(dir);
+  const before = process.memoryUsage.rss() / 2 ** 20;
+  const r = await runQueryRound({ log, sources: [keyedInputSource('INPUT', 'input')], sql: AGGREGATE_SQL('AGG'), sink: 'AGG', dataDir: join(dir, 'data'), properties });
+  await log.close();
+  console.log(
+    `  ${Number(c).toLocaleString('en-US')}-key aggregate RSS in its own process: peak ${r.peakRssMb.toFixed(0)} MB (at start ${before.toFixed(0)} MB), ` +
+      `${r.produced} changelog records, ${Math.round(Number(c) / (r.ms / 1000)).toLocaleString('en-US')} records/s (target: peak < 300 MB)`,
+  );
+}
+
+if (mode === 'fill') await fill(a!, Number(b));
+else if (mode === 'run') await run(a!, JSON.parse(b ?? '{}') as Record<string, unknown>);
+else {
+  const records = Number(mode ?? 1_000_000);
+  const properties = a ?? '{}';
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-bench-rss-'));
+  const self = new URL(import.meta.url).pathname;
+  try {
+    const f = spawnSync(process.execPath, ['--import', 'tsx', self, 'fill', dir, String(records)], { stdio: 'inherit' });
+    if (f.status !== 0) process.exit(f.status ?? 1);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, 'run', dir, properties, String(records)], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
