@@ -12,7 +12,7 @@ import type { FetchRequest, LogRecord, PartitionProgress, TopicLog, TopicSpec } 
 import type { PersistentPhysicalPlan } from './builder.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { RunningQuery } from './contract.js';
-import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
+import { Pipeline, QueryFailure, type OutputRow, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from './processing-log.js';
@@ -89,6 +89,8 @@ export class PersistentQuery implements RunningQuery {
   private readonly commitIntervalMs: number;
   /** Records per fetch (max.poll.records). */
   private readonly maxBatch: number;
+  /** cache.max.bytes.buffering: aggregations collapse changes per group within a commit interval. */
+  private readonly cacheMaxBytes: number;
   /** The error that put the query into ERROR, if any. */
   error: Error | null = null;
 
@@ -118,6 +120,8 @@ export class PersistentQuery implements RunningQuery {
     const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
     this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
     this.maxBatch = Math.max(1, streamsNumber(props, 'max.poll.records', MAX_BATCH));
+    const cache = Number(getProperty(props, 'cache.max.bytes.buffering') ?? 0);
+    this.cacheMaxBytes = Number.isFinite(cache) && cache > 0 ? cache : 0;
     this.ready = this.init();
     this.ready.catch((e) => this.fail(e));
   }
@@ -161,7 +165,7 @@ export class PersistentQuery implements RunningQuery {
         const state = new AggregateStateStore(this.store.database);
         this.store.onCommit(() => state.flush());
         this.store.onDiscard(() => state.discard());
-        this.pipeline.useAggregateState(state);
+        this.pipeline.useAggregateState(state, false, this.cacheMaxBytes);
       }
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
@@ -303,11 +307,8 @@ export class PersistentQuery implements RunningQuery {
       }
       throw e;
     }
-    const produce = this.writer.toRecords(outputs);
-    if (produce.length > 0 && this.plan.produce) {
-      if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
-      else await this.output.produce(this.plan.sink.topic, produce);
-    }
+    if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
+    await this.produceOutputs(outputs);
     for (const r of records) {
       const next = r.offset + 1;
       const id = tp(r.topic, r.partition);
@@ -315,6 +316,14 @@ export class PersistentQuery implements RunningQuery {
     }
     await this.commitIfDirty(false);
     return records.length;
+  }
+
+  private async produceOutputs(outputs: OutputRow[]): Promise<void> {
+    const produce = this.writer.toRecords(outputs);
+    if (produce.length > 0 && this.plan.produce) {
+      if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
+      else await this.output.produce(this.plan.sink.topic, produce);
+    }
   }
 
   private dirty(): boolean {
@@ -343,6 +352,8 @@ export class PersistentQuery implements RunningQuery {
 
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
+    // The record cache flushes on commit, as Kafka Streams' does.
+    if (this.pipeline.cached.pending > 0) await this.produceOutputs(this.pipeline.flushCache());
     const offsets = this.offsetsToCommit();
     await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);

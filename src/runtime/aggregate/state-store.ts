@@ -2,7 +2,10 @@
 // aggregate functions' intermediate states, plus, for table sources, what each source row
 // last contributed (so an update or a delete can be retracted). Writes are buffered in an
 // overlay and flushed by `flush()`, which the owner calls inside the transaction that also
-// records the consumed offsets.
+// records the consumed offsets. After a flush the overlay's entries stay as a read cache
+// while there are at most CLEAN_CACHE_ENTRIES of them (a hot set of groups is then read
+// and decoded once, not once per record); beyond that it is dropped, so the state of many
+// groups lives in SQLite and not in memory.
 
 import Database from 'better-sqlite3';
 import { decodeValue, encodeValue } from '../../functions/aggregate/state-codec.js';
@@ -26,7 +29,15 @@ export interface Contribution {
 }
 
 export function groupKeyText(key: unknown[]): string {
-  return JSON.stringify(key.map(encodeValue));
+  // Strings, booleans and finite non-negative-zero numbers encode as themselves.
+  for (let i = 0; i < key.length; i++) {
+    const v = key[i];
+    const t = typeof v;
+    if (t === 'string' || t === 'boolean') continue;
+    if (t === 'number' && Number.isFinite(v) && !Object.is(v, -0)) continue;
+    return JSON.stringify(key.map(encodeValue));
+  }
+  return JSON.stringify(key);
 }
 
 function encodeStates(states: unknown[]): string {
@@ -37,12 +48,30 @@ function decodeStates(text: string): unknown[] {
   return (JSON.parse(text) as unknown[]).map(decodeValue);
 }
 
+/** Overlay key of a group's entry: the key text alone without a window (it starts with '['). */
 function entryId(g: string, start: number, end: number): string {
-  return `${start}|${end}|${g}`;
+  return start === 0 && end === 0 ? g : `${start}|${end}|${g}`;
+}
+
+/** Entries kept as a read cache after a flush, at most. */
+const CLEAN_CACHE_ENTRIES = 50_000;
+
+interface Slot {
+  g: string;
+  start: number;
+  end: number;
+  /** null: deleted. */
+  entry: AggregateEntry | null;
+  /** Changed since the last flush. */
+  dirty: boolean;
 }
 
 export class AggregateStateStore {
-  private readonly pending = new Map<string, { g: string; start: number; end: number; entry: AggregateEntry | null }>();
+  /** Entries changed since the last flush (dirty) and, up to a bound, entries read or flushed. */
+  private readonly pending = new Map<string, Slot>();
+  /** The key array groupKeyText last ran on, and its text (get then put pass the same array). */
+  private lastKey: unknown[] | null = null;
+  private lastG = '';
   private readonly pendingPrev = new Map<string, Contribution | null>();
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
@@ -86,23 +115,39 @@ export class AggregateStateStore {
     }
   }
 
+  /** groupKeyText(key), remembered for the last key array asked about. */
+  keyText(key: unknown[]): string {
+    if (key !== this.lastKey) {
+      this.lastG = groupKeyText(key);
+      this.lastKey = key;
+    }
+    return this.lastG;
+  }
+
   get(key: unknown[], start = 0, end = 0): AggregateEntry | undefined {
-    const g = groupKeyText(key);
-    const p = this.pending.get(entryId(g, start, end));
+    const g = this.keyText(key);
+    const id = entryId(g, start, end);
+    const p = this.pending.get(id);
     if (p) return p.entry ?? undefined;
     const r = this.getStmt.get(g, start, end) as { s: string; rowtime: number; fin: number } | undefined;
-    if (!r) return undefined;
-    return { key, start, end, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 };
+    const entry = r ? { key, start, end, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 } : null;
+    if (entry) this.pending.set(id, { g, start, end, entry, dirty: false });
+    return entry ?? undefined;
   }
 
   put(entry: AggregateEntry): void {
-    const g = groupKeyText(entry.key);
-    this.pending.set(entryId(g, entry.start, entry.end), { g, start: entry.start, end: entry.end, entry });
+    const g = this.keyText(entry.key);
+    const id = entryId(g, entry.start, entry.end);
+    const p = this.pending.get(id);
+    if (p) {
+      p.entry = entry;
+      p.dirty = true;
+    } else this.pending.set(id, { g, start: entry.start, end: entry.end, entry, dirty: true });
   }
 
   delete(key: unknown[], start = 0, end = 0): void {
-    const g = groupKeyText(key);
-    this.pending.set(entryId(g, start, end), { g, start, end, entry: null });
+    const g = this.keyText(key);
+    this.pending.set(entryId(g, start, end), { g, start, end, entry: null, dirty: true });
   }
 
   /** All session windows of a group key. */
@@ -148,11 +193,15 @@ export class AggregateStateStore {
 
   /** Writes the overlay to SQLite; call inside the owner's commit transaction. */
   flush(): void {
-    for (const p of this.pending.values()) {
-      if (p.entry === null) this.delStmt.run(p.g, p.start, p.end);
-      else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
+    for (const [id, p] of this.pending) {
+      if (!p.dirty) continue;
+      p.dirty = false;
+      if (p.entry === null) {
+        this.delStmt.run(p.g, p.start, p.end);
+        this.pending.delete(id);
+      } else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
     }
-    this.pending.clear();
+    if (this.pending.size > CLEAN_CACHE_ENTRIES) this.pending.clear();
     for (const [sk, c] of this.pendingPrev) {
       if (c === null) this.delPrevStmt.run(sk);
       else this.putPrevStmt.run(sk, JSON.stringify({ k: c.key.map(encodeValue), a: c.args.map((a) => a.map(encodeValue)) }));
