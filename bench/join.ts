@@ -15,10 +15,12 @@ import { BASE_TS, keyedInputSource, keyedValues } from './keyed-input.js';
 import { benchRecords, benchRounds } from './options.js';
 import { alternate, elapsedMs } from './rounds.js';
 
-const TABLE_ROWS = 10_000;
+export const TABLE_ROWS = 10_000;
 const REGIONS = ['north', 'south', 'east', 'west'];
 
-function customersSource(topic: string): DataSource {
+export const JOIN_SQL = (sink: string) => `CREATE STREAM ${sink} AS SELECT I.ID, I.K, I.AMOUNT, C.NAME, C.REGION FROM INPUT I JOIN CUSTOMERS C ON I.K = C.ID;`;
+
+export function customersSource(topic: string): DataSource {
   return {
     name: 'CUSTOMERS',
     sourceType: 'TABLE',
@@ -37,7 +39,7 @@ function customersSource(topic: string): DataSource {
   };
 }
 
-function customer(i: number): { key: Buffer; value: Buffer } {
+export function customer(i: number): { key: Buffer; value: Buffer } {
   return { key: Buffer.from(`k${i}`), value: Buffer.from(JSON.stringify({ NAME: `customer ${i}`, REGION: REGIONS[i % REGIONS.length] })) };
 }
 
@@ -82,7 +84,7 @@ export async function runJoinBench(): Promise<void> {
         const r = await runQueryRound({
           log,
           sources: [keyedInputSource('INPUT', 'input'), customersSource('customers')],
-          sql: `CREATE STREAM ${sink} AS SELECT I.ID, I.K, I.AMOUNT, C.NAME, C.REGION FROM INPUT I JOIN CUSTOMERS C ON I.K = C.ID;`,
+          sql: JOIN_SQL(sink),
           sink,
           dataDir: join(dir, `data${round}`),
         });
