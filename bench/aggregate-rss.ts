@@ -29,7 +29,8 @@ async function run(dir: string, properties: Record<string, unknown>): Promise<vo
   const r = await runQueryRound({ log, sources: [keyedInputSource('INPUT', 'input')], sql: AGGREGATE_SQL('AGG'), sink: 'AGG', dataDir: join(dir, 'data'), properties });
   await log.close();
   console.log(
-    `  ${Number(c).toLocaleString('en-US')}-key aggregate RSS in its own process: peak ${r.peakRssMb.toFixed(0)} MB (at start ${before.toFixed(0)} MB), ` +
+    `  ${Number(c).toLocaleString('en-US')}-key aggregate RSS in its own process: peak ${r.peakRssMb.toFixed(0)} MB (at start ${before.toFixed(0)} MB; ` +
+      `peak JS heap ${r.peakHeapMb.toFixed(0)} MB, outside it ${r.peakExternalMb.toFixed(0)} MB), ` +
       `${r.produced} changelog records, ${Math.round(Number(c) / (r.ms / 1000)).toLocaleString('en-US')} records/s (target: peak < 300 MB)`,
   );
 }

@@ -14,6 +14,18 @@ import { parseStatement } from '../src/parser/index.js';
 import type { CreateAsSelect } from '../src/parser/ast.js';
 import { createQueryService } from '../src/runtime/index.js';
 import { elapsedMs } from './rounds.js';
+import { readFileSync } from 'node:fs';
+
+/** The process's peak RSS so far (VmHWM on Linux; elsewhere the current RSS), in bytes. */
+export function peakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.memoryUsage.rss();
+}
 
 export async function openBenchLog(dir: string): Promise<EmbeddedLog> {
   return EmbeddedLog.open(join(dir, 'log'), { maintenanceIntervalMs: 0 });
@@ -33,8 +45,11 @@ export interface QueryRound {
   ms: number;
   /** Records in the sink topic after the round. */
   produced: number;
-  /** Peak RSS seen while the query ran, in MB. */
+  /** Peak RSS of the process so far (it includes what ran before the query), in MB. */
   peakRssMb: number;
+  /** Peak V8 heap in use and peak memory outside it (Buffers, SQLite), in MB. */
+  peakHeapMb: number;
+  peakExternalMb: number;
 }
 
 /**
@@ -62,18 +77,26 @@ export async function runQueryRound(options: {
   };
   const plan = service.planPersistent(parseStatement(options.sql) as CreateAsSelect, `CSAS_${options.sink}_0`, ctx);
   catalog.putSource(plan.sink);
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  let heap = 0;
+  let external = 0;
+  // The query's loop may not yield to timers while it has work: the heap is sampled per poll of the log.
+  const fetch = log.fetch.bind(log);
+  log.fetch = (...args) => {
+    const m = process.memoryUsage();
+    heap = Math.max(heap, m.heapUsed);
+    external = Math.max(external, m.external);
+    return fetch(...args);
+  };
   const start = process.hrtime.bigint();
   try {
     service.start(plan, ctx);
     await service.drain();
   } finally {
-    clearInterval(sampler);
+    log.fetch = fetch;
   }
   const ms = elapsedMs(start);
-  peak = Math.max(peak, process.memoryUsage.rss());
+  const peak = peakRss();
   const produced = (await log.endOffsets(plan.sink.topic)).reduce((a, b) => a + b, 0);
   await service.close();
-  return { ms, produced, peakRssMb: peak / 2 ** 20 };
+  return { ms, produced, peakRssMb: peak / 2 ** 20, peakHeapMb: heap / 2 ** 20, peakExternalMb: external / 2 ** 20 };
 }

@@ -33,7 +33,7 @@ try {
   const properties = process.env.EDDY_CACHE === undefined ? {} : { 'cache.max.bytes.buffering': Number(process.env.EDDY_CACHE) };
   const cpu0 = process.cpuUsage();
   const r = await runQueryRound({ log, sources, sql, sink, dataDir: join(dir, 'data'), properties });
-  console.log(`${what}: ${records} records, ${keys} keys: ${r.ms.toFixed(0)} ms, ${Math.round((records / r.ms) * 1000)}/s, ${r.produced} produced, peak RSS ${r.peakRssMb.toFixed(0)} MB, cpu ${((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000).toFixed(0)} ms`);
+  console.log(`${what}: ${records} records, ${keys} keys: ${r.ms.toFixed(0)} ms, ${Math.round((records / r.ms) * 1000)}/s, ${r.produced} produced, peak RSS ${r.peakRssMb.toFixed(0)} MB (heap ${r.peakHeapMb.toFixed(0)}, external ${r.peakExternalMb.toFixed(0)}), cpu ${((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000).toFixed(0)} ms`);
   await log.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { alternate, elapsedMs, type RoundsSummary } from './rounds.js';
 
 const CATEGORIES = ['books', 'music', 'garden', 'toys', 'tools'];
 
-function makeValues(n: number): Buffer[] {
+export function makeValues(n: number): Buffer[] {
   const out: Buffer[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const v = {

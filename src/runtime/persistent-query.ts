@@ -34,6 +34,11 @@ export interface PersistentQueryServices {
 }
 
 const MAX_BATCH = 5000;
+/**
+ * Uncommitted state writes (materialized rows plus aggregate entries) above which a cycle
+ * commits before its interval is up: what waits for a commit is held in memory.
+ */
+const MAX_UNCOMMITTED_WRITES = 20_000;
 const POLL_WAIT_MS = 100;
 
 export function consumerGroup(properties: Record<string, unknown>, queryId: string): string {
@@ -80,6 +85,7 @@ export class PersistentQuery implements RunningQuery {
   private positions = new Map<string, number>();
   private committed = new Map<string, number>();
   private store: TableStore | null = null;
+  private aggregateState: AggregateStateStore | null = null;
   private writer!: SinkWriter;
   private output!: OutputCommitter;
   private readonly ready: Promise<void>;
@@ -163,6 +169,7 @@ export class PersistentQuery implements RunningQuery {
       );
       if (this.plan.analysis.aggregate) {
         const state = new AggregateStateStore(this.store.database);
+        this.aggregateState = state;
         this.store.onCommit(() => state.flush());
         this.store.onDiscard(() => state.discard());
         this.pipeline.useAggregateState(state, false, this.cacheMaxBytes);
@@ -331,9 +338,13 @@ export class PersistentQuery implements RunningQuery {
     return false;
   }
 
+  private uncommittedWrites(): number {
+    return (this.store?.pendingCount ?? 0) + (this.aggregateState?.dirtyCount ?? 0);
+  }
+
   private async commitIfDirty(force: boolean): Promise<void> {
     if (!this.dirty()) return;
-    if (!force && Date.now() - this.lastCommit < this.commitIntervalMs) return;
+    if (!force && Date.now() - this.lastCommit < this.commitIntervalMs && this.uncommittedWrites() <= MAX_UNCOMMITTED_WRITES) return;
     await this.commitNow();
   }
 

@@ -86,6 +86,11 @@ export class TableStore {
     this.pending.set(this.pendingKey(key), { key, row: null });
   }
 
+  /** Rows written since the last commit. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   private readonly commitHooks: (() => void)[] = [];
 
   /** The SQLite database, for other state of the same query (committed with these rows). */

@@ -40,7 +40,7 @@ export async function makeEnv(properties: Record<string, unknown> = {}, dir?: st
     dataDir: join(root, 'data'),
     // Every change of an aggregate is emitted (no record cache), as the conformance runner
     // runs ksqlDB's cases; tests of the cache set it themselves.
-    properties: { ...DEFAULT_PROPERTIES, 'auto.offset.reset': 'earliest', 'cache.max.bytes.buffering': 0, ...properties },
+    properties: { ...DEFAULT_PROPERTIES, 'auto.offset.reset': 'earliest', 'ksql.streams.cache.max.bytes.buffering': 0, ...properties },
   };
   return {
     dir: root,

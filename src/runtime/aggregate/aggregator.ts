@@ -22,7 +22,7 @@ import type { AggregateCall, AggregateStep } from '../../planner/query/aggregate
 import type { OutputRow } from '../output-row.js';
 import { type AggregateEntry, type AggregateStateStore, groupKeyText } from './state-store.js';
 import { sessionOpen, timeWindowOpen, timeWindowsFor, windowClosed } from '../window/time-windows.js';
-import { EmitCache } from './emit-cache.js';
+import { EmitCache, type ChangeSource } from './emit-cache.js';
 
 export interface AggregatorHooks {
   /** Output key / value projections over the aggregate row. */
@@ -76,7 +76,7 @@ export class Aggregator {
   /** Emits the collapsed changes (at commit, or when the cache is full). */
   flushCache(out: OutputRow[]): void {
     if (!this.cache) return;
-    for (const c of this.cache.drain()) this.emitNow(c.next, c.old, c.rec, c.rowtime, out);
+    for (const c of this.cache.drain()) this.emitNow(c.next, c.old, c.src, c.rowtime, out);
   }
 
   // ---------------------------------------------------------------- input
@@ -148,6 +148,10 @@ export class Aggregator {
   /** Rows of a stream source, or new/updated rows of a table source. */
   add(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
     Object.assign(aggregateLimits, this.step.limits);
+    if (!this.step.sourceIsTable && !this.step.window && rows.length > 1) {
+      this.addToGroups(rows, meta, out);
+      return;
+    }
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const rec = meta[i]!;
@@ -163,6 +167,22 @@ export class Aggregator {
       else if (this.step.window.type === 'SESSION') this.session(input, out);
       else this.timeWindows(input, out);
       if (this.step.emitFinal) this.emitClosed(out);
+    }
+  }
+
+  /** Stream rows without a window: the groups of the batch are read in one go, then folded in order. */
+  private addToGroups(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    const inputs: Input[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if ((row as { nullValue?: boolean }).nullValue === true) continue;
+      const input = this.input(row, meta[i]!);
+      if (input) inputs.push(input);
+    }
+    this.store.prefetch(inputs.map((input) => input.key));
+    for (const input of inputs) {
+      this.store.observe(input.ts);
+      this.accumulate(input, out);
     }
   }
 
@@ -377,7 +397,7 @@ export class Aggregator {
     this.emitNow(next, old, rec, rowtime, out);
   }
 
-  private emitNow(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void {
+  private emitNow(next: AggregateEntry, old: AggregateEntry | undefined, rec: ChangeSource, rowtime: number, out: OutputRow[]): void {
     const row = this.aggregateRow(next);
     let value: unknown[] | null;
     if (this.passes(row)) value = this.hooks.projectValue(row);

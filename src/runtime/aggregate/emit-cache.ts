@@ -8,19 +8,22 @@
 import type { LogRecord } from '../../log/topic-log.js';
 import type { AggregateEntry } from './state-store.js';
 
+/** What an emitted change takes from its input record (a cached one keeps no record bytes alive). */
+export type ChangeSource = Pick<LogRecord, 'headers' | 'partition' | 'offset'>;
+
 export interface CachedChange {
   next: AggregateEntry;
   /** The entry before the first change since the last flush. */
   old: AggregateEntry | undefined;
-  rec: LogRecord;
+  src: ChangeSource;
   rowtime: number;
   /** When the change last happened (flush order). */
   seq: number;
 }
 
-/** A rough per-entry size: what the cache counts against its byte budget. */
+/** A rough per-entry size in memory (objects, arrays, map slot): what counts against the budget. */
 function entryBytes(id: string, states: unknown[]): number {
-  return 64 + 2 * id.length + 16 * states.length;
+  return 320 + 2 * id.length + 24 * states.length;
 }
 
 export class EmitCache {
@@ -34,12 +37,12 @@ export class EmitCache {
     const cached = this.changes.get(id);
     if (cached) {
       cached.next = next;
-      cached.rec = rec;
+      cached.src = { headers: rec.headers, partition: rec.partition, offset: rec.offset };
       cached.rowtime = rowtime;
       cached.seq = ++this.seq;
       return;
     }
-    this.changes.set(id, { next, old, rec, rowtime, seq: ++this.seq });
+    this.changes.set(id, { next, old, src: { headers: rec.headers, partition: rec.partition, offset: rec.offset }, rowtime, seq: ++this.seq });
     this.bytes += entryBytes(id, next.states);
   }
 

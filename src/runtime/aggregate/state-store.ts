@@ -54,7 +54,7 @@ function entryId(g: string, start: number, end: number): string {
 }
 
 /** Entries kept as a read cache after a flush, at most. */
-const CLEAN_CACHE_ENTRIES = 50_000;
+const CLEAN_CACHE_ENTRIES = 20_000;
 
 interface Slot {
   g: string;
@@ -72,11 +72,13 @@ export class AggregateStateStore {
   /** The key array groupKeyText last ran on, and its text (get then put pass the same array). */
   private lastKey: unknown[] | null = null;
   private lastG = '';
+  private dirtySlots = 0;
   private readonly pendingPrev = new Map<string, Contribution | null>();
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly sessionsStmt: Database.Statement;
+  private readonly manyStmt: Database.Statement;
   private readonly getPrevStmt: Database.Statement;
   private readonly putPrevStmt: Database.Statement;
   private readonly delPrevStmt: Database.Statement;
@@ -95,6 +97,7 @@ export class AggregateStateStore {
     this.putStmt = db.prepare('INSERT OR REPLACE INTO agg_state (g, ws, we, s, rowtime, fin) VALUES (?, ?, ?, ?, ?, ?)');
     this.delStmt = db.prepare('DELETE FROM agg_state WHERE g = ? AND ws = ? AND we = ?');
     this.sessionsStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ?');
+    this.manyStmt = db.prepare('SELECT g, s, rowtime, fin FROM agg_state WHERE ws = 0 AND we = 0 AND g IN (SELECT value FROM json_each(?))');
     this.getPrevStmt = db.prepare('SELECT v FROM agg_prev WHERE sk = ?');
     this.putPrevStmt = db.prepare('INSERT OR REPLACE INTO agg_prev (sk, v) VALUES (?, ?)');
     this.delPrevStmt = db.prepare('DELETE FROM agg_prev WHERE sk = ?');
@@ -135,19 +138,48 @@ export class AggregateStateStore {
     return entry ?? undefined;
   }
 
+  /**
+   * Reads the entries (without a window) of the groups a batch is about to touch in one
+   * query, instead of one lookup per record; groups found absent are remembered as such.
+   */
+  prefetch(keys: unknown[][]): void {
+    const missing = new Map<string, unknown[]>();
+    for (const key of keys) {
+      const g = groupKeyText(key);
+      if (!this.pending.has(g)) missing.set(g, key);
+    }
+    if (missing.size < 2) return;
+    for (const r of this.manyStmt.all(JSON.stringify([...missing.keys()])) as { g: string; s: string; rowtime: number; fin: number }[]) {
+      const entry = { key: missing.get(r.g)!, start: 0, end: 0, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 };
+      this.pending.set(r.g, { g: r.g, start: 0, end: 0, entry, dirty: false });
+    }
+    for (const g of missing.keys()) if (!this.pending.has(g)) this.pending.set(g, { g, start: 0, end: 0, entry: null, dirty: false });
+  }
+
   put(entry: AggregateEntry): void {
     const g = this.keyText(entry.key);
     const id = entryId(g, entry.start, entry.end);
     const p = this.pending.get(id);
     if (p) {
       p.entry = entry;
+      if (!p.dirty) this.dirtySlots++;
       p.dirty = true;
-    } else this.pending.set(id, { g, start: entry.start, end: entry.end, entry, dirty: true });
+    } else {
+      this.pending.set(id, { g, start: entry.start, end: entry.end, entry, dirty: true });
+      this.dirtySlots++;
+    }
+  }
+
+  /** Entries changed since the last flush. */
+  get dirtyCount(): number {
+    return this.dirtySlots;
   }
 
   delete(key: unknown[], start = 0, end = 0): void {
     const g = this.keyText(key);
-    this.pending.set(entryId(g, start, end), { g, start, end, entry: null, dirty: true });
+    const id = entryId(g, start, end);
+    if (!this.pending.get(id)?.dirty) this.dirtySlots++;
+    this.pending.set(id, { g, start, end, entry: null, dirty: true });
   }
 
   /** All session windows of a group key. */
@@ -194,13 +226,17 @@ export class AggregateStateStore {
   /** Writes the overlay to SQLite; call inside the owner's commit transaction. */
   flush(): void {
     for (const [id, p] of this.pending) {
-      if (!p.dirty) continue;
+      if (!p.dirty) {
+        if (p.entry === null) this.pending.delete(id);
+        continue;
+      }
       p.dirty = false;
       if (p.entry === null) {
         this.delStmt.run(p.g, p.start, p.end);
         this.pending.delete(id);
       } else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
     }
+    this.dirtySlots = 0;
     if (this.pending.size > CLEAN_CACHE_ENTRIES) this.pending.clear();
     for (const [sk, c] of this.pendingPrev) {
       if (c === null) this.delPrevStmt.run(sk);
@@ -216,6 +252,7 @@ export class AggregateStateStore {
   /** Drops uncommitted changes and re-reads what is committed (after an aborted cycle). */
   discard(): void {
     this.pending.clear();
+    this.dirtySlots = 0;
     this.pendingPrev.clear();
     const st = this.metaGet.get('streamTime') as { value: string } | undefined;
     this.streamTimeValue = st ? Number(st.value) : -Infinity;
