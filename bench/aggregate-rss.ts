@@ -1,12 +1,15 @@
 // Peak RSS of a 1M-key aggregate (the aggregate bench's CTAS, one record per key) in a process
-// that does nothing else: one child process writes the input topic into an embedded log
-// and exits, a second opens the log, runs the query to the end and reports the peak RSS it
-// sampled every 50 ms. `node --import tsx bench/aggregate-rss.ts [RECORDS] [PROPERTIES-JSON]`
+// that does nothing else, running the compiled JavaScript as `eddy` does (tsx alone adds
+// some 35 MB): this file and what it imports are compiled with bench/tsconfig.rss.json, one
+// child process writes the input topic into an embedded log and exits, a second opens the
+// log, runs the query to the end and reports its peak RSS (VmHWM).
+// `node --import tsx bench/aggregate-rss.ts [RECORDS] [PROPERTIES-JSON]`
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fillTopic, openBenchLog, runQueryRound } from './embedded-query.js';
 import { BASE_TS, keyOf, keyedInputSource } from './keyed-input.js';
 import { AGGREGATE_SQL } from './aggregate.js';
@@ -40,12 +43,15 @@ else if (mode === 'run') await run(a!, JSON.parse(b ?? '{}') as Record<string, u
 else {
   const records = Number(mode ?? 1_000_000);
   const properties = a ?? '{}';
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'bench/tsconfig.rss.json')], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const compiled = join(root, 'node_modules/.cache/eddy-bench-rss/bench/aggregate-rss.js');
   const dir = mkdtempSync(join(tmpdir(), 'eddy-bench-rss-'));
-  const self = new URL(import.meta.url).pathname;
   try {
-    const f = spawnSync(process.execPath, ['--import', 'tsx', self, 'fill', dir, String(records)], { stdio: 'inherit' });
+    const f = spawnSync(process.execPath, [compiled, 'fill', dir, String(records)], { stdio: 'inherit' });
     if (f.status !== 0) process.exit(f.status ?? 1);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', self, 'run', dir, properties, String(records)], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [compiled, 'run', dir, properties, String(records)], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   } finally {
     rmSync(dir, { recursive: true, force: true });
