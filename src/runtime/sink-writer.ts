@@ -104,6 +104,7 @@ export class SinkWriter {
       const o = rows[i]!;
       // Serialized once: the sink record's key, its partition and the store's partition.
       const keyBytes = this.keyBytes(o);
+      let storePartition: number | undefined;
       if (store) {
         if (hasNull(o.key)) continue;
         const storeKey = o.window ? [...o.key, o.window.start, o.window.end] : o.key;
@@ -112,9 +113,9 @@ export class SinkWriter {
           else if (!o.alwaysEmit) continue;
         } else {
           // Materialized rows are filed under the sink partition of their key when it is known.
-          const partition =
-            this.storePartitions === undefined || keyBytes === null || keyBytes instanceof Error ? o.partition : partitionForKey(keyBytes, this.storePartitions);
-          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition });
+          if (this.storePartitions === undefined || keyBytes === null || keyBytes instanceof Error) storePartition = o.partition;
+          else storePartition = partitionForKey(keyBytes, this.storePartitions);
+          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: storePartition });
         }
       }
       let timestamp = o.rowtime;
@@ -132,7 +133,9 @@ export class SinkWriter {
       let partition: number | undefined;
       try {
         // Windowed keys are partitioned by the key without its window (as Kafka Streams does).
-        if (this.sinkPartitions !== undefined && key !== null) partition = partitionForKey(key, this.sinkPartitions);
+        if (this.sinkPartitions !== undefined && key !== null) {
+          partition = storePartition !== undefined && this.sinkPartitions === this.storePartitions ? storePartition : partitionForKey(key, this.sinkPartitions);
+        }
         if (this.window && o.window) key = serializeWindowedKey(key, this.window.type, o.window);
       } catch (e) {
         this.serializationError('key', e);
