@@ -23,7 +23,7 @@ export interface CachedChange {
 
 /** A rough per-entry size in memory (objects, arrays, map slot): what counts against the budget. */
 function entryBytes(id: string, states: unknown[]): number {
-  return 320 + 2 * id.length + 24 * states.length;
+  return 480 + 2 * id.length + 24 * states.length;
 }
 
 export class EmitCache {

@@ -54,7 +54,7 @@ function entryId(g: string, start: number, end: number): string {
 }
 
 /** Entries kept as a read cache after a flush, at most. */
-const CLEAN_CACHE_ENTRIES = 20_000;
+const CLEAN_CACHE_ENTRIES = 10_000;
 
 interface Slot {
   g: string;

@@ -158,15 +158,24 @@ export class JoinRuntime {
   /** Processes records in the order given (a PartitionGroup's event-time order). */
   processInOrder(records: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
+    const rows: unknown[][] = [];
+    const meta: LogRecord[] = [];
     for (const rec of records) {
       this.current = rec;
       this.produced = [];
       const sources = this.topicSources.get(rec.topic) ?? [];
       for (const i of sources) this.ingest(i, rec);
       this.decoded.delete(rec);
-      this.emitOutputs(rec, out);
+      this.emitOutputs(rec, rows, meta, out);
     }
+    this.runRows(rows, meta, out);
     return out;
+  }
+
+  /** Joined rows go through the stages after the join together, a run at a time (deletes end a run). */
+  private runRows(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    if (rows.length === 0) return;
+    for (const o of this.pipeline.processRows(rows.splice(0), meta.splice(0))) out.push(o);
   }
 
   private ingest(sourceIndex: number, rec: LogRecord): void {
@@ -190,10 +199,15 @@ export class JoinRuntime {
     }
   }
 
-  private emitOutputs(rec: LogRecord, out: OutputRow[]): void {
+  private emitOutputs(rec: LogRecord, rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
     for (const c of this.produced) {
-      if (c.deleted) for (const o of this.pipeline.deleteRow(c.row, rec, c.ts)) out.push(o);
-      else for (const o of this.pipeline.processRows([c.row], [rec])) out.push(o);
+      if (c.deleted) {
+        this.runRows(rows, meta, out);
+        for (const o of this.pipeline.deleteRow(c.row, rec, c.ts)) out.push(o);
+      } else {
+        rows.push(c.row);
+        meta.push(rec);
+      }
     }
   }
 

@@ -210,8 +210,12 @@ export class JoinStore {
 
   tablePut(step: number, side: Side, k: string, ts: number, row: unknown[], fk: string | null = null): void {
     this.writing();
-    this.tableCache.get(step * 2 + side)?.delete(k);
-    this.stmts.tblPut!.run(step, side, k, fk, ts, this.encode(row));
+    const text = this.encode(row);
+    this.stmts.tblPut!.run(step, side, k, fk, ts, text);
+    // Cached as a read would return it (decoded from what was stored).
+    const cache = this.cacheOf(step, side);
+    if (cache.size >= TABLE_CACHE_ENTRIES) cache.clear();
+    cache.set(k, { ts, fk, row: this.decode(text) });
   }
 
   tableDelete(step: number, side: Side, k: string): void {
