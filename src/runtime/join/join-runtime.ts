@@ -179,24 +179,27 @@ export class JoinRuntime {
   }
 
   private ingest(sourceIndex: number, rec: LogRecord): void {
-    const { offset, layout } = this.join.sources[sourceIndex]!;
+    const { layout } = this.join.sources[sourceIndex]!;
     const { rows, tombstones } = this.decodedFor(sourceIndex, rec);
-    const place = (row: unknown[]): unknown[] => {
-      const joined = new Array<unknown>(this.width).fill(null);
-      for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
-      return joined;
-    };
     const stepIndex = sourceIndex === 0 ? 0 : sourceIndex - 1;
     const side: Side = sourceIndex === 0 ? LEFT : RIGHT;
     for (const row of rows) {
       if ((row as { nullValue?: boolean }).nullValue === true) continue;
-      this.feed(stepIndex, side, { row: place(row), deleted: false, ts: row[layout.rowtimeIndex] as number });
+      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: false, ts: row[layout.rowtimeIndex] as number });
     }
     for (const t of tombstones) {
       const row = new Array<unknown>(layout.width).fill(null);
       t.key.forEach((k, i) => (row[i] = k));
-      this.feed(stepIndex, side, { row: place(row), deleted: true, ts: t.rec.timestamp });
+      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: true, ts: t.rec.timestamp });
     }
+  }
+
+  /** A source's row at its place in the joined row's layout (nulls elsewhere). */
+  private place(sourceIndex: number, row: unknown[]): unknown[] {
+    const { offset, layout } = this.join.sources[sourceIndex]!;
+    const joined = new Array<unknown>(this.width).fill(null);
+    for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
+    return joined;
   }
 
   private emitOutputs(rec: LogRecord, rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
