@@ -1,9 +1,10 @@
-// `npm run bench -- broker`: kcat produce and consume throughput of 1 KB records against
-// the embedded broker, and the produce rate as a ratio of the data directory's raw
-// sequential append rate measured in the same run: 1 MiB writes of the same byte count,
-// ended by fdatasync as `dd conv=fdatasync` measures a disk. Without the flush the figure
-// is the page cache's copy rate, which says nothing about the directory and swings several
-// times over with the machine's load; it is printed too, for reference.
+// `npm run bench -- broker [--records N] [--rounds N]`: kcat produce and consume throughput
+// of 1 KB records against the embedded broker, and the produce rate as a ratio of the data
+// directory's raw sequential append rate: 1 MiB writes of the same byte count, ended by
+// fdatasync as `dd conv=fdatasync` measures a disk. Rounds alternate (raw append, kcat
+// produce to a fresh topic, kcat consume it back); it prints the median ratio and its
+// spread. Without the flush the raw figure is the page cache's copy rate, which says
+// nothing about the directory and swings with the machine's load; it is printed too.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,9 +12,10 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { EmbeddedLog } from '../src/log/embedded/index.js';
 import { startBroker } from '../src/broker/index.js';
+import { benchRecords, benchRounds } from './options.js';
+import { alternate, median } from './rounds.js';
 
 const RECORD_BYTES = 1000;
-const RECORDS = Number(process.env.BENCH_BROKER_RECORDS ?? 200_000);
 
 function run(cmd: string, args: string[], stdinFile?: string): Promise<{ ms: number; stdoutBytes: number; stderr: string; code: number | null }> {
   return new Promise((resolve, reject) => {
@@ -47,6 +49,8 @@ export async function runBrokerBench(): Promise<Record<string, number>> {
     console.log('broker bench needs kcat: apt-get install -y kcat');
     return {};
   }
+  const RECORDS = benchRecords(Number(process.env.BENCH_BROKER_RECORDS ?? 200_000));
+  const rounds = benchRounds();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-broker-'));
   const input = path.join(dir, 'input.txt');
   const line = Buffer.alloc(RECORD_BYTES + 1, 97);
@@ -58,38 +62,49 @@ export async function runBrokerBench(): Promise<Record<string, number>> {
     fs.closeSync(fd);
   }
   const log = await EmbeddedLog.open(path.join(dir, 'data'));
-  await log.createTopic('bench', { partitions: 1 });
   const broker = await startBroker({ log, port: 0 });
   const payloadMB = (RECORDS * RECORD_BYTES) / (1 << 20);
+  const consumeRates: number[] = [];
+  const pageCacheRates: number[] = [];
   try {
-    const produce = await run('kcat', ['-b', broker.address, '-P', '-t', 'bench', '-p', '0', '-X', 'linger.ms=20', '-X', 'batch.size=1000000'], input);
-    if (produce.code !== 0) throw new Error(`kcat produce failed: ${produce.stderr}`);
-    const [end] = await log.endOffsets('bench');
-    if (end !== RECORDS) throw new Error(`expected ${RECORDS} records, the log has ${end}`);
-    const consume = await run('kcat', ['-b', broker.address, '-C', '-t', 'bench', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\n']);
-    if (consume.code !== 0) throw new Error(`kcat consume failed: ${consume.stderr}`);
-    if (consume.stdoutBytes !== RECORDS * (RECORD_BYTES + 1)) throw new Error(`consumed ${consume.stdoutBytes} bytes, expected ${RECORDS * (RECORD_BYTES + 1)}`);
-    const raw = rawAppendMBps(path.join(dir, 'data'), RECORDS * RECORD_BYTES, true);
-    const pageCache = rawAppendMBps(path.join(dir, 'data'), RECORDS * RECORD_BYTES, false);
-    const produceMBps = payloadMB / (produce.ms / 1000);
-    const consumeMBps = payloadMB / (consume.ms / 1000);
+    console.log(`broker: kcat against the embedded broker, ${RECORDS} records of ${RECORD_BYTES} B, ${rounds} alternating rounds`);
+    const summary = await alternate({
+      label: 'broker produce / raw append',
+      records: RECORDS,
+      rounds,
+      baseline: () => {
+        const raw = rawAppendMBps(path.join(dir, 'data'), RECORDS * RECORD_BYTES, true);
+        pageCacheRates.push(rawAppendMBps(path.join(dir, 'data'), RECORDS * RECORD_BYTES, false));
+        return { ms: (payloadMB / raw) * 1000, note: `${raw.toFixed(0)} MB/s with fdatasync` };
+      },
+      eddy: async (round) => {
+        const topic = `bench${round}`;
+        await log.createTopic(topic, { partitions: 1 });
+        const produce = await run('kcat', ['-b', broker.address, '-P', '-t', topic, '-p', '0', '-X', 'linger.ms=20', '-X', 'batch.size=1000000'], input);
+        if (produce.code !== 0) throw new Error(`kcat produce failed: ${produce.stderr}`);
+        const [end] = await log.endOffsets(topic);
+        if (end !== RECORDS) throw new Error(`expected ${RECORDS} records, the log has ${end}`);
+        const consume = await run('kcat', ['-b', broker.address, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\n']);
+        if (consume.code !== 0) throw new Error(`kcat consume failed: ${consume.stderr}`);
+        if (consume.stdoutBytes !== RECORDS * (RECORD_BYTES + 1)) throw new Error(`consumed ${consume.stdoutBytes} bytes, expected ${RECORDS * (RECORD_BYTES + 1)}`);
+        consumeRates.push(payloadMB / (consume.ms / 1000));
+        await log.deleteTopic(topic);
+        return { ms: produce.ms, note: `produce ${(payloadMB / (produce.ms / 1000)).toFixed(0)} MB/s, consume ${consumeRates.at(-1)!.toFixed(0)} MB/s` };
+      },
+    });
     const figures = {
       records: RECORDS,
       recordBytes: RECORD_BYTES,
-      produceMBps: Number(produceMBps.toFixed(1)),
-      produceRecordsPerSec: Math.round(RECORDS / (produce.ms / 1000)),
-      consumeMBps: Number(consumeMBps.toFixed(1)),
-      consumeRecordsPerSec: Math.round(RECORDS / (consume.ms / 1000)),
-      rawAppendMBps: Number(raw.toFixed(1)),
-      produceToRawRatio: Number((produceMBps / raw).toFixed(3)),
-      pageCacheAppendMBps: Number(pageCache.toFixed(1)),
-      produceToPageCacheRatio: Number((produceMBps / pageCache).toFixed(3)),
+      produceMBps: Number(((summary.eddyPerSecond * RECORD_BYTES) / (1 << 20)).toFixed(1)),
+      produceRecordsPerSec: Math.round(summary.eddyPerSecond),
+      consumeMBps: Number(median(consumeRates).toFixed(1)),
+      rawAppendMBps: Number(((summary.baselinePerSecond * RECORD_BYTES) / (1 << 20)).toFixed(1)),
+      produceToRawRatio: Number(summary.ratio.toFixed(3)),
+      pageCacheAppendMBps: Number(median(pageCacheRates).toFixed(1)),
     };
-    console.log(`kcat produce: ${figures.produceMBps} MB/s, ${figures.produceRecordsPerSec} records/s (${RECORDS} x ${RECORD_BYTES} B)`);
-    console.log(`kcat consume: ${figures.consumeMBps} MB/s, ${figures.consumeRecordsPerSec} records/s`);
-    console.log(`raw sequential append (writeSync 1 MiB, then fdatasync): ${figures.rawAppendMBps} MB/s`);
-    console.log(`  (page cache only, no fdatasync: ${figures.pageCacheAppendMBps} MB/s, produce ratio ${figures.produceToPageCacheRatio})`);
-    console.log(`produce / raw append ratio: ${figures.produceToRawRatio} (target >= 0.3)`);
+    console.log(`  kcat produce: median ${figures.produceMBps} MB/s, ${figures.produceRecordsPerSec} records/s; kcat consume: median ${figures.consumeMBps} MB/s`);
+    console.log(`  raw sequential append (writeSync 1 MiB, then fdatasync): median ${figures.rawAppendMBps} MB/s (page cache only: ${figures.pageCacheAppendMBps} MB/s)`);
+    console.log(`  target: produce / raw append ratio >= 0.3`);
     return figures;
   } finally {
     await broker.close();

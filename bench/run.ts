@@ -1,4 +1,5 @@
-// `npm run bench -- <name> [--log kafka [--bootstrap HOST:PORT]]`: runs one benchmark and prints its figures.
+// `npm run bench -- <name> [--records N] [--rounds N] [--log kafka [--bootstrap HOST:PORT]]`:
+// runs one benchmark and prints its figures (alternating rounds of Eddy and its baseline).
 const option = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -17,6 +18,9 @@ async function stateless(): Promise<unknown> {
 const benches: Record<string, () => Promise<unknown>> = {
   stateless,
   broker: async () => (await import('./broker.js')).runBrokerBench(),
+  aggregate: async () => (await import('./aggregate.js')).runAggregateBench(),
+  join: async () => (await import('./join.js')).runJoinBench(),
+  windowed: async () => (await import('./windowed.js')).runWindowedBench(),
 };
 
 const name = process.argv[2];

@@ -2,8 +2,9 @@
 // stateless.ts through a real Kafka cluster (EDDY_KAFKA_BOOTSTRAP, from scripts/kafka-cluster
 // start): Eddy reads the input topic from Kafka, filters and projects, and writes the output
 // topic to Kafka. Its baseline is kcat (librdkafka) producing the same records to a topic and
-// consuming them back, in the same run. Rounds alternate (kcat, Eddy, kcat, …); it prints
-// each round, the median records/s of both, their ratio and the spread.
+// consuming them back, in the same run. Rounds alternate (kcat, Eddy, kcat, …; at least 5,
+// --rounds N); it prints each round, the median records/s of both, the median ratio and
+// its spread. --records N sets the records per round (200k by default).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +18,11 @@ import { parseStatement } from '../src/parser/index.js';
 import type { CreateAsSelect } from '../src/parser/ast.js';
 import { createQueryService } from '../src/runtime/index.js';
 import { benchInputSource } from './stateless.js';
+import { benchRecords, benchRounds } from './options.js';
+import { alternate } from './rounds.js';
 
-const RECORDS = Number(process.env.EDDY_BENCH_RECORDS ?? 200_000);
-const ROUNDS = Number(process.env.EDDY_BENCH_ROUNDS ?? 3);
+const RECORDS = benchRecords(200_000);
+const ROUNDS = benchRounds();
 const CATEGORIES = ['books', 'music', 'garden', 'toys', 'tools'];
 
 function makeValues(n: number): string[] {
@@ -77,9 +80,6 @@ async function eddyRound(log: KafkaLog, values: string[], round: number, dataDir
   return { ms, produced };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const spread = (xs: number[]) => `${Math.round(Math.min(...xs)).toLocaleString('en-US')}–${Math.round(Math.max(...xs)).toLocaleString('en-US')}`;
-
 export async function runStatelessKafkaBench(bootstrap: string): Promise<{ recordsPerSecond: number; ratio: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-bench-stateless-kafka-'));
   const log = await KafkaLog.connect({ brokers: bootstrap.split(','), clientId: 'eddy-bench' });
@@ -88,24 +88,19 @@ export async function runStatelessKafkaBench(bootstrap: string): Promise<{ recor
     const file = join(dir, 'records.jsonl');
     writeFileSync(file, values.join('\n') + '\n');
     const avg = values.reduce((s, v) => s + v.length, 0) / values.length;
-    console.log(`stateless --log kafka: ${RECORDS} JSON records of ~${avg.toFixed(0)} bytes on ${bootstrap}, ${ROUNDS} rounds each`);
-    const eddy: number[] = [];
-    const kcatRates: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const k = await kcatRound(bootstrap, log, file, `bench_kcat_${process.pid}_${round}`);
-      kcatRates.push((RECORDS / k) * 1000);
-      const e = await eddyRound(log, values, round, dir);
-      eddy.push((RECORDS / e.ms) * 1000);
-      console.log(
-        `  round ${round + 1}: kcat produce+consume ${k.toFixed(0)} ms (${Math.round(kcatRates.at(-1)!).toLocaleString('en-US')} records/s); ` +
-          `eddy CSAS ${e.ms.toFixed(0)} ms (${Math.round(eddy.at(-1)!).toLocaleString('en-US')} records/s, ${e.produced} passed the filter)`,
-      );
-    }
-    const recordsPerSecond = Math.round(median(eddy));
-    const ratio = median(eddy) / median(kcatRates);
-    console.log(`  eddy through Kafka   : median ${recordsPerSecond.toLocaleString('en-US')} records/s (spread ${spread(eddy)})`);
-    console.log(`  kcat produce+consume : median ${Math.round(median(kcatRates)).toLocaleString('en-US')} records/s (spread ${spread(kcatRates)})`);
-    console.log(`  ratio (eddy / kcat): ${ratio.toFixed(2)}`);
+    console.log(`stateless --log kafka: ${RECORDS} JSON records of ~${avg.toFixed(0)} bytes on ${bootstrap}, ${ROUNDS} alternating rounds`);
+    const summary = await alternate({
+      label: 'stateless --log kafka (eddy / kcat)',
+      records: RECORDS,
+      rounds: ROUNDS,
+      baseline: async (round) => ({ ms: await kcatRound(bootstrap, log, file, `bench_kcat_${process.pid}_${round}`) }),
+      eddy: async (round) => {
+        const e = await eddyRound(log, values, round, dir);
+        return { ms: e.ms, note: `${e.produced} passed the filter` };
+      },
+    });
+    const recordsPerSecond = Math.round(summary.eddyPerSecond);
+    const ratio = summary.ratio;
     for (const t of await log.listTopics()) if (t.name.includes(`_${process.pid}_`)) await log.deleteTopic(t.name).catch(() => undefined);
     return { recordsPerSecond, ratio };
   } finally {

@@ -12,7 +12,7 @@ import type { FetchRequest, LogRecord, PartitionProgress, TopicLog, TopicSpec } 
 import type { PersistentPhysicalPlan } from './builder.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { RunningQuery } from './contract.js';
-import { Pipeline, QueryFailure, type ProcessingLogSink } from './pipeline.js';
+import { Pipeline, QueryFailure, type OutputRow, type ProcessingLogSink } from './pipeline.js';
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from './processing-log.js';
@@ -37,6 +37,11 @@ export interface PersistentQueryServices {
 }
 
 const MAX_BATCH = 5000;
+/**
+ * Uncommitted state writes (materialized rows plus aggregate entries) above which a cycle
+ * commits before its interval is up: what waits for a commit is held in memory.
+ */
+const MAX_UNCOMMITTED_WRITES = 20_000;
 const POLL_WAIT_MS = 100;
 
 export function consumerGroup(properties: Record<string, unknown>, queryId: string): string {
@@ -83,6 +88,7 @@ export class PersistentQuery implements RunningQuery {
   private positions = new Map<string, number>();
   private committed = new Map<string, number>();
   private store: TableStore | null = null;
+  private aggregateState: AggregateStateStore | null = null;
   private writer!: SinkWriter;
   private output!: OutputCommitter;
   private readonly ready: Promise<void>;
@@ -93,6 +99,8 @@ export class PersistentQuery implements RunningQuery {
   private readonly commitIntervalMs: number;
   /** Records per fetch (max.poll.records). */
   private readonly maxBatch: number;
+  /** cache.max.bytes.buffering: aggregations collapse changes per group within a commit interval. */
+  private readonly cacheMaxBytes: number;
   /** The error that put the query into ERROR, if any. */
   error: Error | null = null;
 
@@ -122,6 +130,8 @@ export class PersistentQuery implements RunningQuery {
     const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
     this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
     this.maxBatch = Math.max(1, streamsNumber(props, 'max.poll.records', MAX_BATCH));
+    const cache = Number(getProperty(props, 'cache.max.bytes.buffering') ?? 0);
+    this.cacheMaxBytes = Number.isFinite(cache) && cache > 0 ? cache : 0;
     this.ready = this.init();
     this.ready.catch((e) => this.fail(e));
   }
@@ -165,9 +175,10 @@ export class PersistentQuery implements RunningQuery {
       );
       if (this.plan.analysis.aggregate) {
         const state = new AggregateStateStore(this.store.database);
+        this.aggregateState = state;
         this.store.onCommit(() => state.flush());
         this.store.onDiscard(() => state.discard());
-        this.pipeline.useAggregateState(state);
+        this.pipeline.useAggregateState(state, false, this.cacheMaxBytes);
       }
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
@@ -310,6 +321,7 @@ export class PersistentQuery implements RunningQuery {
       }
       throw e;
     }
+    if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
     await this.produceOutputs(outputs);
     for (const r of records) {
       const next = r.offset + 1;
@@ -321,7 +333,7 @@ export class PersistentQuery implements RunningQuery {
     return records.length;
   }
 
-  private async produceOutputs(outputs: ReturnType<Pipeline['process']>): Promise<void> {
+  private async produceOutputs(outputs: OutputRow[]): Promise<void> {
     const produce = this.writer.toRecords(outputs);
     if (produce.length > 0 && this.plan.produce) {
       if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
@@ -347,9 +359,13 @@ export class PersistentQuery implements RunningQuery {
     return false;
   }
 
+  private uncommittedWrites(): number {
+    return (this.store?.pendingCount ?? 0) + (this.aggregateState?.dirtyCount ?? 0);
+  }
+
   private async commitIfDirty(force: boolean): Promise<void> {
     if (!this.dirty()) return;
-    if (!force && Date.now() - this.lastCommit < this.commitIntervalMs) return;
+    if (!force && Date.now() - this.lastCommit < this.commitIntervalMs && this.uncommittedWrites() <= MAX_UNCOMMITTED_WRITES) return;
     await this.commitNow();
   }
 
@@ -368,6 +384,8 @@ export class PersistentQuery implements RunningQuery {
 
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
+    // The record cache flushes on commit, as Kafka Streams' does.
+    if (this.pipeline.cached.pending > 0) await this.produceOutputs(this.pipeline.flushCache());
     const offsets = this.offsetsToCommit();
     await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);

@@ -149,8 +149,11 @@ export class Pipeline {
     return this.aggregateState;
   }
 
-  /** Aggregations: where the states live (persistent queries pass their SQLite store's). */
-  useAggregateState(store: AggregateStateStore, owned = false): void {
+  /**
+   * Aggregations: where the states live (persistent queries pass their SQLite store's), and
+   * cache.max.bytes.buffering (above 0, changes collapse per group until flushCache()).
+   */
+  useAggregateState(store: AggregateStateStore, owned = false, cacheMaxBytes = 0): void {
     this.aggregateState = store;
     this.ownsAggregateState = owned;
     this.aggregator = new Aggregator(this.analysis, store, {
@@ -158,7 +161,20 @@ export class Pipeline {
       projectValue: this.projectValue,
       logError: (step, message, row, e) => this.logRecordError(step, message, row, e),
       ...(this.windowProgress ? { progress: this.windowProgress } : {}),
+      cacheMaxBytes,
     });
+  }
+
+  /** Aggregations with a record cache: whether it holds changes, and whether it is over budget. */
+  get cached(): { pending: number; full: boolean } {
+    return this.aggregator?.cached ?? { pending: 0, full: false };
+  }
+
+  /** The aggregation's collapsed changes, to produce before a commit (or when the cache is full). */
+  flushCache(): OutputRow[] {
+    const out: OutputRow[] = [];
+    this.aggregator?.flushCache(out);
+    return out;
   }
 
   /** The row being evaluated, for processing-log entries that include rows. */

@@ -93,14 +93,13 @@ export class SinkWriter {
     });
   }
 
-  /** The partition a materialized row belongs to: the sink partition of its key when it is known. */
-  private storePartition(o: OutputRow): number {
-    if (this.storePartitions === undefined || this.keySerde === null) return o.partition;
+  /** The key's bytes (without a window), or an Error when it cannot be serialized. */
+  private keyBytes(o: OutputRow): Buffer | null | Error {
+    if (this.keySerde === null) return null;
     try {
-      const key = this.keySerde.serialize(o.key);
-      return key === null ? o.partition : partitionForKey(key, this.storePartitions);
-    } catch {
-      return o.partition;
+      return this.keySerde.serialize(o.key);
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
     }
   }
 
@@ -108,18 +107,23 @@ export class SinkWriter {
   toRecords(rows: OutputRow[]): ProduceRecord[] {
     const out: ProduceRecord[] = [];
     const store = this.store;
-    const keySerde = this.keySerde;
     const valueSerde = this.valueSerde;
     for (let i = 0; i < rows.length; i++) {
       const o = rows[i]!;
+      // Serialized once: the sink record's key, its partition and the store's partition.
+      const keyBytes = this.keyBytes(o);
+      let storePartition: number | undefined;
       if (store) {
-        if (o.key.some((k) => k === null)) continue;
+        if (hasNull(o.key)) continue;
         const storeKey = o.window ? [...o.key, o.window.start, o.window.end] : o.key;
         if (o.value === null) {
           if (store.get(storeKey)) store.delete(storeKey);
           else if (!o.alwaysEmit) continue;
         } else {
-          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: this.storePartition(o) });
+          // Materialized rows are filed under the sink partition of their key when it is known.
+          if (this.storePartitions === undefined || keyBytes === null || keyBytes instanceof Error) storePartition = o.partition;
+          else storePartition = partitionForKey(keyBytes, this.storePartitions);
+          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: storePartition });
         }
       }
       let timestamp = o.rowtime;
@@ -128,13 +132,18 @@ export class SinkWriter {
         if (ts === null) continue;
         timestamp = ts;
       }
-      let key: Buffer | null = null;
+      if (keyBytes instanceof Error) {
+        this.serializationError('key', keyBytes);
+        continue;
+      }
+      let key = keyBytes;
       let value: Buffer | null = null;
       let partition: number | undefined;
       try {
-        key = keySerde === null ? null : keySerde.serialize(o.key);
         // Windowed keys are partitioned by the key without its window (as Kafka Streams does).
-        if (this.sinkPartitions !== undefined && key !== null) partition = partitionForKey(key, this.sinkPartitions);
+        if (this.sinkPartitions !== undefined && key !== null) {
+          partition = storePartition !== undefined && this.sinkPartitions === this.storePartitions ? storePartition : partitionForKey(key, this.sinkPartitions);
+        }
         if (this.window && o.window) key = serializeWindowedKey(key, this.window.type, o.window);
       } catch (e) {
         this.serializationError('key', e);
@@ -150,4 +159,9 @@ export class SinkWriter {
     }
     return out;
   }
+}
+
+function hasNull(key: unknown[]): boolean {
+  for (let i = 0; i < key.length; i++) if (key[i] === null) return true;
+  return false;
 }

@@ -34,6 +34,7 @@ export class TableStore {
   private readonly offsetStmt: Database.Statement;
   /** Created by the first undoable commit (or found in the file), so at-least-once pays nothing. */
   private undo: SqliteUndo | null = null;
+  private readonly singleStringKey: boolean;
 
   constructor(
     readonly file: string,
@@ -44,6 +45,7 @@ export class TableStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.singleStringKey = keyTypes.length === 1 && keyTypes[0]!.base === 'STRING';
     const keyCount = Math.max(keyTypes.length, 1);
     this.keyNames = Array.from({ length: keyCount }, (_, i) => `k${i}`);
     const keyCols = this.keyNames.map((k) => `${k}`).join(', ');
@@ -67,6 +69,8 @@ export class TableStore {
   }
 
   private pendingKey(key: unknown[]): string {
+    // One string key column: the string itself behind a mark no JSON text starts with.
+    if (this.singleStringKey && typeof key[0] === 'string') return `\u0001${key[0]}`;
     return JSON.stringify(key.map((v, i) => toStored(v, this.keyTypes[i]!)));
   }
 
@@ -84,6 +88,11 @@ export class TableStore {
 
   delete(key: unknown[]): void {
     this.pending.set(this.pendingKey(key), { key, row: null });
+  }
+
+  /** Rows written since the last commit. */
+  get pendingCount(): number {
+    return this.pending.size;
   }
 
   private readonly commitHooks: (() => void)[] = [];

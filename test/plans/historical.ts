@@ -57,6 +57,8 @@ export interface HistoricalCase {
 }
 
 const QUERY_PROPERTIES = { 'auto.offset.reset': 'earliest' };
+/** Recorded outputs hold every change of an aggregate: no record cache (as conformance runs ksqlDB's cases). */
+const ENGINE_PROPERTIES = { 'cache.max.bytes.buffering': 0 };
 
 function storedRecord(r: LogRecord): StoredRecord {
   const key = r.key === null ? { key: null } : isText(r.key) ? { key: r.key.toString('utf8') } : { keyHex: r.key.toString('hex') };
@@ -111,7 +113,7 @@ async function pullRows(engine: Engine, sqls: string[]): Promise<Record<string, 
 /** Runs a case definition with today's code and records what it wrote. */
 export async function recordCase(def: CaseDefinition, writtenBy: HistoricalCase['writtenBy']): Promise<HistoricalCase> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-plan-record-'));
-  const engine = await Engine.open({ dataDir: dir, properties: {} });
+  const engine = await Engine.open({ dataDir: dir, properties: ENGINE_PROPERTIES });
   try {
     const ctx = { properties: QUERY_PROPERTIES, variables: {} };
     for (const sql of def.sources) await engine.execute(sql, ctx);
@@ -175,7 +177,7 @@ export async function dataDirOf(c: HistoricalCase, edit: (command: Record<string
 /** Starts an Engine on a data directory written from a case and returns its outputs once it is idle. */
 export async function replayCase(c: HistoricalCase, edit?: (command: Record<string, unknown>) => Record<string, unknown>) {
   const dir = await dataDirOf(c, edit);
-  const engine = await Engine.open({ dataDir: dir, properties: {} });
+  const engine = await Engine.open({ dataDir: dir, properties: ENGINE_PROPERTIES });
   try {
     await engine.drain();
     const outputs = await outputsOf(engine.log, Object.keys(c.outputs));

@@ -13,6 +13,8 @@
 //   tombstone is emitted instead.
 // - EMIT FINAL: nothing is emitted on update; a window's result is emitted once when stream
 //   time reaches its end plus the grace period.
+// - cache.max.bytes.buffering > 0 (persistent queries, not sessions or EMIT FINAL): changes
+//   collapse per group in an EmitCache until flushCache() (see emit-cache.ts).
 
 import { rowKeyReader } from '../../planner/query/layout.js';
 import type { LogRecord } from '../../log/topic-log.js';
@@ -26,6 +28,7 @@ import { slidingWindowOpen } from '../window/sliding-windows.js';
 import { WindowSideState } from '../window/window-state.js';
 import type { WindowProgress } from '../window/progress.js';
 import { countAggregate, countWindowBounds, slidingAggregate, type AggregationOps } from '../window/window-aggregation.js';
+import { EmitCache, type ChangeSource } from './emit-cache.js';
 
 export interface AggregatorHooks {
   /** Output key / value projections over the aggregate row. */
@@ -34,6 +37,8 @@ export interface AggregatorHooks {
   logError: (step: string, message: string, row: unknown[] | null, e: unknown) => void;
   /** Windowed aggregations: late records, expired windows and stream time are reported here. */
   progress?: WindowProgress;
+  /** cache.max.bytes.buffering: above 0, changes collapse per group until flushCache(). */
+  cacheMaxBytes?: number;
 }
 
 interface Input {
@@ -52,6 +57,8 @@ export class Aggregator {
   private open: Map<string, AggregateEntry> | null = null;
   /** Sliding and count windows: their operations and the state they keep beside the aggregates. */
   private windowOps: AggregationOps | null = null;
+  private readonly cache: EmitCache | null;
+  private readonly noArgs: unknown[][];
 
   constructor(
     analysis: AnalyzedQuery,
@@ -62,9 +69,27 @@ export class Aggregator {
     this.calls = this.step.calls;
     this.sourceKeyOf = rowKeyReader(analysis.layout);
     this.rowtimeIndex = analysis.layout.rowtimeIndex;
-    store.onDiscard(() => (this.open = null));
     const spec = this.step.window;
+    // Collapsing per commit interval (ksqlDB's record cache) applies to plain and time-windowed aggregations.
+    const collapsible = !this.step.emitFinal && (!spec || spec.type === 'TUMBLING' || spec.type === 'HOPPING');
+    this.cache = collapsible && (hooks.cacheMaxBytes ?? 0) > 0 ? new EmitCache(hooks.cacheMaxBytes!) : null;
+    this.noArgs = this.calls.map(() => []);
+    store.onDiscard(() => {
+      this.open = null;
+      this.cache?.clear();
+    });
     if (spec && (spec.type === 'SLIDING' || spec.type === 'COUNT')) this.windowOps = this.lendOps(new WindowSideState(store, groupKeyText));
+  }
+
+  /** Whether collapsed changes wait to be flushed, and whether they exceed the cache's budget. */
+  get cached(): { pending: number; full: boolean } {
+    return { pending: this.cache?.size ?? 0, full: this.cache?.full ?? false };
+  }
+
+  /** Emits the collapsed changes (at commit, or when the cache is full). */
+  flushCache(out: OutputRow[]): void {
+    if (!this.cache) return;
+    for (const c of this.cache.drain()) this.emitNow(c.next, c.old, c.src, c.rowtime, out);
   }
 
   private lendOps(side: WindowSideState): AggregationOps {
@@ -105,17 +130,27 @@ export class Aggregator {
       if (v === null || v === undefined) return null;
       key[i] = v;
     }
-    const args = this.calls.map((c) =>
-      c.args.map((a) => {
-        if (a.columnIndex !== undefined) return row[a.columnIndex] ?? null;
-        try {
-          return a.evaluate(row) ?? null;
-        } catch (e) {
-          this.hooks.logError('Aggregate.Aggregate', `Error computing argument ${a.text} of ${c.text}`, row, e);
-          return null;
+    const calls = this.calls;
+    let args = this.noArgs;
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i]!;
+      if (c.args.length === 0) continue;
+      if (args === this.noArgs) args = this.noArgs.slice();
+      const values = new Array<unknown>(c.args.length);
+      for (let j = 0; j < c.args.length; j++) {
+        const a = c.args[j]!;
+        if (a.columnIndex !== undefined) values[j] = row[a.columnIndex] ?? null;
+        else {
+          try {
+            values[j] = a.evaluate(row) ?? null;
+          } catch (e) {
+            this.hooks.logError('Aggregate.Aggregate', `Error computing argument ${a.text} of ${c.text}`, row, e);
+            values[j] = null;
+          }
         }
-      }),
-    );
+      }
+      args[i] = values;
+    }
     return { key, args, ts: row[this.rowtimeIndex] as number, rec };
   }
 
@@ -124,15 +159,19 @@ export class Aggregator {
   }
 
   private fold(states: unknown[], args: unknown[][], undo: boolean): unknown[] {
-    return this.calls.map((c, i) => {
+    const calls = this.calls;
+    const next = new Array<unknown>(calls.length);
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i]!;
       try {
-        if (undo) return c.fn.undo ? c.fn.undo(states[i], args[i]!) : states[i];
-        return c.fn.aggregate(states[i], args[i]!);
+        if (undo) next[i] = c.fn.undo ? c.fn.undo(states[i], args[i]!) : states[i];
+        else next[i] = c.fn.aggregate(states[i], args[i]!);
       } catch (e) {
         this.hooks.logError('Aggregate.Aggregate', `Error in aggregate function ${c.text}`, null, e);
-        return states[i];
+        next[i] = states[i];
       }
-    });
+    }
+    return next;
   }
 
   // ---------------------------------------------------------------- entry points
@@ -140,6 +179,10 @@ export class Aggregator {
   /** Rows of a stream source, or new/updated rows of a table source. */
   add(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
     Object.assign(aggregateLimits, this.step.limits);
+    if (!this.step.sourceIsTable && !this.step.window && rows.length > 1) {
+      this.addToGroups(rows, meta, out);
+      return;
+    }
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const rec = meta[i]!;
@@ -158,6 +201,22 @@ export class Aggregator {
       else if (this.step.window.type === 'COUNT') countAggregate(this.windowOps!, input, out);
       else this.timeWindows(input, out);
       if (this.step.emitFinal && this.step.window?.type !== 'COUNT') this.emitClosed(out);
+    }
+  }
+
+  /** Stream rows without a window: the groups of the batch are read in one go, then folded in order. */
+  private addToGroups(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    const inputs: Input[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if ((row as { nullValue?: boolean }).nullValue === true) continue;
+      const input = this.input(row, meta[i]!);
+      if (input) inputs.push(input);
+    }
+    this.store.prefetch(inputs.map((input) => input.key));
+    for (const input of inputs) {
+      this.store.observe(input.ts);
+      this.accumulate(input, out);
     }
   }
 
@@ -404,14 +463,23 @@ export class Aggregator {
   }
 
   private emit(next: AggregateEntry, old: AggregateEntry | undefined, rec: LogRecord, rowtime: number, out: OutputRow[]): void {
-    const row = this.aggregateRow(next);
-    const window = this.step.window ? this.windowOf(next) : undefined;
-    const base = { rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset, ...(window ? { window } : {}) };
-    if (this.passes(row)) {
-      out.push({ key: this.hooks.projectKey(row), value: this.hooks.projectValue(row), ...base });
-    } else if (this.step.having && old && this.passes(this.aggregateRow(old))) {
-      out.push({ key: this.hooks.projectKey(row), value: null, ...base });
+    if (this.cache) {
+      const g = this.store.keyText(next.key);
+      this.cache.update(next.start === 0 && next.end === 0 ? g : `${next.start}|${next.end}|${g}`, next, old, rec, rowtime);
+      return;
     }
+    this.emitNow(next, old, rec, rowtime, out);
+  }
+
+  private emitNow(next: AggregateEntry, old: AggregateEntry | undefined, rec: ChangeSource, rowtime: number, out: OutputRow[]): void {
+    const row = this.aggregateRow(next);
+    let value: unknown[] | null;
+    if (this.passes(row)) value = this.hooks.projectValue(row);
+    else if (this.step.having && old && this.passes(this.aggregateRow(old))) value = null;
+    else return;
+    const o: OutputRow = { key: this.hooks.projectKey(row), value, rowtime, headers: rec.headers, partition: rec.partition, offset: rec.offset };
+    if (this.step.window) o.window = this.windowOf(next);
+    out.push(o);
   }
 }
 

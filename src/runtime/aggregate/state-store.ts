@@ -2,7 +2,10 @@
 // aggregate functions' intermediate states, plus, for table sources, what each source row
 // last contributed (so an update or a delete can be retracted). Writes are buffered in an
 // overlay and flushed by `flush()`, which the owner calls inside the transaction that also
-// records the consumed offsets.
+// records the consumed offsets. After a flush the overlay's entries stay as a read cache
+// while there are at most CLEAN_CACHE_ENTRIES of them (a hot set of groups is then read
+// and decoded once, not once per record); beyond that it is dropped, so the state of many
+// groups lives in SQLite and not in memory.
 
 import Database from 'better-sqlite3';
 import { decodeValue, encodeValue } from '../../functions/aggregate/state-codec.js';
@@ -26,7 +29,15 @@ export interface Contribution {
 }
 
 export function groupKeyText(key: unknown[]): string {
-  return JSON.stringify(key.map(encodeValue));
+  // Strings, booleans and finite non-negative-zero numbers encode as themselves.
+  for (let i = 0; i < key.length; i++) {
+    const v = key[i];
+    const t = typeof v;
+    if (t === 'string' || t === 'boolean') continue;
+    if (t === 'number' && Number.isFinite(v) && !Object.is(v, -0)) continue;
+    return JSON.stringify(key.map(encodeValue));
+  }
+  return JSON.stringify(key);
 }
 
 function encodeStates(states: unknown[]): string {
@@ -37,20 +48,40 @@ function decodeStates(text: string): unknown[] {
   return (JSON.parse(text) as unknown[]).map(decodeValue);
 }
 
+/** Overlay key of a group's entry: the key text alone without a window (it starts with '['). */
 function entryId(g: string, start: number, end: number): string {
-  return `${start}|${end}|${g}`;
+  return start === 0 && end === 0 ? g : `${start}|${end}|${g}`;
+}
+
+/** Entries kept as a read cache after a flush, at most. */
+const CLEAN_CACHE_ENTRIES = 10_000;
+
+interface Slot {
+  g: string;
+  start: number;
+  end: number;
+  /** null: deleted. */
+  entry: AggregateEntry | null;
+  /** Changed since the last flush. */
+  dirty: boolean;
 }
 
 export class AggregateStateStore {
-  private readonly pending = new Map<string, { g: string; start: number; end: number; entry: AggregateEntry | null }>();
-  /** The pending ids of each group key, so a group's windows are found without scanning all of `pending`. */
+  /** Entries changed since the last flush (dirty) and, up to a bound, entries read or flushed. */
+  private readonly pending = new Map<string, Slot>();
+  /** The ids of each group key's changed entries, so a group's windows are found without scanning all of `pending`. */
   private readonly pendingByGroup = new Map<string, Set<string>>();
+  /** The key array groupKeyText last ran on, and its text (get then put pass the same array). */
+  private lastKey: unknown[] | null = null;
+  private lastG = '';
+  private dirtySlots = 0;
   private readonly pendingPrev = new Map<string, Contribution | null>();
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly sessionsStmt: Database.Statement;
   private readonly rangeStmt: Database.Statement;
+  private readonly manyStmt: Database.Statement;
   private readonly getPrevStmt: Database.Statement;
   private readonly putPrevStmt: Database.Statement;
   private readonly delPrevStmt: Database.Statement;
@@ -70,6 +101,7 @@ export class AggregateStateStore {
     this.delStmt = db.prepare('DELETE FROM agg_state WHERE g = ? AND ws = ? AND we = ?');
     this.sessionsStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ?');
     this.rangeStmt = db.prepare('SELECT ws, we, s, rowtime, fin FROM agg_state WHERE g = ? AND ws BETWEEN ? AND ?');
+    this.manyStmt = db.prepare('SELECT g, s, rowtime, fin FROM agg_state WHERE ws = 0 AND we = 0 AND g IN (SELECT value FROM json_each(?))');
     this.getPrevStmt = db.prepare('SELECT v FROM agg_prev WHERE sk = ?');
     this.putPrevStmt = db.prepare('INSERT OR REPLACE INTO agg_prev (sk, v) VALUES (?, ?)');
     this.delPrevStmt = db.prepare('DELETE FROM agg_prev WHERE sk = ?');
@@ -90,35 +122,82 @@ export class AggregateStateStore {
     }
   }
 
+  /** groupKeyText(key), remembered for the last key array asked about. */
+  keyText(key: unknown[]): string {
+    if (key !== this.lastKey) {
+      this.lastG = groupKeyText(key);
+      this.lastKey = key;
+    }
+    return this.lastG;
+  }
+
   get(key: unknown[], start = 0, end = 0): AggregateEntry | undefined {
-    const g = groupKeyText(key);
-    const p = this.pending.get(entryId(g, start, end));
+    const g = this.keyText(key);
+    const id = entryId(g, start, end);
+    const p = this.pending.get(id);
     if (p) return p.entry ?? undefined;
     const r = this.getStmt.get(g, start, end) as { s: string; rowtime: number; fin: number } | undefined;
-    if (!r) return undefined;
-    return { key, start, end, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 };
+    const entry = r ? { key, start, end, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 } : null;
+    if (entry) this.pending.set(id, { g, start, end, entry, dirty: false });
+    return entry ?? undefined;
+  }
+
+  /**
+   * Reads the entries (without a window) of the groups a batch is about to touch in one
+   * query, instead of one lookup per record; groups found absent are remembered as such.
+   */
+  prefetch(keys: unknown[][]): void {
+    const missing = new Map<string, unknown[]>();
+    for (const key of keys) {
+      const g = groupKeyText(key);
+      if (!this.pending.has(g)) missing.set(g, key);
+    }
+    if (missing.size < 2) return;
+    for (const r of this.manyStmt.all(JSON.stringify([...missing.keys()])) as { g: string; s: string; rowtime: number; fin: number }[]) {
+      const entry = { key: missing.get(r.g)!, start: 0, end: 0, states: decodeStates(r.s), rowtime: r.rowtime, final: r.fin === 1 };
+      this.pending.set(r.g, { g: r.g, start: 0, end: 0, entry, dirty: false });
+    }
+    for (const g of missing.keys()) if (!this.pending.has(g)) this.pending.set(g, { g, start: 0, end: 0, entry: null, dirty: false });
   }
 
   put(entry: AggregateEntry): void {
-    const g = groupKeyText(entry.key);
+    const g = this.keyText(entry.key);
     this.setPending(g, entry.start, entry.end, entry);
   }
 
+  /** Entries changed since the last flush. */
+  get dirtyCount(): number {
+    return this.dirtySlots;
+  }
+
   delete(key: unknown[], start = 0, end = 0): void {
-    const g = groupKeyText(key);
-    this.setPending(g, start, end, null);
+    this.setPending(this.keyText(key), start, end, null);
   }
 
   private setPending(g: string, start: number, end: number, entry: AggregateEntry | null): void {
     const id = entryId(g, start, end);
-    this.pending.set(id, { g, start, end, entry });
+    const p = this.pending.get(id);
+    if (p) {
+      p.entry = entry;
+      if (!p.dirty) this.dirtySlots++;
+      p.dirty = true;
+    } else {
+      this.pending.set(id, { g, start, end, entry, dirty: true });
+      this.dirtySlots++;
+    }
     let ids = this.pendingByGroup.get(g);
     if (!ids) this.pendingByGroup.set(g, (ids = new Set()));
     ids.add(id);
   }
 
-  private pendingOf(g: string): [string, { start: number; end: number; entry: AggregateEntry | null }][] {
-    return [...(this.pendingByGroup.get(g) ?? [])].map((id) => [id, this.pending.get(id)!]);
+  /** A group's entries changed since the last flush (the rest are in SQLite). */
+  private pendingOf(g: string): [string, Slot][] {
+    const out: [string, Slot][] = [];
+    for (const id of this.pendingByGroup.get(g) ?? []) {
+      const p = this.pending.get(id);
+      if (p) out.push([id, p]);
+    }
+    return out;
   }
 
   /** All session windows of a group key. */
@@ -188,11 +267,19 @@ export class AggregateStateStore {
   /** Writes the overlay to SQLite; call inside the owner's commit transaction. */
   flush(): void {
     for (const l of this.flushListeners) l();
-    for (const p of this.pending.values()) {
-      if (p.entry === null) this.delStmt.run(p.g, p.start, p.end);
-      else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
+    for (const [id, p] of this.pending) {
+      if (!p.dirty) {
+        if (p.entry === null) this.pending.delete(id);
+        continue;
+      }
+      p.dirty = false;
+      if (p.entry === null) {
+        this.delStmt.run(p.g, p.start, p.end);
+        this.pending.delete(id);
+      } else this.putStmt.run(p.g, p.start, p.end, encodeStates(p.entry.states), p.entry.rowtime, p.entry.final ? 1 : 0);
     }
-    this.pending.clear();
+    this.dirtySlots = 0;
+    if (this.pending.size > CLEAN_CACHE_ENTRIES) this.pending.clear();
     this.pendingByGroup.clear();
     for (const [sk, c] of this.pendingPrev) {
       if (c === null) this.delPrevStmt.run(sk);
@@ -209,6 +296,7 @@ export class AggregateStateStore {
   discard(): void {
     this.pending.clear();
     this.pendingByGroup.clear();
+    this.dirtySlots = 0;
     this.pendingPrev.clear();
     const st = this.metaGet.get('streamTime') as { value: string } | undefined;
     this.streamTimeValue = st ? Number(st.value) : -Infinity;

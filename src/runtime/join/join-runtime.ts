@@ -158,42 +158,59 @@ export class JoinRuntime {
   /** Processes records in the order given (a PartitionGroup's event-time order). */
   processInOrder(records: LogRecord[]): OutputRow[] {
     const out: OutputRow[] = [];
+    const rows: unknown[][] = [];
+    const meta: LogRecord[] = [];
     for (const rec of records) {
       this.current = rec;
       this.produced = [];
       const sources = this.topicSources.get(rec.topic) ?? [];
       for (const i of sources) this.ingest(i, rec);
       this.decoded.delete(rec);
-      this.emitOutputs(rec, out);
+      this.emitOutputs(rec, rows, meta, out);
     }
+    this.runRows(rows, meta, out);
     return out;
   }
 
+  /** Joined rows go through the stages after the join together, a run at a time (deletes end a run). */
+  private runRows(rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
+    if (rows.length === 0) return;
+    for (const o of this.pipeline.processRows(rows.splice(0), meta.splice(0))) out.push(o);
+  }
+
   private ingest(sourceIndex: number, rec: LogRecord): void {
-    const { offset, layout } = this.join.sources[sourceIndex]!;
+    const { layout } = this.join.sources[sourceIndex]!;
     const { rows, tombstones } = this.decodedFor(sourceIndex, rec);
-    const place = (row: unknown[]): unknown[] => {
-      const joined = new Array<unknown>(this.width).fill(null);
-      for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
-      return joined;
-    };
     const stepIndex = sourceIndex === 0 ? 0 : sourceIndex - 1;
     const side: Side = sourceIndex === 0 ? LEFT : RIGHT;
     for (const row of rows) {
       if ((row as { nullValue?: boolean }).nullValue === true) continue;
-      this.feed(stepIndex, side, { row: place(row), deleted: false, ts: row[layout.rowtimeIndex] as number });
+      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: false, ts: row[layout.rowtimeIndex] as number });
     }
     for (const t of tombstones) {
       const row = new Array<unknown>(layout.width).fill(null);
       t.key.forEach((k, i) => (row[i] = k));
-      this.feed(stepIndex, side, { row: place(row), deleted: true, ts: t.rec.timestamp });
+      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: true, ts: t.rec.timestamp });
     }
   }
 
-  private emitOutputs(rec: LogRecord, out: OutputRow[]): void {
+  /** A source's row at its place in the joined row's layout (nulls elsewhere). */
+  private place(sourceIndex: number, row: unknown[]): unknown[] {
+    const { offset, layout } = this.join.sources[sourceIndex]!;
+    const joined = new Array<unknown>(this.width).fill(null);
+    for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
+    return joined;
+  }
+
+  private emitOutputs(rec: LogRecord, rows: unknown[][], meta: LogRecord[], out: OutputRow[]): void {
     for (const c of this.produced) {
-      if (c.deleted) for (const o of this.pipeline.deleteRow(c.row, rec, c.ts)) out.push(o);
-      else for (const o of this.pipeline.processRows([c.row], [rec])) out.push(o);
+      if (c.deleted) {
+        this.runRows(rows, meta, out);
+        for (const o of this.pipeline.deleteRow(c.row, rec, c.ts)) out.push(o);
+      } else {
+        rows.push(c.row);
+        meta.push(rec);
+      }
     }
   }
 

@@ -3,7 +3,9 @@
 // to close, the current rows of table sides (with the foreign key of FK joins), stream
 // times, and the offsets the state corresponds to. Writes go into one open transaction
 // that commit() closes together with the offsets, so a restart resumes from a state that
-// matches the offsets exactly.
+// matches the offsets exactly. Table-side rows read are kept decoded in a bounded cache
+// (a stream joined with a table reads the same rows over and over); writes and rollbacks
+// invalidate it.
 
 import Database from 'better-sqlite3';
 import { SqliteUndo } from '../sqlite-undo.js';
@@ -57,12 +59,17 @@ function canonical(v: unknown, t: SqlType): unknown {
   }
 }
 
+/** Decoded table-side rows kept, at most, per step and side (then the cache starts over). */
+const TABLE_CACHE_ENTRIES = 100_000;
+
 export class JoinStore {
   private readonly db: Database.Database;
   private readonly stmts: Record<string, Database.Statement>;
   private readonly meta = new Map<string, number>();
   /** Set under exactly-once: every write transaction keeps its before-images. */
   private undo: SqliteUndo | null = null;
+  /** Table-side rows by step * 2 + side, then key: undefined when absent from the store. */
+  private readonly tableCache = new Map<number, Map<string, TimedRow | undefined>>();
 
   constructor(
     readonly file: string,
@@ -194,18 +201,38 @@ export class JoinStore {
 
   // ---------------------------------------------------------------- table sides
 
+  private cacheOf(step: number, side: Side): Map<string, TimedRow | undefined> {
+    const id = step * 2 + side;
+    let cache = this.tableCache.get(id);
+    if (!cache) this.tableCache.set(id, (cache = new Map()));
+    return cache;
+  }
+
+  /** The row as stored (callers must not change it: it may be shared with the next lookup). */
   tableGet(step: number, side: Side, k: string): TimedRow | undefined {
+    const cache = this.cacheOf(step, side);
+    const cached = cache.get(k);
+    if (cached !== undefined || cache.has(k)) return cached;
     const r = this.stmts.tblGet!.get(step, side, k) as { ts: number; fk: string | null; row: string } | undefined;
-    return r ? { ts: Number(r.ts), fk: r.fk, row: this.decode(r.row) } : undefined;
+    const row = r ? { ts: Number(r.ts), fk: r.fk, row: this.decode(r.row) } : undefined;
+    if (cache.size >= TABLE_CACHE_ENTRIES) cache.clear();
+    cache.set(k, row);
+    return row;
   }
 
   tablePut(step: number, side: Side, k: string, ts: number, row: unknown[], fk: string | null = null): void {
     this.writing();
-    this.stmts.tblPut!.run(step, side, k, fk, ts, this.encode(row));
+    const text = this.encode(row);
+    this.stmts.tblPut!.run(step, side, k, fk, ts, text);
+    // Cached as a read would return it (decoded from what was stored).
+    const cache = this.cacheOf(step, side);
+    if (cache.size >= TABLE_CACHE_ENTRIES) cache.clear();
+    cache.set(k, { ts, fk, row: this.decode(text) });
   }
 
   tableDelete(step: number, side: Side, k: string): void {
     this.writing();
+    this.tableCache.get(step * 2 + side)?.delete(k);
     this.stmts.tblDelete!.run(step, side, k);
   }
 
@@ -224,6 +251,7 @@ export class JoinStore {
 
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.tableCache.clear();
     this.meta.clear();
     for (const r of this.db.prepare('SELECT name, value FROM meta').all() as { name: string; value: number }[]) this.meta.set(r.name, r.value);
   }
