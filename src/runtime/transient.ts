@@ -205,6 +205,10 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
 // ---------------------------------------------------------------- pull
 
 export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStream {
+  if (a.aggregate) {
+    // The row scan below knows no aggregation: answering would give one row per source row.
+    throw new QueryPlanningError(`Pull queries don't support aggregate functions yet: run the aggregation as a persistent query (CREATE TABLE ... AS SELECT ... GROUP BY ...) and query its table.${MORE}${SUFFIX}`);
+  }
   const queryId = transientQueryId(s.properties, a.source.name);
   const queue = new AsyncQueue<StreamedItem>();
   const types = a.selected.map((c) => c.type);
