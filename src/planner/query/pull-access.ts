@@ -36,10 +36,15 @@ export interface KeyAccess {
   exact: boolean;
   /** How many key tuples the query lists before duplicates are removed. */
   listed?: number;
+  /**
+   * Points come back in the order listed (what ksqlDB does for a WHERE that is only a key
+   * lookup); otherwise rows come in scan order: by partition, then key.
+   */
+  listedOrder: boolean;
 }
 
-/** Key types whose SQLite comparison is the SQL comparison (no conversion on either side). */
-const INDEXABLE = new Set(['INTEGER', 'BIGINT', 'STRING']);
+/** Key types whose SQLite comparison is the SQL comparison (DOUBLE: numerically, so never `exact`). */
+const INDEXABLE = new Set(['INTEGER', 'BIGINT', 'STRING', 'DOUBLE']);
 
 type Cmp = '=' | '<' | '<=' | '>' | '>=';
 const FLIP: Record<Cmp, Cmp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -53,7 +58,7 @@ function conjuncts(e: Expression, out: Expression[] = []): Expression[] {
 }
 
 export function keyAccess(where: Expression | undefined, layout: SourceLayout): KeyAccess {
-  if (!where) return { exact: true };
+  if (!where) return { exact: true, listedOrder: false };
   const keys = layout.keyColumns;
   const windowed = layout.windowIndexes !== undefined;
   const usable = keys.length > 0 && keys.every((k) => INDEXABLE.has(k.type.base));
@@ -155,7 +160,8 @@ export function keyAccess(where: Expression | undefined, layout: SourceLayout): 
     if (!used) exact = false;
   }
 
-  const access: KeyAccess = { exact };
+  const windowBounds = ws.lower || ws.upper || we.lower || we.upper;
+  const access: KeyAccess = { exact: exact && !keys.some((k) => k.type.base === 'DOUBLE'), listedOrder: !windowBounds };
   if (ws.lower || ws.upper) access.windowStart = ws;
   if (we.lower || we.upper) access.windowEnd = we;
   const hasRange = range.lower !== undefined || range.upper !== undefined;
@@ -163,10 +169,12 @@ export function keyAccess(where: Expression | undefined, layout: SourceLayout): 
     access.points = inList ? dedupe(inList.map((v) => [v])) : [eq as KeyValue[]];
     access.listed = inList ? inList.length : 1;
     // A key range next to a key equality: the lookup ignores it, WHERE applies it.
-    if (hasRange) access.exact = false;
-  } else {
+    if (hasRange) access.exact = access.listedOrder = false;
+  } else if (eq.some((v) => v !== undefined)) {
     // A partial key equality narrows nothing through this path: WHERE does the work.
-    if (eq.some((v) => v !== undefined)) access.exact = false;
+    access.exact = access.listedOrder = false;
+    if (hasRange) access.range = range;
+  } else {
     if (hasRange) access.range = range;
   }
   return access;
@@ -189,6 +197,7 @@ function dedupe(points: KeyValue[][]): KeyValue[][] {
 export function literalKeyValue(e: Expression, type: SqlType): unknown {
   if (e.kind !== 'Literal') return undefined;
   if (type.base === 'STRING') return e.type === 'STRING' ? e.value : undefined;
+  if (type.base === 'DOUBLE') return e.type === 'INT' || e.type === 'BIGINT' || e.type === 'DECIMAL' || e.type === 'DOUBLE' ? Number(e.value) : undefined;
   if (e.type !== 'INT' && e.type !== 'BIGINT') return undefined;
   const v = BigInt(e.value as string);
   if (type.base === 'INTEGER' && !(v >= -2147483648n && v <= 2147483647n)) return undefined;

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { SqlType } from '../../common/types.js';
 import type { Bounds, KeyAccess } from '../../planner/query/pull-access.js';
 import { fromSqliteKeyValue, fromStored, sqliteKeyValue } from '../value-codec.js';
+import { compareValues } from './evaluate.js';
 
 type SqlValue = string | number | bigint | Buffer | null;
 
@@ -83,6 +84,7 @@ export class TableReader {
         const bound = key.map((v, i) => sqliteKeyValue(v, this.keyTypes[i]!));
         for (const r of s.iterate(...bound, ...params) as Iterable<unknown[]>) out.push(this.toRow(r, shape));
       }
+      if (!access.listedOrder && keys.length > 1) out.sort(scanOrder(shape, keyCount));
       return out;
     }
     addBounds('k0', access.range, this.keyTypes[0]!, 'K');
@@ -112,4 +114,17 @@ export class TableReader {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** The order a scan gives: by partition, then key columns (window bounds included). */
+function scanOrder(shape: RowShape, keyCount: number): (a: unknown[], b: unknown[]) => number {
+  const cols = [shape.rowpartitionIndex, ...Array.from({ length: keyCount }, (_, i) => i)];
+  if (shape.windowIndexes) cols.push(shape.windowIndexes.start, shape.windowIndexes.end);
+  return (a, b) => {
+    for (const c of cols) {
+      const d = compareValues(a[c], b[c]);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
 }
