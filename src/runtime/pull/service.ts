@@ -36,7 +36,8 @@ export class PullQueries {
     if (analysis.source.sourceType !== 'TABLE') return runStreamPull(plan, { ...s, getStore: () => undefined });
     const reader = this.readerFor(plan, s);
     const stream = runTablePull(plan, reader, s);
-    this.cache.remember(statement.text, statement.loc.offset, plan, analysis.source, overrides);
+    const catalogSource = ctx.catalog.getSource(analysis.source.name);
+    if (catalogSource) this.cache.remember(statement.text, statement.loc.offset, plan, catalogSource, overrides);
     return stream;
   }
 
