@@ -17,6 +17,8 @@ async function stateless(): Promise<unknown> {
 const benches: Record<string, () => Promise<unknown>> = {
   stateless,
   broker: async () => (await import('./broker.js')).runBrokerBench(),
+  pull: async () => (await import('./pull.js')).runPullBench(),
+  restart: async () => (await import('./restart.js')).runRestartBench(),
 };
 
 const name = process.argv[2];

@@ -35,8 +35,10 @@ const MORE = ' See https://cnfl.io/queries for more info.';
 
 export function transientQueryId(properties: Record<string, unknown>, sourceName: string): string {
   const prefix = String(getProperty(properties, 'ksql.transient.prefix') ?? 'transient_');
-  const random = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 18n;
-  return `${prefix}${sourceName}_${random}`;
+  // 18 random digits as ksqlDB's ids have; an id names a query, it guards nothing.
+  const high = Math.floor(Math.random() * 1e9);
+  const low = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+  return `${prefix}${sourceName}_${high}${low}`;
 }
 
 export function pullHeader(a: AnalyzedQuery, queryId: string, markKeys: boolean): QueryHeader {

@@ -87,7 +87,15 @@ export function runTablePull(plan: PullPlan, reader: TableReader, s: Pick<Transi
     items.push(errorItem(e));
     final = e instanceof Error ? e.message : String(e);
   }
-  return { kind: 'pull', header: pullHeader(a, queryId, true), items: itemsOf(items), finalMessage: Promise.resolve(final), omitFinalMessage: true, close: () => undefined };
+  return {
+    kind: 'pull',
+    header: pullHeader(a, queryId, true),
+    items: itemsOf(items),
+    answered: { items, finalMessage: final },
+    finalMessage: Promise.resolve(final),
+    omitFinalMessage: true,
+    close: () => undefined,
+  };
 }
 
 /** A pull query on a stream: scans to the end offsets captured at start. */

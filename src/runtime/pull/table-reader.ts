@@ -82,7 +82,11 @@ export class TableReader {
       const s = this.statement(`P${id}`, [...eqs, ...conds].join(' AND '), windowed ? this.keyNames.join(', ') : '');
       for (const key of keys) {
         const bound = key.map((v, i) => sqliteKeyValue(v, this.keyTypes[i]!));
-        for (const r of s.iterate(...bound, ...params) as Iterable<unknown[]>) out.push(this.toRow(r, shape));
+        if (!windowed) {
+          // The primary key: at most one row.
+          const r = s.get(...bound, ...params) as unknown[] | undefined;
+          if (r) out.push(this.toRow(r, shape));
+        } else for (const r of s.iterate(...bound, ...params) as Iterable<unknown[]>) out.push(this.toRow(r, shape));
       }
       if (!access.listedOrder && keys.length > 1) out.sort(scanOrder(shape, keyCount));
       return out;
