@@ -56,6 +56,9 @@ export async function runPullBench(): Promise<void> {
       if (got !== JSON.stringify([[`k${i}`, i, `name-${i}`]])) throw new Error(`wrong pull answer for k${i}: ${got}`);
     }
     console.log(`pull: ${keys} keys, ${connections} keep-alive connections, ${duration} s per round, ${rounds} rounds of each (autocannon in its own process)`);
+    // Warm-up (not counted): JIT, connection setup and the first reads of both servers.
+    await load(eddy.url, Math.min(3, duration), connections, keys);
+    await load(baseUrl, Math.min(3, duration), connections, keys);
     const ours: Round[] = [];
     const theirs: Round[] = [];
     for (let r = 0; r < rounds; r++) {

@@ -138,8 +138,13 @@ export class SqlParser extends EmbeddedActionsParser {
   structAllBase: Expression | undefined;
   structAllLoc: Loc | undefined;
 
-  constructor() {
-    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider });
+  /**
+   * `validate`: chevrotain's checks of the grammar itself (ambiguities, left recursion). They
+   * cost about half of the parser's construction, so a server starts without them and the
+   * parser tests run them (test/parser/grammar-validation.test.ts).
+   */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider, skipValidations: options.validate !== true });
     this.performSelfAnalysis();
   }
 
