@@ -46,7 +46,8 @@ export async function runPullBench(): Promise<void> {
     await produceRows(eddy.broker, 't0', keys);
     const last = `k${keys - 1}`;
     const deadline = Date.now() + 120_000;
-    while ((await pullRows(eddy.url, `SELECT * FROM T WHERE K = '${last}';`)).length === 0) {
+    const count = async () => (await pullRows(eddy.url, 'SELECT COUNT(*) FROM T;'))[0]?.[0];
+    while ((await pullRows(eddy.url, `SELECT * FROM T WHERE K = '${last}';`)).length === 0 || (await count()) !== keys) {
       if (Date.now() > deadline) throw new Error(`the table did not reach ${keys} rows in 120 s`);
       await new Promise((r) => setTimeout(r, 200));
     }

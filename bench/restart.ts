@@ -75,8 +75,13 @@ export async function runRestartBench(): Promise<void> {
     await produceRows(first.broker, 't0', keys);
     const last = `k${keys - 1}`;
     while ((await pullRows(first.url, `SELECT * FROM T WHERE K = '${last}';`)).length === 0) await new Promise((r) => setTimeout(r, 500));
-    const count = await pullRows(first.url, 'SELECT COUNT(*) FROM T;');
-    if (count[0]?.[0] !== keys) throw new Error(`the table holds ${JSON.stringify(count)} rows, expected ${keys}`);
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const count = await pullRows(first.url, 'SELECT COUNT(*) FROM T;');
+      if (count[0]?.[0] === keys) break;
+      if (Date.now() > deadline) throw new Error(`the table holds ${JSON.stringify(count)} rows, expected ${keys}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     console.log(`  loaded ${keys} keys in ${((Date.now() - loadStart) / 1000).toFixed(1)} s`);
     await first.proc.stop();
     const stateDir = join(dataDir, 'state');

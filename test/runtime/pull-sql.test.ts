@@ -50,4 +50,5 @@ test('GROUP BY, HAVING, ORDER BY, LIMIT and OFFSET need the opt-in and then answ
       assert.deepEqual(await rows(env, `SELECT K FROM ${src} WHERE S >= 2 ORDER BY 1 LIMIT 2;`, SQL), [['k2'], ['k3']]);
     }
     await assert.rejects(rows(env, 'SELECT K FROM T ORDER BY S;', SQL), /ORDER BY S does not name a column of the result/);
+    await assert.rejects(rows(env, 'SELECT K, EXPLODE(ARRAY[1, 2]) AS X FROM T;'), /Table source is not supported with table functions/);
   }));
