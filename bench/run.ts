@@ -21,6 +21,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   aggregate: async () => (await import('./aggregate.js')).runAggregateBench(),
   join: async () => (await import('./join.js')).runJoinBench(),
   windowed: async () => (await import('./windowed.js')).runWindowedBench(),
+  pull: async () => (await import('./pull.js')).runPullBench(),
+  restart: async () => (await import('./restart.js')).runRestartBench(),
 };
 
 const name = process.argv[2];

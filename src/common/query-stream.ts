@@ -31,6 +31,8 @@ export interface QueryStream {
   finalMessage: Promise<'Limit Reached' | 'Query Completed' | string>;
   /** Pull queries on tables: the response ends after the rows, with no final message (as in ksqlDB). */
   omitFinalMessage?: boolean;
+  /** The whole answer when it was computed at once (a pull query on a table): written in one go. */
+  answered?: { items: StreamedItem[]; finalMessage: string };
   /** Backlog progress of a query that scans a topic. */
   progress?(): QueryProgress;
   close(): void;

@@ -171,6 +171,8 @@ export class Engine implements EngineApi, EngineContext {
   }
 
   async query(sql: string, context: RequestContext): Promise<QueryStream> {
+    const cached = this.queries.service.runCachedPull?.(sql, () => this.queries.context(context.properties), context.properties);
+    if (cached) return cached;
     const stmt = parseSingleInRequest(sql, context.variables);
     const props = mergeProperties(this.config, context.properties);
     if (stmt.kind === 'Print') return openPrint(this.log, stmt, props);
@@ -181,7 +183,7 @@ export class Engine implements EngineApi, EngineContext {
       );
     }
     try {
-      const stream = await this.queries.service.runTransient(stmt, this.queries.context(context.properties));
+      const stream = await this.queries.service.runTransient(stmt, this.queries.context(context.properties), context.properties);
       if (stream.kind === 'push') this.queries.addPush(stream);
       return stream;
     } catch (e) {

@@ -251,6 +251,19 @@ export interface Query {
   /** undefined when the query has no EMIT clause (a pull query on its own). */
   emit?: 'CHANGES' | 'FINAL';
   limit?: number;
+  /** Eddy extension for pull queries (refused elsewhere): ORDER BY items and LIMIT n OFFSET m. */
+  orderBy?: OrderByItem[];
+  offset?: number;
+  /** Where ORDER BY / OFFSET start: the position ksqlDB reports its syntax error at. */
+  extensionLoc?: { orderBy?: Loc; offset?: Loc };
+  loc?: Loc;
+}
+
+export interface OrderByItem {
+  expr: Expression;
+  descending: boolean;
+  /** SQL default: NULLs sort as larger than every value (last ascending, first descending). */
+  nullsFirst?: boolean;
   loc?: Loc;
 }
 

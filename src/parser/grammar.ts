@@ -15,6 +15,7 @@ import type {
   Literal,
   Loc,
   Property,
+  OrderByItem,
   Query,
   SelectItem,
   SourceType,
@@ -144,8 +145,13 @@ export class SqlParser extends EmbeddedActionsParser {
   structAllBase: Expression | undefined;
   structAllLoc: Loc | undefined;
 
-  constructor() {
-    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider });
+  /**
+   * `validate`: chevrotain's checks of the grammar itself (ambiguities, left recursion). They
+   * cost about half of the parser's construction, so a server starts without them and the
+   * parser tests run them (test/parser/grammar-validation.test.ts).
+   */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider, skipValidations: options.validate !== true });
     this.performSelfAnalysis();
   }
 
@@ -166,6 +172,12 @@ export class SqlParser extends EmbeddedActionsParser {
 
   private la(i: number): TokenType {
     return this.LA(i).tokenType;
+  }
+
+  /** A non-reserved word matched by its text (ORDER, OFFSET, ASC, ...: they stay identifiers elsewhere). */
+  private isWord(i: number, word: string): boolean {
+    const t = this.LA(i);
+    return t.tokenType === T.Identifier && t.image.toUpperCase() === word;
   }
 
   // ============================================================== entry points
@@ -1087,6 +1099,19 @@ export class SqlParser extends EmbeddedActionsParser {
       this.CONSUME(T.HAVING);
       q.having = this.SUBRULE2(this.expression);
     });
+    this.OPTION8({
+      GATE: () => this.isWord(1, 'ORDER') && this.la(2) === T.BY,
+      DEF: () => {
+        this.CONSUME3(T.Ident);
+        const by = this.CONSUME3(T.BY);
+        const items: OrderByItem[] = [];
+        this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.orderByItem)) });
+        this.ACTION(() => {
+          q.orderBy = items;
+          (q.extensionLoc ??= {}).orderBy = this.loc(by);
+        });
+      },
+    });
     this.OPTION6(() => {
       this.CONSUME(T.EMIT);
       this.OR([
@@ -1103,9 +1128,50 @@ export class SqlParser extends EmbeddedActionsParser {
         }
         q.limit = Number(n.value);
       });
+      this.OPTION9({
+        GATE: () => this.isWord(1, 'OFFSET'),
+        DEF: () => {
+          const offsetTok = this.CONSUME4(T.Ident);
+          const m = this.SUBRULE2(this.literal);
+          this.ACTION(() => {
+            if (m.type !== 'INT' && m.type !== 'BIGINT') {
+              throw ParseError.at(this.loc(offsetTok), 'Value must be integer for command: OFFSET');
+            }
+            q.offset = Number(m.value);
+            (q.extensionLoc ??= {}).offset = this.loc(offsetTok);
+          });
+        },
+      });
     });
     this.ACTION(() => (q.loc = this.loc(selectTok)));
     return q;
+  });
+
+  orderByItem = this.RULE('orderByItem', (): OrderByItem => {
+    const expr = this.SUBRULE(this.expression);
+    let descending = false;
+    let nullsFirst: boolean | undefined;
+    this.OPTION({
+      GATE: () => this.isWord(1, 'ASC') || this.isWord(1, 'DESC'),
+      DEF: () => {
+        const dir = this.CONSUME(T.Ident);
+        this.ACTION(() => (descending = dir.image.toUpperCase() === 'DESC'));
+      },
+    });
+    this.OPTION2({
+      GATE: () => this.isWord(1, 'NULLS') && (this.isWord(2, 'FIRST') || this.isWord(2, 'LAST')),
+      DEF: () => {
+        this.CONSUME2(T.Ident);
+        const which = this.CONSUME3(T.Ident);
+        this.ACTION(() => (nullsFirst = which.image.toUpperCase() === 'FIRST'));
+      },
+    });
+    return this.ACTION(() => {
+      const item: OrderByItem = { expr, descending };
+      if (nullsFirst !== undefined) item.nullsFirst = nullsFirst;
+      if (expr.loc) item.loc = expr.loc;
+      return item;
+    });
   });
 
   selectItem = this.RULE('selectItem', (): SelectItem => {
@@ -1161,7 +1227,7 @@ export class SqlParser extends EmbeddedActionsParser {
     const nameTok = this.ident();
     let aliasTok: IToken | undefined;
     this.OPTION({
-      GATE: () => this.la(1) === T.AS || !closingClauseTokens.has(this.la(1)),
+      GATE: () => this.la(1) === T.AS || (!closingClauseTokens.has(this.la(1)) && !(this.isWord(1, 'ORDER') && this.la(2) === T.BY)),
       DEF: () => {
         this.OPTION2(() => this.CONSUME(T.AS));
         aliasTok = this.CONSUME2(T.Ident);

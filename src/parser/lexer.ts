@@ -352,4 +352,6 @@ export const allTokens: TokenType[] = [
 
 export const keywordTokenTypes: readonly TokenType[] = keywordTokens;
 
-export const sqlLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'full' });
+/** The token patterns are checked by test/parser/grammar-validation.test.ts, not at every start. */
+export const lexerConfig = { ensureOptimizations: true, positionTracking: 'full' } as const;
+export const sqlLexer = new Lexer(allTokens, { ...lexerConfig, skipValidations: true });

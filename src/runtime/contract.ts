@@ -85,8 +85,13 @@ export interface QueryService {
   restorePersistent(stored: StoredQueryPlan): PersistentQueryPlan;
   /** Starts (or, after a restart, resumes from committed offsets) a planned query. */
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery;
-  /** Runs a push or pull SELECT. */
-  runTransient(statement: SelectStatement, ctx: QueryServiceContext): Promise<QueryStream>;
+  /** Runs a push or pull SELECT. `overrides`: the request's own properties (they key cached pull plans). */
+  runTransient(statement: SelectStatement, ctx: QueryServiceContext, overrides?: Record<string, unknown>): Promise<QueryStream>;
+  /**
+   * A pull query answered from the plan cached for its statement shape, without parsing;
+   * undefined when there is none (then parse and call runTransient). Optional.
+   */
+  runCachedPull?(sql: string, ctx: () => QueryServiceContext, overrides: Record<string, unknown>): QueryStream | undefined;
   /** EXPLAIN of a SELECT without running it. */
   explainSelect(statement: SelectStatement, ctx: QueryServiceContext): string;
   /**

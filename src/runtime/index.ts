@@ -19,7 +19,9 @@ import type { PersistentQueryPlan, QueryService, QueryServiceContext, RunningQue
 import { PersistentQuery, storeFile } from './persistent-query.js';
 import type { ProcessingLogSink } from './pipeline.js';
 import { TableStore } from './table-store.js';
-import { checkPullQuery, runPullQuery, runPushQuery, type TransientServices } from './transient.js';
+import { checkPullQuery, runPushQuery, type TransientServices } from './transient.js';
+import { PullQueries, type PullServices } from './pull/service.js';
+import { refuseQueryExtensions } from '../planner/query/pull-sql.js';
 
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
@@ -54,8 +56,10 @@ class EddyQueryService implements QueryService {
   private readonly stores = new Map<string, TableStore>();
   private readonly transients = new Set<QueryStream>();
   private readonly processingLogs = new ProcessingLogs();
+  private readonly pull = new PullQueries();
 
   planPersistent(statement: CreateAsSelect | InsertInto, queryId: string, ctx: QueryServiceContext): PersistentQueryPlan {
+    refuseQueryExtensions(statement.query, statement.text);
     if (statement.query.limit !== undefined) {
       const what = statement.kind === 'InsertInto' ? 'INSERT INTO' : `CREATE ${statement.sourceType} AS SELECT`;
       throw new QueryPlanningError(`${what} statements don't support LIMIT clause.`);
@@ -123,9 +127,10 @@ class EddyQueryService implements QueryService {
     return query;
   }
 
-  async runTransient(statement: SelectStatement, ctx: QueryServiceContext): Promise<QueryStream> {
+  async runTransient(statement: SelectStatement, ctx: QueryServiceContext, overrides: Record<string, unknown> = {}): Promise<QueryStream> {
     const isPush = statement.query.emit !== undefined;
-    if (!isPush) checkPullQuery(statement.query, ctx.properties);
+    if (!isPush) return this.track(this.pull.run(statement, ctx, this.pullServices(ctx), overrides));
+    refuseQueryExtensions(statement.query, statement.text);
     const analysis = buildAnalysis(roundTrip(planTransientQuery(statement.query, ctx, isPush ? 'push' : 'pull')), {
       functions: ctx.functions,
       resolveType: (n) => ctx.catalog.getType(n),
@@ -137,7 +142,26 @@ class EddyQueryService implements QueryService {
       processingLog: this.processingLogs.sinkFor(ctx),
       getStore: (name) => this.storeFor(name, ctx, analysis.source.schema),
     };
-    const stream = isPush ? runPushQuery(analysis, services) : runPullQuery(analysis, services);
+    return this.track(runPushQuery(analysis, services));
+  }
+
+  runCachedPull(sql: string, ctx: () => QueryServiceContext, overrides: Record<string, unknown>): QueryStream | undefined {
+    const stream = this.pull.runCached(sql, ctx, () => this.pullServices(ctx()), overrides);
+    return stream && this.track(stream);
+  }
+
+  private pullServices(ctx: QueryServiceContext): PullServices {
+    return {
+      log: ctx.log,
+      functions: ctx.functions,
+      properties: ctx.properties,
+      processingLog: this.processingLogs.sinkFor(ctx),
+      getStore: (name, source) => this.storeFor(name, ctx, source.schema),
+    };
+  }
+
+  private track(stream: QueryStream): QueryStream {
+    if (stream.omitFinalMessage) return stream; // answered at once: nothing to close later
     this.transients.add(stream);
     void stream.finalMessage.then(() => this.transients.delete(stream));
     return stream;
@@ -159,7 +183,8 @@ class EddyQueryService implements QueryService {
 
   explainSelect(statement: SelectStatement, ctx: QueryServiceContext): string {
     const isPush = statement.query.emit !== undefined;
-    if (!isPush) checkPullQuery(statement.query, ctx.properties);
+    if (!isPush) checkPullQuery(statement.query, statement.text, ctx.properties);
+    else refuseQueryExtensions(statement.query, statement.text);
     const plan = planTransientQuery(statement.query, ctx, isPush ? 'push' : 'pull');
     return `Execution plan:\n${explainSteps(plan)}`;
   }

@@ -7,7 +7,7 @@ import { getProperty } from '../config/index.js';
 import type { QueryHeader, QueryStream, StreamedItem } from '../common/query-stream.js';
 import type { FetchRequest, PartitionProgress, TopicLog } from '../log/topic-log.js';
 import type { AnalyzedQuery } from '../planner/query/analyze.js';
-import { compileIn } from '../planner/query/compile.js';
+import { checkPullSqlClauses } from '../planner/query/pull-sql.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
 import type { Expression, Query } from '../parser/ast.js';
 import type { FunctionRegistry } from '../functions/registry.js';
@@ -36,11 +36,13 @@ const MORE = ' See https://cnfl.io/queries for more info.';
 
 export function transientQueryId(properties: Record<string, unknown>, sourceName: string): string {
   const prefix = String(getProperty(properties, 'ksql.transient.prefix') ?? 'transient_');
-  const random = BigInt(`0x${randomBytes(8).toString('hex')}`) % 10n ** 18n;
-  return `${prefix}${sourceName}_${random}`;
+  // 18 random digits as ksqlDB's ids have; an id names a query, it guards nothing.
+  const high = Math.floor(Math.random() * 1e9);
+  const low = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+  return `${prefix}${sourceName}_${high}${low}`;
 }
 
-function header(a: AnalyzedQuery, queryId: string, markKeys: boolean): QueryHeader {
+export function pullHeader(a: AnalyzedQuery, queryId: string, markKeys: boolean): QueryHeader {
   return {
     queryId,
     columnNames: a.selected.map((c) => c.name),
@@ -69,15 +71,14 @@ function flag(v: unknown, dflt: boolean): boolean {
 
 // ---------------------------------------------------------------- pull checks
 
-export function checkPullQuery(q: Query, properties: Record<string, unknown>): void {
+export function checkPullQuery(q: Query, statementText: string, properties: Record<string, unknown>): void {
   const reject = (what: string) => {
     throw new QueryPlanningError(`Pull queries don't support ${what} clauses.${MORE}${SUFFIX}`);
   };
   if (q.joins.length > 0) reject('JOIN');
   if (q.window) reject('WINDOW');
-  if (q.groupBy && q.groupBy.length > 0) reject('GROUP BY');
+  checkPullSqlClauses(q, statementText, properties);
   if (q.partitionBy && q.partitionBy.length > 0) reject('PARTITION BY');
-  if (q.having) reject('HAVING');
   if (q.limit !== undefined) {
     if (q.limit < 0) throw new QueryPlanningError(`Pull queries don't support negative integers in the LIMIT clause.${MORE}`);
     if (!flag(getProperty(properties, 'ksql.query.pull.limit.clause.enabled'), true)) {
@@ -213,180 +214,10 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
 
   return {
     kind: 'push',
-    header: header(a, queryId, false),
+    header: pullHeader(a, queryId, false),
     items: queue,
     finalMessage,
     progress: () => progress.snapshot(),
     close: () => finish('Query Completed'),
   };
-}
-
-// ---------------------------------------------------------------- pull
-
-export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStream {
-  const queryId = transientQueryId(s.properties, a.source.name);
-  const queue = new AsyncQueue<StreamedItem>();
-  const types = a.selected.map((c) => c.type);
-  let resolveFinal!: (m: string) => void;
-  const finalMessage = new Promise<string>((r) => (resolveFinal = r));
-  let closed = false;
-  const finish = (m: string) => {
-    if (closed) return;
-    closed = true;
-    queue.end();
-    resolveFinal(m);
-  };
-  const limit = a.limit;
-  let emitted = 0;
-  const push = (row: unknown[]): boolean => {
-    if (closed) return false;
-    queue.push({ row: renderRow(row, types) });
-    emitted++;
-    if (limit !== undefined && emitted >= limit) {
-      finish('Limit Reached');
-      return false;
-    }
-    return true;
-  };
-
-  if (a.source.sourceType === 'TABLE') {
-    const store = a.source.stateStore ? s.getStore(a.source.stateStore) : undefined;
-    if (!store) {
-      throw new QueryPlanningError(
-        `The \`${a.source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${a.source.name} AS SELECT * FROM ${a.source.name}'.${MORE}${SUFFIX}`,
-      );
-    }
-    const rows = tableRows(a, store, s.functions);
-    const where = a.where?.evaluate;
-    const project = (r: unknown[]) => a.selected.map((c) => c.expr.evaluate(r));
-    queueMicrotask(() => {
-      try {
-        if (limit !== 0) {
-          for (const row of rows) {
-            if (where && where(row) !== true) continue;
-            if (!push(project(row))) break;
-          }
-        }
-        finish('Query Completed');
-      } catch (e) {
-        queue.push({ errorMessage: { '@type': 'generic_error', error_code: 50000, message: e instanceof Error ? e.message : String(e) } });
-        finish(e instanceof Error ? e.message : String(e));
-      }
-    });
-    return { kind: 'pull', header: header(a, queryId, true), items: queue, finalMessage, omitFinalMessage: true, close: () => finish('Query Completed') };
-  }
-
-  if (!flag(getProperty(s.properties, 'ksql.query.pull.stream.enabled'), true)) {
-    throw new QueryPlanningError(`Pull queries on streams are disabled. To enable, set ksql.query.pull.stream.enabled=true.${SUFFIX}`);
-  }
-  const pipeline = pipelineFor(a, queryId, s);
-  const scanned = new Map<string, number[]>();
-  const progress = new ScanProgress(s.log, scanned);
-  void (async () => {
-    try {
-      const topic = a.source.topic;
-      const end = await s.log.endOffsets(topic);
-      const positions = await s.log.beginningOffsets(topic);
-      scanned.set(topic, positions);
-      const pending = () => positions.some((p, i) => p < end[i]!);
-      if (limit === 0) return finish('Limit Reached');
-      while (!closed && pending()) {
-        const requests: FetchRequest[] = [];
-        positions.forEach((offset, partition) => {
-          if (offset < end[partition]!) requests.push({ topic, partition, offset });
-        });
-        const fetched = await s.log.fetch(requests, { maxRecords: 1000, maxWaitMs: 0 });
-        const records = fetched.filter((r) => r.offset < end[r.partition]!);
-        for (const r of fetched) if (r.offset + 1 > positions[r.partition]!) positions[r.partition] = Math.min(r.offset + 1, end[r.partition]!);
-        if (fetched.length === 0) break;
-        for (const o of pipeline.process(records)) {
-          const row = pipeline.selectedRow(o);
-          if (row && !push(row)) break;
-        }
-        await progress.afterBatch(fetched.length);
-      }
-      finish('Query Completed');
-    } catch (e) {
-      queue.push({ errorMessage: { '@type': 'generic_error', error_code: 50000, message: e instanceof Error ? e.message : String(e) } });
-      finish(e instanceof Error ? e.message : String(e));
-    }
-  })();
-  return { kind: 'pull', header: header(a, queryId, false), items: queue, finalMessage, progress: () => progress.snapshot(), close: () => finish('Query Completed') };
-}
-
-/** Source rows of a materialized table, narrowed to key lookups when WHERE pins the key. */
-function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegistry): unknown[][] {
-  const layout = a.layout;
-  const toRow = (r: StoredRow): unknown[] => {
-    const row = new Array<unknown>(a.rowWidth).fill(null);
-    for (let i = 0; i < r.key.length; i++) row[i] = r.key[i];
-    for (let i = 0; i < r.values.length; i++) row[layout.keyColumns.length + i] = r.values[i];
-    row[layout.rowtimeIndex] = r.rowtime;
-    row[layout.rowpartitionIndex] = r.partition;
-    if (layout.windowIndexes) {
-      // Windowed tables store the window bounds after the key columns.
-      const n = layout.keyColumns.length;
-      row[layout.windowIndexes.start] = r.key[n];
-      row[layout.windowIndexes.end] = r.key[n + 1];
-    }
-    return row;
-  };
-  const keys = a.where ? lookupKeys(a.where.ast, a, functions) : undefined;
-  if (keys && layout.windowIndexes) {
-    // Windowed: every window of each key, keys in the order the query lists them.
-    const byKey = new Map<unknown, unknown[][]>(keys.map((k) => [k, []]));
-    for (const r of store.scan()) byKey.get(r.key[0])?.push(toRow(r));
-    return [...byKey.values()].flat();
-  }
-  if (keys) {
-    const out: unknown[][] = [];
-    for (const k of keys) {
-      const r = store.lookup([k]);
-      if (r) out.push(toRow(r));
-    }
-    return out;
-  }
-  const out: unknown[][] = [];
-  for (const r of store.scan()) out.push(toRow(r));
-  return out;
-}
-
-/** `K = lit`, `K IN (lit, ...)` or an OR of those, on a single-column key of a comparable primitive type. */
-function lookupKeys(where: Expression, a: AnalyzedQuery, functions: FunctionRegistry): unknown[] | undefined {
-  if (a.layout.keyColumns.length !== 1) return undefined;
-  const key = a.layout.keyColumns[0]!;
-  if (!['INTEGER', 'BIGINT', 'STRING', 'DOUBLE'].includes(key.type.base)) return undefined;
-  const isKey = (e: Expression) => {
-    if (e.kind !== 'ColumnRef') return false;
-    const col = a.layout.scope.resolve(e);
-    return col?.namespace === 'KEY' && !col.windowBound;
-  };
-  const literal = (e: Expression): unknown => {
-    if (e.kind !== 'Literal' || e.type === 'NULL') return undefined;
-    const c = compileIn(e, a.layout.scope, { functions });
-    const numericKey = key.type.base !== 'STRING';
-    const numericLit = c.type.base === 'INTEGER' || c.type.base === 'BIGINT' || c.type.base === 'DOUBLE' || c.type.base === 'DECIMAL';
-    if (numericKey !== numericLit) return undefined;
-    let v = c.evaluate([]);
-    if (c.type.base === 'DECIMAL') v = Number(String(v));
-    return typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' ? v : undefined;
-  };
-  const collect = (e: Expression): unknown[] | undefined => {
-    if (e.kind === 'Comparison' && e.op === '=') {
-      const v = isKey(e.left) ? literal(e.right) : isKey(e.right) ? literal(e.left) : undefined;
-      return v === undefined ? undefined : [v];
-    }
-    if (e.kind === 'In' && !e.not && isKey(e.value)) {
-      const vs = e.list.map(literal);
-      return vs.some((v) => v === undefined) ? undefined : vs;
-    }
-    if (e.kind === 'Logical' && e.op === 'OR') {
-      const l = collect(e.left);
-      const r = collect(e.right);
-      return l && r ? [...l, ...r] : undefined;
-    }
-    return undefined;
-  };
-  const keys = collect(where);
-  return keys ? [...new Set(keys)] : undefined;
 }

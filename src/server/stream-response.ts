@@ -17,6 +17,7 @@ export async function streamQuery(
   contentType: string,
   options: { progress?: boolean } = {},
 ): Promise<void> {
+  if (query.answered) return writeAnswered(res, query, framer, contentType);
   let clientGone = false;
   const onClose = () => {
     if (!res.writableFinished) {
@@ -75,4 +76,15 @@ export async function streamQuery(
     res.off('close', onClose);
     query.close();
   }
+}
+
+/** An answer computed at once: header and body in a single write. */
+function writeAnswered(res: ServerResponse, query: QueryStream, framer: Framer, contentType: string): void {
+  const { items, finalMessage } = query.answered!;
+  let body = framer.begin(query.header);
+  for (const item of items) body += 'errorMessage' in item ? framer.error(item.errorMessage) : framer.row(item.row, item.tombstone === true);
+  body += framer.end(query.omitFinalMessage ? undefined : finalMessage);
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache', 'x-query-id': query.header.queryId, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+  query.close();
 }

@@ -53,6 +53,9 @@ const acceptedByDesign = new Set([
   'should not parse ASSERT',
   'should not parse RUN SCRIPT',
   'import table with invalid window size',
+  // ORDER BY is parsed for pull queries; without eddy.query.pull.sql.enabled the query service
+  // refuses it with ksqlDB's syntax error (src/planner/query/pull-sql.ts).
+  'error on ORDER BY',
 ]);
 
 function statementsOf(c: Case): string[][] {

@@ -343,7 +343,8 @@ export function analyzeAggregation(
     throw new QueryPlanningError('Aggregate functions require a GROUP BY clause: add GROUP BY with the columns to group on.');
   }
 
-  if (source.sourceType === 'TABLE') checkTableAggregates(calls);
+  // A pull query folds the matching rows afresh, so it needs no undo.
+  if (source.sourceType === 'TABLE' && mode !== 'pull') checkTableAggregates(calls);
   if (mode === 'persistent' && (source.valueFormat.format === 'DELIMITED' || source.valueFormat.format === 'KAFKA')) {
     if (calls.some((c) => COMPLEX_INTERMEDIATE.has(c.name))) {
       throw new QueryPlanningError(

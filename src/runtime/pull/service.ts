@@ -1,0 +1,79 @@
+// Pull queries for the query service: plans a SELECT without EMIT (or takes the plan of its
+// shape from the cache), finds the table's store and its read connection, and runs it.
+
+import type { DataSource } from '../../catalog/model.js';
+import { BIGINT } from '../../common/types.js';
+import type { QueryStream } from '../../common/query-stream.js';
+import type { SelectStatement } from '../../parser/ast.js';
+import { planTransientQuery } from '../../planner/query/plan.js';
+import { resolveOrderBy } from '../../planner/query/pull-sql.js';
+import { roundTrip } from '../../plan/json.js';
+import { buildAnalysis } from '../builder.js';
+import type { QueryServiceContext } from '../contract.js';
+import type { TableStore } from '../table-store.js';
+import { checkPullQuery, type TransientServices } from '../transient.js';
+import { PullPlanCache } from './cache.js';
+import { notQueryable, pullPlan, runStreamPull, runTablePull, type PullPlan } from './run.js';
+import { TableReader } from './table-reader.js';
+
+export type PullServices = Omit<TransientServices, 'getStore'> & {
+  getStore(name: string, source: DataSource): TableStore | undefined;
+};
+
+export class PullQueries {
+  private readonly cache = new PullPlanCache();
+  private readonly readers = new WeakMap<TableStore, TableReader>();
+
+  /** Plans and runs a pull query; remembers its plan for its shape when it can. */
+  run(statement: SelectStatement, ctx: QueryServiceContext, s: PullServices, overrides: Record<string, unknown>): QueryStream {
+    checkPullQuery(statement.query, statement.text, ctx.properties);
+    const analysis = buildAnalysis(roundTrip(planTransientQuery(statement.query, ctx, 'pull')), {
+      functions: ctx.functions,
+      resolveType: (n) => ctx.catalog.getType(n),
+    });
+    const order = resolveOrderBy(statement.query, analysis.selected);
+    const plan = pullPlan(analysis, order, statement.query.offset ?? 0);
+    if (analysis.source.sourceType !== 'TABLE') return runStreamPull(plan, { ...s, getStore: () => undefined });
+    const reader = this.readerFor(plan, s);
+    const stream = runTablePull(plan, reader, s);
+    const catalogSource = ctx.catalog.getSource(analysis.source.name);
+    if (catalogSource) this.cache.remember(statement.text, statement.loc.offset, plan, catalogSource, overrides);
+    return stream;
+  }
+
+  /**
+   * A request whose shape has a cached plan, answered without parsing or planning; undefined
+   * when there is none or the catalog changed since (the caller then parses and plans).
+   */
+  runCached(sql: string, ctx: () => QueryServiceContext, s: () => PullServices, overrides: Record<string, unknown>): QueryStream | undefined {
+    const hit = this.cache.lookup(sql.trim(), overrides);
+    if (!hit) return undefined;
+    const context = ctx();
+    const plan = hit.entry.plan;
+    if (context.catalog.getSource(plan.analysis.source.name) !== hit.entry.source) {
+      this.cache.clear();
+      return undefined;
+    }
+    const services = s();
+    let reader: TableReader;
+    try {
+      reader = this.readerFor(plan, services);
+    } catch {
+      return undefined; // the planned path gives the error with the statement's position
+    }
+    return runTablePull(plan, reader, services, hit.points);
+  }
+
+  private readerFor(plan: PullPlan, s: PullServices): TableReader {
+    const source = plan.analysis.source;
+    const store = source.stateStore ? s.getStore(source.stateStore, source) : undefined;
+    if (!store || !store.database.open) throw notQueryable(source.name);
+    let reader = this.readers.get(store);
+    if (!reader || !reader.open) {
+      const keyTypes = source.schema.key.map((c) => c.type);
+      reader = new TableReader(store.file, source.keyFormat.window ? [...keyTypes, BIGINT, BIGINT] : keyTypes, source.schema.value.map((c) => c.type));
+      this.readers.set(store, reader);
+    }
+    return reader;
+  }
+}
