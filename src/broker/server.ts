@@ -61,6 +61,8 @@ export interface Broker {
   readonly connectionCount: number;
   /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
   readonly securityProtocol: SecurityProtocol;
+  /** The ACLs, when an authorizer is configured. */
+  readonly acls?: AclStore;
   /** The consumer group coordinator (live members and assignments). */
   readonly groups: GroupCoordinator;
   close(): Promise<void>;
@@ -359,6 +361,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     listenAddress: `${showHost(bound.address)}:${port}`,
     groups: groupCoordinator,
     securityProtocol: securityProtocolOf(options.security),
+    acls: ctx.acls,
     get connectionCount() {
       return connections.size;
     },

@@ -107,7 +107,8 @@ export class ScramServer {
     if (proofAt < 0) throw new ScramError('SCRAM client-final message lacks a proof');
     const withoutProof = message.slice(0, proofAt);
     const attrs = attributes(withoutProof);
-    if (attrs.get('r') !== this.nonce) throw new ScramError('SCRAM nonce mismatch');
+    // endsWith, as Kafka checks: librdkafka 2.0 sends its own nonce again in front
+    if (!attrs.get('r')?.endsWith(this.nonce)) throw new ScramError('SCRAM client-final nonce differs from the server-first one');
     const proof = Buffer.from(message.slice(proofAt + 3), 'base64');
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     const signature = hmac(this.mechanism, this.credential.storedKey, authMessage);
