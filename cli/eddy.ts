@@ -110,8 +110,11 @@ async function serverCommand(argv: string[]): Promise<void> {
   if (config['ksql.queries.file']) process.stdout.write(`Server ${eddyVersion()} started with query file ${String(config['ksql.queries.file'])}. Interactive mode is disabled.\n`);
   if (config['bootstrap.servers']) process.stdout.write(`Using the Kafka cluster at ${String(config['bootstrap.servers'])}\n`);
   if (embedded.broker) {
+    const protocol = embedded.broker.securityProtocol;
     process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.listenAddress} (bootstrap.servers=${embedded.broker.address})\n`);
-    const brokerWarning = exposureWarning('The embedded Kafka broker', host, embedded.broker.port);
+    const authn = protocol.startsWith('SASL') ? 'SASL authentication required' : 'no authentication';
+    process.stdout.write(`Embedded Kafka broker security.protocol=${protocol}: ${authn}, ${embedded.broker.acls ? 'ACLs checked' : 'no ACLs'}\n`);
+    const brokerWarning = protocol.startsWith('SASL') ? undefined : exposureWarning('The embedded Kafka broker', host, embedded.broker.port);
     if (brokerWarning) process.stderr.write(brokerWarning + '\n');
   } else if (embedded.brokerNote) {
     process.stdout.write(embedded.brokerNote + '\n');
