@@ -2,12 +2,15 @@
 
 import type { EmbeddedLog } from '../log/embedded/index.js';
 import type { GroupCoordinator } from './groups.js';
+import type { ConsumerGroupCoordinator } from './consumer-groups.js';
 import type { AclStore } from './security/acls.js';
 import type { SaslSession } from './security/sasl.js';
 
 export interface BrokerContext {
   log: EmbeddedLog;
   groups: GroupCoordinator;
+  /** KIP-848 consumer-protocol groups (ConsumerGroupHeartbeat). */
+  consumerGroups: ConsumerGroupCoordinator;
   nodeId: number;
   /** Host and port advertised in Metadata and FindCoordinator. */
   host: string;
@@ -17,6 +20,8 @@ export interface BrokerContext {
   defaultPartitions: number;
   /** The ACLs and authorizer settings; undefined when no authorizer is configured (all allowed). */
   acls?: AclStore;
+  /** Whether each request is logged. */
+  logRequests: boolean;
   /** True once the broker is shutting down (long polls return at once). */
   closing: boolean;
   /** Resolves long polls early when the broker shuts down. */

@@ -22,6 +22,8 @@ import * as txn from './handlers/txn.js';
 import * as admin from './handlers/admin.js';
 import * as sasl from './handlers/sasl.js';
 import * as acls from './handlers/acls.js';
+import * as consumerGroup from './handlers/consumer-group.js';
+import { ConsumerGroupCoordinator } from './consumer-groups.js';
 import { AclStore } from './security/acls.js';
 import { SaslAuthenticationError, SaslSession, type SaslConfig } from './security/sasl.js';
 import { securityProtocolOf, type BrokerSecurity, type SecurityProtocol } from './security/config.js';
@@ -47,6 +49,12 @@ export interface BrokerOptions {
   logger?: (message: string) => void;
   /** TLS, SASL and ACLs; none by default. */
   security?: BrokerSecurity;
+  /** Log every request (API, version, client, principal, outcome) through logger. */
+  logRequests?: boolean;
+  /** KIP-848 groups: how often members heartbeat (default 5000, Kafka's group.consumer.heartbeat.interval.ms). */
+  consumerHeartbeatIntervalMs?: number;
+  /** KIP-848 groups: a member silent this long is dropped (default 45000). */
+  consumerSessionTimeoutMs?: number;
 }
 
 export interface Broker {
@@ -88,6 +96,8 @@ const HANDLERS: Record<number, Handler> = {
   [M.DescribeAcls.apiKey]: acls.describeAcls,
   [M.CreateAcls.apiKey]: acls.createAcls,
   [M.DeleteAcls.apiKey]: acls.deleteAcls,
+  [M.ConsumerGroupHeartbeat.apiKey]: consumerGroup.consumerGroupHeartbeat,
+  [M.ConsumerGroupDescribe.apiKey]: consumerGroup.consumerGroupDescribe,
   [M.ApiVersions.apiKey]: admin.apiVersions,
   [M.CreateTopics.apiKey]: admin.createTopics,
   [M.DeleteTopics.apiKey]: admin.deleteTopics,
@@ -120,6 +130,22 @@ function clusterIdFor(dataDir: string): string {
   const id = randomBytes(16).toString('base64url').slice(0, 22);
   fs.writeFileSync(file, id);
   return id;
+}
+
+/** The error codes of an answer, for the request log ("ok" when none). */
+function requestOutcome(res: unknown): string {
+  if (res === NO_RESPONSE) return 'no response (acks=0)';
+  const codes = new Set<number>();
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 4 || v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'errorCode' && typeof x === 'number' && x !== 0) codes.add(x);
+      else walk(x, depth + 1);
+    }
+  };
+  walk(res, 0);
+  return codes.size === 0 ? 'ok' : `error codes ${[...codes].join(', ')}`;
 }
 
 class Connection {
@@ -296,6 +322,7 @@ class Connection {
     };
     brokerRequests.inc({ api: schema.name, outcome: 'ok' });
     const res = await handler(this.ctx, body, info);
+    if (this.ctx.logRequests) this.logger(`${schema.name} v${version} from ${this.peer} client '${clientId}' ${info.principal}: ${requestOutcome(res)}`);
     if (res === NO_RESPONSE || this.closed) return;
     const w = new Writer(256);
     w.int32(correlationId);
@@ -318,15 +345,18 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const logger = options.logger ?? (() => {});
   const closeListeners = new Set<() => void>();
   const groupCoordinator = new GroupCoordinator();
+  const consumerGroups = new ConsumerGroupCoordinator(options.consumerSessionTimeoutMs, options.consumerHeartbeatIntervalMs);
   const ctx: BrokerContext = {
     log: options.log,
     groups: groupCoordinator,
+    consumerGroups,
     nodeId: options.nodeId ?? 0,
     host: options.advertisedHost ?? host,
     port: options.advertisedPort ?? options.port,
     clusterId: clusterIdFor(options.log.dataDir),
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 1,
+    logRequests: options.logRequests ?? false,
     acls: options.security?.authorizer ? new AclStore(options.log.dataDir, options.security.authorizer) : undefined,
     closing: false,
     onClose(fn) {
@@ -370,6 +400,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       ctx.closing = true;
       for (const fn of [...closeListeners]) fn();
       groupCoordinator.close();
+      consumerGroups.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const c of [...connections]) c.close();
       await closed;

@@ -4,7 +4,7 @@
 
 import type { MessageSchema } from './schema.js';
 import { Produce, Fetch, ListOffsets, Metadata } from './messages/generated/records.js';
-import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups } from './messages/generated/groups.js';
+import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, ConsumerGroupHeartbeat, ConsumerGroupDescribe } from './messages/generated/groups.js';
 import { DeleteGroups } from './messages/delete-groups.js';
 import { InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit } from './messages/generated/transactions.js';
 import { SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls } from './messages/generated/security.js';
@@ -15,7 +15,7 @@ export {
   OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, DeleteGroups,
   InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit,
   SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster,
-  SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls,
+  SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
 };
 
 export const MESSAGES: MessageSchema[] = [
@@ -23,6 +23,7 @@ export const MESSAGES: MessageSchema[] = [
   LeaveGroup, SyncGroup, DescribeGroups, ListGroups, SaslHandshake, ApiVersions, CreateTopics, DeleteTopics,
   DeleteRecords, InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeConfigs,
   AlterConfigs, CreatePartitions, DeleteGroups, DescribeCluster, SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls,
+  ConsumerGroupHeartbeat, ConsumerGroupDescribe,
 ];
 
 /**
@@ -63,6 +64,8 @@ export const ADVERTISED: Record<number, [number, number]> = {
   [DescribeAcls.apiKey]: [0, 3],
   [CreateAcls.apiKey]: [0, 3],
   [DeleteAcls.apiKey]: [0, 3],
+  [ConsumerGroupHeartbeat.apiKey]: [0, 1],
+  [ConsumerGroupDescribe.apiKey]: [0, 0],
 };
 
 for (const m of MESSAGES) {

@@ -27,6 +27,9 @@ export function findCoordinator(ctx: BrokerContext, req: Body, info: RequestInfo
 export async function joinGroup(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body> {
   if (!req.groupId) return { errorCode: ErrorCode.INVALID_GROUP_ID, generationId: -1, protocolName: '', leader: '', memberId: '', members: [] };
   if (!groupAllowed(ctx, info, Operation.READ, req.groupId)) return { errorCode: DENIED, generationId: -1, protocolName: '', leader: '', memberId: '', members: [] };
+  if (ctx.consumerGroups.groups.get(req.groupId)?.members.size) {
+    return { errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] };
+  }
   if (req.sessionTimeoutMs < 1000 || req.sessionTimeoutMs > 30 * 60_000) {
     return { errorCode: ErrorCode.INVALID_SESSION_TIMEOUT, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] };
   }
@@ -95,6 +98,7 @@ export function offsetCommit(ctx: BrokerContext, req: Body, info: RequestInfo): 
   let groupError: number = ErrorCode.NONE;
   if (!req.groupId) groupError = ErrorCode.INVALID_GROUP_ID;
   else if (!groupAllowed(ctx, info, Operation.READ, req.groupId)) groupError = DENIED;
+  else if (ctx.consumerGroups.groups.get(req.groupId)?.members.size) groupError = ctx.consumerGroups.groups.get(req.groupId)!.checkMember(memberId, generationId);
   else if (group) groupError = group.checkCommit(memberId, generationId);
   else if (generationId >= 0) groupError = ErrorCode.ILLEGAL_GENERATION;
   const now = Date.now();
@@ -150,6 +154,18 @@ function groupOffsets(ctx: BrokerContext, info: RequestInfo, groupId: string, re
 export function describeGroups(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const groups = (req.groups as string[]).map((id) => {
     if (!groupAllowed(ctx, info, Operation.DESCRIBE, id)) return { errorCode: DENIED, groupId: id, groupState: '', protocolType: '', protocolData: '', members: [] };
+    const cg = ctx.consumerGroups.groups.get(id);
+    if (cg && cg.members.size > 0) {
+      const members = [...cg.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: Buffer.alloc(0),
+        memberAssignment: Buffer.alloc(0),
+      }));
+      return { errorCode: 0, groupId: id, groupState: cg.state, protocolType: 'consumer', protocolData: '', members };
+    }
     const g = ctx.groups.groups.get(id);
     if (!g || (g.members.size === 0 && g.state !== 'Dead')) {
       const hasOffsets = (ctx.log.store.offsets.get(id)?.size ?? 0) > 0;
@@ -182,14 +198,20 @@ export function listGroups(ctx: BrokerContext, req: Body, info: RequestInfo): Bo
       ids.set(id, { protocolType: g.protocolType ?? 'consumer', groupState: g.members.size > 0 ? g.state : 'Empty' });
     }
   }
+  const consumer = new Set<string>();
+  for (const [id, g] of ctx.consumerGroups.groups) {
+    if (g.members.size === 0 || ids.has(id)) continue;
+    ids.set(id, { protocolType: 'consumer', groupState: g.state });
+    consumer.add(id);
+  }
   for (const [id, m] of ctx.log.store.offsets) if (m.size > 0 && !ids.has(id)) ids.set(id, { protocolType: 'consumer', groupState: 'Empty' });
-  // v4+ filters by state (KIP-518), v5+ by type (KIP-848): every group here is "classic".
+  // v4+ filters by state (KIP-518), v5+ by type (KIP-848)
   const states = info.version >= 4 ? (req.statesFilter as string[]).map((s) => s.toLowerCase()) : [];
   const types = info.version >= 5 ? (req.typesFilter as string[]).map((s) => s.toLowerCase()) : [];
   const groups = [...ids]
-    .map(([groupId, g]) => ({ groupId, ...g, groupType: 'classic' }))
+    .map(([groupId, g]) => ({ groupId, ...g, groupType: consumer.has(groupId) ? 'consumer' : 'classic' }))
     .filter((g) => groupAllowed(ctx, info, Operation.DESCRIBE, g.groupId))
-    .filter((g) => (states.length === 0 || states.includes(g.groupState.toLowerCase())) && (types.length === 0 || types.includes('classic')));
+    .filter((g) => (states.length === 0 || states.includes(g.groupState.toLowerCase())) && (types.length === 0 || types.includes(g.groupType)));
   return { throttleTimeMs: 0, errorCode: 0, groups };
 }
 
@@ -197,9 +219,11 @@ export function deleteGroups(ctx: BrokerContext, req: Body, info: RequestInfo): 
   const results = (req.groupsNames as string[]).map((groupId) => {
     if (!groupAllowed(ctx, info, Operation.DELETE, groupId)) return { groupId, errorCode: DENIED };
     const g = ctx.groups.groups.get(groupId);
-    if (g && g.members.size > 0) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
-    if (!g && !ctx.log.store.offsets.has(groupId)) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+    const cg = ctx.consumerGroups.groups.get(groupId);
+    if ((g && g.members.size > 0) || (cg && cg.members.size > 0)) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
+    if (!g && !cg && !ctx.log.store.offsets.has(groupId)) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
     ctx.groups.groups.delete(groupId);
+    ctx.consumerGroups.groups.delete(groupId);
     if (ctx.log.store.offsets.has(groupId)) ctx.log.store.deleteGroup(groupId);
     return { groupId, errorCode: 0 };
   });
