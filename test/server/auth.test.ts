@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -104,6 +104,28 @@ test('API keys: a read-only key can SELECT and gets 403 on CREATE; a wrong or un
   const create = await call('/ksql', reader, { ksql: "CREATE STREAM key_t (id INT KEY) WITH (kafka_topic='key_t', partitions=1, value_format='JSON');" });
   assert.equal(create.status, 403, create.text);
   assert.equal((await call('/ksql', basic('dash', readerKey), { ksql: 'DROP STREAM key_s;' })).status, 403);
+});
+
+function eddyCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'cli/eddy.ts', url, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('the eddy CLI logs in with -u/-p, EDDY_PASSWORD or --api-key, and says how when it is refused', { timeout: 120_000 }, async () => {
+  const refused = await eddyCli(['-e', 'SHOW STREAMS;']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /HTTP 401 .*--user NAME --password PW/, refused.stderr);
+  const basicLogin = await eddyCli(['-u', 'bob', '-p', 'builder', '-e', 'SHOW STREAMS;']);
+  assert.equal(basicLogin.code, 0, basicLogin.stderr);
+  assert.match(basicLogin.stdout, /Stream Name/i);
+  const envLogin = await eddyCli(['--user', 'alice', '-e', 'SHOW TOPICS;'], { EDDY_PASSWORD: 'wonderland' });
+  assert.equal(envLogin.code, 0, envLogin.stderr);
+  const keyLogin = await eddyCli(['--api-key', readerKey, '-e', "CREATE STREAM cli_t (id INT KEY) WITH (kafka_topic='cli_t', partitions=1, value_format='JSON');"]);
+  assert.equal(keyLogin.code, 1, 'a read-only key cannot CREATE');
+  assert.match(keyLogin.stderr + keyLogin.stdout, /read-only/);
 });
 
 test('a malformed API keys line is refused with its file and line', () => {
