@@ -1,6 +1,7 @@
 // The query service: plans SELECTs against the catalog and runs persistent, push and pull
 // queries over the TopicLog (see ./contract.ts for the boundary with the engine).
 
+import { pullQueryDuration, transientQueries } from './query-metrics.js';
 import { existsSync } from 'node:fs';
 import type { CreateAsSelect, InsertInto, SelectStatement } from '../parser/ast.js';
 import type { QueryStream } from '../common/query-stream.js';
@@ -137,7 +138,10 @@ class EddyQueryService implements QueryService {
       processingLog: this.processingLogs.sinkFor(ctx),
       getStore: (name) => this.storeFor(name, ctx, analysis.source.schema),
     };
+    const started = performance.now();
     const stream = isPush ? runPushQuery(analysis, services) : runPullQuery(analysis, services);
+    transientQueries.inc({ kind: isPush ? 'push' : 'pull' });
+    if (!isPush) void stream.finalMessage.then(() => pullQueryDuration.observe((performance.now() - started) / 1000));
     this.transients.add(stream);
     void stream.finalMessage.then(() => this.transients.delete(stream));
     return stream;
