@@ -15,6 +15,7 @@ import { trackClients } from './client-presence.js';
 import { createDualProtocolServer } from './dual-protocol.js';
 import { registerBasicAuth } from './auth.js';
 import { registerMetrics } from './metrics.js';
+import { openApiDocument } from './openapi.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -268,6 +269,8 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
   // ------------------------------------------------------------------ server state
 
   app.get('/', async (_request, reply) => reply.redirect('/info', 307));
+
+  app.get('/openapi.json', async (_request, reply) => sendJson(reply, 200, 'application/json', openApiDocument(String(engine.info().version ?? '0'))));
 
   app.get('/info', async (request, reply) => {
     const contentType = accepted(request, reply, JSON_RESPONSE_TYPES);
