@@ -77,18 +77,33 @@ export function columnNamesOf(schema: string): string[] {
   return names;
 }
 
+/** The Authorization header for a user and password (basic) or an API key (bearer). */
+export function authorizationFor(credentials: { user?: string; password?: string; apiKey?: string }): string | undefined {
+  if (credentials.apiKey) return `Bearer ${credentials.apiKey}`;
+  if (credentials.user !== undefined) return 'Basic ' + Buffer.from(`${credentials.user}:${credentials.password ?? ''}`).toString('base64');
+  return undefined;
+}
+
 export class KsqlClient {
   /** Sent as X-Eddy-Client so a server can tell its CLI clients apart (see client-presence). */
   readonly clientId = randomUUID();
 
-  constructor(public url: string) {}
+  constructor(
+    public url: string,
+    /** The Authorization header sent with every request, when the server wants credentials. */
+    readonly authorization?: string,
+  ) {}
+
+  private headers(): Record<string, string> {
+    return { 'x-eddy-client': this.clientId, ...(this.authorization ? { authorization: this.authorization } : {}) };
+  }
 
   private async post(path: string, body: unknown, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json', 'x-eddy-client': this.clientId, ...extraHeaders },
+        headers: { 'content-type': 'application/vnd.ksql.v1+json', accept: 'application/vnd.ksql.v1+json', ...this.headers(), ...extraHeaders },
         body: JSON.stringify(body),
         signal,
       });
@@ -112,9 +127,13 @@ export class KsqlClient {
   async info(): Promise<Json> {
     let res: Response;
     try {
-      res = await fetch(new URL('/info', this.url), { signal: AbortSignal.timeout(3000), headers: { 'x-eddy-client': this.clientId } });
+      res = await fetch(new URL('/info', this.url), { signal: AbortSignal.timeout(3000), headers: this.headers() });
     } catch (err) {
       throw new ConnectionError(`Could not reach the server at ${this.url}: ${causeText(err)}`);
+    }
+    if (res.status === 401) {
+      const given = this.authorization ? 'the credentials given were refused' : 'it wants credentials';
+      throw new ServerError(`HTTP 401 from ${this.url}/info: ${given}; pass --user NAME --password PW (or EDDY_PASSWORD), or --api-key KEY (or EDDY_API_KEY)`, 401, undefined);
     }
     if (!res.ok) throw new ServerError(`HTTP ${res.status} from ${this.url}/info`, res.status, undefined);
     return ((await res.json()) as { KsqlServerInfo: Json }).KsqlServerInfo;

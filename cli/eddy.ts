@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadServerConfig, parsePropertiesText } from '../src/config/index.js';
-import { KsqlClient, ConnectionError } from './client.js';
+import { KsqlClient, ConnectionError, authorizationFor } from './client.js';
 import { Session, type Output } from './session.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { eddyVersion } from './version.js';
@@ -18,7 +18,7 @@ const USAGE = `Usage:
               [--broker-port 9092] [--no-broker] [--kafka host:port[,host:port...]]
               [--schema-registry-port 8081] [--no-schema-registry]
   eddy [url] [-e "SQL"] [-f file.sql] [--continue-on-error] [--dry-run] [--output TABULAR|VERTICAL|JSON] [-d name=value]... [--config-file f.properties]
-       [--embedded]
+       [--embedded] [-u user -p password | --api-key key]
   eddy topic list|create|delete|describe|produce|consume …   (eddy topic --help)
   eddy schema list|get|register|check|delete …              (eddy schema --help)
   eddy migrations [-c ksql-migrations.properties] <command> …   (eddy migrations help)
@@ -30,6 +30,8 @@ const USAGE = `Usage:
   --continue-on-error runs every statement of -e/-f, reporting each failure at its line, and
   exits 1 at the end when any failed. --dry-run shows what each statement would change
   (for CREATE OR REPLACE of a running query: its steps before and after) and runs nothing.
+  -u/-p (or EDDY_PASSWORD) log in to a server with authentication.method=BASIC; --api-key (or
+  EDDY_API_KEY) sends an API key as a bearer token.
   --kafka (or bootstrap.servers in the config) runs the engine on that Kafka cluster instead
   of the embedded log; local state stays in the data dir.
   Server settings come from --config-file and EDDY_* environment variables
@@ -115,8 +117,11 @@ async function serverCommand(argv: string[]): Promise<void> {
   if (config['ksql.queries.file']) process.stdout.write(`Server ${eddyVersion()} started with query file ${String(config['ksql.queries.file'])}. Interactive mode is disabled.\n`);
   if (config['bootstrap.servers']) process.stdout.write(`Using the Kafka cluster at ${String(config['bootstrap.servers'])}\n`);
   if (embedded.broker) {
+    const protocol = embedded.broker.securityProtocol;
     process.stdout.write(`Embedded Kafka broker listening on ${embedded.broker.listenAddress} (bootstrap.servers=${embedded.broker.address})\n`);
-    const brokerWarning = exposureWarning('The embedded Kafka broker', host, embedded.broker.port);
+    const authn = protocol.startsWith('SASL') ? 'SASL authentication required' : 'no authentication';
+    process.stdout.write(`Embedded Kafka broker security.protocol=${protocol}: ${authn}, ${embedded.broker.acls ? 'ACLs checked' : 'no ACLs'}\n`);
+    const brokerWarning = protocol.startsWith('SASL') ? undefined : exposureWarning('The embedded Kafka broker', host, embedded.broker.port);
     if (brokerWarning) process.stderr.write(brokerWarning + '\n');
   } else if (embedded.brokerNote) {
     process.stdout.write(embedded.brokerNote + '\n');
@@ -168,8 +173,8 @@ const DEFAULT_URL = 'http://localhost:8088';
  * the URL is the default one or --embedded asks for it (a mistyped port must not silently
  * get an empty server of its own).
  */
-async function connect(url: string, embeddedWanted: boolean, say: (line: string) => void): Promise<{ client: KsqlClient; embedded?: EmbeddedServer }> {
-  const client = new KsqlClient(url);
+async function connect(url: string, embeddedWanted: boolean, say: (line: string) => void, authorization?: string): Promise<{ client: KsqlClient; embedded?: EmbeddedServer }> {
+  const client = new KsqlClient(url, authorization);
   try {
     await client.info();
     return { client };
@@ -209,6 +214,9 @@ async function clientCommand(argv: string[]): Promise<void> {
       'continue-on-error': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       embedded: { type: 'boolean' },
+      user: { type: 'string', short: 'u' },
+      password: { type: 'string', short: 'p' },
+      'api-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -219,6 +227,9 @@ async function clientCommand(argv: string[]): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  const password = values.password ?? process.env.EDDY_PASSWORD;
+  if (password !== undefined && values.user === undefined) fail('--password (or EDDY_PASSWORD) needs --user NAME');
+  const authorization = authorizationFor({ user: values.user, password, apiKey: values['api-key'] ?? process.env.EDDY_API_KEY });
   if (values.version) {
     process.stdout.write(`eddy ${eddyVersion()}\n`);
     return;
@@ -251,7 +262,7 @@ async function clientCommand(argv: string[]): Promise<void> {
   const interactive = values.execute === undefined && values.file === undefined;
   let conn: { client: KsqlClient; embedded?: EmbeddedServer };
   try {
-    conn = await connect(url, values.embedded === true || url === DEFAULT_URL, (line) => process.stderr.write(line + '\n'));
+    conn = await connect(url, values.embedded === true || url === DEFAULT_URL, (line) => process.stderr.write(line + '\n'), authorization);
   } catch (err) {
     fail((err as Error).message, EXIT.UNREACHABLE);
   }

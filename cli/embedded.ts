@@ -5,6 +5,7 @@ import type { EngineApi } from '../src/engine/api.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
 import { startBroker, type Broker } from '../src/broker/index.js';
 import { parseAdvertisedListeners } from '../src/broker/listeners.js';
+import { brokerSecurityFromConfig } from '../src/broker/security/config.js';
 import { EmbeddedLog } from '../src/log/embedded/index.js';
 import type { GroupMembership } from '../src/engine/consumer-groups.js';
 import { startRegistryServer, type RunningRegistry } from '../src/registry/server.js';
@@ -88,6 +89,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
           host: options.host,
           advertisedHost: advertised?.host ?? (wildcard ? 'localhost' : options.host),
           advertisedPort: advertised?.port,
+          security: brokerSecurityFromConfig(options.config),
           logger: (line) => process.stderr.write(`[broker] ${line}\n`),
         });
         engine.groupMembership = broker.groups;

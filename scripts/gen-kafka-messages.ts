@@ -1,6 +1,7 @@
 // Generates src/kafka-protocol/messages/generated/*.ts (the request and response bodies
 // in the schema language of src/kafka-protocol/schema.ts) from Apache Kafka's message
-// definitions in ../shared/kafka-protocol/*.json.
+// definitions in ../shared/kafka-protocol/*.json and scripts/kafka-messages/*.json (the
+// definitions the shared snapshot lacks: SASL, ACLs, KIP-848 groups; same Kafka commit).
 //   node --import tsx scripts/gen-kafka-messages.ts [definitions dir]
 // Field names are the JSON names in camelCase; common structs are written inline.
 
@@ -37,6 +38,8 @@ const FAMILY: Record<string, string> = {
   LeaveGroup: 'groups', SyncGroup: 'groups', DescribeGroups: 'groups', ListGroups: 'groups',
   InitProducerId: 'transactions', AddPartitionsToTxn: 'transactions', AddOffsetsToTxn: 'transactions', EndTxn: 'transactions',
   TxnOffsetCommit: 'transactions',
+  ConsumerGroupHeartbeat: 'groups', ConsumerGroupDescribe: 'groups',
+  SaslAuthenticate: 'security', CreateAcls: 'security', DescribeAcls: 'security', DeleteAcls: 'security',
 };
 
 /**
@@ -102,13 +105,17 @@ function flexibleFrom(spec: string): string {
 }
 
 function main(): void {
-  const dir = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', '..', 'shared', 'kafka-protocol'));
+  const dirs = [
+    path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', '..', 'shared', 'kafka-protocol')),
+    path.join(import.meta.dirname, 'kafka-messages'),
+  ];
   const outDir = path.join(import.meta.dirname, '..', 'src', 'kafka-protocol', 'messages', 'generated');
   fs.mkdirSync(outDir, { recursive: true });
   const files = new Map<string, string[]>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('Request.json')).sort()) {
-    const req = readJson(path.join(dir, file));
-    const res = readJson(path.join(dir, file.replace(/Request\.json$/, 'Response.json')));
+  const requests = dirs.flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith('Request.json')).map((f) => path.join(dir, f)));
+  for (const file of requests.sort((a, b) => path.basename(a).localeCompare(path.basename(b)))) {
+    const req = readJson(file);
+    const res = readJson(file.replace(/Request\.json$/, 'Response.json'));
     const api = req.name.replace(/Request$/, '');
     const family = FAMILY[api] ?? 'admin';
     const body = (m: JsonMessage) => {

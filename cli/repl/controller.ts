@@ -175,7 +175,7 @@ export class ReplController {
           this.io.print([`Server: ${this.session.client.url}`]);
           return;
         }
-        const client = new KsqlClient(command.url);
+        const client = new KsqlClient(command.url, this.session.client.authorization);
         try {
           const info = await client.info();
           this.session.client = client;

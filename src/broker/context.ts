@@ -2,10 +2,15 @@
 
 import type { EmbeddedLog } from '../log/embedded/index.js';
 import type { GroupCoordinator } from './groups.js';
+import type { ConsumerGroupCoordinator } from './consumer-groups.js';
+import type { AclStore } from './security/acls.js';
+import type { SaslSession } from './security/sasl.js';
 
 export interface BrokerContext {
   log: EmbeddedLog;
   groups: GroupCoordinator;
+  /** KIP-848 consumer-protocol groups (ConsumerGroupHeartbeat). */
+  consumerGroups: ConsumerGroupCoordinator;
   nodeId: number;
   /** Host and port advertised in Metadata and FindCoordinator. */
   host: string;
@@ -13,6 +18,10 @@ export interface BrokerContext {
   clusterId: string;
   autoCreateTopics: boolean;
   defaultPartitions: number;
+  /** The ACLs and authorizer settings; undefined when no authorizer is configured (all allowed). */
+  acls?: AclStore;
+  /** Whether each request is logged. */
+  logRequests: boolean;
   /** True once the broker is shutting down (long polls return at once). */
   closing: boolean;
   /** Resolves long polls early when the broker shuts down. */
@@ -24,6 +33,12 @@ export interface RequestInfo {
   version: number;
   clientId: string;
   clientHost: string;
+  /** "User:<name>" after SASL, else "User:ANONYMOUS". */
+  principal: string;
+  /** This connection's SASL state, when the listener requires SASL. */
+  sasl?: SaslSession;
+  /** Closes the connection once the answer to this request has gone out. */
+  closeAfterResponse(reason: string): void;
   /** Registers a callback for when the client's connection goes away (ends long polls). */
   onDisconnect(fn: () => void): () => void;
 }

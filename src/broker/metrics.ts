@@ -1,9 +1,10 @@
 // The embedded broker's Prometheus counters: requests by API and version outcome, bytes in
 // and out. They live in the one registry the REST API's /metrics serves.
 
-import { Counter, Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import { metricsRegistry } from '../common/metrics.js';
 
-export const metricsRegistry = new Registry();
+export { metricsRegistry };
 
 export const brokerRequests = new Counter({
   name: 'eddy_broker_requests_total',

@@ -1,10 +1,12 @@
 // The embedded single-node Kafka broker: a TCP listener speaking the Kafka protocol over
 // an EmbeddedLog, so kafkajs, librdkafka (kcat) and kafka-python clients can use it.
 // One request at a time per connection, answered in order; a malformed frame closes only
-// its own connection.
+// its own connection. The listener may be TLS, may require SASL before any other request,
+// and may check ACLs (security/).
 
 import fs from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EmbeddedLog } from '../log/embedded/index.js';
@@ -18,6 +20,13 @@ import * as data from './handlers/data.js';
 import * as groups from './handlers/groups.js';
 import * as txn from './handlers/txn.js';
 import * as admin from './handlers/admin.js';
+import * as sasl from './handlers/sasl.js';
+import * as acls from './handlers/acls.js';
+import * as consumerGroup from './handlers/consumer-group.js';
+import { ConsumerGroupCoordinator } from './consumer-groups.js';
+import { AclStore } from './security/acls.js';
+import { SaslAuthenticationError, SaslSession, type SaslConfig } from './security/sasl.js';
+import { securityProtocolOf, type BrokerSecurity, type SecurityProtocol } from './security/config.js';
 import { brokerBytes, brokerRequests } from './metrics.js';
 
 export interface BrokerOptions {
@@ -38,6 +47,14 @@ export interface BrokerOptions {
   maxFrameBytes?: number;
   /** Receives one line per closed bad connection or failed request. */
   logger?: (message: string) => void;
+  /** TLS, SASL and ACLs; none by default. */
+  security?: BrokerSecurity;
+  /** Log every request (API, version, client, principal, outcome) through logger. */
+  logRequests?: boolean;
+  /** KIP-848 groups: how often members heartbeat (default 5000, Kafka's group.consumer.heartbeat.interval.ms). */
+  consumerHeartbeatIntervalMs?: number;
+  /** KIP-848 groups: a member silent this long is dropped (default 45000). */
+  consumerSessionTimeoutMs?: number;
 }
 
 export interface Broker {
@@ -50,6 +67,10 @@ export interface Broker {
   /** "host:port" it really listens on. */
   readonly listenAddress: string;
   readonly connectionCount: number;
+  /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+  readonly securityProtocol: SecurityProtocol;
+  /** The ACLs, when an authorizer is configured. */
+  readonly acls?: AclStore;
   /** The consumer group coordinator (live members and assignments). */
   readonly groups: GroupCoordinator;
   close(): Promise<void>;
@@ -70,7 +91,13 @@ const HANDLERS: Record<number, Handler> = {
   [M.DescribeGroups.apiKey]: groups.describeGroups,
   [M.ListGroups.apiKey]: groups.listGroups,
   [M.DeleteGroups.apiKey]: groups.deleteGroups,
-  [M.SaslHandshake.apiKey]: admin.saslHandshake,
+  [M.SaslHandshake.apiKey]: sasl.saslHandshake,
+  [M.SaslAuthenticate.apiKey]: sasl.saslAuthenticate,
+  [M.DescribeAcls.apiKey]: acls.describeAcls,
+  [M.CreateAcls.apiKey]: acls.createAcls,
+  [M.DeleteAcls.apiKey]: acls.deleteAcls,
+  [M.ConsumerGroupHeartbeat.apiKey]: consumerGroup.consumerGroupHeartbeat,
+  [M.ConsumerGroupDescribe.apiKey]: consumerGroup.consumerGroupDescribe,
   [M.ApiVersions.apiKey]: admin.apiVersions,
   [M.CreateTopics.apiKey]: admin.createTopics,
   [M.DeleteTopics.apiKey]: admin.deleteTopics,
@@ -88,6 +115,9 @@ const HANDLERS: Record<number, Handler> = {
 
 const SCHEMAS = new Map<number, MessageSchema>(MESSAGES.map((m) => [m.apiKey, m]));
 const API_VERSIONS_KEY = M.ApiVersions.apiKey;
+/** What a client may send before SASL authentication completes. */
+const BEFORE_AUTH = new Set([API_VERSIONS_KEY, M.SaslHandshake.apiKey, M.SaslAuthenticate.apiKey]);
+const ANONYMOUS = 'User:ANONYMOUS';
 
 function clusterIdFor(dataDir: string): string {
   const file = path.join(dataDir, 'cluster-id');
@@ -102,6 +132,22 @@ function clusterIdFor(dataDir: string): string {
   return id;
 }
 
+/** The error codes of an answer, for the request log ("ok" when none). */
+function requestOutcome(res: unknown): string {
+  if (res === NO_RESPONSE) return 'no response (acks=0)';
+  const codes = new Set<number>();
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 4 || v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'errorCode' && typeof x === 'number' && x !== 0) codes.add(x);
+      else walk(x, depth + 1);
+    }
+  };
+  walk(res, 0);
+  return codes.size === 0 ? 'ok' : `error codes ${[...codes].join(', ')}`;
+}
+
 class Connection {
   private chunks: Buffer[] = [];
   private buffered = 0;
@@ -109,6 +155,10 @@ class Connection {
   private busy = false;
   private closed = false;
   private readonly disconnectListeners = new Set<() => void>();
+  private readonly sasl: SaslSession | undefined;
+  private closeReason: string | undefined;
+  /** Set once the connection is on its way out: nothing more is read or answered. */
+  private ending = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -116,7 +166,9 @@ class Connection {
     private readonly maxFrame: number,
     private readonly logger: (m: string) => void,
     private readonly onGone: () => void,
+    saslConfig: SaslConfig | undefined,
   ) {
+    this.sasl = saslConfig ? new SaslSession(saslConfig) : undefined;
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', () => this.close());
@@ -140,7 +192,7 @@ class Connection {
   }
 
   private onData(d: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     brokerBytes.inc({ direction: 'in' }, d.length);
     this.chunks.push(d);
     this.buffered += d.length;
@@ -164,7 +216,7 @@ class Connection {
     // Stop reading while requests are queued: responses go out strictly in order.
     this.socket.pause();
     try {
-      while (this.frames.length > 0 && !this.closed) {
+      while (this.frames.length > 0 && !this.closed && !this.ending) {
         const frame = this.frames.shift()!;
         await this.handle(frame);
         if (this.socket.writableNeedDrain) await new Promise((r) => this.socket.once('drain', r));
@@ -199,7 +251,20 @@ class Connection {
     }
   }
 
+  /** After a v0 SaslHandshake the client sends bare tokens, each answered bare. */
+  private rawSaslToken(frame: Buffer): void {
+    try {
+      const answer = this.sasl!.step(frame);
+      this.send([answer]);
+    } catch (e) {
+      if (!(e instanceof SaslAuthenticationError)) throw e;
+      this.close(`SASL authentication failed from ${this.peer}: ${e.reason}`);
+    }
+  }
+
   private async handle(frame: Buffer): Promise<void> {
+    const sasl = this.sasl;
+    if (sasl && !sasl.authenticated && sasl.handshakeVersion === 0 && sasl.mechanism !== undefined) return this.rawSaslToken(frame);
     const r = new Reader(frame);
     const apiKey = r.int16();
     const version = r.int16();
@@ -226,6 +291,10 @@ class Connection {
       brokerRequests.inc({ api: schema.name, outcome: 'unsupported' });
       throw new ProtocolError(`unsupported version ${version} of ${schema.name} (this broker serves versions ${range[0]}-${range[1]}; client '${this.clientIdOf(r)}')`);
     }
+    if (sasl && !sasl.authenticated && !BEFORE_AUTH.has(apiKey)) {
+      brokerRequests.inc({ api: schema.name, outcome: 'unauthenticated' });
+      throw new ProtocolError(`${schema.name} request before SASL authentication (client '${this.clientIdOf(r)}'); this listener needs SASL (${sasl.offered.join(', ')})`);
+    }
     const clientId = r.nullableString() ?? '';
     const flexible = version >= schema.flexibleFrom;
     if (flexible) {
@@ -241,6 +310,11 @@ class Connection {
       version,
       clientId,
       clientHost: this.socket.remoteAddress ?? '',
+      principal: sasl?.principal ?? ANONYMOUS,
+      sasl,
+      closeAfterResponse: (reason) => {
+        this.closeReason = reason;
+      },
       onDisconnect: (fn) => {
         this.disconnectListeners.add(fn);
         return () => this.disconnectListeners.delete(fn);
@@ -248,12 +322,21 @@ class Connection {
     };
     brokerRequests.inc({ api: schema.name, outcome: 'ok' });
     const res = await handler(this.ctx, body, info);
+    if (this.ctx.logRequests) this.logger(`${schema.name} v${version} from ${this.peer} client '${clientId}' ${info.principal}: ${requestOutcome(res)}`);
     if (res === NO_RESPONSE || this.closed) return;
     const w = new Writer(256);
     w.int32(correlationId);
     if (flexible && apiKey !== API_VERSIONS_KEY) w.uvarint(0);
     writeStruct(schema.response, version, flexible, w, res as Body);
     this.send(w.finish());
+    if (this.closeReason !== undefined) {
+      // let the answer reach the client, then close (destroy() could drop it)
+      this.logger(`closing connection from ${this.peer}: ${this.closeReason}`);
+      this.ending = true;
+      this.frames = [];
+      this.socket.end();
+      setTimeout(() => this.close(), 2000).unref();
+    }
   }
 }
 
@@ -262,15 +345,19 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const logger = options.logger ?? (() => {});
   const closeListeners = new Set<() => void>();
   const groupCoordinator = new GroupCoordinator();
+  const consumerGroups = new ConsumerGroupCoordinator(options.consumerSessionTimeoutMs, options.consumerHeartbeatIntervalMs);
   const ctx: BrokerContext = {
     log: options.log,
     groups: groupCoordinator,
+    consumerGroups,
     nodeId: options.nodeId ?? 0,
     host: options.advertisedHost ?? host,
     port: options.advertisedPort ?? options.port,
     clusterId: clusterIdFor(options.log.dataDir),
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 1,
+    logRequests: options.logRequests ?? false,
+    acls: options.security?.authorizer ? new AclStore(options.log.dataDir, options.security.authorizer) : undefined,
     closing: false,
     onClose(fn) {
       closeListeners.add(fn);
@@ -278,11 +365,14 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     },
   };
   const connections = new Set<Connection>();
-  const server = net.createServer((socket) => {
+  const accept = (socket: net.Socket) => {
     if (ctx.closing) return socket.destroy();
-    const c: Connection = new Connection(socket, ctx, options.maxFrameBytes ?? 100 << 20, logger, () => connections.delete(c));
+    const c: Connection = new Connection(socket, ctx, options.maxFrameBytes ?? 100 << 20, logger, () => connections.delete(c), options.security?.sasl);
     connections.add(c);
-  });
+  };
+  const tlsOptions = options.security?.tls;
+  const server = tlsOptions ? tls.createServer(tlsOptions, accept) : net.createServer(accept);
+  if (tlsOptions) server.on('tlsClientError', (e: Error, socket: tls.TLSSocket) => logger(`TLS handshake with ${socket.remoteAddress}:${socket.remotePort} failed: ${e.message}`));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {
@@ -300,6 +390,8 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     address: `${showHost(ctx.host)}:${ctx.port}`,
     listenAddress: `${showHost(bound.address)}:${port}`,
     groups: groupCoordinator,
+    securityProtocol: securityProtocolOf(options.security),
+    acls: ctx.acls,
     get connectionCount() {
       return connections.size;
     },
@@ -308,6 +400,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       ctx.closing = true;
       for (const fn of [...closeListeners]) fn();
       groupCoordinator.close();
+      consumerGroups.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const c of [...connections]) c.close();
       await closed;

@@ -4,9 +4,10 @@
 
 import type { MessageSchema } from './schema.js';
 import { Produce, Fetch, ListOffsets, Metadata } from './messages/generated/records.js';
-import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups } from './messages/generated/groups.js';
+import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, ConsumerGroupHeartbeat, ConsumerGroupDescribe } from './messages/generated/groups.js';
 import { DeleteGroups } from './messages/delete-groups.js';
 import { InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit } from './messages/generated/transactions.js';
+import { SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls } from './messages/generated/security.js';
 import { SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster } from './messages/generated/admin.js';
 
 export {
@@ -14,13 +15,15 @@ export {
   OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, DeleteGroups,
   InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit,
   SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster,
+  SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
 };
 
 export const MESSAGES: MessageSchema[] = [
   Produce, Fetch, ListOffsets, Metadata, OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat,
   LeaveGroup, SyncGroup, DescribeGroups, ListGroups, SaslHandshake, ApiVersions, CreateTopics, DeleteTopics,
   DeleteRecords, InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeConfigs,
-  AlterConfigs, CreatePartitions, DeleteGroups, DescribeCluster,
+  AlterConfigs, CreatePartitions, DeleteGroups, DescribeCluster, SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls,
+  ConsumerGroupHeartbeat, ConsumerGroupDescribe,
 ];
 
 /**
@@ -57,6 +60,12 @@ export const ADVERTISED: Record<number, [number, number]> = {
   [CreatePartitions.apiKey]: [0, 3],
   [DeleteGroups.apiKey]: [0, 2],
   [DescribeCluster.apiKey]: [0, 1],
+  [SaslAuthenticate.apiKey]: [0, 2],
+  [DescribeAcls.apiKey]: [0, 3],
+  [CreateAcls.apiKey]: [0, 3],
+  [DeleteAcls.apiKey]: [0, 3],
+  [ConsumerGroupHeartbeat.apiKey]: [0, 1],
+  [ConsumerGroupDescribe.apiKey]: [0, 0],
 };
 
 for (const m of MESSAGES) {

@@ -172,7 +172,11 @@ function readValue(f: Field, version: number, flexible: boolean, r: Reader): unk
     }
     return out;
   }
-  if (f.type === 'struct') return readStruct(f.children, version, flexible, r);
+  if (f.type === 'struct') {
+    // a nullable struct field carries a presence byte: -1 null, 1 present
+    if (nullable && r.int8() < 0) return null;
+    return readStruct(f.children, version, flexible, r);
+  }
   return readPrimitive(f.type, r, flexible, nullable);
 }
 
@@ -191,7 +195,13 @@ function writeValue(f: Field, version: number, flexible: boolean, w: Writer, v: 
     }
     return;
   }
-  if (f.type === 'struct') return writeStruct(f.children, version, flexible, w, (v ?? {}) as Obj);
+  if (f.type === 'struct') {
+    if (version >= f.nmin && version <= f.nmax) {
+      w.int8(v === null || v === undefined ? -1 : 1);
+      if (v === null || v === undefined) return;
+    }
+    return writeStruct(f.children, version, flexible, w, (v ?? {}) as Obj);
+  }
   writePrimitive(f.type, w, flexible, v);
 }
 

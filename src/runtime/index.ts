@@ -1,6 +1,7 @@
 // The query service: plans SELECTs against the catalog and runs persistent, push and pull
 // queries over the TopicLog (see ./contract.ts for the boundary with the engine).
 
+import { pullQueryDuration, transientQueries } from './query-metrics.js';
 import { existsSync } from 'node:fs';
 import type { CreateAsSelect, InsertInto, SelectStatement } from '../parser/ast.js';
 import type { QueryStream } from '../common/query-stream.js';
@@ -129,7 +130,8 @@ class EddyQueryService implements QueryService {
 
   async runTransient(statement: SelectStatement, ctx: QueryServiceContext, overrides: Record<string, unknown> = {}): Promise<QueryStream> {
     const isPush = statement.query.emit !== undefined;
-    if (!isPush) return this.track(this.pull.run(statement, ctx, this.pullServices(ctx), overrides));
+    const started = performance.now();
+    if (!isPush) return this.track(this.pull.run(statement, ctx, this.pullServices(ctx), overrides), started);
     refuseQueryExtensions(statement.query, statement.text);
     const analysis = buildAnalysis(roundTrip(planTransientQuery(statement.query, ctx, isPush ? 'push' : 'pull')), {
       functions: ctx.functions,
@@ -146,8 +148,9 @@ class EddyQueryService implements QueryService {
   }
 
   runCachedPull(sql: string, ctx: () => QueryServiceContext, overrides: Record<string, unknown>): QueryStream | undefined {
+    const started = performance.now();
     const stream = this.pull.runCached(sql, ctx, () => this.pullServices(ctx()), overrides);
-    return stream && this.track(stream);
+    return stream && this.track(stream, started);
   }
 
   private pullServices(ctx: QueryServiceContext): PullServices {
@@ -160,8 +163,15 @@ class EddyQueryService implements QueryService {
     };
   }
 
-  private track(stream: QueryStream): QueryStream {
-    if (stream.omitFinalMessage) return stream; // answered at once: nothing to close later
+  private track(stream: QueryStream, started = performance.now()): QueryStream {
+    const pull = stream.kind !== 'push';
+    transientQueries.inc({ kind: pull ? 'pull' : 'push' });
+    const observe = () => pullQueryDuration.observe((performance.now() - started) / 1000);
+    if (stream.omitFinalMessage) {
+      if (pull) observe();
+      return stream; // answered at once: nothing to close later
+    }
+    if (pull) void stream.finalMessage.then(observe);
     this.transients.add(stream);
     void stream.finalMessage.then(() => this.transients.delete(stream));
     return stream;

@@ -16,6 +16,7 @@ import { Pipeline, QueryFailure, type OutputRow, type ProcessingLogSink } from '
 import { SinkWriter } from './sink-writer.js';
 import { TableStore } from './table-store.js';
 import { ProcessingLogType } from './processing-log.js';
+import { countingProcessingLog, queryRecordsConsumed, queryRecordsProduced } from './query-metrics.js';
 import { AggregateStateStore } from './aggregate/state-store.js';
 import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';
@@ -116,7 +117,7 @@ export class PersistentQuery implements RunningQuery {
     this.pipeline = new Pipeline(plan.analysis, {
       queryId: plan.queryId,
       functions: services.functions,
-      processingLog: services.processingLog,
+      processingLog: countingProcessingLog(plan.queryId, services.processingLog),
       includeRows: flag(getProperty(props, 'ksql.logging.processing.rows.include')),
       throwOnInvalidTimestamp: flag(getProperty(props, 'ksql.timestamp.throw.on.invalid')),
       failOnDeserializationError: flag(getProperty(props, 'ksql.fail.on.deserialization.error')),
@@ -323,6 +324,7 @@ export class PersistentQuery implements RunningQuery {
     }
     if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
     await this.produceOutputs(outputs);
+    queryRecordsConsumed.inc({ query_id: this.id }, records.length);
     for (const r of records) {
       const next = r.offset + 1;
       const id = tp(r.topic, r.partition);
@@ -338,6 +340,7 @@ export class PersistentQuery implements RunningQuery {
     if (produce.length > 0 && this.plan.produce) {
       if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
       else await this.output.produce(this.plan.sink.topic, produce);
+      queryRecordsProduced.inc({ query_id: this.id }, produce.length);
     }
     const lateTopic = this.plan.analysis.aggregate?.window?.lateRecordsTopic;
     const late = this.pipeline.windowProgress?.takeLate() ?? [];

@@ -16,6 +16,7 @@ import { createDualProtocolServer } from './dual-protocol.js';
 import { registerBasicAuth } from './auth.js';
 import { registerMetrics } from './metrics.js';
 import { registerConsole } from './console/index.js';
+import { openApiDocument } from './openapi.js';
 import { DEFAULT_PROPERTIES, checkOverridable } from '../config/index.js';
 
 export interface ServerOptions {
@@ -270,6 +271,8 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
 
   // `/` is the web console for browsers and the redirect to /info for everything else.
   registerConsole(app, engine, config);
+
+  app.get('/openapi.json', async (_request, reply) => sendJson(reply, 200, 'application/json', openApiDocument(String(engine.info().version ?? '0'))));
 
   app.get('/info', async (request, reply) => {
     const contentType = accepted(request, reply, JSON_RESPONSE_TYPES);

@@ -26,6 +26,11 @@ const restDuration = new Histogram({
 export function registerMetrics(app: FastifyInstance): void {
   if (!defaultsCollected) {
     collectDefaultMetrics({ register: metricsRegistry, prefix: 'eddy_' });
+    // prom-client names these gauges *_total, which Prometheus keeps for counters (promtool
+    // check metrics refuses them); the process metrics above already say the same.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      metricsRegistry.removeSingleMetric(`eddy_${name}`);
+    }
     defaultsCollected = true;
   }
   app.addHook('onResponse', async (request, reply) => {

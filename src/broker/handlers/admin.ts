@@ -1,5 +1,5 @@
 // ApiVersions, CreateTopics, DeleteTopics, CreatePartitions, DeleteRecords,
-// DescribeConfigs, AlterConfigs, SaslHandshake, DescribeCluster.
+// DescribeConfigs, AlterConfigs, DescribeCluster.
 
 import { ErrorCode } from '../../log/errors.js';
 import { DEFAULT_TOPIC_CONFIGS, validateTopicConfigs, validateTopicName } from '../../log/embedded/embedded-log.js';
@@ -7,6 +7,11 @@ import { TopicExistsError, UnknownTopicError } from '../../log/topic-log.js';
 import { ADVERTISED } from '../../kafka-protocol/messages.js';
 import { errorCodeOf, type Body, type BrokerContext, type RequestInfo } from '../context.js';
 import { UNKNOWN_TOPIC_ID, topicIdOf, topicNameOf } from '../topic-ids.js';
+import { CLUSTER_NAME, Operation, ResourceType } from '../security/acls.js';
+import { allowed } from '../security/authorize.js';
+
+const topicAllowed = (ctx: BrokerContext, info: RequestInfo, operation: number, topic: string) => allowed(ctx, info, operation, ResourceType.TOPIC, topic);
+const TOPIC_DENIED = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.' };
 
 function describeError(e: unknown): { errorCode: number; errorMessage: string } {
   if (e instanceof TopicExistsError) return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: e.message };
@@ -23,9 +28,11 @@ export function apiVersions(): Body {
   return { errorCode: 0, apiKeys, throttleTimeMs: 0 };
 }
 
-export function createTopics(ctx: BrokerContext, req: Body): Body {
+export function createTopics(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const clusterCreate = allowed(ctx, info, Operation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME);
   const topics = (req.topics as Body[]).map((t) => {
     const name: string = t.name;
+    if (!clusterCreate && !topicAllowed(ctx, info, Operation.CREATE, name)) return { name, ...TOPIC_DENIED };
     try {
       validateTopicName(name);
       let partitions: number = t.numPartitions;
@@ -67,6 +74,10 @@ export async function deleteTopics(ctx: BrokerContext, req: Body, info: RequestI
       responses.push({ name: null, topicId: t.topicId, errorCode: UNKNOWN_TOPIC_ID, errorMessage: 'This server does not host this topic ID.' });
       continue;
     }
+    if (!topicAllowed(ctx, info, Operation.DELETE, name)) {
+      responses.push({ name, topicId: Buffer.alloc(16), ...TOPIC_DENIED });
+      continue;
+    }
     const topicId = topicIdOf(ctx, name);
     try {
       await ctx.log.deleteTopic(name);
@@ -78,8 +89,9 @@ export async function deleteTopics(ctx: BrokerContext, req: Body, info: RequestI
   return { throttleTimeMs: 0, responses };
 }
 
-export function createPartitions(ctx: BrokerContext, req: Body): Body {
+export function createPartitions(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const results = (req.topics as Body[]).map((t) => {
+    if (!topicAllowed(ctx, info, Operation.ALTER, t.name)) return { name: t.name, ...TOPIC_DENIED };
     try {
       const topic = ctx.log.topic(t.name);
       if (!topic) throw new UnknownTopicError(`Topic '${t.name}' does not exist.`);
@@ -95,10 +107,11 @@ export function createPartitions(ctx: BrokerContext, req: Body): Body {
   return { throttleTimeMs: 0, results };
 }
 
-export function deleteRecords(ctx: BrokerContext, req: Body): Body {
+export function deleteRecords(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const topics = (req.topics as Body[]).map((t) => ({
     name: t.name,
     partitions: (t.partitions as Body[]).map((p) => {
+      if (!topicAllowed(ctx, info, Operation.DELETE, t.name)) return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
       try {
         const lowWatermark = ctx.log.deleteRecords(t.name, p.partitionIndex, p.offset);
         return { partitionIndex: p.partitionIndex, lowWatermark, errorCode: 0 };
@@ -144,9 +157,19 @@ function brokerConfigs(ctx: BrokerContext): Record<string, string> {
   };
 }
 
-export function describeConfigs(ctx: BrokerContext, req: Body): Body {
+/** The ACL resource a config resource is checked against. */
+function configResource(r: Body): [number, string] {
+  return r.resourceType === RESOURCE_TOPIC ? [ResourceType.TOPIC, r.resourceName] : [ResourceType.CLUSTER, CLUSTER_NAME];
+}
+
+function configDenied(r: Body): { errorCode: number; errorMessage: string } {
+  return r.resourceType === RESOURCE_TOPIC ? TOPIC_DENIED : { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.' };
+}
+
+export function describeConfigs(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const results = (req.resources as Body[]).map((r) => {
     const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    if (!allowed(ctx, info, Operation.DESCRIBE_CONFIGS, ...configResource(r))) return { ...base, ...configDenied(r), configs: [] };
     let entries: { name: string; value: string; source: number; readOnly: boolean }[];
     if (r.resourceType === RESOURCE_TOPIC) {
       const t = ctx.log.topic(r.resourceName);
@@ -182,9 +205,10 @@ export function describeConfigs(ctx: BrokerContext, req: Body): Body {
   return { throttleTimeMs: 0, results };
 }
 
-export function alterConfigs(ctx: BrokerContext, req: Body): Body {
+export function alterConfigs(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const responses = (req.resources as Body[]).map((r) => {
     const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    if (!allowed(ctx, info, Operation.ALTER_CONFIGS, ...configResource(r))) return { ...base, ...configDenied(r) };
     if (r.resourceType !== RESOURCE_TOPIC) {
       return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'only topic configs can be altered on this broker' };
     }
@@ -200,11 +224,6 @@ export function alterConfigs(ctx: BrokerContext, req: Body): Body {
     }
   });
   return { throttleTimeMs: 0, responses };
-}
-
-export function saslHandshake(): Body {
-  // No SASL on this listener: answer with no enabled mechanisms.
-  return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [] };
 }
 
 export function describeCluster(ctx: BrokerContext): Body {

@@ -16,6 +16,10 @@ import { TopicExistsError } from '../../log/topic-log.js';
 import type { PartitionLog } from '../../log/embedded/partition.js';
 import { NO_RESPONSE, errorCodeOf, type Body, type BrokerContext, type RequestInfo } from '../context.js';
 import { UNKNOWN_TOPIC_ID, topicIdOf, topicNameOf } from '../topic-ids.js';
+import { CLUSTER_NAME, Operation, ResourceType } from '../security/acls.js';
+import { allowed } from '../security/authorize.js';
+
+const topicAllowed = (ctx: BrokerContext, info: RequestInfo, operation: number, topic: string) => allowed(ctx, info, operation, ResourceType.TOPIC, topic);
 
 function partitionMetadata(ctx: BrokerContext, count: number): Body[] {
   const out: Body[] = [];
@@ -43,7 +47,8 @@ export function metadata(ctx: BrokerContext, req: Body, info: RequestInfo): Body
   const allowAuto = ctx.autoCreateTopics && (v < 4 || req.allowAutoTopicCreation !== false);
   const topics: Body[] = [];
   const names: string[] = [];
-  if (all) names.push(...[...ctx.log.topics.keys()].sort());
+  // all topics: only those the principal may describe
+  if (all) names.push(...[...ctx.log.topics.keys()].sort().filter((n) => topicAllowed(ctx, info, Operation.DESCRIBE, n)));
   for (const t of all ? [] : requested!) {
     if (t.name !== null) {
       names.push(t.name);
@@ -55,10 +60,15 @@ export function metadata(ctx: BrokerContext, req: Body, info: RequestInfo): Body
     else names.push(byId);
   }
   for (const name of names) {
+    if (!topicAllowed(ctx, info, Operation.DESCRIBE, name)) {
+      topics.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: Buffer.alloc(16), isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 });
+      continue;
+    }
     let t = ctx.log.topic(name);
     let errorCode: number = ErrorCode.NONE;
     if (!t) {
-      errorCode = allowAuto ? autoCreate(ctx, name) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const mayCreate = allowed(ctx, info, Operation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME) || topicAllowed(ctx, info, Operation.CREATE, name);
+      errorCode = allowAuto && mayCreate ? autoCreate(ctx, name) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       t = ctx.log.topic(name);
       if (!t && errorCode === ErrorCode.NONE) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     }
@@ -133,9 +143,15 @@ async function produceToPartition(ctx: BrokerContext, topic: string, partition: 
 export async function produce(ctx: BrokerContext, req: Body, info: RequestInfo): Promise<Body | typeof NO_RESPONSE> {
   const acks: number = req.acks;
   const responses: Body[] = [];
+  const txnDenied = req.transactionalId ? !allowed(ctx, info, Operation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId) : false;
   for (const t of req.topicData as Body[]) {
     const partitionResponses: Body[] = [];
+    const denied = txnDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : topicAllowed(ctx, info, Operation.WRITE, t.name) ? 0 : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
     for (const p of t.partitionData as Body[]) {
+      if (denied) {
+        partitionResponses.push({ index: p.index, errorCode: denied, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: null });
+        continue;
+      }
       if (acks !== 0 && acks !== 1 && acks !== -1) {
         partitionResponses.push({ index: p.index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1 });
         continue;
@@ -159,6 +175,8 @@ interface FetchTarget {
   fetchOffset: number;
   maxBytes: number;
   log: PartitionLog | undefined;
+  /** Set when the principal may not read the topic. */
+  denied?: boolean;
 }
 
 function readFetch(targets: FetchTarget[], readCommitted: boolean, maxBytes: number): { responses: Body[]; bytes: number } {
@@ -169,6 +187,10 @@ function readFetch(targets: FetchTarget[], readCommitted: boolean, maxBytes: num
     let list = byTopic.get(key);
     if (!list) byTopic.set(key, (list = []));
     const p = t.log;
+    if (t.denied) {
+      list.push({ partitionIndex: t.partition, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null });
+      continue;
+    }
     if (!p) {
       const errorCode = t.topicId && t.topic === '' ? UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       list.push({ partitionIndex: t.partition, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, preferredReadReplica: -1, records: null });
@@ -209,14 +231,16 @@ export async function fetch(ctx: BrokerContext, req: Body, info: RequestInfo): P
   for (const t of req.topics as Body[]) {
     const byId = info.version >= 13;
     const topic: string = byId ? (topicNameOf(ctx, t.topicId) ?? '') : t.topic;
+    const denied = topic !== '' && !topicAllowed(ctx, info, Operation.READ, topic);
     for (const p of t.partitions as Body[]) {
       targets.push({
+        denied,
         topic,
         topicId: byId ? t.topicId : undefined,
         partition: p.partition,
         fetchOffset: p.fetchOffset,
         maxBytes: p.partitionMaxBytes,
-        log: topic === '' ? undefined : ctx.log.partitionLog(topic, p.partition),
+        log: topic === '' || denied ? undefined : ctx.log.partitionLog(topic, p.partition),
       });
     }
   }
@@ -235,22 +259,24 @@ export async function fetch(ctx: BrokerContext, req: Body, info: RequestInfo): P
       cancels.push(ctx.onClose(() => done(false)));
       cancels.push(info.onDisconnect(() => done(false)));
     });
-    for (const t of targets) t.log = t.topic === '' ? undefined : ctx.log.partitionLog(t.topic, t.partition);
+    for (const t of targets) t.log = t.topic === '' || t.denied ? undefined : ctx.log.partitionLog(t.topic, t.partition);
     result = readFetch(targets, readCommitted, maxBytes);
     if (!woke) break;
   }
   return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: result.responses };
 }
 
-export function listOffsets(ctx: BrokerContext, req: Body): Body {
+export function listOffsets(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const readCommitted = req.isolationLevel === 1;
   const topics: Body[] = [];
   for (const t of req.topics as Body[]) {
     const partitions: Body[] = [];
+    const denied = !topicAllowed(ctx, info, Operation.DESCRIBE, t.name);
     for (const p of t.partitions as Body[]) {
-      const log = ctx.log.partitionLog(t.name, p.partitionIndex);
+      const log = denied ? undefined : ctx.log.partitionLog(t.name, p.partitionIndex);
       if (!log) {
-        partitions.push({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1, oldStyleOffsets: [] });
+        const errorCode = denied ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        partitions.push({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1, offset: -1, oldStyleOffsets: [] });
         continue;
       }
       let offset = -1;

@@ -2,7 +2,15 @@
 // face of the embedded log's transaction coordinator.
 
 import { ErrorCode } from '../../log/errors.js';
-import { errorCodeOf, type Body, type BrokerContext } from '../context.js';
+import { errorCodeOf, type Body, type BrokerContext, type RequestInfo } from '../context.js';
+import { Operation, ResourceType } from '../security/acls.js';
+import { allowed } from '../security/authorize.js';
+
+/** The error a transactional request gets when its principal may not use the id (0: allowed). */
+function txnDenied(ctx: BrokerContext, info: RequestInfo, transactionalId: string | null): number {
+  if (transactionalId === null || transactionalId === '') return 0;
+  return allowed(ctx, info, Operation.WRITE, ResourceType.TRANSACTIONAL_ID, transactionalId) ? 0 : ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+}
 
 function codeOf(e: unknown): number {
   const code = errorCodeOf(e);
@@ -10,7 +18,9 @@ function codeOf(e: unknown): number {
   return code;
 }
 
-export function initProducerId(ctx: BrokerContext, req: Body): Body {
+export function initProducerId(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const denied = txnDenied(ctx, info, req.transactionalId);
+  if (denied) return { throttleTimeMs: 0, errorCode: denied, producerId: -1, producerEpoch: -1 };
   try {
     const tid: string | null = req.transactionalId === '' ? null : req.transactionalId;
     const { producerId, epoch } = ctx.log.txns.initProducerId(tid, req.transactionTimeoutMs, Date.now());
@@ -20,7 +30,7 @@ export function initProducerId(ctx: BrokerContext, req: Body): Body {
   }
 }
 
-export function addPartitionsToTxn(ctx: BrokerContext, req: Body): Body {
+export function addPartitionsToTxn(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
   const parts: { topic: string; partition: number }[] = [];
   let unknown = false;
   for (const t of req.topics as Body[]) {
@@ -28,6 +38,18 @@ export function addPartitionsToTxn(ctx: BrokerContext, req: Body): Body {
       parts.push({ topic: t.name, partition: p });
       if (!ctx.log.partitionLog(t.name, p)) unknown = true;
     }
+  }
+  const denied = txnDenied(ctx, info, req.transactionalId);
+  const deniedTopics = new Set((req.topics as Body[]).filter((t) => !allowed(ctx, info, Operation.WRITE, ResourceType.TOPIC, t.name)).map((t) => t.name as string));
+  if (denied || deniedTopics.size > 0) {
+    const results = (req.topics as Body[]).map((t) => ({
+      name: t.name,
+      results: (t.partitions as number[]).map((p) => ({
+        partitionIndex: p,
+        errorCode: denied || (deniedTopics.has(t.name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : ErrorCode.OPERATION_NOT_ATTEMPTED),
+      })),
+    }));
+    return { throttleTimeMs: 0, results };
   }
   let error: number = ErrorCode.NONE;
   if (!unknown) {
@@ -51,7 +73,9 @@ export function addPartitionsToTxn(ctx: BrokerContext, req: Body): Body {
   return { throttleTimeMs: 0, results };
 }
 
-export function addOffsetsToTxn(ctx: BrokerContext, req: Body): Body {
+export function addOffsetsToTxn(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const denied = txnDenied(ctx, info, req.transactionalId) || (allowed(ctx, info, Operation.READ, ResourceType.GROUP, req.groupId) ? 0 : ErrorCode.GROUP_AUTHORIZATION_FAILED);
+  if (denied) return { throttleTimeMs: 0, errorCode: denied };
   try {
     ctx.log.txns.addOffsets(req.transactionalId, req.producerId, req.producerEpoch, req.groupId, Date.now());
     return { throttleTimeMs: 0, errorCode: 0 };
@@ -60,7 +84,9 @@ export function addOffsetsToTxn(ctx: BrokerContext, req: Body): Body {
   }
 }
 
-export function endTxn(ctx: BrokerContext, req: Body): Body {
+export function endTxn(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const denied = txnDenied(ctx, info, req.transactionalId);
+  if (denied) return { throttleTimeMs: 0, errorCode: denied };
   try {
     ctx.log.txns.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.committed, Date.now());
     return { throttleTimeMs: 0, errorCode: 0 };
@@ -69,7 +95,12 @@ export function endTxn(ctx: BrokerContext, req: Body): Body {
   }
 }
 
-export function txnOffsetCommit(ctx: BrokerContext, req: Body): Body {
+export function txnOffsetCommit(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const denied = txnDenied(ctx, info, req.transactionalId) || (allowed(ctx, info, Operation.READ, ResourceType.GROUP, req.groupId) ? 0 : ErrorCode.GROUP_AUTHORIZATION_FAILED);
+  if (denied) {
+    const topics = (req.topics as Body[]).map((t) => ({ name: t.name, partitions: (t.partitions as Body[]).map((p) => ({ partitionIndex: p.partitionIndex, errorCode: denied })) }));
+    return { throttleTimeMs: 0, topics };
+  }
   const offsets: { topic: string; partition: number; offset: number; metadata: string | null }[] = [];
   for (const t of req.topics as Body[]) {
     for (const p of t.partitions as Body[]) {

@@ -3,6 +3,79 @@
 
 import { defineMessage } from '../../schema.js';
 
+/** ConsumerGroupDescribe: versions 0, flexible 0+. */
+export const ConsumerGroupDescribe = defineMessage(
+  'ConsumerGroupDescribe', 69, 0,
+  `
+  groupIds []string 0+
+  includeAuthorizedOperations bool 0+
+  `,
+  `
+  throttleTimeMs int32 0+
+  groups [] 0+
+    errorCode int16 0+
+    errorMessage string 0+ null=0+ def=null
+    groupId string 0+
+    groupState string 0+
+    groupEpoch int32 0+
+    assignmentEpoch int32 0+
+    assignorName string 0+
+    members [] 0+
+      memberId string 0+
+      instanceId string 0+ null=0+ def=null
+      rackId string 0+ null=0+ def=null
+      memberEpoch int32 0+
+      clientId string 0+
+      clientHost string 0+
+      subscribedTopicNames []string 0+
+      subscribedTopicRegex string 0+ null=0+ def=null
+      assignment {} 0+
+        topicPartitions [] 0+
+          topicId uuid 0+
+          topicName string 0+
+          partitions []int32 0+
+      targetAssignment {} 0+
+        topicPartitions [] 0+
+          topicId uuid 0+
+          topicName string 0+
+          partitions []int32 0+
+    authorizedOperations int32 0+ def=-2147483648
+  `,
+  0,
+);
+
+/** ConsumerGroupHeartbeat: versions 0-1, flexible 0+. */
+export const ConsumerGroupHeartbeat = defineMessage(
+  'ConsumerGroupHeartbeat', 68, 0,
+  `
+  groupId string 0+
+  memberId string 0+
+  memberEpoch int32 0+
+  instanceId string 0+ null=0+ def=null
+  rackId string 0+ null=0+ def=null
+  rebalanceTimeoutMs int32 0+ def=-1
+  subscribedTopicNames []string 0+ null=0+ def=null
+  subscribedTopicRegex string 1+ null=1+ def=null
+  serverAssignor string 0+ null=0+ def=null
+  topicPartitions [] 0+ null=0+ def=null
+    topicId uuid 0+
+    partitions []int32 0+
+  `,
+  `
+  throttleTimeMs int32 0+
+  errorCode int16 0+
+  errorMessage string 0+ null=0+ def=null
+  memberId string 0+ null=0+ def=null
+  memberEpoch int32 0+
+  heartbeatIntervalMs int32 0+
+  assignment {} 0+ null=0+ def=null
+    topicPartitions [] 0+
+      topicId uuid 0+
+      partitions []int32 0+
+  `,
+  1,
+);
+
 /** DescribeGroups: versions 0-5, flexible 5+. */
 export const DescribeGroups = defineMessage(
   'DescribeGroups', 15, 5,
