@@ -264,7 +264,7 @@ async function clientCommand(argv: string[]): Promise<void> {
   try {
     conn = await connect(url, values.embedded === true || url === DEFAULT_URL, (line) => process.stderr.write(line + '\n'), authorization);
   } catch (err) {
-    fail((err as Error).message, EXIT.UNREACHABLE);
+    fail((err as Error).message, err instanceof ConnectionError ? EXIT.UNREACHABLE : EXIT.STATEMENT_FAILED);
   }
 
   if (interactive) {

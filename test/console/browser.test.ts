@@ -132,22 +132,24 @@ describe('web console in Chromium', { skip: missing, timeout: 180_000 }, () => {
   });
 
   test("the connectors view shows a connector's failure", async () => {
-    // A connector whose source file does not exist. Where this server has no connector
-    // backend, CREATE fails, and the view must show that failure, not an empty list.
+    // A PostgreSQL sink pointed at a port where nothing listens: its task fails. Where this server
+    // has no connector backend, CREATE fails, and the view must show that failure, not an empty list.
     let created = true;
     try {
-      await ksql(server.url, "CREATE SOURCE CONNECTOR broken_file WITH ('connector.class'='FileStreamSource', 'file'='/nonexistent/eddy-console-test.txt', 'topic'='file_lines');");
+      await ksql(server.url, "CREATE SINK CONNECTOR broken_sink WITH ('connector.class'='io.confluent.connect.jdbc.JdbcSinkConnector', 'connection.url'='jdbc:postgresql://127.0.0.1:1/nowhere', 'topics'='orders');");
     } catch {
       created = false;
     }
     await page.goto(server.url + '/#/connectors');
     if (created) {
-      const row = page.getByTestId('connectors').locator('tr', { hasText: 'BROKEN_FILE' });
+      const row = page.getByTestId('connectors').locator('tr', { hasText: 'BROKEN_SINK' });
       await row.locator('.error-text').waitFor({ timeout: 30_000 });
     } else {
       await page.getByTestId('connectors-unavailable').filter({ hasText: 'Connectors are not supported' }).waitFor();
     }
     await page.screenshot({ path: screenshotPath('06-connectors'), fullPage: true });
+    // The failed connector would rightly make the health view unhealthy for the tests after this one.
+    if (created) await ksql(server.url, 'DROP CONNECTOR broken_sink;');
   });
 
   test('the plots fill in with throughput and lag, and the health view lists every component', async () => {
