@@ -17,9 +17,15 @@ export class SinkOffsets {
   }
 
   async ensureTable(client: pg.Client): Promise<void> {
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${this.table} (connector TEXT NOT NULL, topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, next_offset BIGINT NOT NULL, PRIMARY KEY (connector, topic, kafka_partition))`,
-    );
+    const create = `CREATE TABLE IF NOT EXISTS ${this.table} (connector TEXT NOT NULL, topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, next_offset BIGINT NOT NULL, PRIMARY KEY (connector, topic, kafka_partition))`;
+    try {
+      await client.query(create);
+    } catch (e) {
+      // Two sinks creating the shared offsets table at once: PostgreSQL's IF NOT EXISTS is not
+      // atomic, so the loser sees a unique violation (23505) or "already exists" (42P07); the table is there.
+      const code = (e as { code?: string }).code;
+      if (code !== '23505' && code !== '42P07') throw e;
+    }
   }
 
   async load(client: pg.Client): Promise<Map<string, number>> {
