@@ -2,9 +2,10 @@
 // visible, on a real server (REST on 127.0.0.1, the embedded log):
 //   - TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS) over events at 60 s, 130 s, 600 s and
 //     900 s: by default (as ksqlDB) the windows a jump passes by more than their retention
-//     are not emitted, but counted and logged; with ksql.suppress.emit.expired.windows they
-//     are emitted in window order, and with an idle timeout the last window closes too,
-//     within the timeout plus one commit interval;
+//     are not emitted, but counted and logged; with ksql.suppress.emit.expired.windows, or
+//     with a RETENTION that covers the jumps, all are emitted in window order; with an idle
+//     timeout the last window closes too, within the timeout plus one commit interval (an
+//     idle advance expires no window);
 //   - a late record is counted in DESCRIBE ... EXTENDED and on /metrics, and written to the
 //     late-record topic with its original key and value.
 import { test } from 'node:test';
@@ -53,11 +54,13 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 
 const EVENTS_S = [60, 130, 600, 900];
 
-async function setUp(url: string, log: TopicLog, table: string, extraWith = '', properties: Record<string, unknown> = {}): Promise<void> {
+const WINDOW = 'TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS)';
+
+async function setUp(url: string, log: TopicLog, table: string, extraWith = '', properties: Record<string, unknown> = {}, window = WINDOW): Promise<void> {
   await ksql(url, `CREATE STREAM ${table}_IN (ID STRING KEY, V INT) WITH (kafka_topic='${table.toLowerCase()}_in', partitions=1, value_format='JSON');`);
   await ksql(
     url,
-    `CREATE TABLE ${table} WITH (kafka_topic='${table.toLowerCase()}'${extraWith}) AS SELECT ID, COUNT(*) AS N FROM ${table}_IN WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS) GROUP BY ID EMIT FINAL;`,
+    `CREATE TABLE ${table} WITH (kafka_topic='${table.toLowerCase()}'${extraWith}) AS SELECT ID, COUNT(*) AS N FROM ${table}_IN WINDOW ${window} GROUP BY ID EMIT FINAL;`,
     { 'auto.offset.reset': 'earliest', ...properties },
   );
   await log.produce(`${table.toLowerCase()}_in`, EVENTS_S.map((s) => ({ key: Buffer.from('k'), value: Buffer.from('{"V":1}'), timestamp: s * 1000 })));
@@ -72,42 +75,72 @@ async function statistics(url: string, table: string): Promise<string> {
   return d!.sourceDescription.statistics;
 }
 
-test('EMIT FINAL after jumps of stream time: ksqlDB default counts the expired windows; emit-expired and the idle timeout emit all four', { timeout: 60_000 }, async (t) => {
+/** Waits for `count` windows on the sink, then for the last one after the stream went quiet. */
+async function lastClosesWhenQuiet(t: { diagnostic(m: string): void }, log: TopicLog, topic: string, before: number, idleMs: number): Promise<LogRecord[]> {
+  const first = await waitFor(`${before} windows`, 10_000, async () => {
+    const out = await readTopic(log, topic);
+    return out.length >= before ? out : undefined;
+  });
+  const quietSince = Date.now();
+  const all = await waitFor('the last window', idleMs + COMMIT_MS + 5_000, async () => {
+    const out = await readTopic(log, topic);
+    return out.length > before ? out : undefined;
+  });
+  const took = Date.now() - quietSince;
+  t.diagnostic(`${topic}: the last window came ${took} ms after the others (idle timeout ${idleMs} ms, commit interval ${COMMIT_MS} ms)`);
+  assert.equal(first.length, before);
+  assert.ok(took <= idleMs + COMMIT_MS + 500, `the last window came ${took} ms after the stream went quiet (timeout ${idleMs} ms + commit interval ${COMMIT_MS} ms)`);
+  await new Promise((r) => setTimeout(r, idleMs + COMMIT_MS));
+  const after = await readTopic(log, topic);
+  assert.equal(after.length, all.length, 'each window is emitted once');
+  return after;
+}
+
+test('EMIT FINAL after jumps of stream time: ksqlDB default counts the expired windows; emit-expired, RETENTION and the idle timeout emit all four', { timeout: 60_000 }, async (t) => {
   await withServer(async (url, log) => {
+    const idleMs = 1000;
     // ksqlDB's behaviour: [120,180) and [600,660) expire before they close; both are counted.
-    await setUp(url, log, 'DEF');
+    // The idle timeout still closes the last window: an idle advance puts no window, so it
+    // leaves the retention where the last record put it.
+    await setUp(url, log, 'DEF', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`);
     const stats = await waitFor('the expired windows in DESCRIBE', 10_000, async () => {
       const s = await statistics(url, 'DEF');
       return /expired-windows: 2/.test(s) ? s : undefined;
     });
     assert.match(stats, /late-records: 0/);
-    assert.match(stats, /stream-time: 900000/);
     assert.match(stats, /stream-time-def_in-0: 900000/);
-    assert.match(stats, /oldest-open-window-start: 900000/);
-    assert.deepEqual(windowStarts(await readTopic(log, 'def')), [60]);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(metrics, /eddy_query_expired_windows_total\{query_id="CTAS_DEF_\d+"\} 2/);
+    assert.deepEqual(windowStarts(await lastClosesWhenQuiet(t, log, 'def', 1, idleMs)), [60, 900]);
+    assert.match(await statistics(url, 'DEF'), /expired-windows: 2/);
 
     // Every window, once, in window order; the last one closes when the stream goes quiet.
-    const idleMs = 1000;
     await setUp(url, log, 'ALL', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`, { 'ksql.suppress.emit.expired.windows': true });
-    const three = await waitFor('three windows', 10_000, async () => {
-      const out = await readTopic(log, 'all');
-      return out.length >= 3 ? out : undefined;
-    });
-    const quietSince = Date.now();
-    assert.deepEqual(windowStarts(three), [60, 120, 600]);
-    const four = await waitFor('the last window', idleMs + COMMIT_MS + 5_000, async () => {
-      const out = await readTopic(log, 'all');
-      return out.length >= 4 ? out : undefined;
-    });
-    const took = Date.now() - quietSince;
-    t.diagnostic(`the last window came ${took} ms after the third (idle timeout ${idleMs} ms, commit interval ${COMMIT_MS} ms)`);
+    const four = await lastClosesWhenQuiet(t, log, 'all', 3, idleMs);
     assert.deepEqual(windowStarts(four), [60, 120, 600, 900]);
     assert.deepEqual(four.map((r) => JSON.parse(r.value!.toString())), [{ N: 1 }, { N: 1 }, { N: 1 }, { N: 1 }]);
-    assert.ok(took <= idleMs + COMMIT_MS + 500, `the last window came ${took} ms after the stream went quiet (timeout ${idleMs} ms + commit interval ${COMMIT_MS} ms)`);
-    await new Promise((r) => setTimeout(r, idleMs + COMMIT_MS));
-    assert.equal((await readTopic(log, 'all')).length, 4, 'each window is emitted once');
+    assert.match(await statistics(url, 'ALL'), /expired-windows: 0/);
+
+    // ksqlDB's own way: a RETENTION longer than the jumps keeps the windows until they close.
+    await setUp(url, log, 'RET', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`, {}, 'TUMBLING (SIZE 1 MINUTE, RETENTION 1 HOUR, GRACE PERIOD 0 SECONDS)');
+    assert.deepEqual(windowStarts(await lastClosesWhenQuiet(t, log, 'ret', 3, idleMs)), [60, 120, 600, 900]);
+    assert.match(await statistics(url, 'RET'), /expired-windows: 0/);
+  });
+});
+
+test('without an idle timeout the last window of a quiet stream stays open, and DESCRIBE shows it', { timeout: 30_000 }, async () => {
+  await withServer(async (url, log) => {
+    await setUp(url, log, 'OPEN');
+    const stats = await waitFor('stream time 900 s in DESCRIBE', 10_000, async () => {
+      const s = await statistics(url, 'OPEN');
+      return /stream-time: 900000/.test(s) ? s : undefined;
+    });
+    assert.match(stats, /stream-time-open_in-0: 900000/);
+    assert.match(stats, /open-windows: 1/);
+    assert.match(stats, /oldest-open-window-start: 900000/);
+    assert.match(stats, /expired-windows: 2/);
+    await new Promise((r) => setTimeout(r, 3 * COMMIT_MS));
+    assert.deepEqual(windowStarts(await readTopic(log, 'open')), [60]);
   });
 });
 

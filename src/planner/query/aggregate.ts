@@ -73,10 +73,16 @@ export interface AggregateItem {
 }
 
 /**
- * ksqlDB's grace period for windows without GRACE PERIOD: 24 hours, except with EMIT FINAL,
- * where a window's result is emitted as soon as stream time reaches its end.
+ * ksqlDB's grace period for windows without GRACE PERIOD: 24 hours less the window size
+ * (so a window closes 24 hours after its start), except with EMIT FINAL, where a window's
+ * result is emitted as soon as stream time reaches its end. Sliding windows: 24 hours.
  */
 export const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
+
+function defaultGraceMs(type: WindowExpression['type'], sizeMs: number, emitFinal: boolean): number {
+  if (emitFinal) return 0;
+  return type === 'SLIDING' ? DEFAULT_GRACE_MS : Math.max(DEFAULT_GRACE_MS - sizeMs, 0);
+}
 
 export function isAggregateQuery(query: Query, functions: FunctionRegistry): boolean {
   if ((query.groupBy?.length ?? 0) > 0 || query.window || query.having) return true;
@@ -135,13 +141,14 @@ function windowShape(w: WindowExpression, emitFinal: boolean): WindowSpec {
       );
     }
   }
-  return {
-    type: w.type,
-    sizeMs,
-    advanceMs,
-    graceMs: w.grace?.ms ?? (emitFinal ? 0 : DEFAULT_GRACE_MS),
-    ...(w.retention ? { retentionMs: w.retention.ms } : {}),
-  };
+  const graceMs = w.grace?.ms ?? defaultGraceMs(w.type, sizeMs, emitFinal);
+  if (w.retention && w.retention.ms < sizeMs + graceMs) {
+    throw new QueryPlanningError(
+      `The window's RETENTION (${w.retention.ms} ms) must be no smaller than its size plus the grace period (${sizeMs} + ${graceMs} ms): give a RETENTION of at least ${sizeMs + graceMs} ms or leave it out.`,
+      w.loc,
+    );
+  }
+  return { type: w.type, sizeMs, advanceMs, graceMs, ...(w.retention ? { retentionMs: w.retention.ms } : {}) };
 }
 
 /** Aggregates whose intermediate state is a struct, list or map (not representable in DELIMITED/KAFKA values). */

@@ -55,6 +55,8 @@ export class Aggregator {
   private readonly rowtimeIndex: number;
   /** EMIT FINAL: windows not yet emitted, by id. Loaded from the store on first use. */
   private open: Map<string, AggregateEntry> | null = null;
+  /** TUMBLING/HOPPING EMIT FINAL: the latest window start put in the store. Read from the store on first use. */
+  private latestStart: number | null = null;
   /** Sliding and count windows: their operations and the state they keep beside the aggregates. */
   private windowOps: AggregationOps | null = null;
   private readonly cache: EmitCache | null;
@@ -76,6 +78,7 @@ export class Aggregator {
     this.noArgs = this.calls.map(() => []);
     store.onDiscard(() => {
       this.open = null;
+      this.latestStart = null;
       this.cache?.clear();
     });
     if (spec && (spec.type === 'SLIDING' || spec.type === 'COUNT')) this.windowOps = this.lendOps(new WindowSideState(store, groupKeyText));
@@ -285,8 +288,13 @@ export class Aggregator {
       const rowtime = old ? Math.max(old.rowtime, input.ts) : input.ts;
       const next: AggregateEntry = { key: input.key, start: w.start, end: w.end, states, rowtime };
       this.store.put(next);
+      if (this.step.emitFinal) this.latestStart = Math.max(this.latestWindowStart(), w.start);
       this.changed(next, old, input.rec, rowtime, out);
     }
+  }
+
+  private latestWindowStart(): number {
+    return (this.latestStart ??= this.store.latestWindowStart());
   }
 
   private late(input: Input, start: number, end: number): void {
@@ -379,19 +387,20 @@ export class Aggregator {
     for (const e of open.values()) if (isClosed(e)) closed.push(e);
     if (closed.length === 0) return;
     closed.sort((a, b) => a.end - b.end || a.start - b.start);
-    // Time windows whose end is a full retention period (default size + grace) behind stream
-    // time have expired from the window store before they could be emitted (what ksqlDB
-    // does when stream time jumps far ahead).
-    const retention = spec.retentionMs ?? spec.sizeMs + spec.graceMs;
-    // Only ksqlDB's own window types behave so, and not when the query asks for every window.
+    // ksqlDB emits EMIT FINAL tumbling and hopping windows from its window store, which
+    // returns a window only while its start is at most the retention (default size + grace)
+    // behind the latest window start put into the store (Kafka Streams' strict retention).
+    // A window that a jump of record time leaves further behind is gone before it closes.
+    // An idle advance puts no window, so it expires none. Not when the query asks for all.
     const ksqlExpiry = (spec.type === 'TUMBLING' || spec.type === 'HOPPING') && !spec.emitExpired;
-    const expiredAtOrBefore = ksqlExpiry ? this.store.streamTime - retention : -Infinity;
+    const retention = spec.retentionMs ?? spec.sizeMs + spec.graceMs;
+    const liveFrom = ksqlExpiry ? this.latestWindowStart() - retention : -Infinity;
     for (const e of closed) {
       open.delete(windowId(e));
       const done: AggregateEntry = { ...e, final: true };
       this.store.put(done);
-      if (e.end <= expiredAtOrBefore) {
-        this.expired(e);
+      if (e.start < liveFrom) {
+        this.expired(e, liveFrom);
         continue;
       }
       const row = this.aggregateRow(e);
@@ -402,12 +411,13 @@ export class Aggregator {
   }
 
   /** A window that closed after its retention: not emitted (as ksqlDB), but never in silence. */
-  private expired(e: AggregateEntry): void {
+  private expired(e: AggregateEntry, liveFrom: number): void {
     this.hooks.progress?.expired();
     this.hooks.logError(
       'Aggregate.Suppress',
-      `Window [${e.start}, ${e.end}) of key ${groupKeyText(e.key)} closed only after its retention had passed (stream time ${this.store.streamTime}) and was not emitted; ` +
-        `set ksql.suppress.emit.expired.windows=true to emit such windows, or give the window a longer RETENTION`,
+      `Window [${e.start}, ${e.end}) of key ${groupKeyText(e.key)} closed only after its retention had passed and was not emitted: ` +
+        `stream time ${this.store.streamTime} keeps windows starting at ${liveFrom} or later (the latest window start minus the retention); ` +
+        `set ksql.suppress.emit.expired.windows=true to emit such windows, or give the window a RETENTION of at least ${this.latestWindowStart() - e.start} ms`,
       null,
       new Error('expired window'),
     );

@@ -234,6 +234,14 @@ export class AggregateStateStore {
     this.flushListeners.push(listener);
   }
 
+  /** The latest window start the store holds, committed or pending (-Infinity when empty). */
+  latestWindowStart(): number {
+    const r = this.db.prepare('SELECT MAX(ws) AS m FROM agg_state').get() as { m: number | null };
+    let latest = r.m ?? -Infinity;
+    for (const p of this.pending.values()) if (p.entry && p.start > latest) latest = p.start;
+    return latest;
+  }
+
   /** Entries not yet emitted as final (EMIT FINAL), committed and pending. */
   openWindows(): AggregateEntry[] {
     const byId = new Map<string, AggregateEntry | null>();
