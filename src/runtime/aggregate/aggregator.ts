@@ -12,7 +12,8 @@
 // - HAVING: a result that fails it is not emitted; if the previous result passed, a
 //   tombstone is emitted instead.
 // - EMIT FINAL: nothing is emitted on update; a window's result is emitted once when stream
-//   time reaches its end plus the grace period.
+//   time reaches its end plus the grace period (unless, as in ksqlDB, a jump of record time
+//   left it beyond the retention first: then it is counted and logged as expired).
 // - cache.max.bytes.buffering > 0 (persistent queries, not sessions or EMIT FINAL): changes
 //   collapse per group in an EmitCache until flushCache() (see emit-cache.ts).
 
