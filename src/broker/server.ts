@@ -91,6 +91,7 @@ const HANDLERS: Record<number, Handler> = {
   [M.DescribeGroups.apiKey]: groups.describeGroups,
   [M.ListGroups.apiKey]: groups.listGroups,
   [M.DeleteGroups.apiKey]: groups.deleteGroups,
+  [M.OffsetDelete.apiKey]: groups.offsetDelete,
   [M.SaslHandshake.apiKey]: sasl.saslHandshake,
   [M.SaslAuthenticate.apiKey]: sasl.saslAuthenticate,
   [M.DescribeAcls.apiKey]: acls.describeAcls,

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { startTestBroker } from './helpers.js';
 import { JAVA_DIR, classpath, run } from './java-harness.js';
 
-test('kafka-clients 4.x: admin topics, configs and transactions, transactional producer, classic group consumer, list offsets', { timeout: 300_000 }, async (t) => {
+test('kafka-clients 4.x: admin topics, configs and transactions, transactional producer, classic group consumer, list and delete offsets', { timeout: 300_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-java-'));
   try {
     const { cp, why } = classpath(dir);
@@ -63,6 +63,8 @@ test('kafka-clients 4.x: admin topics, configs and transactions, transactional p
       assert.equal(offsets.earliest1, 0);
       assert.ok(Number(offsets.latest0) >= 5, `latest offset of partition 0: ${offsets.latest0}`);
       assert.ok(Number(offsets.committedSum) >= 10, `committed offsets sum ${offsets.committedSum}`);
+      assert.equal(steps.get('offsetDeleteLive')!.result, 'GroupSubscribedToTopicException', 'offsets of a topic the live group reads stay');
+      assert.equal(steps.get('offsetDelete')!.left, '[java-interop-1]', 'deleteConsumerGroupOffsets removed partition 0 only');
     } finally {
       await tb.close();
     }

@@ -124,7 +124,20 @@ public class Interop {
         specs.put(new TopicPartition(topic, 1), OffsetSpec.earliest());
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offs = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS);
         emit("offsets", "\"committedSum\":" + sum + ",\"latest0\":" + offs.get(new TopicPartition(topic, 0)).offset() + ",\"earliest1\":" + offs.get(new TopicPartition(topic, 1)).offset());
+        String whileSubscribed;
+        try {
+          admin.deleteConsumerGroupOffsets("java-interop-group", Set.of(new TopicPartition(topic, 0))).all().get(30, TimeUnit.SECONDS);
+          whileSubscribed = "deleted";
+        } catch (java.util.concurrent.ExecutionException e) {
+          whileSubscribed = e.getCause().getClass().getSimpleName();
+        }
+        emit("offsetDeleteLive", "\"result\":" + q(whileSubscribed));
       }
+    }
+    try (Admin admin = Admin.create(common)) {
+      admin.deleteConsumerGroupOffsets("java-interop-group", Set.of(new TopicPartition(topic, 0))).all().get(30, TimeUnit.SECONDS);
+      Set<TopicPartition> left = admin.listConsumerGroupOffsets("java-interop-group").partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).keySet();
+      emit("offsetDelete", "\"left\":" + q(left.toString()));
     }
   }
 }

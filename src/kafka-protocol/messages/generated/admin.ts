@@ -311,6 +311,28 @@ export const ListTransactions = defineMessage(
   1,
 );
 
+/** OffsetDelete: versions 0, flexible none. */
+export const OffsetDelete = defineMessage(
+  'OffsetDelete', 47, NEVER,
+  `
+  groupId string 0+
+  topics [] 0+
+    name string 0+
+    partitions [] 0+
+      partitionIndex int32 0+
+  `,
+  `
+  errorCode int16 0+
+  throttleTimeMs int32 0+
+  topics [] 0+
+    name string 0+
+    partitions [] 0+
+      partitionIndex int32 0+
+      errorCode int16 0+
+  `,
+  0,
+);
+
 /** SaslHandshake: versions 0-1, flexible none. */
 export const SaslHandshake = defineMessage(
   'SaslHandshake', 17, NEVER,
