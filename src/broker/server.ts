@@ -111,6 +111,7 @@ const HANDLERS: Record<number, Handler> = {
   [M.DescribeTransactions.apiKey]: txn.describeTransactions,
   [M.DescribeProducers.apiKey]: txn.describeProducers,
   [M.DescribeCluster.apiKey]: admin.describeCluster,
+  [M.DescribeLogDirs.apiKey]: admin.describeLogDirs,
   [M.InitProducerId.apiKey]: txn.initProducerId,
   [M.AddPartitionsToTxn.apiKey]: txn.addPartitionsToTxn,
   [M.AddOffsetsToTxn.apiKey]: txn.addOffsetsToTxn,

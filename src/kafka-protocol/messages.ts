@@ -8,14 +8,14 @@ import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, Leave
 import { DeleteGroups } from './messages/delete-groups.js';
 import { InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit } from './messages/generated/transactions.js';
 import { SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls } from './messages/generated/security.js';
-import { SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster, IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete } from './messages/generated/admin.js';
+import { SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster, IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete, DescribeLogDirs } from './messages/generated/admin.js';
 
 export {
   Produce, Fetch, ListOffsets, Metadata,
   OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, DeleteGroups,
   InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit,
   SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster,
-  IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete,
+  IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete, DescribeLogDirs,
   SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
 };
 
@@ -24,7 +24,7 @@ export const MESSAGES: MessageSchema[] = [
   LeaveGroup, SyncGroup, DescribeGroups, ListGroups, SaslHandshake, ApiVersions, CreateTopics, DeleteTopics,
   DeleteRecords, InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeConfigs,
   AlterConfigs, CreatePartitions, DeleteGroups, DescribeCluster, SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls,
-  ConsumerGroupHeartbeat, ConsumerGroupDescribe, IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete,
+  ConsumerGroupHeartbeat, ConsumerGroupDescribe, IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete, DescribeLogDirs,
 ];
 
 /**
@@ -72,6 +72,7 @@ export const ADVERTISED: Record<number, [number, number]> = {
   [DescribeTransactions.apiKey]: [0, 0],
   [DescribeProducers.apiKey]: [0, 0],
   [OffsetDelete.apiKey]: [0, 0],
+  [DescribeLogDirs.apiKey]: [0, 4],
 };
 
 for (const m of MESSAGES) {

@@ -65,6 +65,10 @@ test('kafka-clients 4.x: admin topics, configs and transactions, transactional p
       assert.ok(Number(offsets.committedSum) >= 10, `committed offsets sum ${offsets.committedSum}`);
       assert.equal(steps.get('offsetDeleteLive')!.result, 'GroupSubscribedToTopicException', 'offsets of a topic the live group reads stay');
       assert.equal(steps.get('offsetDelete')!.left, '[java-interop-1]', 'deleteConsumerGroupOffsets removed partition 0 only');
+      const logDirs = steps.get('logDirs')!;
+      assert.equal(logDirs.dirs, 1);
+      assert.ok(Number(logDirs.partition0Bytes) > 0, `partition 0 has bytes on disk: ${logDirs.partition0Bytes}`);
+      assert.equal(logDirs.space, true, 'total and usable bytes are reported');
     } finally {
       await tb.close();
     }

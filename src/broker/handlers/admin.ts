@@ -1,6 +1,8 @@
 // ApiVersions, CreateTopics, DeleteTopics, CreatePartitions, DeleteRecords,
-// DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, DescribeCluster.
+// DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, DescribeCluster, DescribeLogDirs.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { ErrorCode, LogError } from '../../log/errors.js';
 import { DEFAULT_TOPIC_CONFIGS, validateTopicConfigs, validateTopicName } from '../../log/embedded/embedded-log.js';
 import { TopicExistsError, UnknownTopicError } from '../../log/topic-log.js';
@@ -296,4 +298,35 @@ export function describeCluster(ctx: BrokerContext): Body {
     brokers: [{ brokerId: ctx.nodeId, host: ctx.host, port: ctx.port, rack: null }],
     clusterAuthorizedOperations: -2147483648,
   };
+}
+
+/** The one log directory of the embedded log: every partition's size on disk. */
+export function describeLogDirs(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  if (!allowed(ctx, info, Operation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME)) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
+  }
+  const wanted: { topic: string; partitions: number[] }[] | null = req.topics;
+  const names = wanted ? wanted.map((t) => t.topic) : [...ctx.log.topics.keys()].sort();
+  const topics = names
+    .map((name) => {
+      const t = ctx.log.topic(name);
+      const indexes = wanted ? wanted.find((w) => w.topic === name)!.partitions : (t?.partitions.map((_, i) => i) ?? []);
+      const partitions = indexes
+        .map((i) => ({ i, p: ctx.log.partitionLog(name, i) }))
+        .filter((x) => x.p !== undefined)
+        .map(({ i, p }) => ({ partitionIndex: i, partitionSize: p!.segments.reduce((n, s) => n + s.size, 0), offsetLag: 0, isFutureKey: false }));
+      return { name, partitions };
+    })
+    .filter((t) => t.partitions.length > 0);
+  const logDir = path.join(ctx.log.dataDir, 'topics');
+  let totalBytes = -1;
+  let usableBytes = -1;
+  try {
+    const st = fs.statfsSync(logDir);
+    totalBytes = st.blocks * st.bsize;
+    usableBytes = st.bavail * st.bsize;
+  } catch {
+    // unknown: -1, as Kafka answers
+  }
+  return { throttleTimeMs: 0, errorCode: 0, results: [{ errorCode: 0, logDir, topics, totalBytes, usableBytes }] };
 }

@@ -138,6 +138,16 @@ public class Interop {
       admin.deleteConsumerGroupOffsets("java-interop-group", Set.of(new TopicPartition(topic, 0))).all().get(30, TimeUnit.SECONDS);
       Set<TopicPartition> left = admin.listConsumerGroupOffsets("java-interop-group").partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).keySet();
       emit("offsetDelete", "\"left\":" + q(left.toString()));
+      int node = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
+      Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(node)).allDescriptions().get(30, TimeUnit.SECONDS).get(node);
+      long size = 0;
+      boolean hasSpace = false;
+      for (LogDirDescription dd : dirs.values()) {
+        ReplicaInfo ri = dd.replicaInfos().get(new TopicPartition(topic, 0));
+        if (ri != null) size += ri.size();
+        hasSpace |= dd.totalBytes().isPresent() && dd.usableBytes().isPresent();
+      }
+      emit("logDirs", "\"dirs\":" + dirs.size() + ",\"partition0Bytes\":" + size + ",\"space\":" + hasSpace);
     }
   }
 }

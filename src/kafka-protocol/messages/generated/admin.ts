@@ -217,6 +217,33 @@ export const DescribeConfigs = defineMessage(
   4,
 );
 
+/** DescribeLogDirs: versions 0-4, flexible 2+. */
+export const DescribeLogDirs = defineMessage(
+  'DescribeLogDirs', 35, 2,
+  `
+  topics [] 0+ null=0+
+    topic string 0+
+    partitions []int32 0+
+  `,
+  `
+  throttleTimeMs int32 0+
+  errorCode int16 3+
+  results [] 0+
+    errorCode int16 0+
+    logDir string 0+
+    topics [] 0+
+      name string 0+
+      partitions [] 0+
+        partitionIndex int32 0+
+        partitionSize int64 0+
+        offsetLag int64 0+
+        isFutureKey bool 0+
+    totalBytes int64 4+ def=-1
+    usableBytes int64 4+ def=-1
+  `,
+  4,
+);
+
 /** DescribeProducers: versions 0, flexible 0+. */
 export const DescribeProducers = defineMessage(
   'DescribeProducers', 61, 0,
