@@ -2,7 +2,7 @@
 // `eddy server` or any Kafka cluster (the wire protocol is the same), and the messages a
 // user sees when it fails.
 
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { EddyError } from '../src/common/errors.js';
 
 export const DEFAULT_BOOTSTRAP = 'localhost:9092';
@@ -28,10 +28,11 @@ export function bootstrapServers(flag: string | undefined, env: NodeJS.ProcessEn
   return brokers;
 }
 
-export function kafkaClient(brokers: string[]): Kafka {
+export function kafkaClient(brokers: string[], security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {}): Kafka {
   return new Kafka({
     clientId: 'eddy-topic',
     brokers,
+    ...security,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: 15000,
@@ -54,6 +55,19 @@ export function explainKafkaError(err: unknown, brokers: string[]): Error {
   if (err instanceof UserError) return err;
   const chain = causes(err);
   const text = chain.map((e) => `${e.name}: ${e.message}`).join(' / ');
+  if (/SASL .*authentication failed|Authentication failed/i.test(text)) {
+    return new UserError(`The broker at ${brokers.join(',')} refused the login (${chain.at(-1)?.message}). Check --sasl-username, --sasl-password and --sasl-mechanism.`);
+  }
+  if (/self[- ]signed|unable to verify|certificate/i.test(text)) {
+    return new UserError(`TLS to ${brokers.join(',')} failed: ${chain.at(-1)?.message}. Pass the broker's CA with --ca-file ca.pem.`);
+  }
+  if (/Not authorized|authorization failed/i.test(text)) {
+    return new UserError(
+      `${chain.at(-1)?.message} at ${brokers.join(',')}: the user you logged in as has no ACL for this ` +
+        '(WRITE on the topic to produce, READ on the topic and group to consume, CREATE to create). ' +
+        'An admin grants it, e.g. kafka-acls --add --allow-principal User:NAME --operation WRITE --topic TOPIC.',
+    );
+  }
   if (/Connection|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|connect/i.test(text) && !/Topic|Group/.test(text)) {
     return new UserError(
       `Could not reach a Kafka broker at ${brokers.join(',')} (${chain.at(-1)?.message ?? 'no answer'}). ` +

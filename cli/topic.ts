@@ -10,13 +10,15 @@ import { renderDashedTable } from './render/table.js';
 import { ProgressLine, produceProgressText } from './render/progress.js';
 import { compileFormat, FormatError, type FormattableRecord } from './topic-format.js';
 import { bootstrapServers, explainKafkaError, kafkaClient, requireTopic, UserError, withAdmin } from './topic-client.js';
+import { kafkaSecurity, SECURITY_HELP, SECURITY_OPTIONS } from './topic-security.js';
 import { adminConsumerGroups, topicConsumers } from '../src/engine/consumer-groups.js';
 
 // kafkajs is CommonJS: its enums are read off the default export.
 const { CompressionTypes, ConfigResourceTypes } = kafkajs;
 
 const CONNECTION_HELP = `  -b, --bootstrap-server host:port[,…]  Kafka broker(s) to use (default: $EDDY_BOOTSTRAP_SERVERS,
-                                        else localhost:9092, the embedded broker of \`eddy server\`)`;
+                                        else localhost:9092, the embedded broker of \`eddy server\`)
+${SECURITY_HELP}`;
 
 const HELP: Record<string, string> = {
   topic: `Usage: eddy topic <command> [options]
@@ -95,6 +97,7 @@ Example: eddy topic consume orders --from-beginning --format '%p/%o %k=%v %h' --
 
 const COMMON_OPTIONS = {
   'bootstrap-server': { type: 'string', short: 'b' },
+  ...SECURITY_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -467,7 +470,7 @@ export async function topicCommand(argv: string[], io: TopicIo): Promise<number>
       throw new UserError(`eddy topic ${command} has no option --${flag}.\n\n${HELP[command]}`);
     }
     brokers = bootstrapServers(values['bootstrap-server'], io.env);
-    const kafka = kafkaClient(brokers);
+    const kafka = kafkaClient(brokers, kafkaSecurity(values, io.env));
     switch (command) {
       case 'list':
         if (positionals.length > 0) throw new UserError(`eddy topic list takes no topic name (got ${positionals.join(' ')}); use: eddy topic describe NAME`);
@@ -511,7 +514,8 @@ export async function topicCommand(argv: string[], io: TopicIo): Promise<number>
     }
     return 0;
   } catch (err) {
-    const e = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? new UserError(`${(err as Error).message}\n\n${HELP[command]}`) : explainKafkaError(err, brokers);
+    const code = (err as { code?: unknown }).code;
+    const e = typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS') ? new UserError(`${(err as Error).message}\n\n${HELP[command]}`) : explainKafkaError(err, brokers);
     io.stderr.write(`${e.message}\n`);
     return 1;
   }

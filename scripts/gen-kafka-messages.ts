@@ -104,9 +104,15 @@ function flexibleFrom(spec: string): string {
   return m[1];
 }
 
+/** ../shared/kafka-protocol next to the repository (worktrees sit one level deeper). */
+function sharedDefinitions(): string {
+  const candidates = [path.join(import.meta.dirname, '..', '..', 'shared'), path.join(import.meta.dirname, '..', '..', '..', 'shared')].map((d) => path.join(d, 'kafka-protocol'));
+  return candidates.find((d) => fs.existsSync(d)) ?? candidates[0]!;
+}
+
 function main(): void {
   const dirs = [
-    path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', '..', 'shared', 'kafka-protocol')),
+    path.resolve(process.argv[2] ?? sharedDefinitions()),
     path.join(import.meta.dirname, 'kafka-messages'),
   ];
   const outDir = path.join(import.meta.dirname, '..', 'src', 'kafka-protocol', 'messages', 'generated');

@@ -8,13 +8,14 @@ import { OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, Leave
 import { DeleteGroups } from './messages/delete-groups.js';
 import { InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit } from './messages/generated/transactions.js';
 import { SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls } from './messages/generated/security.js';
-import { SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster } from './messages/generated/admin.js';
+import { SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster, IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete, DescribeLogDirs } from './messages/generated/admin.js';
 
 export {
   Produce, Fetch, ListOffsets, Metadata,
   OffsetCommit, OffsetFetch, FindCoordinator, JoinGroup, Heartbeat, LeaveGroup, SyncGroup, DescribeGroups, ListGroups, DeleteGroups,
   InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit,
   SaslHandshake, ApiVersions, CreateTopics, DeleteTopics, DeleteRecords, DescribeConfigs, AlterConfigs, CreatePartitions, DescribeCluster,
+  IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete, DescribeLogDirs,
   SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
 };
 
@@ -23,7 +24,7 @@ export const MESSAGES: MessageSchema[] = [
   LeaveGroup, SyncGroup, DescribeGroups, ListGroups, SaslHandshake, ApiVersions, CreateTopics, DeleteTopics,
   DeleteRecords, InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeConfigs,
   AlterConfigs, CreatePartitions, DeleteGroups, DescribeCluster, SaslAuthenticate, CreateAcls, DescribeAcls, DeleteAcls,
-  ConsumerGroupHeartbeat, ConsumerGroupDescribe,
+  ConsumerGroupHeartbeat, ConsumerGroupDescribe, IncrementalAlterConfigs, ListTransactions, DescribeTransactions, DescribeProducers, OffsetDelete, DescribeLogDirs,
 ];
 
 /**
@@ -66,6 +67,12 @@ export const ADVERTISED: Record<number, [number, number]> = {
   [DeleteAcls.apiKey]: [0, 3],
   [ConsumerGroupHeartbeat.apiKey]: [0, 1],
   [ConsumerGroupDescribe.apiKey]: [0, 0],
+  [IncrementalAlterConfigs.apiKey]: [0, 1],
+  [ListTransactions.apiKey]: [0, 1],
+  [DescribeTransactions.apiKey]: [0, 0],
+  [DescribeProducers.apiKey]: [0, 0],
+  [OffsetDelete.apiKey]: [0, 0],
+  [DescribeLogDirs.apiKey]: [0, 4],
 };
 
 for (const m of MESSAGES) {

@@ -12,7 +12,8 @@ import { streamQuery } from './stream-response.js';
 import { isQueryStatement, leadingKeyword, splitStatementTexts } from './statement-text.js';
 import { registerInsertsStream } from './inserts-stream.js';
 import { trackClients } from './client-presence.js';
-import { createDualProtocolServer } from './dual-protocol.js';
+import { createDualProtocolServer, createSecureDualProtocolServer } from './dual-protocol.js';
+import { restTlsFromConfig } from './tls.js';
 import { registerBasicAuth } from './auth.js';
 import { registerMetrics } from './metrics.js';
 import { registerConsole } from './console/index.js';
@@ -64,10 +65,11 @@ function parseJsonBody(body: string): unknown {
 }
 
 export function createServer(engine: EngineApi, options: ServerOptions = {}): FastifyInstance {
+  const tlsOptions = restTlsFromConfig(options.config ?? {});
   const app = Fastify({
     logger: options.logger ?? false,
     forceCloseConnections: true,
-    serverFactory: (handler) => createDualProtocolServer(handler),
+    serverFactory: (handler) => (tlsOptions ? createSecureDualProtocolServer(handler, tlsOptions) : createDualProtocolServer(handler)),
   });
   const config = options.config ?? DEFAULT_PROPERTIES;
   const commandStatuses = new Map<string, CommandStatusRecord>();

@@ -2,10 +2,12 @@
 // ksqlDB's Vert.x listener offers: each new connection is sniffed for the HTTP/2 client
 // preface and handed to an HTTP/2 or an HTTP/1.1 server, both calling the same handler.
 // The returned http.Server is the one that listens; closing it also ends HTTP/2 sessions.
+// Over TLS the choice is ALPN's (h2 or http/1.1) on one HTTP/2 secure server instead.
 
 import http from 'node:http';
 import http2 from 'node:http2';
 import type net from 'node:net';
+import type tls from 'node:tls';
 
 /** Fastify's request handler; it serves HTTP/2 compat requests as well (see reply.js). */
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -147,4 +149,36 @@ export function createDualProtocolServer(handler: Handler): http.Server {
     closeAllHttp1();
   };
   return h1;
+}
+
+/** HTTPS with ALPN: HTTP/2 for clients that offer h2, HTTP/1.1 for the others, on one port. */
+export function createSecureDualProtocolServer(handler: Handler, tlsOptions: tls.TlsOptions): http.Server {
+  const server = http2.createSecureServer({ ...tlsOptions, allowHTTP1: true }, (req, res) => {
+    if (req.httpVersionMajor === 2) oneFramePerWrite(res);
+    (handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void)(req, res);
+  });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const sockets = new Set<tls.TLSSocket>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const endAll = () => {
+    for (const s of sessions) s.destroy();
+    for (const s of sockets) s.destroy();
+  };
+  const close = server.close.bind(server);
+  server.close = ((callback?: (err?: Error) => void) => {
+    endAll();
+    return close(callback);
+  }) as typeof server.close;
+  // Fastify's forceCloseConnections calls these on the server it was given.
+  const patched = server as unknown as { closeAllConnections(): void; closeIdleConnections(): void };
+  patched.closeAllConnections = endAll;
+  patched.closeIdleConnections = () => {};
+  return server as unknown as http.Server;
 }

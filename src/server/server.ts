@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { EngineApi } from '../engine/api.js';
 import { createServer, type ServerOptions } from './app.js';
 import type { ClientPresence } from './client-presence.js';
+import { restTlsWanted } from './tls.js';
 
 export { createServer, type ServerOptions } from './app.js';
 
@@ -15,7 +16,7 @@ export interface StartOptions extends ServerOptions {
 }
 
 export interface RunningServer {
-  /** Where the server really listens, e.g. http://127.0.0.1:8088 or http://0.0.0.0:8088 */
+  /** Where the server really listens, e.g. http://127.0.0.1:8088, http://0.0.0.0:8088 or https://127.0.0.1:8088 */
   url: string;
   port: number;
   /** CLI clients (X-Eddy-Client ids) heard from in the last seconds, other than `except`. */
@@ -47,7 +48,7 @@ export async function startServer(engine: EngineApi, options: StartOptions = {})
   const address = app.server.address() as AddressInfo;
   const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: `${restTlsWanted(options.config ?? {}) ? 'https' : 'http'}://${shownHost}:${address.port}`,
     port: address.port,
     otherClients: (except) => (app as unknown as { eddyClients: ClientPresence }).eddyClients.others(except),
     close: async () => {

@@ -83,6 +83,13 @@ test('fuzzed frames close their own connection and never disturb other clients',
     encodeRequest(M.CreateTopics, 7, { topics: [{ name: 'fuzz-made', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: true }),
     encodeRequest(M.InitProducerId, 5, { transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }),
     encodeRequest(M.DeleteGroups, 2, { groupsNames: ['nope'] }),
+    // admin APIs of Kafka 4.x clients: configs, transactions, producers, offsets, log dirs
+    encodeRequest(M.IncrementalAlterConfigs, 1, { resources: [{ resourceType: 2, resourceName: 'fuzz', configs: [{ name: 'retention.ms', configOperation: 0, value: '1000' }] }], validateOnly: true }),
+    encodeRequest(M.ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: -1 }),
+    encodeRequest(M.DescribeTransactions, 0, { transactionalIds: ['nope'] }),
+    encodeRequest(M.DescribeProducers, 0, { topics: [{ name: 'fuzz', partitionIndexes: [0, 1] }] }),
+    encodeRequest(M.OffsetDelete, 0, { groupId: 'g', topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0 }] }] }),
+    encodeRequest(M.DescribeLogDirs, 4, { topics: null }),
   ];
   const apiKeys = Object.keys(M.ADVERTISED).map(Number);
 

@@ -1,5 +1,5 @@
 // Apache Kafka's own Java client (kafka-clients 4.x from Maven Central) against the embedded
-// broker: AdminClient topics, groups and offsets, a transactional producer and a
+// broker: AdminClient topics, configs (describe, incremental alter), transactions, groups and offsets, a transactional producer and a
 // classic-protocol group consumer reading committed records only. Driven by
 // test/broker/java/Interop.java; `.ci/run` resolves the artefacts into ~/.m2.
 
@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { startTestBroker } from './helpers.js';
 import { JAVA_DIR, classpath, run } from './java-harness.js';
 
-test('kafka-clients 4.x: admin, transactional producer, classic group consumer, list offsets', { timeout: 300_000 }, async (t) => {
+test('kafka-clients 4.x: admin topics, configs and transactions, transactional producer, classic group consumer, list and delete offsets', { timeout: 300_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-java-'));
   try {
     const { cp, why } = classpath(dir);
@@ -37,6 +37,20 @@ test('kafka-clients 4.x: admin, transactional producer, classic group consumer, 
       assert.equal(topic.partitions, 2);
       assert.notEqual(topic.topicId, 'AAAAAAAAAAAAAAAAAAAAAA', 'a real topic id');
       assert.equal(steps.get('listTopics')!.hasTopic, true);
+      const configs = steps.get('configs')!;
+      assert.equal(configs.retentionBefore, '604800000');
+      assert.equal(configs.retentionAfter, '3600000');
+      assert.equal(configs.retentionSource, 'DYNAMIC_TOPIC_CONFIG');
+      assert.equal(configs.cleanupAfter, 'delete,compact', 'APPEND adds to the list');
+      assert.equal(configs.retentionReset, '604800000', 'DELETE brings the default back');
+      assert.equal(configs.resetIsDefault, true);
+      assert.equal(configs.badValue, 'InvalidConfigurationException');
+      const txnAdmin = steps.get('txnAdmin')!;
+      assert.equal(txnAdmin.listedOngoing, true, 'listTransactions shows the open transaction');
+      assert.equal(txnAdmin.state, 'Ongoing');
+      assert.equal(txnAdmin.partitions, 1);
+      assert.ok(Number(txnAdmin.producerId) >= 0);
+      assert.equal(txnAdmin.producerOpenOnPartition, true, 'describeProducers shows the open transaction on partition 0');
       assert.deepEqual(steps.get('transactions'), { step: 'transactions', committed: 10, aborted: 5 });
       const values = steps.get('consume')!.values as string[];
       assert.deepEqual(values, Array.from({ length: 10 }, (_, i) => `committed-${i}`).sort(), 'read_committed sees the committed transaction only');
@@ -49,6 +63,12 @@ test('kafka-clients 4.x: admin, transactional producer, classic group consumer, 
       assert.equal(offsets.earliest1, 0);
       assert.ok(Number(offsets.latest0) >= 5, `latest offset of partition 0: ${offsets.latest0}`);
       assert.ok(Number(offsets.committedSum) >= 10, `committed offsets sum ${offsets.committedSum}`);
+      assert.equal(steps.get('offsetDeleteLive')!.result, 'GroupSubscribedToTopicException', 'offsets of a topic the live group reads stay');
+      assert.equal(steps.get('offsetDelete')!.left, '[java-interop-1]', 'deleteConsumerGroupOffsets removed partition 0 only');
+      const logDirs = steps.get('logDirs')!;
+      assert.equal(logDirs.dirs, 1);
+      assert.ok(Number(logDirs.partition0Bytes) > 0, `partition 0 has bytes on disk: ${logDirs.partition0Bytes}`);
+      assert.equal(logDirs.space, true, 'total and usable bytes are reported');
     } finally {
       await tb.close();
     }

@@ -1,7 +1,9 @@
 // ApiVersions, CreateTopics, DeleteTopics, CreatePartitions, DeleteRecords,
-// DescribeConfigs, AlterConfigs, DescribeCluster.
+// DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, DescribeCluster, DescribeLogDirs.
 
-import { ErrorCode } from '../../log/errors.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, LogError } from '../../log/errors.js';
 import { DEFAULT_TOPIC_CONFIGS, validateTopicConfigs, validateTopicName } from '../../log/embedded/embedded-log.js';
 import { TopicExistsError, UnknownTopicError } from '../../log/topic-log.js';
 import { ADVERTISED } from '../../kafka-protocol/messages.js';
@@ -226,6 +228,65 @@ export function alterConfigs(ctx: BrokerContext, req: Body, info: RequestInfo): 
   return { throttleTimeMs: 0, responses };
 }
 
+const OP_SET = 0;
+const OP_DELETE = 1;
+const OP_APPEND = 2;
+const OP_SUBTRACT = 3;
+/** Topic configs whose values are comma-separated lists (the only ones APPEND and SUBTRACT apply to). */
+const LIST_CONFIGS = new Set(['cleanup.policy', 'leader.replication.throttled.replicas', 'follower.replication.throttled.replicas']);
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** One resource's incremental changes as the new values (null: back to the default). */
+function incrementalChanges(current: Record<string, string>, configs: Body[]): Record<string, string | null> {
+  const changes: Record<string, string | null> = {};
+  for (const c of configs) {
+    const name: string = c.name;
+    if (name in changes) throw new LogError(ErrorCode.INVALID_REQUEST, `config '${name}' is changed twice in one request: send one operation per config`);
+    const op: number = c.configOperation;
+    if (op === OP_SET) {
+      if (c.value === null) throw new LogError(ErrorCode.INVALID_REQUEST, `SET of '${name}' needs a value`);
+      changes[name] = c.value;
+    } else if (op === OP_DELETE) {
+      changes[name] = null;
+    } else if (op === OP_APPEND || op === OP_SUBTRACT) {
+      if (!LIST_CONFIGS.has(name)) throw new LogError(ErrorCode.INVALID_CONFIG, `config '${name}' is not a list: APPEND and SUBTRACT apply only to ${[...LIST_CONFIGS].join(', ')}`);
+      const have = listOf(current[name] ?? TOPIC_DEFAULTS[name]);
+      const given = listOf(c.value ?? '');
+      const next = op === OP_APPEND ? [...have, ...given.filter((v) => !have.includes(v))] : have.filter((v) => !given.includes(v));
+      changes[name] = next.join(',');
+    } else {
+      throw new LogError(ErrorCode.INVALID_REQUEST, `unknown config operation ${op} for '${name}': use 0 (SET), 1 (DELETE), 2 (APPEND) or 3 (SUBTRACT)`);
+    }
+  }
+  return changes;
+}
+
+export function incrementalAlterConfigs(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const responses = (req.resources as Body[]).map((r) => {
+    const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    if (!allowed(ctx, info, Operation.ALTER_CONFIGS, ...configResource(r))) return { ...base, ...configDenied(r) };
+    if (r.resourceType !== RESOURCE_TOPIC) {
+      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'only topic configs can be altered on this broker' };
+    }
+    try {
+      const t = ctx.log.topic(r.resourceName);
+      if (!t) throw new UnknownTopicError(`Topic '${r.resourceName}' does not exist.`);
+      const changes = incrementalChanges(t.configs, r.configs as Body[]);
+      const set: Record<string, string> = {};
+      for (const [k, v] of Object.entries(changes)) if (v !== null) set[k] = v;
+      validateTopicConfigs(set);
+      if (!req.validateOnly) ctx.log.alterTopicConfigs(r.resourceName, changes, true);
+      return { ...base, errorCode: 0, errorMessage: null };
+    } catch (e) {
+      return { ...base, ...describeError(e) };
+    }
+  });
+  return { throttleTimeMs: 0, responses };
+}
+
 export function describeCluster(ctx: BrokerContext): Body {
   return {
     throttleTimeMs: 0,
@@ -237,4 +298,35 @@ export function describeCluster(ctx: BrokerContext): Body {
     brokers: [{ brokerId: ctx.nodeId, host: ctx.host, port: ctx.port, rack: null }],
     clusterAuthorizedOperations: -2147483648,
   };
+}
+
+/** The one log directory of the embedded log: every partition's size on disk. */
+export function describeLogDirs(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  if (!allowed(ctx, info, Operation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME)) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
+  }
+  const wanted: { topic: string; partitions: number[] }[] | null = req.topics;
+  const names = wanted ? wanted.map((t) => t.topic) : [...ctx.log.topics.keys()].sort();
+  const topics = names
+    .map((name) => {
+      const t = ctx.log.topic(name);
+      const indexes = wanted ? wanted.find((w) => w.topic === name)!.partitions : (t?.partitions.map((_, i) => i) ?? []);
+      const partitions = indexes
+        .map((i) => ({ i, p: ctx.log.partitionLog(name, i) }))
+        .filter((x) => x.p !== undefined)
+        .map(({ i, p }) => ({ partitionIndex: i, partitionSize: p!.segments.reduce((n, s) => n + s.size, 0), offsetLag: 0, isFutureKey: false }));
+      return { name, partitions };
+    })
+    .filter((t) => t.partitions.length > 0);
+  const logDir = path.join(ctx.log.dataDir, 'topics');
+  let totalBytes = -1;
+  let usableBytes = -1;
+  try {
+    const st = fs.statfsSync(logDir);
+    totalBytes = st.blocks * st.bsize;
+    usableBytes = st.bavail * st.bsize;
+  } catch {
+    // unknown: -1, as Kafka answers
+  }
+  return { throttleTimeMs: 0, errorCode: 0, results: [{ errorCode: 0, logDir, topics, totalBytes, usableBytes }] };
 }

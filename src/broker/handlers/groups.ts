@@ -1,5 +1,5 @@
 // FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
-// DescribeGroups, ListGroups, DeleteGroups.
+// DescribeGroups, ListGroups, DeleteGroups, OffsetDelete.
 
 import { ErrorCode } from '../../log/errors.js';
 import type { Body, BrokerContext, RequestInfo } from '../context.js';
@@ -228,4 +228,63 @@ export function deleteGroups(ctx: BrokerContext, req: Body, info: RequestInfo): 
     return { groupId, errorCode: 0 };
   });
   return { throttleTimeMs: 0, results };
+}
+
+/** Topics a classic member subscribes to, from its consumer-protocol metadata (version, topics, …). */
+function classicSubscription(metadata: Buffer): string[] {
+  try {
+    let p = 2;
+    const n = metadata.readInt32BE(p);
+    p += 4;
+    const topics: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const len = metadata.readInt16BE(p);
+      p += 2;
+      topics.push(metadata.toString('utf8', p, p + len));
+      p += len;
+    }
+    return topics;
+  } catch {
+    return [];
+  }
+}
+
+/** Topics some live member of the group subscribes to (their offsets may not be deleted). */
+function subscribedTopics(ctx: BrokerContext, groupId: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of ctx.groups.groups.get(groupId)?.members.values() ?? []) {
+    if (m.protocolType === 'consumer') for (const p of m.protocols) for (const t of classicSubscription(p.metadata)) out.add(t);
+  }
+  const cg = ctx.consumerGroups.groups.get(groupId);
+  for (const m of cg?.members.values() ?? []) {
+    for (const t of m.subscribedTopicNames) out.add(t);
+    if (m.subscribedTopicRegex) {
+      const re = new RegExp(`^(?:${m.subscribedTopicRegex})$`);
+      for (const t of ctx.log.topics.keys()) if (re.test(t)) out.add(t);
+    }
+  }
+  return out;
+}
+
+export function offsetDelete(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const groupId: string = req.groupId;
+  const none = { throttleTimeMs: 0, topics: [] };
+  if (!groupAllowed(ctx, info, Operation.DELETE, groupId)) return { ...none, errorCode: DENIED };
+  const live = ctx.groups.groups.has(groupId) || ctx.consumerGroups.groups.has(groupId);
+  if (!live && !ctx.log.store.offsets.has(groupId)) return { ...none, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
+  const subscribed = subscribedTopics(ctx, groupId);
+  const deleted: { topic: string; partition: number }[] = [];
+  const topics = (req.topics as Body[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitions as Body[]).map((p) => {
+      let errorCode: number = ErrorCode.NONE;
+      if (!topicAllowed(ctx, info, Operation.READ, t.name)) errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      else if (!ctx.log.partitionLog(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      else if (subscribed.has(t.name)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+      else deleted.push({ topic: t.name, partition: p.partitionIndex });
+      return { partitionIndex: p.partitionIndex, errorCode };
+    }),
+  }));
+  ctx.log.store.deleteOffsets(groupId, deleted);
+  return { errorCode: 0, throttleTimeMs: 0, topics };
 }

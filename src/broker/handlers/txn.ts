@@ -1,5 +1,5 @@
-// InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit: the wire
-// face of the embedded log's transaction coordinator.
+// InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit,
+// ListTransactions, DescribeTransactions, DescribeProducers: the wire face of the embedded log's transaction coordinator.
 
 import { ErrorCode } from '../../log/errors.js';
 import { errorCodeOf, type Body, type BrokerContext, type RequestInfo } from '../context.js';
@@ -116,6 +116,82 @@ export function txnOffsetCommit(ctx: BrokerContext, req: Body, info: RequestInfo
   const topics = (req.topics as Body[]).map((t) => ({
     name: t.name,
     partitions: (t.partitions as Body[]).map((p) => ({ partitionIndex: p.partitionIndex, errorCode: error })),
+  }));
+  return { throttleTimeMs: 0, topics };
+}
+
+/** Kafka's name of a transactional id's state; the embedded coordinator knows ongoing or not. */
+function stateName(ongoing: boolean): string {
+  return ongoing ? 'Ongoing' : 'Empty';
+}
+
+const mayDescribe = (ctx: BrokerContext, info: RequestInfo, id: string) => allowed(ctx, info, Operation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id);
+
+export function listTransactions(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const known = new Set(['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence']);
+  const states: string[] = req.stateFilters ?? [];
+  const pids: number[] = (req.producerIdFilters ?? []).map(Number);
+  const minDuration: number = info.version >= 1 ? Number(req.durationFilter ?? -1) : -1;
+  const now = Date.now();
+  const transactionStates: Body[] = [];
+  for (const [id, saved] of ctx.log.store.txnIds) {
+    const live = ctx.log.txns.describe(id);
+    const ongoing = live?.ongoing ?? false;
+    const state = stateName(ongoing);
+    const producerId = live?.producerId ?? saved.producerId;
+    if (states.length > 0 && !states.includes(state)) continue;
+    if (pids.length > 0 && !pids.includes(producerId)) continue;
+    if (minDuration >= 0 && !(ongoing && now - live!.startedAt >= minDuration)) continue;
+    if (!mayDescribe(ctx, info, id)) continue;
+    transactionStates.push({ transactionalId: id, producerId, transactionState: state });
+  }
+  return { throttleTimeMs: 0, errorCode: 0, unknownStateFilters: states.filter((s) => !known.has(s)), transactionStates };
+}
+
+export function describeTransactions(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const transactionStates = (req.transactionalIds as string[]).map((id) => {
+    const empty = { transactionalId: id, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] };
+    if (!mayDescribe(ctx, info, id)) return { ...empty, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    const saved = ctx.log.store.txnIds.get(id);
+    const live = ctx.log.txns.describe(id);
+    if (!saved && !live) return { ...empty, errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND };
+    const byTopic = new Map<string, number[]>();
+    for (const { topic, partition } of live?.ongoing ? live.partitions.values() : []) {
+      if (!byTopic.has(topic)) byTopic.set(topic, []);
+      byTopic.get(topic)!.push(partition);
+    }
+    return {
+      errorCode: 0,
+      transactionalId: id,
+      transactionState: stateName(live?.ongoing ?? false),
+      transactionTimeoutMs: live?.timeoutMs ?? 60_000,
+      transactionStartTimeMs: live?.ongoing ? live.startedAt : -1,
+      producerId: live?.producerId ?? saved!.producerId,
+      producerEpoch: live?.epoch ?? saved!.epoch,
+      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) })),
+    };
+  });
+  return { throttleTimeMs: 0, transactionStates };
+}
+
+export function describeProducers(ctx: BrokerContext, req: Body, info: RequestInfo): Body {
+  const topics = (req.topics as Body[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitionIndexes as number[]).map((partitionIndex) => {
+      const none = { partitionIndex, activeProducers: [] };
+      if (!allowed(ctx, info, Operation.READ, ResourceType.TOPIC, t.name)) return { ...none, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.' };
+      const p = ctx.log.partitionLog(t.name, partitionIndex);
+      if (!p) return { ...none, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Partition ${t.name}-${partitionIndex} does not exist.` };
+      const activeProducers = [...p.producers].map(([producerId, st]) => ({
+        producerId,
+        producerEpoch: st.epoch,
+        lastSequence: st.recent.at(-1)?.lastSeq ?? -1,
+        lastTimestamp: -1,
+        coordinatorEpoch: 0,
+        currentTxnStartOffset: p.openTxns.get(producerId) ?? -1,
+      }));
+      return { partitionIndex, errorCode: 0, errorMessage: null, activeProducers };
+    }),
   }));
   return { throttleTimeMs: 0, topics };
 }

@@ -37,7 +37,8 @@ type JournalLine =
       ts: number;
     }
   | { t: 'deltopic'; topic: string }
-  | { t: 'delgroup'; g: string };
+  | { t: 'delgroup'; g: string }
+  | { t: 'deloffsets'; g: string; o: [string, number][] };
 
 export function txnKey(producerId: number, topic: string, partition: number, firstOffset: number): string {
   return `${producerId}\u0000${topic}\u0000${partition}\u0000${firstOffset}`;
@@ -100,6 +101,9 @@ export class CoordinatorStore {
         break;
       case 'delgroup':
         this.offsets.delete(line.g);
+        break;
+      case 'deloffsets':
+        for (const [topic, partition] of line.o) this.offsets.get(line.g)?.delete(`${topic}\u0000${partition}`);
         break;
     }
   }
@@ -202,6 +206,12 @@ export class CoordinatorStore {
 
   deleteTopic(topic: string): void {
     this.append({ t: 'deltopic', topic });
+  }
+
+  /** Forgets a group's committed offsets of these partitions (OffsetDelete). */
+  deleteOffsets(group: string, partitions: { topic: string; partition: number }[]): void {
+    if (partitions.length === 0) return;
+    this.append({ t: 'deloffsets', g: group, o: partitions.map((p) => [p.topic, p.partition]) });
   }
 
   deleteGroup(group: string): void {

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.*;
 import org.apache.kafka.clients.consumer.*;
 import org.apache.kafka.clients.producer.*;
 import org.apache.kafka.common.*;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.*;
 
 public class Interop {
@@ -30,6 +31,31 @@ public class Interop {
       emit("describeTopics", "\"name\":" + q(d.name()) + ",\"partitions\":" + d.partitions().size() + ",\"topicId\":" + q(d.topicId().toString()));
       Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       emit("listTopics", "\"hasTopic\":" + names.contains(topic));
+
+      // describe, alter (incrementally: SET, APPEND to a list, DELETE) and describe again
+      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config before = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res);
+      Map<ConfigResource, Collection<AlterConfigOp>> ops = Map.of(res, List.of(
+          new AlterConfigOp(new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET),
+          new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND)));
+      admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
+      Config after = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res);
+      admin.incrementalAlterConfigs(Map.of(res, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", ""), AlterConfigOp.OpType.DELETE)))).all().get(30, TimeUnit.SECONDS);
+      Config reset = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res);
+      String refused;
+      try {
+        admin.incrementalAlterConfigs(Map.of(res, List.of(new AlterConfigOp(new ConfigEntry("cleanup.policy", "sometimes"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        refused = "accepted";
+      } catch (java.util.concurrent.ExecutionException e) {
+        refused = e.getCause().getClass().getSimpleName();
+      }
+      emit("configs", "\"retentionBefore\":" + q(before.get("retention.ms").value())
+          + ",\"retentionAfter\":" + q(after.get("retention.ms").value())
+          + ",\"retentionSource\":" + q(String.valueOf(after.get("retention.ms").source()))
+          + ",\"cleanupAfter\":" + q(after.get("cleanup.policy").value())
+          + ",\"retentionReset\":" + q(reset.get("retention.ms").value())
+          + ",\"resetIsDefault\":" + reset.get("retention.ms").isDefault()
+          + ",\"badValue\":" + q(refused));
     }
 
     Properties pp = new Properties();
@@ -47,6 +73,18 @@ public class Interop {
       producer.flush();
       producer.abortTransaction();
       emit("transactions", "\"committed\":10,\"aborted\":5");
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, 0, "open", "open")).get(30, TimeUnit.SECONDS);
+      try (Admin admin = Admin.create(common)) {
+        Collection<TransactionListing> listed = admin.listTransactions().all().get(30, TimeUnit.SECONDS);
+        boolean found = listed.stream().anyMatch(l -> l.transactionalId().equals("java-interop-tx") && l.state() == TransactionState.ONGOING);
+        TransactionDescription td = admin.describeTransactions(List.of("java-interop-tx")).all().get(30, TimeUnit.SECONDS).get("java-interop-tx");
+        TopicPartition tp0 = new TopicPartition(topic, 0);
+        List<ProducerState> active = admin.describeProducers(List.of(tp0)).partitionResult(tp0).get(30, TimeUnit.SECONDS).activeProducers();
+        boolean open = active.stream().anyMatch(p -> p.producerId() == td.producerId() && p.currentTransactionStartOffset().isPresent());
+        emit("txnAdmin", "\"listedOngoing\":" + found + ",\"state\":" + q(String.valueOf(td.state())) + ",\"partitions\":" + td.topicPartitions().size() + ",\"producerId\":" + td.producerId() + ",\"producerOpenOnPartition\":" + open);
+      }
+      producer.abortTransaction();
     }
 
     Properties cp = new Properties();
@@ -86,7 +124,30 @@ public class Interop {
         specs.put(new TopicPartition(topic, 1), OffsetSpec.earliest());
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offs = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(30, TimeUnit.SECONDS);
         emit("offsets", "\"committedSum\":" + sum + ",\"latest0\":" + offs.get(new TopicPartition(topic, 0)).offset() + ",\"earliest1\":" + offs.get(new TopicPartition(topic, 1)).offset());
+        String whileSubscribed;
+        try {
+          admin.deleteConsumerGroupOffsets("java-interop-group", Set.of(new TopicPartition(topic, 0))).all().get(30, TimeUnit.SECONDS);
+          whileSubscribed = "deleted";
+        } catch (java.util.concurrent.ExecutionException e) {
+          whileSubscribed = e.getCause().getClass().getSimpleName();
+        }
+        emit("offsetDeleteLive", "\"result\":" + q(whileSubscribed));
       }
+    }
+    try (Admin admin = Admin.create(common)) {
+      admin.deleteConsumerGroupOffsets("java-interop-group", Set.of(new TopicPartition(topic, 0))).all().get(30, TimeUnit.SECONDS);
+      Set<TopicPartition> left = admin.listConsumerGroupOffsets("java-interop-group").partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).keySet();
+      emit("offsetDelete", "\"left\":" + q(left.toString()));
+      int node = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next().id();
+      Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(node)).allDescriptions().get(30, TimeUnit.SECONDS).get(node);
+      long size = 0;
+      boolean hasSpace = false;
+      for (LogDirDescription dd : dirs.values()) {
+        ReplicaInfo ri = dd.replicaInfos().get(new TopicPartition(topic, 0));
+        if (ri != null) size += ri.size();
+        hasSpace |= dd.totalBytes().isPresent() && dd.usableBytes().isPresent();
+      }
+      emit("logDirs", "\"dirs\":" + dirs.size() + ",\"partition0Bytes\":" + size + ",\"space\":" + hasSpace);
     }
   }
 }

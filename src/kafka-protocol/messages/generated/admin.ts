@@ -217,6 +217,149 @@ export const DescribeConfigs = defineMessage(
   4,
 );
 
+/** DescribeLogDirs: versions 0-4, flexible 2+. */
+export const DescribeLogDirs = defineMessage(
+  'DescribeLogDirs', 35, 2,
+  `
+  topics [] 0+ null=0+
+    topic string 0+
+    partitions []int32 0+
+  `,
+  `
+  throttleTimeMs int32 0+
+  errorCode int16 3+
+  results [] 0+
+    errorCode int16 0+
+    logDir string 0+
+    topics [] 0+
+      name string 0+
+      partitions [] 0+
+        partitionIndex int32 0+
+        partitionSize int64 0+
+        offsetLag int64 0+
+        isFutureKey bool 0+
+    totalBytes int64 4+ def=-1
+    usableBytes int64 4+ def=-1
+  `,
+  4,
+);
+
+/** DescribeProducers: versions 0, flexible 0+. */
+export const DescribeProducers = defineMessage(
+  'DescribeProducers', 61, 0,
+  `
+  topics [] 0+
+    name string 0+
+    partitionIndexes []int32 0+
+  `,
+  `
+  throttleTimeMs int32 0+
+  topics [] 0+
+    name string 0+
+    partitions [] 0+
+      partitionIndex int32 0+
+      errorCode int16 0+
+      errorMessage string 0+ null=0+ def=null
+      activeProducers [] 0+
+        producerId int64 0+
+        producerEpoch int32 0+
+        lastSequence int32 0+ def=-1
+        lastTimestamp int64 0+ def=-1
+        coordinatorEpoch int32 0+
+        currentTxnStartOffset int64 0+ def=-1
+  `,
+  0,
+);
+
+/** DescribeTransactions: versions 0, flexible 0+. */
+export const DescribeTransactions = defineMessage(
+  'DescribeTransactions', 65, 0,
+  `
+  transactionalIds []string 0+
+  `,
+  `
+  throttleTimeMs int32 0+
+  transactionStates [] 0+
+    errorCode int16 0+
+    transactionalId string 0+
+    transactionState string 0+
+    transactionTimeoutMs int32 0+
+    transactionStartTimeMs int64 0+
+    producerId int64 0+
+    producerEpoch int16 0+
+    topics [] 0+
+      topic string 0+
+      partitions []int32 0+
+  `,
+  0,
+);
+
+/** IncrementalAlterConfigs: versions 0-1, flexible 1+. */
+export const IncrementalAlterConfigs = defineMessage(
+  'IncrementalAlterConfigs', 44, 1,
+  `
+  resources [] 0+
+    resourceType int8 0+
+    resourceName string 0+
+    configs [] 0+
+      name string 0+
+      configOperation int8 0+
+      value string 0+ null=0+
+  validateOnly bool 0+
+  `,
+  `
+  throttleTimeMs int32 0+
+  responses [] 0+
+    errorCode int16 0+
+    errorMessage string 0+ null=0+
+    resourceType int8 0+
+    resourceName string 0+
+  `,
+  1,
+);
+
+/** ListTransactions: versions 0-1, flexible 0+. */
+export const ListTransactions = defineMessage(
+  'ListTransactions', 66, 0,
+  `
+  stateFilters []string 0+
+  producerIdFilters []int64 0+
+  durationFilter int64 1+ def=-1
+  `,
+  `
+  throttleTimeMs int32 0+
+  errorCode int16 0+
+  unknownStateFilters []string 0+
+  transactionStates [] 0+
+    transactionalId string 0+
+    producerId int64 0+
+    transactionState string 0+
+  `,
+  1,
+);
+
+/** OffsetDelete: versions 0, flexible none. */
+export const OffsetDelete = defineMessage(
+  'OffsetDelete', 47, NEVER,
+  `
+  groupId string 0+
+  topics [] 0+
+    name string 0+
+    partitions [] 0+
+      partitionIndex int32 0+
+  `,
+  `
+  errorCode int16 0+
+  throttleTimeMs int32 0+
+  topics [] 0+
+    name string 0+
+    partitions [] 0+
+      partitionIndex int32 0+
+      errorCode int16 0+
+  `,
+  0,
+);
+
 /** SaslHandshake: versions 0-1, flexible none. */
 export const SaslHandshake = defineMessage(
   'SaslHandshake', 17, NEVER,
