@@ -62,12 +62,12 @@ export class CommandLog {
     return r!.offset;
   }
 
-  /** Every command from the start of the topic up to its current end. */
-  async readAll(): Promise<StoredCommand[]> {
+  /** Every command from the start of the topic (or from sequence `from`) up to its current end. */
+  async readAll(from = 0): Promise<StoredCommand[]> {
     const out: StoredCommand[] = [];
     const [start] = await this.log.beginningOffsets(this.topic);
     const [end] = await this.log.endOffsets(this.topic);
-    let offset = start ?? 0;
+    let offset = Math.max(start ?? 0, from);
     while (offset < (end ?? 0)) {
       const batch = await this.log.fetch([{ topic: this.topic, partition: 0, offset }], { maxRecords: 500, maxWaitMs: 0 });
       if (batch.length === 0) break;

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Statement } from '../parser/ast.js';
 import type { TopicLog } from '../log/topic-log.js';
+import { KafkaLog } from '../log/kafka/kafka-log.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { QueryService, RunningQuery } from '../runtime/contract.js';
 import { EddyError, positionOf } from '../common/errors.js';
@@ -43,6 +44,7 @@ export interface EngineOptions {
 }
 
 const VERSION = '0.1.0';
+const COMMAND_POLL_MS = 500;
 
 export class Engine implements EngineApi, EngineContext {
   readonly catalog = new Catalog();
@@ -56,6 +58,7 @@ export class Engine implements EngineApi, EngineContext {
   /** Live consumer group members (the embedded broker's coordinator), for SHOW TOPICS EXTENDED. */
   groupMembership?: GroupMembership;
   private closed = false;
+  private follower: NodeJS.Timeout | undefined;
   /** The schema registry serdes use (embedded in `_schemas`, external, or mock://). */
   schemaRegistry?: OpenedRegistry;
 
@@ -100,6 +103,13 @@ export class Engine implements EngineApi, EngineContext {
     await this.commandLog.ensureTopic();
     await this.setUpProcessingLog();
     await this.commands.replay();
+    // Other servers of the same service id on this Kafka cluster append commands too.
+    if (this.log instanceof KafkaLog) {
+      this.follower = setInterval(() => {
+        if (!this.closed) void this.serialised(() => this.commands.catchUp()).catch(() => undefined);
+      }, COMMAND_POLL_MS);
+      this.follower.unref();
+    }
   }
 
   private async setUpProcessingLog(): Promise<void> {
@@ -214,6 +224,7 @@ export class Engine implements EngineApi, EngineContext {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.follower);
     await this.queue.catch(() => undefined);
     await this.queries.closeAll();
     await this.queries.service.close();

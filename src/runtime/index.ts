@@ -20,6 +20,9 @@ import { PersistentQuery, storeFile } from './persistent-query.js';
 import type { ProcessingLogSink } from './pipeline.js';
 import { TableStore } from './table-store.js';
 import { checkPullQuery, runPullQuery, runPushQuery, type TransientServices } from './transient.js';
+import type { ReadableTable } from './table-store.js';
+import { KafkaLog } from '../log/kafka/kafka-log.js';
+import { ClusteredQuery, clusterSettings } from './cluster/clustered-query.js';
 
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
@@ -50,8 +53,8 @@ class ProcessingLogs {
 }
 
 class EddyQueryService implements QueryService {
-  private readonly running = new Map<string, PersistentQuery>();
-  private readonly stores = new Map<string, TableStore>();
+  private readonly running = new Map<string, PersistentQuery | ClusteredQuery>();
+  private readonly stores = new Map<string, ReadableTable>();
   private readonly transients = new Set<QueryStream>();
   private readonly processingLogs = new ProcessingLogs();
 
@@ -97,22 +100,22 @@ class EddyQueryService implements QueryService {
     const physical = buildPersistent(plan.plan, { functions: ctx.functions, resolveType: (n) => ctx.catalog.getType(n) });
     const existing = this.running.get(plan.queryId);
     if (existing) return existing;
-    const query = new PersistentQuery(
-      physical,
-      {
-        log: ctx.log,
-        functions: ctx.functions,
-        dataDir: ctx.dataDir,
-        properties: ctx.properties,
-        processingLog: this.processingLogs.sinkFor(ctx),
-      },
-      plan.sinkTopic,
-      plan.inheritPartitionsFrom,
-      (name, store) => {
-        if (store) this.stores.set(name, store);
-        else if (this.stores.get(name) === query.storeRef()) this.stores.delete(name);
-      },
-    );
+    const services = {
+      log: ctx.log,
+      functions: ctx.functions,
+      dataDir: ctx.dataDir,
+      properties: ctx.properties,
+      processingLog: this.processingLogs.sinkFor(ctx),
+    };
+    const onStoreOpened = (name: string, store: ReadableTable | null) => {
+      if (store) this.stores.set(name, store);
+      else if (this.stores.get(name) === query.storeRef()) this.stores.delete(name);
+    };
+    // Servers sharing a service id on one Kafka cluster split the query's tasks (src/runtime/cluster).
+    const cluster = ctx.log instanceof KafkaLog ? clusterSettings(ctx.properties, ctx.dataDir) : undefined;
+    const query: PersistentQuery | ClusteredQuery = cluster
+      ? new ClusteredQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened, cluster)
+      : new PersistentQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened);
     this.running.set(plan.queryId, query);
     const stop = query.stop.bind(query);
     query.stop = async (cleanup: boolean) => {
@@ -143,7 +146,7 @@ class EddyQueryService implements QueryService {
     return stream;
   }
 
-  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../common/types.js').LogicalSchema): TableStore | undefined {
+  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../common/types.js').LogicalSchema): ReadableTable | undefined {
     const live = this.stores.get(name);
     if (live) return live;
     const file = storeFile(ctx.dataDir, name);

@@ -15,7 +15,7 @@ import { formatType } from '../common/types.js';
 import { AsyncQueue } from './async-queue.js';
 import { renderRow } from './json-render.js';
 import { Pipeline, type OutputRow, type ProcessingLogSink } from './pipeline.js';
-import type { StoredRow, TableStore } from './table-store.js';
+import type { ReadableTable, StoredRow } from './table-store.js';
 import { columnRefs } from '../planner/query/expression-text.js';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -27,7 +27,7 @@ export interface TransientServices {
   functions: FunctionRegistry;
   properties: Record<string, unknown>;
   processingLog: ProcessingLogSink;
-  getStore(name: string): TableStore | undefined;
+  getStore(name: string): ReadableTable | undefined;
 }
 
 const SUFFIX = '\nAdd EMIT CHANGES if you intended to issue a push query.';
@@ -296,7 +296,7 @@ export function runPullQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
 }
 
 /** Source rows of a materialized table, narrowed to key lookups when WHERE pins the key. */
-function tableRows(a: AnalyzedQuery, store: TableStore, functions: FunctionRegistry): unknown[][] {
+function tableRows(a: AnalyzedQuery, store: ReadableTable, functions: FunctionRegistry): unknown[][] {
   const layout = a.layout;
   const toRow = (r: StoredRow): unknown[] => {
     const row = new Array<unknown>(a.rowWidth).fill(null);
