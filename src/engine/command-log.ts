@@ -2,7 +2,7 @@
 // effect, and replayed at startup to rebuild the catalog and restart live queries. A
 // persistent query's command carries its step tree, so the replay runs the stored plan.
 
-import type { TopicLog } from '../log/topic-log.js';
+import { TopicExistsError, type TopicLog } from '../log/topic-log.js';
 import type { StoredQueryPlan } from '../runtime/contract.js';
 import { planReplacer, planReviver } from '../plan/json.js';
 
@@ -45,7 +45,7 @@ export class CommandLog {
     try {
       await this.log.createTopic(this.topic, { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '-1', 'cleanup.policy': 'delete' } });
     } catch (e) {
-      if (!(await this.log.describeTopic(this.topic))) throw e;
+      if (!(e instanceof TopicExistsError) && !(await this.log.describeTopic(this.topic))) throw e;
     }
   }
 

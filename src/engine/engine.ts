@@ -5,7 +5,7 @@
 
 import { mkdirSync } from 'node:fs';
 import type { Statement } from '../parser/ast.js';
-import type { TopicLog } from '../log/topic-log.js';
+import { TopicExistsError, type TopicLog } from '../log/topic-log.js';
 import { KafkaLog } from '../log/kafka/kafka-log.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { QueryService, RunningQuery } from '../runtime/contract.js';
@@ -118,7 +118,7 @@ export class Engine implements EngineApi, EngineContext {
       try {
         await this.log.createTopic(topic, { partitions: 1, replicationFactor: 1 });
       } catch (e) {
-        if (!(await this.log.describeTopic(topic))) throw e;
+        if (!(e instanceof TopicExistsError) && !(await this.log.describeTopic(topic))) throw e;
       }
     }
     if (this.config['ksql.logging.processing.stream.auto.create'] !== false) {

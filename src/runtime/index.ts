@@ -23,6 +23,8 @@ import { checkPullQuery, runPullQuery, runPushQuery, type TransientServices } fr
 import type { ReadableTable } from './table-store.js';
 import { KafkaLog } from '../log/kafka/kafka-log.js';
 import { ClusteredQuery, clusterSettings } from './cluster/clustered-query.js';
+import { TaskStores } from './cluster/task-stores.js';
+import { fanOutPull, forwardedTasks } from './cluster/pull-fanout.js';
 
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
@@ -138,16 +140,30 @@ class EddyQueryService implements QueryService {
       functions: ctx.functions,
       properties: ctx.properties,
       processingLog: this.processingLogs.sinkFor(ctx),
-      getStore: (name) => this.storeFor(name, ctx, analysis.source.schema),
+      getStore: (name) => this.storeFor(name, ctx, analysis.source.schema, forwarded),
     };
-    const stream = isPush ? runPushQuery(analysis, services) : runPullQuery(analysis, services);
+    const forwarded = isPush ? undefined : forwardedTasks(ctx.properties);
+    let stream = isPush ? runPushQuery(analysis, services) : runPullQuery(analysis, services);
+    const shared = !isPush && !forwarded && analysis.source.sourceType === 'TABLE' ? this.sharedQueryOf(analysis.source.stateStore) : undefined;
+    if (shared) stream = fanOutPull(stream, shared, statement.text, {}, analysis.limit);
     this.transients.add(stream);
     void stream.finalMessage.then(() => this.transients.delete(stream));
     return stream;
   }
 
-  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../common/types.js').LogicalSchema): ReadableTable | undefined {
+  /** The running query shared with other servers that materializes a store, if any. */
+  private sharedQueryOf(store: string | undefined): ClusteredQuery | undefined {
+    if (!store) return undefined;
+    for (const q of this.running.values()) if (q instanceof ClusteredQuery && (q.plan.sink.stateStore ?? q.id) === store) return q;
+    return undefined;
+  }
+
+  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../common/types.js').LogicalSchema, tasks?: number[]): ReadableTable | undefined {
     const live = this.stores.get(name);
+    if (live && tasks) {
+      if (!(live instanceof TaskStores)) throw new Error(`Table store ${name} is not shared by the servers of this cluster here: a forwarded pull query cannot be answered`);
+      return live.only(tasks);
+    }
     if (live) return live;
     const file = storeFile(ctx.dataDir, name);
     if (!existsSync(file)) return undefined;

@@ -31,8 +31,13 @@ export interface GroupMemberOptions {
   rebalanceTimeoutMs: number;
   /** The member's own user data for this join (its address, the tasks it holds). */
   userData: () => Buffer;
-  /** Leader only: every member's assignment user data, by member id. */
-  assign: (members: JoinedMember[]) => Map<string, Buffer>;
+  /** Leader only: every member's assignment (its partitions by topic, and user data), by member id. */
+  assign: (members: JoinedMember[]) => Map<string, MemberAssignment>;
+}
+
+export interface MemberAssignment {
+  partitions: Map<string, number[]>;
+  userData: Buffer;
 }
 
 export interface Assignment extends GroupGeneration {
@@ -196,7 +201,7 @@ export class KafkaGroupMember {
       let assignments: { memberId: string; assignment: Buffer }[] = [];
       if (leader) {
         const members = (joined.members as Body[]).map((m) => ({ memberId: m.memberId as string, userData: decodeSubscriptionUserData(m.metadata as Buffer) }));
-        assignments = [...o.assign(members)].map(([memberId, userData]) => ({ memberId, assignment: userData }));
+        assignments = [...o.assign(members)].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a.partitions, a.userData) }));
       }
       const synced = await this.onCoordinator((broker) =>
         sendRequest<Body>(

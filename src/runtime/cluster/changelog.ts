@@ -10,7 +10,7 @@
 // STRICT ANY column holds comes back with its storage class.
 
 import type Database from 'better-sqlite3';
-import type { ProduceRecord, TopicLog } from '../../log/topic-log.js';
+import type { PartitionProgress, ProduceRecord, TopicLog } from '../../log/topic-log.js';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const OUT = 'changelog_out';
@@ -114,17 +114,20 @@ export class TaskChangelog {
     const end = (await this.log.endOffsets(this.topic))[this.partition] ?? 0;
     const latest = new Map<string, string | null>();
     let offset = begin;
+    let stalled = 0;
     while (offset < end) {
-      const batch = await this.log.fetch([{ topic: this.topic, partition: this.partition, offset }], { maxRecords: 10_000, maxWaitMs: 200 });
-      if (batch.length === 0) {
-        const now = (await this.log.endOffsets(this.topic))[this.partition] ?? 0;
-        if (offset >= now) break;
-        continue;
-      }
+      const before = offset;
+      const progress: PartitionProgress[] = [];
+      const batch = await this.log.fetch([{ topic: this.topic, partition: this.partition, offset }], { maxRecords: 10_000, maxWaitMs: 200, progress });
       for (const r of batch) {
         offset = r.offset + 1;
         if (r.key) latest.set(r.key.toString(), r.value === null ? null : r.value.toString());
       }
+      // Past commit markers and aborted batches too, which hold no records.
+      const next = progress[0]?.nextOffset;
+      if (next !== undefined && next > offset) offset = next;
+      if (offset > before) stalled = 0;
+      else if (++stalled > 100) throw new Error(`Could not restore state from changelog ${this.topic} partition ${this.partition}: stuck at offset ${offset} of ${end}`);
     }
     this.db.transaction(() => {
       this.db.exec(`UPDATE ${CTL} SET active = 0 WHERE id = 0`);

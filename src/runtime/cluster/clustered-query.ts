@@ -94,7 +94,9 @@ export class ClusteredQuery {
   private readonly tasks = new Map<number, PersistentQuery>();
   private readonly view = new TaskStores();
   private owners: Record<number, string> = {};
-  private taskCount = 1;
+  private tasksTotal = 1;
+  private sourcePartitions = 1;
+  private readonly topics: string[];
   private changelog: string | undefined;
   private stopped = false;
   private paused = false;
@@ -118,17 +120,22 @@ export class ClusteredQuery {
   ) {
     this.id = plan.queryId;
     this.group = consumerGroup(services.properties, plan.queryId);
-    const topics = plan.analysis.join ? plan.analysis.join.sources.map((s) => s.source.topic) : [plan.analysis.source.topic];
+    this.topics = [...new Set(plan.analysis.join ? plan.analysis.join.sources.map((s) => s.source.topic) : [plan.analysis.source.topic])];
     this.member = new KafkaGroupMember(services.log as KafkaLog, {
       groupId: this.group,
-      topics: [...new Set(topics)],
+      topics: this.topics,
       sessionTimeoutMs: settings.sessionTimeoutMs,
       rebalanceTimeoutMs: Math.max(settings.sessionTimeoutMs, 30_000),
       userData: () => encodeInfo({ endpoint: settings.endpoint, instance: settings.instance, tasks: [...this.tasks.keys()] }),
-      assign: (members) =>
-        new Map(
-          [...assignTasks(members.map((m) => ({ memberId: m.memberId, info: decodeInfo(m.userData) })), this.taskCount)].map(([id, a]) => [id, encodeAssignment(a)]),
-        ),
+      assign: (members) => {
+        const spread = assignTasks(members.map((m) => ({ memberId: m.memberId, info: decodeInfo(m.userData) })), this.tasksTotal);
+        return new Map(
+          [...spread].map(([id, a]) => {
+            const parts = this.tasksTotal === 1 && a.tasks.length > 0 ? [...Array(this.sourcePartitions).keys()] : a.tasks;
+            return [id, { partitions: new Map(this.topics.map((t) => [t, parts])), userData: encodeAssignment(a) }];
+          }),
+        );
+      },
     });
   }
 
@@ -140,6 +147,11 @@ export class ClusteredQuery {
   /** Which server runs each task (REST addresses), as of the last assignment. */
   taskOwners(): Record<number, string> {
     return { ...this.owners };
+  }
+
+  /** How many tasks the query has (its source partitions, or 1 when it cannot be split). */
+  taskCount(): number {
+    return this.tasksTotal;
   }
 
   localTasks(): number[] {
@@ -162,7 +174,8 @@ export class ClusteredQuery {
     const { log } = this.services;
     const source = await log.describeTopic(this.plan.analysis.source.topic);
     if (!source) throw new Error(`Topic '${this.plan.analysis.source.topic}' of source ${this.plan.analysis.source.name} does not exist`);
-    this.taskCount = splitsByPartition(this.plan.analysis) ? source.partitions : 1;
+    this.sourcePartitions = source.partitions;
+    this.tasksTotal = splitsByPartition(this.plan.analysis) ? source.partitions : 1;
     if (this.plan.materialize) {
       this.changelog = changelogTopic(this.group, !!this.plan.analysis.aggregate);
       await ensureChangelogTopic(log, this.changelog, source.partitions);
@@ -181,13 +194,18 @@ export class ClusteredQuery {
       this.rebalances++;
       const { tasks, owners } = decodeAssignment(assignment.userData);
       this.owners = owners;
+      if (process.env.EDDY_CLUSTER_DEBUG) process.stderr.write(`[cluster] ${this.id} generation ${assignment.generationId}${assignment.leader ? ' (leader)' : ''}: tasks ${tasks.join(',')} owners ${JSON.stringify(owners)}\n`);
       const ready = this.reconcile(tasks, source.partitions);
       void ready.then(() => this.firstAssignment());
       while (!this.stopped) {
         await sleep(this.settings.heartbeatIntervalMs);
         if (this.stopped) return;
         if ((await this.member.heartbeat().catch(() => 'rejoin' as const)) === 'rejoin') break;
-        for (const [t, q] of this.tasks) if (q.state === 'ERROR' && !(q.error instanceof ProducerFencedError)) this.error ??= q.error;
+        for (const [t, q] of this.tasks) {
+          if (q.state !== 'ERROR' || q.error instanceof ProducerFencedError || this.error) continue;
+          this.error = q.error;
+          process.emitWarning(`Query ${this.id} task ${t} failed: ${q.error?.message}`);
+        }
       }
     }
   }
@@ -203,7 +221,7 @@ export class ClusteredQuery {
       }
       for (const t of tasks) {
         if (this.tasks.has(t) || this.stopped) continue;
-        const q = this.startTask(t, this.taskCount === 1 ? [...Array(partitions).keys()] : [t]);
+        const q = this.startTask(t, this.tasksTotal === 1 ? [...Array(partitions).keys()] : [t]);
         this.tasks.set(t, q);
         if (this.paused) q.pause();
       }
@@ -226,7 +244,7 @@ export class ClusteredQuery {
     const transactionalId = `${this.group}-0_${task}`;
     const exactlyOnce = processingGuarantee(this.services.properties) === 'exactly_once_v2';
     let changelog: TaskChangelog | undefined;
-    const topics = this.plan.analysis.join ? this.plan.analysis.join.sources.map((s) => s.source.topic) : [this.plan.analysis.source.topic];
+    const topics = this.topics;
     const query = new PersistentQuery(
       this.plan,
       {

@@ -15,6 +15,15 @@ export class TaskStores implements ReadableTable {
     return [...this.stores.keys()].sort((a, b) => a - b);
   }
 
+  /** The stores of the given tasks alone (a forwarded pull query); fails when this server does not run one of them. */
+  only(tasks: number[]): ReadableTable {
+    const missing = tasks.filter((t) => !this.stores.has(t));
+    if (missing.length > 0) throw new Error(`This server does not run partitions ${missing.join(', ')} of the table now (they moved in a rebalance)`);
+    const view = new TaskStores();
+    for (const t of tasks) view.set(t, this.stores.get(t)!);
+    return view;
+  }
+
   *scan(): Generator<StoredRow> {
     for (const t of this.tasks) yield* this.stores.get(t)!.scan();
   }
