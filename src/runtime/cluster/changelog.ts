@@ -38,10 +38,10 @@ export function changelogTopic(group: string, aggregate: boolean): string {
   return `${group}-${aggregate ? 'Aggregate-Aggregate-Materialize' : 'KsqlTopic-Reduce'}-changelog`;
 }
 
-export async function ensureChangelogTopic(log: TopicLog, topic: string, partitions: number): Promise<void> {
+export async function ensureChangelogTopic(log: TopicLog, topic: string, partitions: number, replicationFactor?: number): Promise<void> {
   if (await log.describeTopic(topic)) return;
   try {
-    await log.createTopic(topic, { partitions, configs: { 'cleanup.policy': 'compact' } });
+    await log.createTopic(topic, { partitions, ...(replicationFactor ? { replicationFactor } : {}), configs: { 'cleanup.policy': 'compact' } });
   } catch (e) {
     if (!(await log.describeTopic(topic))) throw e;
   }

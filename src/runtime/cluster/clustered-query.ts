@@ -22,6 +22,7 @@ import { ProducerFencedError, type TopicSpec } from '../../log/topic-log.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { PersistentPhysicalPlan } from '../builder.js';
 import { processingGuarantee } from '../exactly-once.js';
+import { QueryFailure } from '../pipeline.js';
 import { PersistentQuery, consumerGroup, storeFile, type PersistentQueryServices } from '../persistent-query.js';
 import type { TableStore, ReadableTable } from '../table-store.js';
 import { assignTasks, decodeAssignment, decodeInfo, encodeAssignment, encodeInfo } from './assignment.js';
@@ -178,7 +179,8 @@ export class ClusteredQuery {
     this.tasksTotal = splitsByPartition(this.plan.analysis) ? source.partitions : 1;
     if (this.plan.materialize) {
       this.changelog = changelogTopic(this.group, !!this.plan.analysis.aggregate);
-      await ensureChangelogTopic(log, this.changelog, source.partitions);
+      const replicas = Number(getProperty(this.services.properties, 'ksql.internal.topic.replicas') ?? -1);
+      await ensureChangelogTopic(log, this.changelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
     }
     while (!this.stopped) {
       let assignment;
@@ -196,16 +198,23 @@ export class ClusteredQuery {
       this.owners = owners;
       if (process.env.EDDY_CLUSTER_DEBUG) process.stderr.write(`[cluster] ${this.id} generation ${assignment.generationId}${assignment.leader ? ' (leader)' : ''}: tasks ${tasks.join(',')} owners ${JSON.stringify(owners)}\n`);
       const ready = this.reconcile(tasks, source.partitions);
-      void ready.then(() => this.firstAssignment());
+      void ready.then(
+        () => this.firstAssignment(),
+        (e: Error) => process.emitWarning(`Query ${this.id} could not start its tasks: ${e.message}`),
+      );
       while (!this.stopped) {
         await sleep(this.settings.heartbeatIntervalMs);
         if (this.stopped) return;
         if ((await this.member.heartbeat().catch(() => 'rejoin' as const)) === 'rejoin') break;
-        for (const [t, q] of this.tasks) {
-          if (q.state !== 'ERROR' || q.error instanceof ProducerFencedError || this.error) continue;
-          this.error = q.error;
-          process.emitWarning(`Query ${this.id} task ${t} failed: ${q.error?.message}`);
+        // A failed task (a lost connection, a broker gone, a fenced producer) starts again
+        // from its last commit while it is still this server's.
+        // A query that fails on its data (QueryFailure) is in ERROR on every server, as in ksqlDB.
+        const failed = [...this.tasks].filter(([, q]) => q.state === 'ERROR');
+        for (const [t, q] of failed) {
+          if (q.error instanceof QueryFailure) this.error ??= q.error;
+          else if (!(q.error instanceof ProducerFencedError)) process.emitWarning(`Query ${this.id} task ${t} failed, restarting it: ${q.error?.message}`);
         }
+        if (failed.length > 0 && !this.error) void this.reconcile(tasks, source.partitions).catch(() => undefined);
       }
     }
   }
