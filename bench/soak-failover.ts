@@ -22,10 +22,12 @@ interface Options {
   keys: number;
   brokerRestart: boolean;
   timeoutMs: number;
+  /** Records produced per second at most, so the faults fall while records stream in. */
+  rate: number;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { records: 1_000_000, servers: 3, partitions: 6, keys: 1000, brokerRestart: true, timeoutMs: 30 * 60_000 };
+  const o: Options = { records: 1_000_000, servers: 3, partitions: 6, keys: 1000, brokerRestart: true, timeoutMs: 30 * 60_000, rate: 4000 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = () => Number(args[++i]);
@@ -35,6 +37,7 @@ function parse(args: string[]): Options {
     else if (a === '--keys') o.keys = next();
     else if (a === '--no-broker-restart') o.brokerRestart = false;
     else if (a === '--timeout-min') o.timeoutMs = next() * 60_000;
+    else if (a === '--rate') o.rate = next();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -146,7 +149,16 @@ export async function runFailoverSoak(args: string[]): Promise<boolean> {
       await killServer(s, 'SIGKILL');
       console.log(`  ${elapsed(t0)} SIGKILLed ${s.name}`);
       await sleep(6000);
-      await startServer(s);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await startServer(s);
+          break;
+        } catch (e) {
+          if (attempt >= 5) throw e;
+          console.log(`  ${elapsed(t0)} ${s.name} did not start (${(e as Error).message.split('\n').slice(-2).join(' ')}); again`);
+          await sleep(3000);
+        }
+      }
       console.log(`  ${elapsed(t0)} restarted ${s.name}`);
     };
     events.push({ at: 0.25, what: 'kill', run: bounce(servers[1 % servers.length]!) });
@@ -167,15 +179,22 @@ export async function runFailoverSoak(args: string[]): Promise<boolean> {
     }
     events.push({ at: 0.75, what: 'kill', run: bounce(servers[2 % servers.length]!) });
 
-    const pending: Promise<void>[] = [];
-    const batch = 5000;
+    // One fault after the other; a failed one fails the soak.
+    let faults: Promise<void> = Promise.resolve();
+    let faultError: Error | null = null;
+    const batch = 2000;
+    const started = Date.now();
     let produced = 0;
     while (produced < o.records) {
       if (Date.now() > deadline) throw new Error(`timed out producing at ${produced}`);
       while (events.length > 0 && produced >= events[0]!.at * o.records) {
         const e = events.shift()!;
-        pending.push(e.run());
+        faults = faults.then(e.run).catch((err: Error) => {
+          faultError ??= err;
+        });
       }
+      const ahead = produced / o.rate - (Date.now() - started) / 1000;
+      if (ahead > 0) await sleep(ahead * 1000);
       const n = Math.min(batch, o.records - produced);
       const records = Array.from({ length: n }, (_, j) => {
         const i = produced + j;
@@ -189,10 +208,10 @@ export async function runFailoverSoak(args: string[]): Promise<boolean> {
         console.log(`  ${elapsed(t0)} produce failed (${(e as Error).message}); retrying`);
         await sleep(1000);
       }
-      await sleep(20);
     }
     console.log(`  ${elapsed(t0)} produced ${produced}`);
-    await Promise.all(pending);
+    await faults;
+    if (faultError) throw faultError;
 
     // Until every group has consumed everything.
     for (;;) {

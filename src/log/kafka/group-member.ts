@@ -155,8 +155,16 @@ export class KafkaGroupMember {
     return this.generation;
   }
 
-  private onCoordinator<T>(fn: (broker: KafkajsBroker) => Promise<T>): Promise<T> {
-    return this.log.withCoordinator(this.options.groupId, COORDINATOR_GROUP, fn);
+  /** Sends to the group coordinator; a coordinator that moved is looked up again (withCoordinator retries). */
+  private onCoordinator(fn: (broker: KafkajsBroker) => Promise<Body>): Promise<Body> {
+    return this.log.withCoordinator(this.options.groupId, COORDINATOR_GROUP, async (broker) => {
+      const res = await fn(broker);
+      const code = (res.errorCode as number | undefined) ?? 0;
+      if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) {
+        throw new KafkaError(code, `Group coordinator for '${this.options.groupId}'`);
+      }
+      return res;
+    });
   }
 
   /** Joins (or re-joins) the group and waits for this member's assignment. */
