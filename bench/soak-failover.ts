@@ -43,6 +43,13 @@ function parse(args: string[]): Options {
   return o;
 }
 
+async function waitFor(done: () => Promise<boolean>, deadline: number, what: string): Promise<void> {
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
 const elapsed = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
 /** Every committed record's N of a topic, by partition order. */
@@ -123,19 +130,37 @@ export async function runFailoverSoak(args: string[]): Promise<boolean> {
     let longestGap = 0;
     let rounds = 0;
     let agreed = 0;
-    const probe = async () => Promise.all(servers.map((s) => (s.child ? pull(s, 'SELECT id, c FROM counts;').then((r) => JSON.stringify(r.map((x) => `${x[0]}=${x[1]}`).sort())) : Promise.reject(new Error('down')))));
+    // Keys written only before the run starts: their counts never change, so every server must
+    // answer them alike whenever no rebalance is moving their tasks.
+    const fixedKeys = 50;
+    const fixedCount = 20;
+    const fixed = Array.from({ length: fixedKeys * fixedCount }, (_, i) => ({ key: Buffer.from(`fixed${i % fixedKeys}`), value: Buffer.from(`{"N":${-1 - i}}`) }));
+    await log.produce(input, fixed);
+    const fixedAnswer = JSON.stringify(Array.from({ length: fixedKeys }, (_, k) => `fixed${k}=${fixedCount}`).sort());
+    // Servers that are down (killed, not yet restarted) are not asked; the others must answer for the whole table.
+    const probe = async () =>
+      Promise.all(
+        servers
+          .filter((s) => s.child)
+          .map((s) => pull(s, 'SELECT id, c FROM counts;').then((r) => JSON.stringify(r.filter((x) => String(x[0]).startsWith('fixed')).map((x) => `${x[0]}=${x[1]}`).sort()))),
+      );
+    const gaps: number[] = [];
+    await waitFor(async () => (await probe().catch(() => null))?.every((a) => a === fixedAnswer) ?? false, deadline, 'the fixed keys counted on every server');
     const monitor = (async () => {
       while (monitoring) {
         rounds++;
         let agree = false;
         for (let attempt = 0; attempt < 2 && !agree; attempt++) {
           const answers = await probe().catch(() => null);
-          agree = answers !== null && answers.every((a) => a === answers[0]);
+          agree = answers !== null && answers.every((a) => a === fixedAnswer);
         }
         const now = Date.now();
         if (agree) {
           agreed++;
-          if (gapStart !== null) longestGap = Math.max(longestGap, now - gapStart);
+          if (gapStart !== null) {
+            gaps.push(now - gapStart);
+            longestGap = Math.max(longestGap, now - gapStart);
+          }
           gapStart = null;
         } else if (gapStart === null) gapStart = now;
         await sleep(500);
@@ -242,7 +267,10 @@ export async function runFailoverSoak(args: string[]): Promise<boolean> {
     console.log(`inputs ${inputs.length} outputs ${outputs.length} missing ${missing} duplicates ${duplicates}`);
 
     const expected = new Map<string, number>();
-    for (const n of inputs) expected.set(`k${n % o.keys}`, (expected.get(`k${n % o.keys}`) ?? 0) + 1);
+    for (const n of inputs) {
+      const key = n < 0 ? `fixed${(-1 - n) % fixedKeys}` : `k${n % o.keys}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
     let allExact = true;
     for (const s of servers) {
       const rows = await pull(s, 'SELECT id, c FROM counts;');
@@ -250,9 +278,11 @@ export async function runFailoverSoak(args: string[]): Promise<boolean> {
       console.log(`counts on ${s.name}: ${rows.length} keys, ${exact} exact of ${expected.size}`);
       if (exact !== expected.size || rows.length !== expected.size) allExact = false;
     }
-    console.log(`pull queries: ${agreed} of ${rounds} rounds agreed on every server; longest gap ${(longestGap / 1000).toFixed(1)}s`);
+    console.log(
+      `pull queries: ${agreed} of ${rounds} rounds agreed on every server (${fixedKeys} fixed keys); ${gaps.length} gaps (${gaps.map((g) => (g / 1000).toFixed(1)).join('s, ')}s), longest gap ${(longestGap / 1000).toFixed(1)}s`,
+    );
     console.log(`took ${elapsed(t0)}`);
-    ok = missing === 0 && duplicates === 0 && inputs.length >= o.records && allExact;
+    ok = missing === 0 && duplicates === 0 && inputs.length >= o.records + fixed.length && allExact;
   } catch (e) {
     console.error(`failover soak failed: ${(e as Error).message}`);
     for (const s of servers) console.error(`--- ${s.name}:\n${s.output.slice(-3000)}`);

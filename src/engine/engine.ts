@@ -215,6 +215,10 @@ export class Engine implements EngineApi, EngineContext {
     return !this.closed;
   }
 
+  async clusterStatus(self: string): Promise<unknown> {
+    return (await this.queries.service.clusterStatus?.(self)) ?? { clusterStatus: {} };
+  }
+
   /** Processes everything available to every persistent query (tests, conformance runner). */
   async drain(): Promise<void> {
     await this.queries.service.drain();

@@ -25,6 +25,7 @@ import { KafkaLog } from '../log/kafka/kafka-log.js';
 import { ClusteredQuery, clusterSettings } from './cluster/clustered-query.js';
 import { TaskStores } from './cluster/task-stores.js';
 import { fanOutPull, forwardedTasks } from './cluster/pull-fanout.js';
+import { clusterStatus } from './cluster/cluster-status.js';
 
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
@@ -193,6 +194,11 @@ class EddyQueryService implements QueryService {
       if (!progressed) break;
     }
     await this.processingLogs.flush();
+  }
+
+  async clusterStatus(self: string): Promise<unknown> {
+    const shared = [...this.running.values()].filter((q): q is ClusteredQuery => q instanceof ClusteredQuery);
+    return clusterStatus(shared, shared[0]?.endpoint || self);
   }
 
   async close(): Promise<void> {

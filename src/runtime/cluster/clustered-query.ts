@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 import { getProperty } from '../../config/index.js';
 import type { KafkaLog } from '../../log/kafka/kafka-log.js';
 import { KafkaGroupMember } from '../../log/kafka/group-member.js';
-import { ProducerFencedError, type TopicSpec } from '../../log/topic-log.js';
+import { ProducerFencedError, type TopicLog, type TopicSpec } from '../../log/topic-log.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { PersistentPhysicalPlan } from '../builder.js';
 import { processingGuarantee } from '../exactly-once.js';
@@ -161,6 +161,22 @@ export class ClusteredQuery {
 
   get endpoint(): string {
     return this.settings.endpoint;
+  }
+
+  storeName(): string | undefined {
+    return this.plan.materialize ? (this.plan.sink.stateStore ?? this.id) : undefined;
+  }
+
+  sourceTopics(): string[] {
+    return [...this.topics];
+  }
+
+  groupId(): string {
+    return this.group;
+  }
+
+  topicLog(): TopicLog {
+    return this.services.log;
   }
 
   startLoop(): void {
