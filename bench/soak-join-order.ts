@@ -1,5 +1,6 @@
-// `npm run soak -- join-order [--users N] [--clicks M]`: issue 16's example at scale on the
-// embedded log — N users (default 1,000,000), then M clicks (default 3,000,000, click n for
+// `npm run soak -- join-order [--users N] [--clicks M] [--bootstrap HOST:PORT]`: issue 16's
+// example at scale, on the embedded log or, with --bootstrap (e.g. $EDDY_KAFKA_BOOTSTRAP from
+// scripts/kafka-cluster start), on the Kafka log against that cluster — N users (default 1,000,000), then M clicks (default 3,000,000, click n for
 // user n mod N), then the stream-table join from earliest. Passes when every click comes out
 // joined with its own user's country (it gives up after 10 minutes without a new output:
 // the 1M users are all joined into the table state before the first click); prints the counts
@@ -10,6 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbedded } from '../cli/embedded.js';
 import type { TopicLog } from '../src/log/topic-log.js';
+
+function textOption(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -57,21 +63,26 @@ async function scan(log: TopicLog, topic: string, from: number[], users: number,
 export async function runJoinOrderSoak(args: string[]): Promise<boolean> {
   const users = option(args, 'users', 1_000_000);
   const clicks = option(args, 'clicks', 3_000_000);
+  const bootstrap = textOption(args, 'bootstrap');
   const dir = mkdtempSync(join(tmpdir(), 'eddy-soak-join-'));
-  const server = await startEmbedded({ dataDir: dir, port: 0, host: '127.0.0.1', config: {}, brokerPort: null });
+  // On a shared cluster every run gets its own topics and service id, so earlier runs' records never count.
+  const run = bootstrap ? `soak${Date.now().toString(36)}_` : '';
+  const config = bootstrap ? { 'bootstrap.servers': bootstrap, 'ksql.service.id': `${run}eddy` } : {};
+  const server = await startEmbedded({ dataDir: dir, port: 0, host: '127.0.0.1', config, brokerPort: null });
+  console.log(bootstrap ? `on the Kafka log at ${bootstrap}` : 'on the embedded log');
   try {
     const url = server.server.url;
     const log = server.engine.log;
-    await ksql(url, "CREATE TABLE users (id VARCHAR PRIMARY KEY, country VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=2);");
-    await ksql(url, "CREATE STREAM clicks (user_id VARCHAR, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=2);");
+    await ksql(url, `CREATE TABLE users (id VARCHAR PRIMARY KEY, country VARCHAR) WITH (KAFKA_TOPIC='${run}users', VALUE_FORMAT='JSON', PARTITIONS=2);`);
+    await ksql(url, `CREATE STREAM clicks (user_id VARCHAR, page VARCHAR) WITH (KAFKA_TOPIC='${run}clicks', VALUE_FORMAT='JSON', PARTITIONS=2);`);
     let t = Date.now();
-    await produceAll(log, 'users', users, (i) => ({ key: Buffer.from(`u${i}`), value: Buffer.from(JSON.stringify({ COUNTRY: `c${i % 50}` })) }));
-    await produceAll(log, 'clicks', clicks, (n) => ({ key: null, value: Buffer.from(JSON.stringify({ USER_ID: `u${n % users}`, PAGE: `p${n}` })) }));
+    await produceAll(log, `${run}users`, users, (i) => ({ key: Buffer.from(`u${i}`), value: Buffer.from(JSON.stringify({ COUNTRY: `c${i % 50}` })) }));
+    await produceAll(log, `${run}clicks`, clicks, (n) => ({ key: null, value: Buffer.from(JSON.stringify({ USER_ID: `u${n % users}`, PAGE: `p${n}` })) }));
     console.log(`wrote ${users} users and ${clicks} clicks in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     t = Date.now();
     // The server closed the idle keep-alive connection meanwhile: open a fresh one with a harmless statement.
     await ksql(url, 'SHOW STREAMS;').catch(() => ksql(url, 'SHOW STREAMS;'));
-    await ksql(url, 'CREATE STREAM enriched AS SELECT c.user_id, c.page, u.country FROM clicks c JOIN users u ON c.user_id = u.id;', {
+    await ksql(url, `CREATE STREAM enriched WITH (KAFKA_TOPIC='${run}ENRICHED') AS SELECT c.user_id, c.page, u.country FROM clicks c JOIN users u ON c.user_id = u.id;`, {
       'auto.offset.reset': 'earliest',
     });
     console.log(`the CSAS was answered after ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -82,7 +93,7 @@ export async function runJoinOrderSoak(args: string[]): Promise<boolean> {
     let lastGrowth = Date.now();
     while (records < clicks && Date.now() - lastGrowth < 600_000) {
       await new Promise((r) => setTimeout(r, 2000));
-      const seen = await scan(log, 'ENRICHED', from, users, pages).catch(() => ({ records: 0, wrong: 0 }));
+      const seen = await scan(log, `${run}ENRICHED`, from, users, pages).catch(() => ({ records: 0, wrong: 0 }));
       if (seen.records > 0) lastGrowth = Date.now();
       records += seen.records;
       wrong += seen.wrong;

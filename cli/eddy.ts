@@ -11,6 +11,7 @@ import { Session, type Output } from './session.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { eddyVersion } from './version.js';
 import { DEFAULT_HOST, exposureWarning } from '../src/server/server.js';
+import { EXIT, scriptExitCode } from './exit-codes.js';
 
 const USAGE = `Usage:
   eddy server [--port 8088] [--host 127.0.0.1] [--data-dir ./eddy-data] [--config-file f.properties]
@@ -31,11 +32,14 @@ const USAGE = `Usage:
   --kafka (or bootstrap.servers in the config) runs the engine on that Kafka cluster instead
   of the embedded log; local state stays in the data dir.
   Server settings come from --config-file and EDDY_* environment variables
-  (EDDY_KSQL_SERVICE_ID=x sets ksql.service.id=x).`;
+  (EDDY_KSQL_SERVICE_ID=x sets ksql.service.id=x).
 
-function fail(message: string): never {
+Exit codes: 0 all ran; 1 a statement failed; 2 a bad command line; 3 the server could not be
+  reached or the connection was lost; 130 interrupted with Ctrl-C.`;
+
+function fail(message: string, code: number = EXIT.USAGE): never {
   process.stderr.write(message + '\n');
-  process.exit(1);
+  process.exit(code);
 }
 
 // A reader that stops early (`| head`) closes the pipe: every command then ends quietly. A
@@ -106,7 +110,7 @@ async function serverCommand(argv: string[]): Promise<void> {
     // The default port may be taken (another server, a Confluent registry): go on without serving it then.
     embedded = await startEmbedded({ dataDir, port, host, config, brokerPort, schemaRegistryPort, schemaRegistryOptional: values['schema-registry-port'] === undefined });
   } catch (err) {
-    fail(`Eddy server could not start: ${(err as Error).message}`);
+    fail(`Eddy server could not start: ${(err as Error).message}`, EXIT.STATEMENT_FAILED);
   }
   process.stdout.write(`Eddy server v${eddyVersion()} listening on ${embedded.server.url} (data dir ${dataDir})\n`);
   const restAuthenticated = String(config['authentication.method'] ?? 'NONE').toUpperCase() !== 'NONE';
@@ -137,7 +141,7 @@ async function serverCommand(argv: string[]): Promise<void> {
         process.stdout.write('Eddy server stopped.\n');
         process.exit(0);
       },
-      (err: Error) => fail(`Error while stopping: ${err.message}`),
+      (err: Error) => fail(`Error while stopping: ${err.message}`, EXIT.STATEMENT_FAILED),
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));
@@ -253,7 +257,7 @@ async function clientCommand(argv: string[]): Promise<void> {
   try {
     conn = await connect(url, values.embedded === true || url === DEFAULT_URL, (line) => process.stderr.write(line + '\n'));
   } catch (err) {
-    fail((err as Error).message);
+    fail((err as Error).message, EXIT.UNREACHABLE);
   }
 
   if (interactive) {
@@ -288,7 +292,7 @@ async function clientCommand(argv: string[]): Promise<void> {
   if (values.execute !== undefined) ok = await session.runText(values.execute, abort.signal);
   else ok = await session.runScript(values.file!, abort.signal);
   await conn.embedded?.close();
-  process.exit(ok ? 0 : 1);
+  process.exit(scriptExitCode(ok, session.lastFailure, abort.signal.aborted));
 }
 
 /** Output of -e/-f: results on stdout; a progress line on stderr when that is a terminal. */
@@ -345,4 +349,4 @@ const run =
         : argv[0] === 'schema'
           ? schemaCommandLine(argv.slice(1))
           : clientCommand(argv);
-run.catch((err: Error) => fail(err.stack ?? err.message));
+run.catch((err: Error) => fail(err.stack ?? err.message, EXIT.STATEMENT_FAILED));

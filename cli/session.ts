@@ -20,6 +20,8 @@ export interface Output {
   error(lines: string[]): void;
   /** The live progress line of a long-running statement (replaced each time), null to remove it. */
   progress?(line: string | null): void;
+  /** A statement started the persistent query `queryId` (CREATE … AS SELECT, INSERT INTO … SELECT). */
+  queryStarted?(queryId: string): void;
 }
 
 const SET_RE = /^SET\s+'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'\s*;$/is;
@@ -263,6 +265,8 @@ export class Session {
   private printEntities(entities: Json[]): void {
     for (const e of entities) {
       this.out.print(this.format === 'JSON' ? [JSON.stringify(e)] : this.tabular(() => renderEntity(e)));
+      const queryId = (e.commandStatus as Json | undefined)?.queryId;
+      if (typeof queryId === 'string' && queryId) this.out.queryStarted?.(queryId);
     }
   }
 

@@ -2,6 +2,7 @@
 
 import { upgradeLines } from './upgrade.js';
 import { renderDashedTable, cellText, layoutWidth, wrapWords } from './table.js';
+import { catchUpText, type QueryCatchUp } from './progress.js';
 
 type Json = Record<string, unknown>;
 
@@ -65,6 +66,8 @@ function sourceDescription(d: Json): string[] {
     queries('Queries that read from this ' + str(d.type), d.readQueries);
     queries('Queries that write from this ' + str(d.type), d.writeQueries);
     if (d.statistics) lines.push('', 'Local runtime statistics', '------------------------', str(d.statistics));
+    const catchUp = asList(d.catchUp);
+    if (catchUp.length) lines.push('', 'Catch-up of the queries that write it', ...keyValueLines(catchUp.map((c) => [str(c.queryId), catchUpText(c as unknown as QueryCatchUp)])));
   } else {
     lines.push(`For runtime statistics and query details run: DESCRIBE ${str(d.name)} EXTENDED;`);
   }
@@ -77,6 +80,7 @@ function queryDescription(q: Json): string[] {
     ['Query Type', q.queryType],
     ['SQL', q.statementText],
     ['State', q.state],
+    ['Catch-up', q.catchUp ? catchUpText(q.catchUp as unknown as QueryCatchUp) : undefined],
   ]);
   lines.push(...renderDashedTable(['Field', 'Type'], fieldRows(q.fields)));
   lines.push('', 'Sources that this query reads from:', ...asList(q.sources).map((s) => `  ${str(s)}`));

@@ -47,3 +47,15 @@ export class ProgressLine {
     this.shown = false;
   }
 }
+
+export interface QueryCatchUp {
+  processed: number;
+  behind: number;
+  recordsPerSecond: number;
+}
+
+/** `caught up (1,000,000 records processed)` or `120,000 records behind, 880,000 processed (40,000 records/s)`. */
+export function catchUpText(c: QueryCatchUp): string {
+  if (c.behind === 0) return `caught up (${count(c.processed)} records processed)`;
+  return `${count(c.behind)} records behind, ${count(c.processed)} processed (${count(c.recordsPerSecond)} records/s)`;
+}

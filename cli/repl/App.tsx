@@ -44,6 +44,7 @@ export function App({ client, history, banner, host, configure }: AppProps): Rea
   const [armedExit, armedRef, setArmedExit] = useLive(false);
   const [progress, setProgress] = useState<string | null>(null);
   const [connection, setConnection] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
   const browseRef = useRef<number | null>(null);
   const queue = useRef<Promise<void>>(Promise.resolve());
 
@@ -67,7 +68,7 @@ export function App({ client, history, banner, host, configure }: AppProps): Rea
   const controller = useMemo(() => {
     const c = new ReplController(
       client,
-      { print, clear, exit: () => exit(), busy: (b) => setRunning(b), progress: setProgress, connection: setConnection },
+      { print, clear, exit: () => exit(), busy: (b) => setRunning(b), progress: setProgress, connection: setConnection, status: setStatus },
       history,
       () => stdout.columns || 120,
       host,
@@ -78,7 +79,10 @@ export function App({ client, history, banner, host, configure }: AppProps): Rea
 
   useEffect(() => {
     controller.monitor.start();
-    return () => controller.monitor.stop();
+    return () => {
+      controller.monitor.stop();
+      controller.catchUp.stop();
+    };
   }, []);
 
   // Entries are handled one after the other, also when several were pasted at once.
@@ -202,6 +206,7 @@ export function App({ client, history, banner, host, configure }: AppProps): Rea
           )}
         </Box>
       )}
+      {status !== null ? <Text color="yellow">{status}</Text> : null}
       {connection !== null ? <Text color="red">{connection}</Text> : null}
     </Box>
   );

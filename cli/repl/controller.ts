@@ -5,6 +5,7 @@
 import { ConnectionError, KsqlClient } from '../client.js';
 import { Session } from '../session.js';
 import { ConnectionMonitor } from './connection-monitor.js';
+import { CatchUpWatcher } from './catch-up-watcher.js';
 import { hasOpenQuote, splitStatementTexts } from '../../src/server/statement-text.js';
 import { History } from './history.js';
 import { HELP_TEXT, parseLocalCommand } from './local-commands.js';
@@ -22,6 +23,8 @@ export interface ReplIO {
   progress(line: string | null): void;
   /** The connection state line (shown under the prompt); null when connected. */
   connection(state: string | null): void;
+  /** The status of background work (a new query catching up), shown under the prompt; null for none. */
+  status?(line: string | null): void;
 }
 
 export interface ReplHost {
@@ -37,6 +40,7 @@ export class ReplController {
   private exitWarned = false;
   readonly session: Session;
   readonly monitor: ConnectionMonitor;
+  readonly catchUp: CatchUpWatcher;
 
   constructor(
     client: KsqlClient,
@@ -51,9 +55,14 @@ export class ReplController {
         print: (lines) => io.print(lines),
         error: (lines) => io.print(lines, 'error'),
         progress: (line) => io.progress(line),
+        queryStarted: (queryId) => this.catchUp.watch(queryId),
       },
       terminalWidth,
     );
+    this.catchUp = new CatchUpWatcher(() => this.session.client, {
+      status: (line) => io.status?.(line),
+      done: (line) => io.print([line], 'info'),
+    });
     this.monitor = new ConnectionMonitor(() => this.session.client, {
       lost: (url, reason) => {
         io.print([`Lost the connection to the server at ${url}: ${reason.split('\n')[0]}`, 'Reconnecting… (statements fail until the server is back)'], 'error');

@@ -143,6 +143,9 @@ export function describeFunction(statementText: string, f: FunctionDoc): KsqlEnt
 }
 
 /** SHOW PROPERTIES items: scope KSQL for ksql.*, STREAMS for ksql.streams.* and plain keys. */
+/** Settings whose values are credentials: SHOW PROPERTIES names them but never prints them. */
+const SECRET_PROPERTY = /password|secret|user\.info|sasl\.jaas\.config|credentials|api\.key/i;
+
 export function propertyItems(all: Record<string, unknown>, overridden: Set<string>): Record<string, unknown>[] {
   return Object.keys(all)
     .sort()
@@ -150,6 +153,6 @@ export function propertyItems(all: Record<string, unknown>, overridden: Set<stri
       name,
       scope: name.startsWith('ksql.') && !name.startsWith('ksql.streams.') ? 'KSQL' : 'KAFKA_STREAMS',
       level: overridden.has(name) ? 'SESSION' : 'SERVER',
-      value: all[name] === undefined || all[name] === null ? null : String(all[name]),
+      value: all[name] === undefined || all[name] === null ? null : SECRET_PROPERTY.test(name) && !/\.source$/.test(name) ? '[hidden]' : String(all[name]),
     }));
 }

@@ -33,7 +33,7 @@ export class QueryRegistry {
     readonly service: QueryService,
     private readonly services: QueryServices,
   ) {
-    this.upgrades = new QueryUpgrades(services.catalog, services.functions);
+    this.upgrades = new QueryUpgrades();
   }
 
   /** What the query service needs to plan or run with these request overrides. */

@@ -1,9 +1,9 @@
-// The engine's memory of each running query's upgrade input (sink and steps), so that a
-// CREATE OR REPLACE can be checked against the running query before anything is touched.
+// The engine's memory of each running query's upgrade input (its sink, and the steps read off
+// its step tree), so that a CREATE OR REPLACE can be checked against the running query before
+// anything is touched.
 
-import type { CatalogView, DataSource } from '../catalog/model.js';
-import type { FunctionRegistry } from '../functions/registry.js';
-import type { Query } from '../parser/ast.js';
+import type { DataSource } from '../catalog/model.js';
+import type { PersistentQueryPlan } from '../runtime/contract.js';
 import { compareUpgrade, schemaProblem, type UpgradeInput, type UpgradeReport } from '../planner/query/upgrade.js';
 import { upgradeSteps } from '../planner/query/upgrade-steps.js';
 import { KsqlError } from './api.js';
@@ -11,13 +11,9 @@ import { KsqlError } from './api.js';
 export class QueryUpgrades {
   private readonly inputs = new Map<string, UpgradeInput>();
 
-  constructor(
-    private readonly catalog: CatalogView,
-    private readonly functions: FunctionRegistry,
-  ) {}
-
-  inputFor(query: Query, sink: DataSource): UpgradeInput {
-    return { sink, steps: upgradeSteps(query, sink, this.catalog, this.functions) };
+  /** What the upgrade check compares: the planned query's sink and steps. */
+  inputFor(plan: PersistentQueryPlan): UpgradeInput {
+    return { sink: plan.sink, steps: upgradeSteps(plan.plan) };
   }
 
   remember(queryId: string, input: UpgradeInput): void {

@@ -9,6 +9,7 @@ import type { FunctionRegistry } from '../functions/registry.js';
 import type { TopicLog, TopicSpec } from '../log/topic-log.js';
 import type { QueryStream } from '../common/query-stream.js';
 import type { QueryPlan } from '../plan/steps.js';
+import type { CatchUp } from './catch-up.js';
 
 export interface QueryServiceContext {
   catalog: CatalogView;
@@ -65,6 +66,8 @@ export interface RunningQuery {
   stop(cleanup: boolean): Promise<void>;
   /** Counters of this run (e.g. records a join could not use), shown by DESCRIBE EXTENDED. */
   statistics?(): Record<string, number>;
+  /** How far the query is behind the end of its sources (records left, recent rate). */
+  catchUp?(): Promise<CatchUp>;
 }
 
 export interface QueryService {

@@ -24,6 +24,7 @@ import { joinInputs, streamsNumber } from './join/join-inputs.js';
 import type { PartitionGroup } from './partition-group.js';
 import { createOutputCommitter, processingGuarantee, type CommitterOptions, type OutputCommitter } from './exactly-once.js';
 import { ensureSinkTopic } from './sink-topic.js';
+import { CatchUpMeter, type CatchUp } from './catch-up.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -96,6 +97,7 @@ export class PersistentQuery implements RunningQuery {
   private lock: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | null = null;
   private lastCommit = Date.now();
+  private readonly meter = new CatchUpMeter();
   private readonly commitIntervalMs: number;
   /** Records per fetch (max.poll.records). */
   private readonly maxBatch: number;
@@ -326,6 +328,7 @@ export class PersistentQuery implements RunningQuery {
       const id = tp(r.topic, r.partition);
       if (next > (this.positions.get(id) ?? 0)) this.positions.set(id, next);
     }
+    this.meter.count(records.length);
     await this.commitIfDirty(false);
     return records.length;
   }
@@ -380,6 +383,11 @@ export class PersistentQuery implements RunningQuery {
   /** Counters DESCRIBE EXTENDED shows for the query's sink (its joins' unjoined records). */
   statistics(): Record<string, number> {
     return this.join?.statistics() ?? {};
+  }
+
+  /** How far the query is behind the end of its sources. */
+  catchUp(): Promise<CatchUp> {
+    return this.meter.snapshot(this.services.log, this.sourceTopics, (topic, partition) => this.positions.get(tp(topic, partition)));
   }
 
   storeRef(): TableStore | null {

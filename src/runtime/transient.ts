@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { getProperty } from '../config/index.js';
 import type { QueryHeader, QueryStream, StreamedItem } from '../common/query-stream.js';
-import type { FetchRequest, TopicLog } from '../log/topic-log.js';
+import type { FetchRequest, PartitionProgress, TopicLog } from '../log/topic-log.js';
 import type { AnalyzedQuery } from '../planner/query/analyze.js';
 import { compileIn } from '../planner/query/compile.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
@@ -20,6 +20,7 @@ import { columnRefs } from '../planner/query/expression-text.js';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { JoinRuntime } from './join/join-runtime.js';
+import { joinInputs } from './join/join-inputs.js';
 import { ScanProgress } from './scan-progress.js';
 
 export interface TransientServices {
@@ -170,19 +171,33 @@ export function runPushQuery(a: AnalyzedQuery, s: TransientServices): QueryStrea
         const start = reset === 'earliest' ? await s.log.beginningOffsets(topic) : await s.log.endOffsets(topic);
         positions.set(topic, start.slice());
       }
+      // A join reads its inputs in event-time order through a partition group, as a persistent join does.
+      const group = joins ? joinInputs(joins, [...positions].flatMap(([topic, offsets]) => offsets.map((offset, partition) => ({ topic, partition, offset }))), s.properties) : null;
       while (!closed) {
-        const requests: FetchRequest[] = [];
-        for (const [topic, offsets] of positions) offsets.forEach((offset, partition) => requests.push({ topic, partition, offset }));
-        const records = await s.log.fetch(requests, { maxRecords: 1000, maxWaitMs: 100 });
-        if (closed) break;
-        for (const r of records) {
-          const offsets = positions.get(r.topic)!;
-          if (r.offset + 1 > offsets[r.partition]!) offsets[r.partition] = r.offset + 1;
+        let requests: FetchRequest[];
+        if (group) requests = group.requests();
+        else {
+          requests = [];
+          for (const [topic, offsets] of positions) offsets.forEach((offset, partition) => requests.push({ topic, partition, offset }));
         }
-        if (records.length > 0) {
-          emit(joins ? joins.process(records) : pipeline.process(records));
-          await progress.afterBatch(records.length);
-        } else await new Promise((r) => setTimeout(r, 10));
+        const fetched: PartitionProgress[] = [];
+        const maxWaitMs = group?.buffered ? 0 : 100;
+        const records = requests.length > 0 ? await s.log.fetch(requests, { maxRecords: 1000, maxWaitMs, progress: fetched }) : [];
+        if (closed) break;
+        let ready = records;
+        if (group) {
+          group.add(records, fetched);
+          ready = group.take(1000);
+          for (const c of group.consumed()) positions.get(c.topic)![c.partition] = c.offset;
+        } else {
+          for (const r of records) {
+            const offsets = positions.get(r.topic)!;
+            if (r.offset + 1 > offsets[r.partition]!) offsets[r.partition] = r.offset + 1;
+          }
+        }
+        if (ready.length > 0) emit(joins ? joins.processInOrder(ready) : pipeline.process(ready));
+        if (records.length > 0) await progress.afterBatch(records.length);
+        else if (ready.length === 0) await new Promise((r) => setTimeout(r, Math.min(10, group?.idleWaitMs() ?? 10)));
       }
     } catch (e) {
       if (!closed) {

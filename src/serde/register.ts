@@ -44,6 +44,19 @@ export function registerWriterSchemas(topic: string, sides: SideSchema[]): { sub
   return out;
 }
 
+/**
+ * CREATE STREAM/TABLE with declared columns (as ksqlDB's schema-register step): each side's
+ * writer schema is registered under `<topic>-key|value` unless that subject already has one,
+ * so other applications can read and write the topic before Eddy writes a record.
+ */
+export function registerDeclaredSchemas(topic: string, sides: SideSchema[]): { subject: string; id: number }[] {
+  const registry = defaultSchemaRegistry();
+  return registerWriterSchemas(
+    topic,
+    sides.filter((s) => !registry.latest(`${topic}-${s.side}`)),
+  );
+}
+
 const REGISTRY_FORMATS = new Set<FormatName>(['AVRO', 'PROTOBUF', 'JSON_SR']);
 
 /** DESCRIBE EXTENDED: the subject, latest version and id of each registry-format side (or the pinned id). */

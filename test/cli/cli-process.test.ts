@@ -46,7 +46,7 @@ test('an explicit url that does not answer is an error and creates no data dir',
   try {
     const port = await freePort();
     const r = await sh(`${eddyCli} -e 'SHOW STREAMS;' http://127.0.0.1:${port}`, cwd);
-    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.code, 3, `exit code 3 says the server was unreachable: ${r.stdout}`);
     assert.match(r.stderr, new RegExp(`Could not reach the server at http://127.0.0.1:${port}`));
     assert.match(r.stderr, /--embedded/);
     assert.deepEqual(readdirSync(cwd), [], 'nothing was created in the current folder');

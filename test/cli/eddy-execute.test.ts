@@ -54,6 +54,17 @@ test('eddy -e exits 1 and prints the error', async () => {
   assert.match(r.stderr, /mismatched input 'BOGUS'/);
 });
 
+test('exit codes: 2 for a bad command line, 1 for a failed statement, 0 when all ran', async () => {
+  const ok = "CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s');";
+  const usage = await eddy(server.url, '-e', ok, '--output', 'BOGUS');
+  assert.equal(usage.code, 2, usage.stderr);
+  assert.match(usage.stderr, /--output must be TABULAR, VERTICAL or JSON/);
+  const failed = await eddy(server.url, '-e', `${ok} BOGUS;`);
+  assert.equal(failed.code, 1, failed.stderr);
+  const ran = await eddy(server.url, '-e', ok);
+  assert.equal(ran.code, 0, ran.stderr);
+});
+
 test('eddy -f runs a file with DEFINE variables sent as sessionVariables', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-f-'));
   const file = join(dir, 'script.sql');

@@ -198,9 +198,19 @@ test('eddy migrations: project, apply, info, validate, undo, goto, dry run and d
   await fails(/No migrations file found for version with status MIGRATED. Version: 2/, 'apply', '--all');
   renameSync(v2 + '.bak', v2);
   writeFileSync(join(migrations, 'U000002__add_orders.sql'), U2);
-  // Not checked here: a chain whose earlier link was set to ERROR by hand. validate sees it
-  // only some of the time (the metadata table's pull answers flap after the hand-written
-  // row); see the closing note of this session.
+  // A broken chain: an earlier link set to ERROR by hand (as a failed, half-recorded apply would).
+  const link = (state: string) =>
+    `INSERT INTO MIGRATION_EVENTS (VERSION_KEY, VERSION, NAME, STATE, CHECKSUM, STARTED_ON, COMPLETED_ON, PREVIOUS, ERROR_REASON) VALUES ('2', '2', 'add orders', '${state}', '${checksum2}', '1', '2', '1', 'N/A');`;
+  const pulled = JSON.parse(await server.query("SELECT CHECKSUM FROM MIGRATION_SCHEMA_VERSIONS WHERE VERSION_KEY = '2';")) as { row?: { columns: string[] } }[];
+  const checksum2 = pulled.find((r) => r.row)!.row!.columns[0];
+  await server.ksql(link('ERROR'));
+  await until(async () => infoRows(await ok('info'))[2]![0] === 'ERROR');
+  for (let i = 0; i < 3; i++) {
+    await fails(/Discovered version with previous version that does not have status MIGRATED. Version: 3. Previous version: 2. Previous version status: ERROR/, 'validate');
+  }
+  await server.ksql(link('MIGRATED'));
+  await until(async () => infoRows(await ok('info'))[2]![0] === 'MIGRATED');
+  await ok('validate');
 
   await ok('destroy-metadata');
   assert.ok(!(await names('STREAMS')).includes('MIGRATION_EVENTS'));

@@ -7,7 +7,7 @@
 // the cases sorted by file and name (the same N every time); --shard K/N runs every N-th of those
 // from the K-th (0-based), to split a long run over processes; --min-pass N exits 1 below N passes.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCases, type LoadResult } from './loader.js';
@@ -44,6 +44,10 @@ function parseArgs(argv: string[]) {
     else if (a === '--bootstrap') bootstrap = argv[++i]!;
     else if (a === '--sample') sample = Number(argv[++i]);
     else if (a === '--min-pass') minPass = Number(argv[++i]);
+    else if (a === '--help' || a === '-h') {
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n\n')[0]!.replace(/^\/\/ ?/gm, ''));
+      process.exit(0);
+    }
     else if (a === '--shard') {
       const m = /^(\d+)\/(\d+)$/.exec(argv[++i] ?? '');
       if (!m || Number(m[1]) >= Number(m[2])) {

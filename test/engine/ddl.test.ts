@@ -261,3 +261,22 @@ test('SHOW FUNCTIONS and DESCRIBE FUNCTION come from the function library', asyn
     await fails(e.execute('DESCRIBE FUNCTION wont_find_me;', ctx()), "Can't find any functions with the name 'WONT_FIND_ME'");
   });
 });
+
+test('SHOW PROPERTIES names credential settings but never prints their values', async () => {
+  await withEngine(
+    async (e) => {
+      const [shown] = await e.execute('SHOW PROPERTIES;', ctx());
+      const props = new Map((shown!.properties as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+      assert.equal(props.get('ksql.schema.registry.basic.auth.user.info'), '[hidden]');
+      assert.equal(props.get('ksql.streams.ssl.truststore.password'), '[hidden]');
+      assert.equal(props.get('ksql.schema.registry.basic.auth.credentials.source'), 'USER_INFO');
+      assert.ok(!JSON.stringify(shown).includes('s3cret'), 'no secret anywhere in the answer');
+    },
+    {
+      'ksql.schema.registry.url': 'mock://show-properties',
+      'ksql.schema.registry.basic.auth.credentials.source': 'USER_INFO',
+      'ksql.schema.registry.basic.auth.user.info': 'fred:s3cret',
+      'ksql.streams.ssl.truststore.password': 's3cret',
+    },
+  );
+});

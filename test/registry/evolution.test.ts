@@ -37,3 +37,26 @@ test('CREATE OR REPLACE and ALTER register compatible versions and refuse incomp
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('CREATE with declared columns registers their schema before any record, and keeps a schema the topic already has', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-sr-declare-'));
+  const engine = await Engine.open({ dataDir: dir });
+  try {
+    const store = engine.schemaRegistry!.store!;
+    await engine.execute(`CREATE STREAM orders (id INT KEY, item STRING, amount DOUBLE) WITH (KAFKA_TOPIC='orders', KEY_FORMAT='AVRO', VALUE_FORMAT='AVRO', PARTITIONS=1);`, ctx);
+    assert.deepEqual(store.versions('orders-value').map((v) => v.version), [1], 'registered by the CREATE alone');
+    assert.deepEqual(store.versions('orders-key').map((v) => v.version), [1]);
+    const fields = (JSON.parse(store.version('orders-value', 1).schema) as { fields: { name: string }[] }).fields.map((f) => f.name);
+    assert.deepEqual(fields, ['ITEM', 'AMOUNT']);
+    // A second declaration over the same topic reads it; the registered schema stays the only version.
+    await engine.execute(`CREATE STREAM orders_again (id INT KEY, item STRING) WITH (KAFKA_TOPIC='orders', KEY_FORMAT='AVRO', VALUE_FORMAT='AVRO');`, ctx);
+    assert.deepEqual(store.versions('orders-value').map((v) => v.version), [1]);
+    // Formats without a registry register nothing.
+    await engine.execute(`CREATE STREAM plain (id INT KEY, v STRING) WITH (KAFKA_TOPIC='plain', VALUE_FORMAT='JSON', PARTITIONS=1);`, ctx);
+    assert.ok(!store.subjects().includes('plain-value'), store.subjects().join(', '));
+    assert.deepEqual(store.subjects().sort(), ['orders-key', 'orders-value']);
+  } finally {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -46,7 +46,7 @@ export async function prepareCreateAsSelect(
   // The planner reads the WITH clause and refuses a SELECT whose result type differs from
   // the statement's ("Invalid result type").
   const plan = stored ? ctx.queries.service.restorePersistent(stored) : ctx.queries.service.planPersistent(stmt, queryId, ctx.queries.context(session.overrides));
-  const upgradeInput = ctx.queries.upgrades.inputFor(stmt.query, plan.sink);
+  const upgradeInput = ctx.queries.upgrades.inputFor(plan);
   // A refused replacement fails here, before the running query is touched.
   if (replacing && !ctx.queries.replaying) ctx.queries.upgrades.check(replacing.id, upgradeInput);
   const commandId = `${noun}/${stmt.name}/create`;

@@ -7,6 +7,7 @@ import { KsqlError, type KsqlEntity } from '../api.js';
 import { describeFunction, entity, schemaInfo, sourceDescription } from '../entities.js';
 import type { EngineContext } from './context.js';
 import { registeredSchemasOf } from '../../serde/register.js';
+import type { CatchUp } from '../../runtime/catch-up.js';
 
 async function describeSourceBody(ctx: EngineContext, name: string, extended: boolean): Promise<Record<string, unknown>> {
   const source = ctx.catalog.getSource(name);
@@ -21,8 +22,12 @@ async function describeSourceBody(ctx: EngineContext, name: string, extended: bo
     writeQueries: writeQueries.map((q) => ctx.queries.live(q)),
     topic: extended ? await ctx.log.describeTopic(source.topic) : undefined,
     sourceConstraints: derived,
-    ...(extended ? { statistics: writerStatistics(ctx, writeQueries) } : {}),
+    ...(extended ? { statistics: await writerStatistics(ctx, writeQueries) } : {}),
   });
+  if (extended) {
+    const catchUp = await catchUpOf(ctx, writeQueries);
+    if (catchUp.length) body.catchUp = catchUp;
+  }
   if (extended) {
     const schemas = registeredSchemasOf(source.topic, [source.keyFormat, source.valueFormat]);
     if (schemas.length) body.schemaRegistry = schemas;
@@ -31,10 +36,26 @@ async function describeSourceBody(ctx: EngineContext, name: string, extended: bo
 }
 
 /** ksqlDB's `name: value` statistics text, summed over the queries writing a source. */
-function writerStatistics(ctx: EngineContext, writers: PersistentQueryInfo[]): string {
+async function writerStatistics(ctx: EngineContext, writers: PersistentQueryInfo[]): Promise<string> {
   const sums = new Map<string, number>();
-  for (const q of writers) for (const [k, v] of Object.entries(ctx.queries.handle(q.id)?.statistics?.() ?? {})) sums.set(k, (sums.get(k) ?? 0) + v);
+  const add = (k: string, v: number) => sums.set(k, (sums.get(k) ?? 0) + v);
+  for (const q of writers) for (const [k, v] of Object.entries(ctx.queries.handle(q.id)?.statistics?.() ?? {})) add(k, v);
+  for (const c of await catchUpOf(ctx, writers)) {
+    add('consumer-total-messages', c.processed);
+    add('consumer-messages-per-sec', c.recordsPerSecond);
+    add('records-behind', c.behind);
+  }
   return [...sums].map(([k, v]) => `${k}: ${v}`).join(' ');
+}
+
+/** How far each running query is behind the end of its sources. */
+async function catchUpOf(ctx: EngineContext, queries: PersistentQueryInfo[]): Promise<Array<CatchUp & { queryId: string }>> {
+  const out = [];
+  for (const q of queries) {
+    const c = await ctx.queries.handle(q.id)?.catchUp?.();
+    if (c) out.push({ queryId: q.id, ...c });
+  }
+  return out;
 }
 
 export async function describeSource(ctx: EngineContext, stmt: DescribeSource): Promise<KsqlEntity> {
@@ -53,7 +74,8 @@ export function describeFunctionEntity(ctx: EngineContext, name: string, text: s
   return describeFunction(text, doc);
 }
 
-export function queryDescription(ctx: EngineContext, q: PersistentQueryInfo): Record<string, unknown> {
+export async function queryDescription(ctx: EngineContext, q: PersistentQueryInfo): Promise<Record<string, unknown>> {
+  const catchUp = await ctx.queries.handle(q.id)?.catchUp?.();
   const plan = ctx.queries.plan(q.id);
   const sink = ctx.catalog.getSource(q.sink);
   return {
@@ -71,5 +93,6 @@ export function queryDescription(ctx: EngineContext, q: PersistentQueryInfo): Re
     queryErrors: [],
     tasksMetadata: [],
     state: ctx.queries.live(q).state,
+    ...(catchUp ? { catchUp } : {}),
   };
 }

@@ -11,7 +11,7 @@ export async function explain(ctx: EngineContext, stmt: Explain, session: Sessio
   if (stmt.queryId !== undefined) {
     const q = ctx.catalog.getQuery(stmt.queryId);
     if (!q) throw new KsqlError(`Query with id:${stmt.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`);
-    return entity('queryDescription', stmt.text, { queryDescription: queryDescription(ctx, q) });
+    return entity('queryDescription', stmt.text, { queryDescription: await queryDescription(ctx, q) });
   }
   const inner = stmt.statement!;
   const qctx = ctx.queries.context(session.overrides);
@@ -29,7 +29,7 @@ export async function explain(ctx: EngineContext, stmt: Explain, session: Sessio
     const plan = ctx.queries.service.planPersistent(inner, queryIdFor(inner, 'EXPLAIN'), qctx);
     // EXPLAIN CREATE OR REPLACE of a running query: what the replacement would change.
     const replaced = inner.kind === 'CreateAsSelect' && inner.orReplace ? ctx.catalog.getSource(inner.name)?.createdByQuery : undefined;
-    const upgrade = replaced ? ctx.queries.upgrades.report(replaced, ctx.queries.upgrades.inputFor(inner.query, plan.sink)) : undefined;
+    const upgrade = replaced ? ctx.queries.upgrades.report(replaced, ctx.queries.upgrades.inputFor(plan)) : undefined;
     return entity('queryDescription', stmt.text, {
       queryDescription: {
         id: plan.queryId, statementText: inner.text, windowType: plan.sink.keyFormat.window?.type ?? null,

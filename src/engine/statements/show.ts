@@ -31,7 +31,7 @@ export async function show(ctx: EngineContext, stmt: Show, session: Session): Pr
     case 'QUERIES': {
       if (stmt.extended) {
         return entity('query_descriptions', stmt.text, {
-          queryDescriptions: ctx.catalog.listQueries().map((q) => queryDescription(ctx, q)),
+          queryDescriptions: await Promise.all(ctx.catalog.listQueries().map((q) => queryDescription(ctx, q))),
         });
       }
       const persistent = ctx.catalog.listQueries().map((q) => runningQueryItem(ctx.queries.live(q)));

@@ -11,7 +11,7 @@ import { buildSchema, planCreateSource } from '../ddl.js';
 import { currentStatus } from '../entities.js';
 import { parseWithProperties } from '../../parser/with-properties.js';
 import { sessionProperties, skipped, type EngineContext, type Prepared, type Session } from './context.js';
-import { registerWriterSchemas } from '../../serde/register.js';
+import { registerDeclaredSchemas, registerWriterSchemas, type SideSchema } from '../../serde/register.js';
 
 /** Why a CREATE of `kind` named `name` cannot take the name, or undefined when it can. */
 export function existingConflict(ctx: EngineContext, kind: 'STREAM' | 'TABLE', name: string, orReplace: boolean): string | undefined {
@@ -55,6 +55,7 @@ export async function prepareCreateSource(
   const planned = planCreateSource(stmt, ctx.catalog, props, topic, withProps);
   if (existing && stmt.orReplace && !ctx.queries.replaying) checkSourceReplace(existing, planned.source);
   if (existing && stmt.orReplace) registerEvolvedSchema(ctx, planned.source);
+  else if (!existing && stmt.elements.length > 0) registerDeclaredSchema(ctx, planned.source);
   const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
   const hidden = materialize ? planSourceTable(ctx, planned.source, sequence, session.overrides, stored) : undefined;
   return {
@@ -173,15 +174,28 @@ export async function prepareAlterSource(ctx: EngineContext, stmt: AlterSource):
   };
 }
 
-/** A changed source on a schema-registry format registers its new schema now: an incompatible change fails the statement. */
-function registerEvolvedSchema(ctx: EngineContext, source: DataSource): void {
-  if (ctx.queries.replaying) return;
-  const sides = [
+function sidesOf(source: DataSource): SideSchema[] {
+  return [
     { format: source.keyFormat.format, columns: source.schema.key, side: 'key' as const, ...(source.keyFormat.options ? { options: source.keyFormat.options } : {}) },
     { format: source.valueFormat.format, columns: source.schema.value.filter((c) => c.namespace === 'VALUE'), side: 'value' as const, ...(source.valueFormat.options ? { options: source.valueFormat.options } : {}) },
   ];
+}
+
+/** A changed source on a schema-registry format registers its new schema now: an incompatible change fails the statement. */
+function registerEvolvedSchema(ctx: EngineContext, source: DataSource): void {
+  if (ctx.queries.replaying) return;
   try {
-    registerWriterSchemas(source.topic, sides);
+    registerWriterSchemas(source.topic, sidesOf(source));
+  } catch (e) {
+    throw new KsqlError(`Could not register schema for topic: ${(e as Error).message}`);
+  }
+}
+
+/** A new source with declared columns on a schema-registry format registers them where the topic has no schema yet. */
+function registerDeclaredSchema(ctx: EngineContext, source: DataSource): void {
+  if (ctx.queries.replaying) return;
+  try {
+    registerDeclaredSchemas(source.topic, sidesOf(source));
   } catch (e) {
     throw new KsqlError(`Could not register schema for topic: ${(e as Error).message}`);
   }
