@@ -101,6 +101,10 @@ test('a frozen, then killed server’s tasks move to the other with their state;
       assert.deepEqual(rows, expected);
     }
   } catch (e) {
+    for (const q of ['CSAS_COPIED_1', 'CTAS_COUNTS_2']) {
+      const c = await log.committedOffsets(`_confluent-ksql-${run}_query_${q}`, `${run}_in`).catch(() => new Map());
+      console.log(`${q}: ends ${JSON.stringify(await log.endOffsets(`${run}_in`))} committed ${JSON.stringify([...c])}`);
+    }
     for (const s of [a, b]) console.log(`--- ${s.name}:\n${s.output.slice(-4000)}`);
     throw e;
   } finally {

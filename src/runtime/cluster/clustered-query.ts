@@ -242,7 +242,8 @@ export class ClusteredQuery {
         if (tasks.includes(t) && q.state !== 'ERROR') continue;
         this.tasks.delete(t);
         this.view.set(t, null);
-        await q.stop(false).catch(() => undefined);
+        // A task stuck in a request must not hold the others back: its new owner fences it anyway.
+        await Promise.race([q.stop(false).catch(() => undefined), sleep(30_000)]);
       }
       for (const t of tasks) {
         if (this.tasks.has(t) || this.stopped) continue;
