@@ -23,7 +23,7 @@ import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { PersistentPhysicalPlan } from '../builder.js';
 import { processingGuarantee } from '../exactly-once.js';
 import { QueryFailure } from '../pipeline.js';
-import { PersistentQuery, consumerGroup, storeFile, type PersistentQueryServices } from '../persistent-query.js';
+import { PersistentQuery, consumerGroup, joinStoreFile, storeFile, type PersistentQueryServices } from '../persistent-query.js';
 import type { TableStore, ReadableTable } from '../table-store.js';
 import { assignTasks, decodeAssignment, decodeInfo, encodeAssignment, encodeInfo } from './assignment.js';
 import { TaskChangelog, changelogTopic, ensureChangelogTopic } from './changelog.js';
@@ -266,6 +266,10 @@ export class ClusteredQuery {
     const file = storeFile(dataDir, this.id);
     dropIfCorrupt(file);
     const fresh = !existsSync(file);
+    // Join state has no changelog yet: say so when a join task starts here without its local state.
+    if (this.plan.analysis.join && !existsSync(joinStoreFile(dataDir, this.id))) {
+      void this.warnIfJoinMoved(partitions);
+    }
     const { log } = this.services;
     const transactionalId = `${this.group}-0_${task}`;
     const exactlyOnce = processingGuarantee(this.services.properties) === 'exactly_once_v2';
@@ -305,6 +309,18 @@ export class ClusteredQuery {
     );
     query.startLoop();
     return query;
+  }
+
+  private async warnIfJoinMoved(partitions: number[]): Promise<void> {
+    for (const topic of this.topics) {
+      const group = await this.services.log.committedOffsets(this.group, topic).catch(() => new Map<number, number>());
+      if (partitions.some((p) => group.has(p))) {
+        process.emitWarning(
+          `Query ${this.id}: its join state is not on this server (join state has no changelog topic yet), so records joined here before it is rebuilt may miss their matches; keep joins on one server (eddy.cluster.enabled=false) until join changelogs exist`,
+        );
+        return;
+      }
+    }
   }
 
   /** Whether the store's offsets are behind the group's for the task's partitions (another server ran it). */
