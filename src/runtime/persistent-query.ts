@@ -43,8 +43,8 @@ export interface PersistentQueryServices {
 export interface QueryTask {
   partitions: number[];
   committer: CommitterOptions;
-  /** Brings the task's state up to date (from its changelog) before the start offsets are read. */
-  prepareState?(store: TableStore | null): Promise<void>;
+  /** Brings the task's state up to date (from its changelogs) before the start offsets are read. */
+  prepareState?(store: TableStore | null, join?: JoinState): Promise<void>;
 }
 
 const MAX_BATCH = 5000;
@@ -54,6 +54,14 @@ const MAX_BATCH = 5000;
  */
 const MAX_UNCOMMITTED_WRITES = 20_000;
 const POLL_WAIT_MS = 100;
+
+/** A join task's state as its changelog sees it. */
+export interface JoinState {
+  database: import('better-sqlite3').Database;
+  committedOffsets(topic: string): Map<number, number>;
+  /** Rereads the state after its tables were replaced. */
+  reload(): void;
+}
 
 export function consumerGroup(properties: Record<string, unknown>, queryId: string): string {
   const serviceId = String(getProperty(properties, 'ksql.service.id') ?? 'default_');
@@ -203,7 +211,8 @@ export class PersistentQuery implements RunningQuery {
     const guarantee = processingGuarantee(properties);
     const stores = [this.store, this.join?.committedState(guarantee === 'exactly_once_v2')].filter((s) => !!s);
     const task = this.services.task;
-    await task?.prepareState?.(this.store);
+    const join = this.join;
+    await task?.prepareState?.(this.store, join ? { ...join.stateDatabase(), committedOffsets: (topic) => join.committedOffsets(topic) } : undefined);
     this.output = createOutputCommitter(guarantee, log, this.group, stores, task?.committer);
 
     const starts = await this.output.startOffsets(this.sourceTopics);

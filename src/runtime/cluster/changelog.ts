@@ -38,6 +38,14 @@ export function changelogTopic(group: string, aggregate: boolean): string {
   return `${group}-${aggregate ? 'Aggregate-Aggregate-Materialize' : 'KsqlTopic-Reduce'}-changelog`;
 }
 
+/**
+ * A join's state changelog. ksqlDB keeps one store (and changelog) per join window side or
+ * table side; a task's join state here is one SQLite file, so one changelog holds it all.
+ */
+export function joinChangelogTopic(group: string): string {
+  return `${group}-Join-store-changelog`;
+}
+
 export async function ensureChangelogTopic(log: TopicLog, topic: string, partitions: number, replicationFactor?: number): Promise<void> {
   if (await log.describeTopic(topic)) return;
   try {

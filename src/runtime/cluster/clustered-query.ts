@@ -23,10 +23,10 @@ import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { PersistentPhysicalPlan } from '../builder.js';
 import { processingGuarantee } from '../exactly-once.js';
 import { QueryFailure } from '../pipeline.js';
-import { PersistentQuery, consumerGroup, joinStoreFile, storeFile, type PersistentQueryServices } from '../persistent-query.js';
+import { PersistentQuery, consumerGroup, joinStoreFile, storeFile, type JoinState, type PersistentQueryServices } from '../persistent-query.js';
 import type { TableStore, ReadableTable } from '../table-store.js';
 import { assignTasks, decodeAssignment, decodeInfo, encodeAssignment, encodeInfo } from './assignment.js';
-import { TaskChangelog, changelogTopic, ensureChangelogTopic } from './changelog.js';
+import { TaskChangelog, changelogTopic, ensureChangelogTopic, joinChangelogTopic } from './changelog.js';
 import { TaskStores } from './task-stores.js';
 
 export interface ClusterSettings {
@@ -99,6 +99,7 @@ export class ClusteredQuery {
   private sourcePartitions = 1;
   private readonly topics: string[];
   private changelog: string | undefined;
+  private joinChangelog: string | undefined;
   private stopped = false;
   private paused = false;
   private loop: Promise<void> | null = null;
@@ -198,6 +199,11 @@ export class ClusteredQuery {
       const replicas = Number(getProperty(this.services.properties, 'ksql.internal.topic.replicas') ?? -1);
       await ensureChangelogTopic(log, this.changelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
     }
+    if (this.plan.analysis.join) {
+      this.joinChangelog = joinChangelogTopic(this.group);
+      const replicas = Number(getProperty(this.services.properties, 'ksql.internal.topic.replicas') ?? -1);
+      await ensureChangelogTopic(log, this.joinChangelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
+    }
     while (!this.stopped) {
       let assignment;
       try {
@@ -266,14 +272,14 @@ export class ClusteredQuery {
     const file = storeFile(dataDir, this.id);
     dropIfCorrupt(file);
     const fresh = !existsSync(file);
-    // Join state has no changelog yet: say so when a join task starts here without its local state.
-    if (this.plan.analysis.join && !existsSync(joinStoreFile(dataDir, this.id))) {
-      void this.warnIfJoinMoved(partitions);
-    }
+    const joinFile = joinStoreFile(dataDir, this.id);
+    dropIfCorrupt(joinFile);
+    const joinFresh = !existsSync(joinFile);
     const { log } = this.services;
     const transactionalId = `${this.group}-0_${task}`;
     const exactlyOnce = processingGuarantee(this.services.properties) === 'exactly_once_v2';
     let changelog: TaskChangelog | undefined;
+    let joinChangelog: TaskChangelog | undefined;
     const topics = this.topics;
     const query = new PersistentQuery(
       this.plan,
@@ -286,18 +292,30 @@ export class ClusteredQuery {
             partitions,
             transactionalId,
             generation: () => this.member.current ?? undefined,
-            afterStoreCommit: (produce) => changelog?.flush(produce) ?? Promise.resolve(),
+            afterStoreCommit: async (produce) => {
+              await changelog?.flush(produce);
+              await joinChangelog?.flush(produce);
+            },
           },
-          prepareState: async (store: TableStore | null) => {
-            if (!store || !this.changelog) return;
-            changelog = new TaskChangelog(log, this.changelog, task, store.database);
-            changelog.install();
+          prepareState: async (store: TableStore | null, join?: JoinState) => {
+            const storeLog = store && this.changelog ? new TaskChangelog(log, this.changelog, task, store.database) : undefined;
+            const joinLog = join && this.joinChangelog ? new TaskChangelog(log, this.joinChangelog, task, join.database) : undefined;
+            if (!storeLog && !joinLog) return;
+            storeLog?.install();
+            joinLog?.install();
             // Fences the task's previous owner and settles what it left open, so the group's offsets are final.
             if (exactlyOnce) await (await log.beginTransaction(transactionalId)).abort();
-            if (fresh || (await this.behind(store, topics, partitions))) {
-              await changelog.restore();
-              store.discardPending();
+            if (storeLog && (fresh || (await this.behind((t) => store!.committedOffsets(t), topics, partitions)))) {
+              await storeLog.restore();
+              store!.discardPending();
             }
+            // Join state (windows of both sides, table sides) moves with the task through its own changelog.
+            if (joinLog && (joinFresh || (await this.behind((t) => join!.committedOffsets(t), topics, partitions)))) {
+              await joinLog.restore();
+              join!.reload();
+            }
+            changelog = storeLog;
+            joinChangelog = joinLog;
           },
         },
       },
@@ -311,23 +329,11 @@ export class ClusteredQuery {
     return query;
   }
 
-  private async warnIfJoinMoved(partitions: number[]): Promise<void> {
-    for (const topic of this.topics) {
-      const group = await this.services.log.committedOffsets(this.group, topic).catch(() => new Map<number, number>());
-      if (partitions.some((p) => group.has(p))) {
-        process.emitWarning(
-          `Query ${this.id}: its join state is not on this server (join state has no changelog topic yet), so records joined here before it is rebuilt may miss their matches; keep joins on one server (eddy.cluster.enabled=false) until join changelogs exist`,
-        );
-        return;
-      }
-    }
-  }
-
   /** Whether the store's offsets are behind the group's for the task's partitions (another server ran it). */
-  private async behind(store: TableStore, topics: string[], partitions: number[]): Promise<boolean> {
+  private async behind(localOffsets: (topic: string) => Map<number, number>, topics: string[], partitions: number[]): Promise<boolean> {
     for (const topic of topics) {
       const group = await this.services.log.committedOffsets(this.group, topic);
-      const local = store.committedOffsets(topic);
+      const local = localOffsets(topic);
       for (const p of partitions) {
         const g = group.get(p);
         if (g === undefined) continue;
