@@ -105,10 +105,6 @@ export class ClusteredQuery {
   private loop: Promise<void> | null = null;
   /** Task starts and stops, one after the other (a task's store file has one user at a time). */
   private taskOps: Promise<unknown> = Promise.resolve();
-  /** Stops of tasks that outlasted reconcile's wait: a task's store file has one user at a time. */
-  private readonly stopping = new Map<number, Promise<unknown>>();
-  /** This server's tasks as of the last assignment. */
-  private assignedTasks: number[] = [];
   private firstAssignment!: () => void;
   private readonly assigned = new Promise<void>((r) => (this.firstAssignment = r));
   /** The error that put the query into ERROR, if any. */
@@ -223,7 +219,6 @@ export class ClusteredQuery {
       const { tasks, owners } = decodeAssignment(assignment.userData);
       this.owners = owners;
       if (process.env.EDDY_CLUSTER_DEBUG) process.stderr.write(`[cluster] ${this.id} generation ${assignment.generationId}${assignment.leader ? ' (leader)' : ''}: tasks ${tasks.join(',')} owners ${JSON.stringify(owners)}\n`);
-      this.assignedTasks = tasks;
       const ready = this.reconcile(tasks, source.partitions);
       void ready.then(
         () => this.firstAssignment(),
@@ -254,22 +249,10 @@ export class ClusteredQuery {
         this.tasks.delete(t);
         this.view.set(t, null);
         // A task stuck in a request must not hold the others back: its new owner fences it anyway.
-        const stopped = q.stop(false).catch(() => undefined);
-        this.stopping.set(t, stopped);
-        void stopped.then(() => {
-          if (this.stopping.get(t) === stopped) this.stopping.delete(t);
-        });
-        await Promise.race([stopped, sleep(30_000)]);
+        await Promise.race([q.stop(false).catch(() => undefined), sleep(30_000)]);
       }
       for (const t of tasks) {
         if (this.tasks.has(t) || this.stopped) continue;
-        const previous = this.stopping.get(t);
-        if (previous) {
-          // Its earlier run here still holds the store file (and could still write to it): start once it is gone.
-          process.emitWarning(`Query ${this.id} task ${t}: its previous run on this server has not stopped yet; it starts when that run ends`);
-          void previous.then(() => (this.stopped ? undefined : this.reconcile(this.assignedTasks, partitions))).catch(() => undefined);
-          continue;
-        }
         const q = this.startTask(t, this.tasksTotal === 1 ? [...Array(partitions).keys()] : [t]);
         this.tasks.set(t, q);
         if (this.paused) q.pause();
