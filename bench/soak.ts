@@ -1,6 +1,7 @@
 // `npm run soak -- <name> [options]`: long-running checks that are too slow for `npm test`.
 const soaks: Record<string, (args: string[]) => Promise<boolean>> = {
   eos: async (args) => (await import('./soak-eos.js')).runEosSoak(args),
+  failover: async (args) => (await import('./soak-failover.js')).runFailoverSoak(args),
   'join-order': async (args) => (await import('./soak-join-order.js')).runJoinOrderSoak(args),
 };
 

@@ -93,6 +93,11 @@ async function serverCommand(argv: string[]): Promise<void> {
   const dataDir = resolve(values['data-dir'] ?? String(config['eddy.data.dir'] ?? './eddy-data'));
   const host = values.host ?? DEFAULT_HOST;
 
+  // On a Kafka cluster, servers with one service id share the work (src/runtime/cluster) and forward pull queries to each other.
+  if (config['bootstrap.servers']) {
+    config['eddy.cluster.enabled'] ??= true;
+    if (port !== 0) config['ksql.advertised.listener'] ??= `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+  }
   const brokerPort = values['no-broker'] ? null : Number(values['broker-port'] ?? 9092);
   if (brokerPort !== null && (!Number.isInteger(brokerPort) || brokerPort < 0 || brokerPort > 65535)) {
     fail(`--broker-port must be a port number, got '${values['broker-port']}'`);

@@ -39,5 +39,7 @@ export interface EngineApi {
   insertRow(target: string, row: Record<string, unknown>): Promise<void>;
   info(): ServerInfo;
   healthy(): boolean;
+  /** `/clusterStatus`: the servers of this cluster and their tasks. */
+  clusterStatus?(self: string): Promise<unknown>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // effect, and replayed at startup to rebuild the catalog and restart live queries. A
 // persistent query's command carries its step tree, so the replay runs the stored plan.
 
-import type { TopicLog } from '../log/topic-log.js';
+import { TopicExistsError, type TopicLog } from '../log/topic-log.js';
 import type { StoredQueryPlan } from '../runtime/contract.js';
 import { planReplacer, planReviver } from '../plan/json.js';
 
@@ -45,7 +45,7 @@ export class CommandLog {
     try {
       await this.log.createTopic(this.topic, { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '-1', 'cleanup.policy': 'delete' } });
     } catch (e) {
-      if (!(await this.log.describeTopic(this.topic))) throw e;
+      if (!(e instanceof TopicExistsError) && !(await this.log.describeTopic(this.topic))) throw e;
     }
   }
 
@@ -62,12 +62,12 @@ export class CommandLog {
     return r!.offset;
   }
 
-  /** Every command from the start of the topic up to its current end. */
-  async readAll(): Promise<StoredCommand[]> {
+  /** Every command from the start of the topic (or from sequence `from`) up to its current end. */
+  async readAll(from = 0): Promise<StoredCommand[]> {
     const out: StoredCommand[] = [];
     const [start] = await this.log.beginningOffsets(this.topic);
     const [end] = await this.log.endOffsets(this.topic);
-    let offset = start ?? 0;
+    let offset = Math.max(start ?? 0, from);
     while (offset < (end ?? 0)) {
       const batch = await this.log.fetch([{ topic: this.topic, partition: 0, offset }], { maxRecords: 500, maxWaitMs: 0 });
       if (batch.length === 0) break;

@@ -1,11 +1,14 @@
 // The command runner: validates a catalog-changing statement against the catalog, writes it
 // to the command topic (a persistent query's command with its step tree), and applies it; on
 // start it replays the command topic the same way, running stored plans without planning.
+// Several servers with one service id share the command topic: each applies every command
+// once and in topic order, its own and (through catchUp, before each statement and on a
+// timer) the others'.
 
 import type { Statement } from '../parser/ast.js';
 import type { StoredQueryPlan } from '../runtime/contract.js';
 import { KsqlError, type KsqlEntity } from './api.js';
-import { COMMAND_LOG_VERSION, type CommandLog } from './command-log.js';
+import { COMMAND_LOG_VERSION, type CommandLog, type StoredCommand } from './command-log.js';
 import { parseSingle } from './parse.js';
 import type { EngineContext, Prepared, Session } from './statements/context.js';
 import { prepareCreateAsSelect } from './statements/create-as-select.js';
@@ -16,6 +19,9 @@ import { prepareQueryControl } from './statements/query-control.js';
 import { prepareAlterSource, prepareCreateSource, prepareDropSource } from './statements/sources.js';
 
 export class CommandRunner {
+  /** The sequence number of the next command this server has not applied. */
+  private applied = 0;
+
   constructor(
     private readonly commandLog: CommandLog,
     private readonly ctx: EngineContext,
@@ -23,21 +29,54 @@ export class CommandRunner {
 
   /** Runs a distributed statement: appends its command, then applies it at that sequence number. */
   async run(stmt: Statement, session: Session): Promise<KsqlEntity | undefined> {
+    await this.catchUp();
     const sequence = await this.commandLog.nextSequence();
     const prepared = await this.prepare(stmt, session, sequence);
     if (!prepared) return undefined;
     if (prepared.commandId === '') return prepared.apply(sequence);
-    const written = await this.commandLog.append(prepared.commandId, {
+    const command = {
       statement: stmt.text,
       streamsProperties: { ...session.overrides },
       originalProperties: {},
       ...(prepared.plan ? { plan: this.ctx.queries.service.storePersistent(prepared.plan) } : {}),
       version: COMMAND_LOG_VERSION,
-    });
-    if (written !== sequence) {
-      throw new KsqlError(`Command topic ${this.commandLog.topic} moved while executing: expected offset ${sequence}, got ${written}`, 50000);
+    };
+    const written = await this.commandLog.append(prepared.commandId, command);
+    if (written === sequence) {
+      this.applied = written + 1;
+      return prepared.apply(sequence);
     }
-    return prepared.apply(sequence);
+    // Another server appended first: apply its commands, then this one as every server will (from the topic).
+    await this.catchUp(written);
+    this.applied = written + 1;
+    const again = await this.prepare(stmt, session, written, command.plan);
+    if (!again) return undefined;
+    return again.apply(written);
+  }
+
+  /**
+   * Applies the commands other servers appended since this one last applied (up to `before`
+   * when given). A command that fails here fails on every server alike: it is skipped with a warning.
+   */
+  async catchUp(before?: number): Promise<void> {
+    const commands = await this.commandLog.readAll(this.applied);
+    for (const c of commands) {
+      if (before !== undefined && c.sequence >= before) break;
+      if (c.sequence < this.applied) continue;
+      this.applied = c.sequence + 1;
+      await this.applyStored(c);
+    }
+  }
+
+  private async applyStored(c: StoredCommand): Promise<void> {
+    const session: Session = { overrides: { ...c.command.streamsProperties }, variables: {} };
+    try {
+      const stmt = parseSingle(c.command.statement);
+      const prepared = await this.prepare(stmt, session, c.sequence, c.command.plan);
+      if (prepared) await prepared.apply(c.sequence);
+    } catch (e) {
+      process.emitWarning(`Skipping command ${c.commandId} (#${c.sequence}): ${(e as Error).message}`);
+    }
   }
 
   /** Rebuilds the catalog from the command topic, then starts the queries still alive. */
@@ -46,14 +85,8 @@ export class CommandRunner {
     this.ctx.queries.replaying = true;
     try {
       for (const c of commands) {
-        const session: Session = { overrides: { ...c.command.streamsProperties }, variables: {} };
-        try {
-          const stmt = parseSingle(c.command.statement);
-          const prepared = await this.prepare(stmt, session, c.sequence, c.command.plan);
-          if (prepared) await prepared.apply(c.sequence);
-        } catch (e) {
-          process.emitWarning(`Skipping command ${c.commandId} (#${c.sequence}) on replay: ${(e as Error).message}`);
-        }
+        this.applied = c.sequence + 1;
+        await this.applyStored(c);
       }
     } finally {
       this.ctx.queries.replaying = false;

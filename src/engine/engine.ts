@@ -5,7 +5,8 @@
 
 import { mkdirSync } from 'node:fs';
 import type { Statement } from '../parser/ast.js';
-import type { TopicLog } from '../log/topic-log.js';
+import { TopicExistsError, type TopicLog } from '../log/topic-log.js';
+import { KafkaLog } from '../log/kafka/kafka-log.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { QueryService, RunningQuery } from '../runtime/contract.js';
 import { EddyError, positionOf } from '../common/errors.js';
@@ -44,6 +45,7 @@ export interface EngineOptions {
 }
 
 const VERSION = '0.1.0';
+const COMMAND_POLL_MS = 500;
 
 export class Engine implements EngineApi, EngineContext {
   readonly catalog = new Catalog();
@@ -58,6 +60,7 @@ export class Engine implements EngineApi, EngineContext {
   /** Live consumer group members (the embedded broker's coordinator), for SHOW TOPICS EXTENDED. */
   groupMembership?: GroupMembership;
   private closed = false;
+  private follower: NodeJS.Timeout | undefined;
   /** The schema registry serdes use (embedded in `_schemas`, external, or mock://). */
   schemaRegistry?: OpenedRegistry;
 
@@ -104,6 +107,13 @@ export class Engine implements EngineApi, EngineContext {
     await this.setUpProcessingLog();
     await this.commands.replay();
     this.connectors.startAll();
+    // Other servers of the same service id on this Kafka cluster append commands too.
+    if (this.log instanceof KafkaLog) {
+      this.follower = setInterval(() => {
+        if (!this.closed) void this.serialised(() => this.commands.catchUp()).catch(() => undefined);
+      }, COMMAND_POLL_MS);
+      this.follower.unref();
+    }
   }
 
   private async setUpProcessingLog(): Promise<void> {
@@ -112,7 +122,7 @@ export class Engine implements EngineApi, EngineContext {
       try {
         await this.log.createTopic(topic, { partitions: 1, replicationFactor: 1 });
       } catch (e) {
-        if (!(await this.log.describeTopic(topic))) throw e;
+        if (!(e instanceof TopicExistsError) && !(await this.log.describeTopic(topic))) throw e;
       }
     }
     if (this.config['ksql.logging.processing.stream.auto.create'] !== false) {
@@ -211,6 +221,10 @@ export class Engine implements EngineApi, EngineContext {
     return !this.closed;
   }
 
+  async clusterStatus(self: string): Promise<unknown> {
+    return (await this.queries.service.clusterStatus?.(self)) ?? { clusterStatus: {} };
+  }
+
   /** Processes everything available to every persistent query (tests, conformance runner). */
   async drain(): Promise<void> {
     await this.queries.service.drain();
@@ -220,6 +234,7 @@ export class Engine implements EngineApi, EngineContext {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.follower);
     await this.queue.catch(() => undefined);
     await this.connectors.close();
     await this.queries.closeAll();

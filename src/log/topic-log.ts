@@ -67,6 +67,12 @@ export interface TopicPartitionOffset {
   offset: number;
 }
 
+/** A consumer group member's id and generation, for offset commits of a group with members. */
+export interface GroupGeneration {
+  memberId: string;
+  generationId: number;
+}
+
 export interface FetchRequest {
   topic: string;
   partition: number;
@@ -135,7 +141,11 @@ export interface TopicLog {
   /** First offset with timestamp >= ts per partition (end offset when none). */
   offsetsForTimestamp(topic: string, timestamp: number): Promise<number[]>;
 
-  commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Commits a group's offsets. A member of the group (see src/log/kafka/group-member.ts)
+   * names its generation: Kafka refuses plain commits to a group that has members.
+   */
+  commitOffsets(group: string, offsets: TopicPartitionOffset[], generation?: GroupGeneration): Promise<void>;
   committedOffsets(group: string, topic: string): Promise<Map<number, number>>;
 
   /**

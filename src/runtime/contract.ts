@@ -100,5 +100,7 @@ export interface QueryService {
    * Used by tests and the conformance runner to wait deterministically.
    */
   drain(): Promise<void>;
+  /** `/clusterStatus`: the servers sharing this one's queries and their tasks (src/runtime/cluster). */
+  clusterStatus?(self: string): Promise<unknown>;
   close(): Promise<void>;
 }

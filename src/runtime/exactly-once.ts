@@ -13,7 +13,7 @@
 // state, outputs and offsets always describe the same cycle: nothing lost, nothing repeated.
 
 import { getProperty } from '../config/index.js';
-import type { LogTransaction, ProduceRecord, TopicLog, TopicPartitionOffset } from '../log/topic-log.js';
+import type { GroupGeneration, LogTransaction, ProduceRecord, TopicLog, TopicPartitionOffset } from '../log/topic-log.js';
 import { EddyError } from '../common/errors.js';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
@@ -65,22 +65,35 @@ export interface OutputCommitter {
   abort(): Promise<void>;
 }
 
+/** How one task of a query shared by several servers commits (src/runtime/cluster). */
+export interface CommitterOptions {
+  /** The transactional id (default: the group): one per task, so a task's new owner fences the old. */
+  transactionalId?: string;
+  /** The source partitions the task reads: the group's offsets of other partitions are another task's. */
+  partitions?: number[];
+  /** The member's group generation, for at-least-once commits to a group that has members. */
+  generation?: () => GroupGeneration | undefined;
+  /** Runs after the stores committed and before the log commit (changelog records go into the same transaction). */
+  afterStoreCommit?: (produce: (topic: string, records: ProduceRecord[]) => Promise<void>) => Promise<void>;
+}
+
 export function createOutputCommitter(
   guarantee: ProcessingGuarantee,
   log: TopicLog,
   group: string,
   stores: OffsetCommittingStore[],
+  options: CommitterOptions = {},
 ): OutputCommitter {
-  return guarantee === 'exactly_once_v2' ? new TransactionalCommitter(log, group, stores) : new AtLeastOnceCommitter(log, group, stores);
+  return guarantee === 'exactly_once_v2' ? new TransactionalCommitter(log, group, stores, options) : new AtLeastOnceCommitter(log, group, stores, options);
 }
 
 function offsetKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
 
-async function groupOffsets(log: TopicLog, group: string, topics: string[]): Promise<Map<string, number>> {
+async function groupOffsets(log: TopicLog, group: string, topics: string[], only?: number[]): Promise<Map<string, number>> {
   const m = new Map<string, number>();
-  for (const t of topics) for (const [p, o] of await log.committedOffsets(group, t)) m.set(offsetKey(t, p), o);
+  for (const t of topics) for (const [p, o] of await log.committedOffsets(group, t)) if (!only || only.includes(p)) m.set(offsetKey(t, p), o);
   return m;
 }
 
@@ -115,11 +128,12 @@ class AtLeastOnceCommitter implements OutputCommitter {
     private readonly log: TopicLog,
     private readonly group: string,
     private readonly stores: OffsetCommittingStore[],
+    private readonly options: CommitterOptions,
   ) {}
 
   async startOffsets(topics: string[]): Promise<Map<string, Map<number, number>>> {
     const fromStores = this.stores.map((s) => storeOffsets(s, topics));
-    return merge(topics, fromStores, await groupOffsets(this.log, this.group, topics));
+    return merge(topics, fromStores, await groupOffsets(this.log, this.group, topics, this.options.partitions));
   }
 
   async produce(topic: string, records: ProduceRecord[]): Promise<void> {
@@ -128,7 +142,8 @@ class AtLeastOnceCommitter implements OutputCommitter {
 
   async commit(offsets: TopicPartitionOffset[]): Promise<void> {
     for (const s of this.stores) s.commit(offsets);
-    await this.log.commitOffsets(this.group, offsets);
+    await this.options.afterStoreCommit?.((topic, records) => this.log.produce(topic, records).then(() => undefined));
+    await this.log.commitOffsets(this.group, offsets, this.options.generation?.());
   }
 
   async abort(): Promise<void> {}
@@ -140,15 +155,20 @@ class TransactionalCommitter implements OutputCommitter {
 
   constructor(
     private readonly log: TopicLog,
-    /** The consumer group; also the transactional id, so a restarted query fences its predecessor. */
+    /** The consumer group; also the transactional id (unless one is given), so a restarted query fences its predecessor. */
     private readonly group: string,
     private readonly stores: OffsetCommittingStore[],
+    private readonly options: CommitterOptions,
   ) {}
+
+  private get transactionalId(): string {
+    return this.options.transactionalId ?? this.group;
+  }
 
   async startOffsets(topics: string[]): Promise<Map<string, Map<number, number>>> {
     // A fresh transaction fences any older producer of this query and aborts what it left open.
-    await (await this.log.beginTransaction(this.group)).abort();
-    const fromGroup = await groupOffsets(this.log, this.group, topics);
+    await (await this.log.beginTransaction(this.transactionalId)).abort();
+    const fromGroup = await groupOffsets(this.log, this.group, topics, this.options.partitions);
     const fromStores = this.stores.map((store) => {
       const fromStore = storeOffsets(store, topics);
       if (sameOffsets(fromStore, fromGroup)) return fromStore;
@@ -169,7 +189,7 @@ class TransactionalCommitter implements OutputCommitter {
   }
 
   private async open(): Promise<LogTransaction> {
-    if (!this.txn) this.txn = await this.log.beginTransaction(this.group);
+    if (!this.txn) this.txn = await this.log.beginTransaction(this.transactionalId);
     return this.txn;
   }
 
@@ -183,6 +203,7 @@ class TransactionalCommitter implements OutputCommitter {
     try {
       await txn.commitOffsets(this.group, offsets);
       for (const s of this.stores) s.commit(offsets, { undoable: true });
+      await this.options.afterStoreCommit?.((topic, records) => txn.produce(topic, records));
     } catch (e) {
       await txn.abort().catch(() => undefined);
       throw e;

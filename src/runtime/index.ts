@@ -22,7 +22,13 @@ import type { ProcessingLogSink } from './pipeline.js';
 import { TableStore } from './table-store.js';
 import { checkPullQuery, runPushQuery, type TransientServices } from './transient.js';
 import { PullQueries, type PullServices } from './pull/service.js';
+import type { PullPlan } from './pull/run.js';
 import { refuseQueryExtensions } from '../planner/query/pull-sql.js';
+import { KafkaLog } from '../log/kafka/kafka-log.js';
+import { ClusteredQuery, clusterSettings } from './cluster/clustered-query.js';
+import { TaskStores } from './cluster/task-stores.js';
+import { fanOutPull, forwardedTasks, refuseSpreadShape } from './cluster/pull-fanout.js';
+import { clusterStatus } from './cluster/cluster-status.js';
 
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
@@ -53,8 +59,8 @@ class ProcessingLogs {
 }
 
 class EddyQueryService implements QueryService {
-  private readonly running = new Map<string, PersistentQuery>();
-  private readonly stores = new Map<string, TableStore>();
+  private readonly running = new Map<string, PersistentQuery | ClusteredQuery>();
+  private readonly stores = new Map<string, TableStore | TaskStores>();
   private readonly transients = new Set<QueryStream>();
   private readonly processingLogs = new ProcessingLogs();
   private readonly pull = new PullQueries();
@@ -102,22 +108,22 @@ class EddyQueryService implements QueryService {
     const physical = buildPersistent(plan.plan, { functions: ctx.functions, resolveType: (n) => ctx.catalog.getType(n) });
     const existing = this.running.get(plan.queryId);
     if (existing) return existing;
-    const query = new PersistentQuery(
-      physical,
-      {
-        log: ctx.log,
-        functions: ctx.functions,
-        dataDir: ctx.dataDir,
-        properties: ctx.properties,
-        processingLog: this.processingLogs.sinkFor(ctx),
-      },
-      plan.sinkTopic,
-      plan.inheritPartitionsFrom,
-      (name, store) => {
-        if (store) this.stores.set(name, store);
-        else if (this.stores.get(name) === query.storeRef()) this.stores.delete(name);
-      },
-    );
+    const services = {
+      log: ctx.log,
+      functions: ctx.functions,
+      dataDir: ctx.dataDir,
+      properties: ctx.properties,
+      processingLog: this.processingLogs.sinkFor(ctx),
+    };
+    const onStoreOpened = (name: string, store: TableStore | TaskStores | null) => {
+      if (store) this.stores.set(name, store);
+      else if (this.stores.get(name) === query.storeRef()) this.stores.delete(name);
+    };
+    // Servers sharing a service id on one Kafka cluster split the query's tasks (src/runtime/cluster).
+    const cluster = ctx.log instanceof KafkaLog ? clusterSettings(ctx.properties, ctx.dataDir) : undefined;
+    const query: PersistentQuery | ClusteredQuery = cluster
+      ? new ClusteredQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened, cluster)
+      : new PersistentQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened);
     this.running.set(plan.queryId, query);
     const stop = query.stop.bind(query);
     query.stop = async (cleanup: boolean) => {
@@ -148,19 +154,40 @@ class EddyQueryService implements QueryService {
   }
 
   runCachedPull(sql: string, ctx: () => QueryServiceContext, overrides: Record<string, unknown>): QueryStream | undefined {
+    // A shared table's answer depends on which tasks this server runs now: no fast path.
+    if (this.hasSharedQueries()) return undefined;
     const started = performance.now();
     const stream = this.pull.runCached(sql, ctx, () => this.pullServices(ctx()), overrides);
     return stream && this.track(stream, started);
   }
 
   private pullServices(ctx: QueryServiceContext): PullServices {
+    const forwarded = forwardedTasks(ctx.properties);
     return {
       log: ctx.log,
       functions: ctx.functions,
       properties: ctx.properties,
       processingLog: this.processingLogs.sinkFor(ctx),
-      getStore: (name, source) => this.storeFor(name, ctx, source.schema),
+      getStore: (name, source) => this.storeFor(name, ctx, source.schema, forwarded),
+      spread: forwarded ? undefined : (plan, sql, local) => this.spreadPull(plan, sql, local),
     };
+  }
+
+  /** A pull on a table whose tasks run on other servers too: their rows join this server's. */
+  private spreadPull(plan: PullPlan, sql: string, local: () => QueryStream): QueryStream | undefined {
+    const shared = this.sharedQueryOf(plan.analysis.source.stateStore);
+    if (!shared) return undefined;
+    const mine = new Set(shared.localTasks());
+    let spread = false;
+    for (let t = 0; t < shared.taskCount(); t++) if (!mine.has(t)) spread = true;
+    if (!spread) return undefined;
+    refuseSpreadShape(plan, shared.taskCount() - mine.size);
+    return fanOutPull(local(), shared, sql, {}, plan.limit);
+  }
+
+  private hasSharedQueries(): boolean {
+    for (const q of this.running.values()) if (q instanceof ClusteredQuery) return true;
+    return false;
   }
 
   private track(stream: QueryStream, started = performance.now()): QueryStream {
@@ -177,8 +204,19 @@ class EddyQueryService implements QueryService {
     return stream;
   }
 
-  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../common/types.js').LogicalSchema): TableStore | undefined {
+  /** The running query shared with other servers that materializes a store, if any. */
+  private sharedQueryOf(store: string | undefined): ClusteredQuery | undefined {
+    if (!store) return undefined;
+    for (const q of this.running.values()) if (q instanceof ClusteredQuery && (q.plan.sink.stateStore ?? q.id) === store) return q;
+    return undefined;
+  }
+
+  private storeFor(name: string, ctx: QueryServiceContext, schema: import('../common/types.js').LogicalSchema, tasks?: number[]): TableStore | TaskStores | undefined {
     const live = this.stores.get(name);
+    if (live && tasks) {
+      if (!(live instanceof TaskStores)) throw new Error(`Table store ${name} is not shared by the servers of this cluster here: a forwarded pull query cannot be answered`);
+      return live.only(tasks);
+    }
     if (live) return live;
     const file = storeFile(ctx.dataDir, name);
     if (!existsSync(file)) return undefined;
@@ -209,6 +247,11 @@ class EddyQueryService implements QueryService {
       if (!progressed) break;
     }
     await this.processingLogs.flush();
+  }
+
+  async clusterStatus(self: string): Promise<unknown> {
+    const shared = [...this.running.values()].filter((q): q is ClusteredQuery => q instanceof ClusteredQuery);
+    return clusterStatus(shared, shared[0]?.endpoint || self);
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
 import { joinInputs, streamsNumber } from './join/join-inputs.js';
 import type { PartitionGroup } from './partition-group.js';
-import { createOutputCommitter, processingGuarantee, type OutputCommitter } from './exactly-once.js';
+import { createOutputCommitter, processingGuarantee, type CommitterOptions, type OutputCommitter } from './exactly-once.js';
 import { ensureSinkTopic } from './sink-topic.js';
 import { ensureLateTopic, lateProduceRecords } from './window/late-topic.js';
 import { windowStatistics } from './window/statistics.js';
@@ -35,6 +35,16 @@ export interface PersistentQueryServices {
   dataDir: string;
   properties: Record<string, unknown>;
   processingLog: ProcessingLogSink;
+  /** Set when this runs one task of a query shared by several servers (src/runtime/cluster). */
+  task?: QueryTask;
+}
+
+/** One task of a shared query: the source partitions it reads and how it commits. */
+export interface QueryTask {
+  partitions: number[];
+  committer: CommitterOptions;
+  /** Brings the task's state up to date (from its changelogs) before the start offsets are read. */
+  prepareState?(store: TableStore | null, join?: JoinState): Promise<void>;
 }
 
 const MAX_BATCH = 5000;
@@ -44,6 +54,14 @@ const MAX_BATCH = 5000;
  */
 const MAX_UNCOMMITTED_WRITES = 20_000;
 const POLL_WAIT_MS = 100;
+
+/** A join task's state as its changelog sees it. */
+export interface JoinState {
+  database: import('better-sqlite3').Database;
+  committedOffsets(topic: string): Map<number, number>;
+  /** Rereads the state after its tables were replaced. */
+  reload(): void;
+}
 
 export function consumerGroup(properties: Record<string, unknown>, queryId: string): string {
   const serviceId = String(getProperty(properties, 'ksql.service.id') ?? 'default_');
@@ -192,7 +210,10 @@ export class PersistentQuery implements RunningQuery {
 
     const guarantee = processingGuarantee(properties);
     const stores = [this.store, this.join?.committedState(guarantee === 'exactly_once_v2')].filter((s) => !!s);
-    this.output = createOutputCommitter(guarantee, log, this.group, stores);
+    const task = this.services.task;
+    const join = this.join;
+    await task?.prepareState?.(this.store, join ? { ...join.stateDatabase(), committedOffsets: (topic) => join.committedOffsets(topic) } : undefined);
+    this.output = createOutputCommitter(guarantee, log, this.group, stores, task?.committer);
 
     const starts = await this.output.startOffsets(this.sourceTopics);
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
@@ -203,6 +224,7 @@ export class PersistentQuery implements RunningQuery {
       if (this.join) for (const [p, o] of this.join.committedOffsets(topic)) start.set(p, o);
       const fallback = reset === 'earliest' ? await log.beginningOffsets(topic) : await log.endOffsets(topic);
       for (let p = 0; p < partitions.get(topic)!; p++) {
+        if (task && !task.partitions.includes(p)) continue;
         const offset = start.get(p) ?? fallback[p] ?? 0;
         if (!start.has(p)) fresh = true;
         this.positions.set(tp(topic, p), offset);

@@ -5,7 +5,8 @@
 // touches its primary key, into undo_rows__<table>, and note the key in
 // undo_keys__<table>. arm() clears the images and turns capturing on at the start of a
 // write transaction; restore() puts the touched keys back as they were. Tables created
-// after attach (another state store in the same file) are picked up by the next arm().
+// after attach (another state store in the same file) are picked up by the next arm(). A
+// task's changelog capture tables (src/runtime/cluster/changelog.ts) are not state.
 
 import type Database from 'better-sqlite3';
 
@@ -31,7 +32,7 @@ export class SqliteUndo {
   /** Installs capture triggers on state tables that do not have them yet. */
   private track(): void {
     const tables = this.db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'undo\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`)
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'undo\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'changelog\\_%' ESCAPE '\\'`)
       .pluck()
       .all() as string[];
     for (const table of tables) {

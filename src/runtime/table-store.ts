@@ -19,6 +19,9 @@ export interface StoredRow {
   partition: number;
 }
 
+/** What pull queries read of a materialized table (one store, or a shared query's task stores). */
+export type ReadableTable = Pick<TableStore, 'scan' | 'lookup' | 'close'>;
+
 interface Pending {
   key: unknown[];
   row: StoredRow | null;

@@ -15,7 +15,7 @@ import { formatType } from '../common/types.js';
 import { AsyncQueue } from './async-queue.js';
 import { renderRow } from './json-render.js';
 import { Pipeline, type OutputRow, type ProcessingLogSink } from './pipeline.js';
-import type { StoredRow, TableStore } from './table-store.js';
+import type { ReadableTable, StoredRow } from './table-store.js';
 import { columnRefs } from '../planner/query/expression-text.js';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -28,7 +28,7 @@ export interface TransientServices {
   functions: FunctionRegistry;
   properties: Record<string, unknown>;
   processingLog: ProcessingLogSink;
-  getStore(name: string): TableStore | undefined;
+  getStore(name: string): ReadableTable | undefined;
 }
 
 const SUFFIX = '\nAdd EMIT CHANGES if you intended to issue a push query.';

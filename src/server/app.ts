@@ -292,6 +292,11 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
     });
   });
 
+  app.get('/clusterStatus', async (request, reply) => {
+    const self = String(request.headers.host ?? '');
+    return sendJson(reply, 200, KSQL_V1_JSON, (await engine.clusterStatus?.(`http://${self}`)) ?? { clusterStatus: {} });
+  });
+
   app.get('/status', async (_request, reply) => {
     const all: Record<string, string> = {};
     for (const [id, s] of commandStatuses) all[id] = s.status;

@@ -2,7 +2,9 @@
 // command topic, catalog, queries, consumer groups and transactional ids. Both count the same
 // input topic with an exactly_once_v2 query of the same name; neither sees the other's
 // statements (not even after a restart from an empty data directory, when the catalog
-// comes back from Kafka) and neither fences or halves the other's work.
+// comes back from Kafka) and neither fences or halves the other's work. Run twice: each
+// server alone, and with eddy.cluster.enabled (consumer-group tasks and changelog topics,
+// which must be per service id too: a new server of b restores b's state from b's changelog).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,13 +17,14 @@ const { cluster, skip } = realKafka('two service ids on one cluster');
 const names = (entities: Record<string, any>[], kind: 'streams' | 'tables' | 'queries') =>
   (entities[0]![kind] as { name?: string; id?: string }[]).map((x) => (x.name ?? x.id)!).sort();
 
-test('servers with different service ids on one Kafka cluster never see each other’s commands or state', { skip, timeout: 280_000 }, async () => {
-  const run = unique('svc');
+for (const clustered of [false, true])
+test(`servers with different service ids on one Kafka cluster never see each other’s commands or state${clustered ? ' (eddy.cluster.enabled)' : ''}`, { skip, timeout: 280_000 }, async () => {
+  const run = unique(clustered ? 'svcc' : 'svc');
   const ids = [`${run}_a_`, `${run}_b_`];
   const input = `${run}_clicks`;
   const servers: EddyOnCluster[] = [];
   const start = async (serviceId: string) => {
-    const s = await startEddyOnCluster({ 'bootstrap.servers': cluster!.brokers.join(','), 'ksql.service.id': serviceId });
+    const s = await startEddyOnCluster({ 'bootstrap.servers': cluster!.brokers.join(','), 'ksql.service.id': serviceId, ...(clustered ? { 'eddy.cluster.enabled': 'true' } : {}) });
     assert.ok(isRunning(s), `server ${serviceId} did not start: ${JSON.stringify(s)}`);
     servers.push(s);
     return s;
@@ -70,6 +73,18 @@ test('servers with different service ids on one Kafka cluster never see each oth
     assert.deepEqual(names(await b2.ksql('SHOW STREAMS;'), 'streams'), ['CLICKS', 'KSQL_PROCESSING_LOG']);
     assert.deepEqual(names(await b2.ksql('SHOW TABLES;'), 'tables'), ['COUNTS']);
     assert.equal(names(await b2.ksql('SHOW QUERIES;'), 'queries').length, 1);
+    if (clustered) {
+      // b's state comes back from b's own changelog; each service id has changelogs of its own.
+      assert.deepEqual(await eventually('b2 restores its counts from its changelog', counts(b2), full, 60_000), expected);
+      const changelogs = await KafkaLog.connect({ brokers: cluster!.brokers }).then(async (l) => {
+        try {
+          return (await l.listTopics()).map((t) => t.name).filter((n) => n.endsWith('-changelog') && n.includes(run));
+        } finally {
+          await l.close();
+        }
+      });
+      for (const id of ids) assert.equal(changelogs.filter((n) => n.startsWith(`_confluent-ksql-${id}query_`)).length, 1, `one changelog of service ${id}: ${changelogs.join(', ')}`);
+    }
     await b2.ksql(`INSERT INTO clicks (id, page) VALUES (9, 'faq');`);
     const after = ['cart=2', 'faq=2', 'home=3'];
     assert.deepEqual(await eventually('a counts what b wrote to the shared input', counts(a), (v) => JSON.stringify(v) === JSON.stringify(after), 60_000), after);

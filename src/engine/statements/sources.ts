@@ -63,7 +63,12 @@ export async function prepareCreateSource(
     ...(hidden ? { plan: hidden.plan } : {}),
     apply: async (sequence) => {
       if (planned.createTopic && !(await ctx.log.describeTopic(planned.createTopic.name))) {
-        await ctx.log.createTopic(planned.createTopic.name, planned.createTopic.spec);
+        try {
+          await ctx.log.createTopic(planned.createTopic.name, planned.createTopic.spec);
+        } catch (e) {
+          // Another server of this service id applying the same command created it first.
+          if (!(await ctx.log.describeTopic(planned.createTopic.name))) throw e;
+        }
       }
       ctx.catalog.putSource(planned.source);
       if (hidden) {

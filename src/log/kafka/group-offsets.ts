@@ -3,7 +3,7 @@
 
 import * as M from '../../kafka-protocol/messages.js';
 import { ErrorCode } from '../errors.js';
-import type { TopicPartitionOffset } from '../topic-log.js';
+import type { GroupGeneration, TopicPartitionOffset } from '../topic-log.js';
 import { COORDINATOR_GROUP } from './cluster.js';
 import { checkError } from './kafka-errors.js';
 import { sendRequest, type KafkajsBroker } from './wire.js';
@@ -34,13 +34,13 @@ export function byTopic(offsets: TopicPartitionOffset[]): Map<string, Map<number
   return out;
 }
 
-export async function commitGroupOffsets(log: GroupCoordinatorAccess, group: string, offsets: TopicPartitionOffset[]): Promise<void> {
+export async function commitGroupOffsets(log: GroupCoordinatorAccess, group: string, offsets: TopicPartitionOffset[], generation?: GroupGeneration): Promise<void> {
   if (offsets.length === 0) return;
   await log.withCoordinator(group, COORDINATOR_GROUP, async (broker) => {
     const res = await sendRequest<Body>(broker, M.OffsetCommit, 7, {
       groupId: group,
-      generationId: -1,
-      memberId: '',
+      generationId: generation?.generationId ?? -1,
+      memberId: generation?.memberId ?? '',
       groupInstanceId: null,
       retentionTimeMs: -1,
       topics: [...byTopic(offsets)].map(([name, partitions]) => ({

@@ -18,6 +18,7 @@ import {
   type TopicLog,
   type TopicPartitionOffset,
   type TopicSpec,
+  type GroupGeneration,
 } from '../topic-log.js';
 import { KafkaClient, type ClientOptions, type KafkajsCluster } from './cluster.js';
 import { KafkaReader, EARLIEST, LATEST } from './reader.js';
@@ -311,8 +312,8 @@ export class KafkaLog implements TopicLog {
     return found.map((o, i) => (o >= 0 ? o : ends[i]!));
   }
 
-  commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {
-    return commitGroupOffsets(this, group, offsets);
+  commitOffsets(group: string, offsets: TopicPartitionOffset[], generation?: GroupGeneration): Promise<void> {
+    return commitGroupOffsets(this, group, offsets, generation);
   }
 
   async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {

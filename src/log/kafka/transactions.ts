@@ -137,7 +137,9 @@ class KafkaTransaction implements LogTransaction {
     }
     this.ensureActive();
     const session = this.session;
-    await this.log.produceAs(
+    // A produce that failed (a broker gone mid-request) leaves the sequence numbers unknown:
+    // the session is dropped, so the next transaction starts with a new epoch.
+    await this.produceOrForget(() => this.log.produceAs(
       topic,
       records,
       {
@@ -150,7 +152,16 @@ class KafkaTransaction implements LogTransaction {
         },
       },
       partitions,
-    );
+    ));
+  }
+
+  private async produceOrForget(send: () => Promise<unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (e) {
+      this.owner.forget(this.session);
+      throw e;
+    }
   }
 
   async commitOffsets(group: string, offsets: TopicPartitionOffset[]): Promise<void> {

@@ -114,6 +114,12 @@ export class JoinRuntime {
     };
   }
 
+  /** The join state's database and how to reread it after it was replaced (a changelog restore). */
+  stateDatabase(): { database: import('better-sqlite3').Database; reload(): void } {
+    const store = this.store;
+    return { database: store.database, reload: () => store.rollback() };
+  }
+
   close(): void {
     this.store.close();
   }

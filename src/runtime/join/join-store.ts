@@ -256,6 +256,11 @@ export class JoinStore {
     for (const r of this.db.prepare('SELECT name, value FROM meta').all() as { name: string; value: number }[]) this.meta.set(r.name, r.value);
   }
 
+  /** The SQLite database, for a task's changelog (src/runtime/cluster/changelog.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   committedOffsets(topic: string): Map<number, number> {
     const rows = this.db.prepare('SELECT part, next FROM offsets WHERE topic = ?').all(topic) as { part: number; next: number }[];
     return new Map(rows.map((r) => [r.part, r.next]));

@@ -15,7 +15,7 @@ import { Pipeline } from '../pipeline.js';
 import { ScanProgress } from '../scan-progress.js';
 import { pullHeader, transientQueryId, type TransientServices } from '../transient.js';
 import { finishRows, resultRows } from './evaluate.js';
-import type { RowShape, TableReader } from './table-reader.js';
+import type { RowShape, StoredRows } from './table-reader.js';
 
 const MORE = ' See https://cnfl.io/queries for more info.';
 const SUFFIX = '\nAdd EMIT CHANGES if you intended to issue a push query.';
@@ -70,7 +70,7 @@ function errorItem(e: unknown): StreamedItem {
 }
 
 /** The answer of a pull query on a table, computed at once. `points` rebinds the lookup keys. */
-export function runTablePull(plan: PullPlan, reader: TableReader, s: Pick<TransientServices, 'properties'>, points?: unknown[][]): QueryStream {
+export function runTablePull(plan: PullPlan, reader: StoredRows, s: Pick<TransientServices, 'properties'>, points?: unknown[][]): QueryStream {
   const a = plan.analysis;
   const queryId = transientQueryId(s.properties, a.source.name);
   const types = a.selected.map((c) => c.type);

@@ -1,5 +1,7 @@
 // Pull queries for the query service: plans a SELECT without EMIT (or takes the plan of its
-// shape from the cache), finds the table's store and its read connection, and runs it.
+// shape from the cache), finds the table's store and its read connection, and runs it. A
+// table shared by the servers of one cluster is this server's task stores, read as one; the
+// caller's `spread` hook then adds the other servers' part (src/runtime/cluster/pull-fanout.ts).
 
 import type { DataSource } from '../../catalog/model.js';
 import { BIGINT } from '../../common/types.js';
@@ -10,14 +12,25 @@ import { resolveOrderBy } from '../../planner/query/pull-sql.js';
 import { roundTrip } from '../../plan/json.js';
 import { buildAnalysis } from '../builder.js';
 import type { QueryServiceContext } from '../contract.js';
-import type { TableStore } from '../table-store.js';
+import { TableStore } from '../table-store.js';
 import { checkPullQuery, type TransientServices } from '../transient.js';
 import { PullPlanCache } from './cache.js';
 import { notQueryable, pullPlan, runStreamPull, runTablePull, type PullPlan } from './run.js';
-import { TableReader } from './table-reader.js';
+import { TableReader, UnionReader, type StoredRows } from './table-reader.js';
+
+/** The stores of the tasks this server runs of a table shared with other servers. */
+export interface TaskStoreSet {
+  taskStores(): TableStore[];
+}
 
 export type PullServices = Omit<TransientServices, 'getStore'> & {
-  getStore(name: string, source: DataSource): TableStore | undefined;
+  getStore(name: string, source: DataSource): TableStore | TaskStoreSet | undefined;
+  /**
+   * For a table whose tasks other servers run too: the whole answer, made of `local` (this
+   * server's part) and theirs; undefined when this server holds the whole table. Throws for
+   * a shape that can't be answered that way.
+   */
+  spread?(plan: PullPlan, sql: string, local: () => QueryStream): QueryStream | undefined;
 };
 
 export class PullQueries {
@@ -34,8 +47,10 @@ export class PullQueries {
     const order = resolveOrderBy(statement.query, analysis.selected);
     const plan = pullPlan(analysis, order, statement.query.offset ?? 0);
     if (analysis.source.sourceType !== 'TABLE') return runStreamPull(plan, { ...s, getStore: () => undefined });
-    const reader = this.readerFor(plan, s);
-    const stream = runTablePull(plan, reader, s);
+    const local = () => runTablePull(plan, this.readerFor(plan, s), s);
+    const spread = s.spread?.(plan, statement.text, local);
+    if (spread) return spread;
+    const stream = local();
     const catalogSource = ctx.catalog.getSource(analysis.source.name);
     if (catalogSource) this.cache.remember(statement.text, statement.loc.offset, plan, catalogSource, overrides);
     return stream;
@@ -55,7 +70,7 @@ export class PullQueries {
       return undefined;
     }
     const services = s();
-    let reader: TableReader;
+    let reader: StoredRows;
     try {
       reader = this.readerFor(plan, services);
     } catch {
@@ -64,12 +79,19 @@ export class PullQueries {
     return runTablePull(plan, reader, services, hit.points);
   }
 
-  private readerFor(plan: PullPlan, s: PullServices): TableReader {
+  private readerFor(plan: PullPlan, s: PullServices): StoredRows {
     const source = plan.analysis.source;
     const store = source.stateStore ? s.getStore(source.stateStore, source) : undefined;
-    if (!store || !store.database.open) throw notQueryable(source.name);
+    if (!store) throw notQueryable(source.name);
+    if (store instanceof TableStore) return this.readerOf(store, plan);
+    return new UnionReader(store.taskStores().map((t) => this.readerOf(t, plan)));
+  }
+
+  private readerOf(store: TableStore, plan: PullPlan): TableReader {
+    if (!store.database.open) throw notQueryable(plan.analysis.source.name);
     let reader = this.readers.get(store);
     if (!reader || !reader.open) {
+      const source = plan.analysis.source;
       const keyTypes = source.schema.key.map((c) => c.type);
       reader = new TableReader(store.file, source.keyFormat.window ? [...keyTypes, BIGINT, BIGINT] : keyTypes, source.schema.value.map((c) => c.type));
       this.readers.set(store, reader);

@@ -23,7 +23,12 @@ export interface RowShape {
   windowIndexes?: { start: number; end: number };
 }
 
-export class TableReader {
+/** What a table pull reads its rows from: one store's file, or the files of a server's tasks. */
+export interface StoredRows {
+  rows(access: KeyAccess, keyCount: number, shape: RowShape, points?: unknown[][]): unknown[][];
+}
+
+export class TableReader implements StoredRows {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly keyNames: string[];
@@ -117,6 +122,27 @@ export class TableReader {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * The task stores a server holds of a shared table, read as one table: keys listed in order
+ * are looked up key by key over every store, any other read is merged into the scan order of
+ * a single store (partition, then key), since each task holds its own partitions.
+ */
+export class UnionReader implements StoredRows {
+  constructor(private readonly readers: TableReader[]) {}
+
+  rows(access: KeyAccess, keyCount: number, shape: RowShape, points?: unknown[][]): unknown[][] {
+    const keys = points ?? access.points?.map((p) => p.map((v) => v.value));
+    if (keys && access.listedOrder) {
+      const out: unknown[][] = [];
+      for (const key of keys) for (const r of this.readers) out.push(...r.rows(access, keyCount, shape, [key]));
+      return out;
+    }
+    const out = this.readers.flatMap((r) => r.rows(access, keyCount, shape, points));
+    if (this.readers.length > 1) out.sort(scanOrder(shape, keyCount));
+    return out;
   }
 }
 
