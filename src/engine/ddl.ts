@@ -8,6 +8,7 @@ import type { FormatName, FormatOptions } from '../serde/serde.js';
 import type { Column, LogicalSchema, SqlType } from '../common/types.js';
 import { BYTES, STRING, arrayOf, formatType, structOf, typesEqual } from '../common/types.js';
 import { ParseError } from '../parser/index.js';
+import { WithClauseError } from '../parser/errors.js';
 import { KsqlError } from './api.js';
 import { defaultSchemaRegistry } from '../serde/registry.js';
 import { inferColumns } from '../serde/schema-inference.js';
@@ -263,7 +264,7 @@ export function decideWindow(props: WithProperties): KeyFormat['window'] {
     throw new KsqlError(`Invalid value for WINDOW_TYPE: '${String(props.WINDOW_TYPE)}'. Valid values are SESSION, HOPPING, TUMBLING.`);
   }
   if (type === 'SESSION') {
-    if (props.WINDOW_SIZE !== undefined) throw new KsqlError("'WINDOW_SIZE' should not be set for SESSION windows.");
+    if (props.WINDOW_SIZE !== undefined) throw new WithClauseError("'WINDOW_SIZE' should not be set for SESSION windows.");
     return { type };
   }
   if (props.WINDOW_SIZE === undefined) {

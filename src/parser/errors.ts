@@ -2,7 +2,7 @@
 // whole request text (not to the single statement).
 
 import type { Loc } from './ast.js';
-import { EddyError } from '../common/errors.js';
+import { EddyError, KsqlError } from '../common/errors.js';
 
 const PREPARE_FAILED = 'Failed to prepare statement: ';
 
@@ -108,4 +108,13 @@ export function locAt(text: string, offset: number, base?: Loc): Loc {
     column: line === 1 ? base.column + column - 1 : column,
     offset: base.offset + offset,
   };
+}
+
+/**
+ * A WITH clause ksqlDB refuses while it builds the statement's properties, which it reports
+ * as a failure to parse the statement (e.g. a bad WINDOW_SIZE).
+ */
+export class WithClauseError extends KsqlError {
+  override readonly kind = 'syntax';
+  override name = 'WithClauseParseError';
 }

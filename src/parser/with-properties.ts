@@ -4,6 +4,7 @@
 
 import type { Property } from './ast.js';
 import { KsqlError } from '../common/errors.js';
+import { WithClauseError } from './errors.js';
 
 type Kind = 'string' | 'int' | 'bool';
 
@@ -99,7 +100,7 @@ export function parseWithProperties(props: Property[], kind: WithKind): WithProp
 /** `'20 SECONDS'` → ms; ksqlDB's message on a bad unit. */
 export function parseDurationText(text: string, property: string): number {
   const m = /^\s*(\d+)\s+([A-Za-z]+)\s*$/.exec(text);
-  if (!m) throw new KsqlError(`Configuration ${property} is invalid: Invalid duration: '${text}'. Expected '<value> <unit>'`);
+  if (!m) throw new WithClauseError(`Configuration ${property} is invalid: Invalid duration: '${text}'. Expected '<value> <unit>'`);
   const n = Number(m[1]);
   const unit = m[2]!.toUpperCase();
   const factors: Record<string, number> = {
@@ -116,7 +117,7 @@ export function parseDurationText(text: string, property: string): number {
   };
   const f = factors[unit];
   if (f === undefined) {
-    throw new KsqlError(`Configuration ${property} is invalid: Invalid duration: '${text}'. Unknown time unit: '${unit}'`);
+    throw new WithClauseError(`Configuration ${property} is invalid: Invalid duration: '${text}'. Unknown time unit: '${unit}'`);
   }
   return n * f;
 }

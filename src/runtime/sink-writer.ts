@@ -52,6 +52,12 @@ export class SinkWriter {
    */
   storePartitions: number | undefined;
 
+  /**
+   * PROTOBUF without nullable wrappers has no null for a primitive field: ksqlDB's store keeps
+   * the serialized value, so a materialized null reads back as the field's default ('' or 0).
+   */
+  private readonly storeRoundTrip: boolean;
+
   constructor(
     private readonly plan: PersistentPhysicalPlan,
     functions: FunctionRegistry,
@@ -63,6 +69,11 @@ export class SinkWriter {
     this.valueSerde = serdes.value;
     this.logger = `processing.${plan.queryId}.${plan.sink.name}`;
     this.window = plan.sink.keyFormat.window;
+    const vf = plan.sink.valueFormat;
+    this.storeRoundTrip =
+      (vf.format === 'PROTOBUF' || vf.format === 'PROTOBUF_NOSR') &&
+      vf.options?.nullableRepresentation === undefined &&
+      plan.sink.schema.value.every((c) => c.namespace !== 'HEADER');
     const ts = plan.sinkTimestamp;
     if (ts) {
       const keyCount = plan.sink.schema.key.length;
@@ -103,6 +114,16 @@ export class SinkWriter {
     }
   }
 
+  /** The values as the sink's value format gives them back (a value it cannot write stays as it is). */
+  private storedValues(values: unknown[]): unknown[] {
+    try {
+      const back = this.valueSerde.deserialize(this.valueSerde.serialize(values));
+      return Array.isArray(back) ? back : values;
+    } catch {
+      return values;
+    }
+  }
+
   /** Records to produce for a batch of output rows; updates the table store (uncommitted). */
   toRecords(rows: OutputRow[]): ProduceRecord[] {
     const out: ProduceRecord[] = [];
@@ -123,7 +144,7 @@ export class SinkWriter {
           // Materialized rows are filed under the sink partition of their key when it is known.
           if (this.storePartitions === undefined || keyBytes === null || keyBytes instanceof Error) storePartition = o.partition;
           else storePartition = partitionForKey(keyBytes, this.storePartitions);
-          store.put({ key: storeKey, values: o.value, rowtime: o.rowtime, partition: storePartition });
+          store.put({ key: storeKey, values: this.storeRoundTrip ? this.storedValues(o.value) : o.value, rowtime: o.rowtime, partition: storePartition });
         }
       }
       let timestamp = o.rowtime;

@@ -1,6 +1,7 @@
 // The ksqlDB-compatible REST API over an EngineApi (spec §6). Nothing here plans or runs
 // SQL: the server parses requests, routes them to the engine and frames the answers.
 
+import { KSQL_V1_PROTOBUF, protobufFramer } from './protobuf-framing.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EngineApi, KsqlEntity, QueryStream, RequestContext } from '../engine/api.js';
 import { genericError, toErrorReply, type ErrorReply } from './errors.js';
@@ -212,8 +213,10 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
   };
 
   app.post('/query', async (request, reply) => {
-    const contentType = accepted(request, reply, JSON_RESPONSE_TYPES);
-    if (contentType === null) return reply;
+    const accept = accepted(request, reply, [...JSON_RESPONSE_TYPES, KSQL_V1_PROTOBUF]);
+    if (accept === null) return reply;
+    const protobufRows = accept === KSQL_V1_PROTOBUF;
+    const contentType = protobufRows ? KSQL_V1_JSON : accept;
     const body = objectOf(request.body);
     if (typeof body.ksql !== 'string') {
       return sendError(reply, genericError(40000, "The request body must be a JSON object with a string field 'ksql'"), contentType);
@@ -223,7 +226,7 @@ export function createServer(engine: EngineApi, options: ServerOptions = {}): Fa
     const properties = objectOf(body.streamsProperties);
     checkOverrides(properties);
     const context = { properties: { ...properties }, variables: stringMap(body.sessionVariables) };
-    return runQuery(reply, body.ksql, context, (s) => (s.kind === 'print' ? printFramer() : queryEndpointFramer()), contentType);
+    return runQuery(reply, body.ksql, context, (s) => (s.kind === 'print' ? printFramer() : protobufRows ? protobufFramer() : queryEndpointFramer()), contentType);
   });
 
   app.post('/query-stream', async (request, reply) => {

@@ -347,7 +347,8 @@ function sourceMismatch(exp: NonNullable<PostConditions['sources']>[number], s: 
     if (exp.keyFormat.windowType && exp.keyFormat.windowType.toUpperCase() !== s.keyFormat.window?.type) {
       return `window type ${s.keyFormat.window?.type ?? 'none'}, expected ${exp.keyFormat.windowType}`;
     }
-    if (exp.keyFormat.windowSize !== undefined && exp.keyFormat.windowSize !== s.keyFormat.window?.sizeMs) {
+    // null is ksqlDB's "no size" (session windows).
+    if (exp.keyFormat.windowSize !== undefined && (exp.keyFormat.windowSize ?? undefined) !== s.keyFormat.window?.sizeMs) {
       return `window size ${s.keyFormat.window?.sizeMs ?? 'none'}, expected ${exp.keyFormat.windowSize}`;
     }
   }

@@ -21,7 +21,8 @@ export type QueryResult = { ok: true; handle: QueryHandle } | Failed;
 export interface RestClient {
   readonly kind: 'http' | 'in-process';
   ksql(sql: string): Promise<KsqlResult>;
-  query(sql: string): Promise<QueryResult>;
+  /** `accept`: the response's media type (http only; the in-process client speaks JSON). */
+  query(sql: string, accept?: string): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
@@ -43,7 +44,8 @@ export function inProcessClient(engine: EngineUnderTest): RestClient {
         return { ok: false, status: (e as { httpStatus?: number }).httpStatus, message: errorMessage(e) };
       }
     },
-    async query(sql) {
+    async query(sql, accept) {
+      if (accept?.includes('protobuf')) return { ok: false, message: 'protobuf responses need the HTTP server (src/server)' };
       let stream: QueryStream;
       try {
         stream = await engine.query(sql, ctx());
@@ -89,10 +91,10 @@ export function inProcessClient(engine: EngineUnderTest): RestClient {
 
 export async function httpClient(engine: EngineUnderTest, server: ServerModule): Promise<RestClient> {
   const running = await server.startServer(engine, { port: 0, host: '127.0.0.1' });
-  const post = (path: string, body: unknown, signal?: AbortSignal) =>
+  const post = (path: string, body: unknown, signal?: AbortSignal, accept = 'application/vnd.ksql.v1+json') =>
     fetch(`${running.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/vnd.ksql.v1+json' },
+      headers: { 'content-type': 'application/json', accept },
       body: JSON.stringify(body),
       signal,
     });
@@ -112,9 +114,9 @@ export async function httpClient(engine: EngineUnderTest, server: ServerModule):
       if (!res.ok) return failure(res.status, text);
       return { ok: true, entities: parseJson(text) as Record<string, unknown>[] };
     },
-    async query(sql) {
+    async query(sql, accept) {
       const abort = new AbortController();
-      const res = await post('/query', { ksql: sql, streamsProperties: {} }, abort.signal);
+      const res = await post('/query', { ksql: sql, streamsProperties: {} }, abort.signal, accept);
       if (!res.ok) return failure(res.status, await res.text());
       const reader = res.body!.getReader();
       const decoder = new TextDecoder();

@@ -9,6 +9,7 @@ import { describe, matchValue } from './compare.js';
 import { loadServer, type EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, TestCase } from './loader.js';
 import { createTopics, registerTopicSchemas, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
+import { protobufItems } from './proto-text.js';
 import { httpClient, inProcessClient, type RestClient } from './rest-client.js';
 
 const QUERY_START = /^\s*(SELECT|PRINT)\b/i;
@@ -74,9 +75,6 @@ export async function runRestCase(tc: TestCase): Promise<CaseResult> {
 }
 
 async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: RestClient): Promise<CaseResult> {
-  if (spec.testPullWithProtoFormat) {
-    return { passed: false, reason: 'protobuf query responses (testPullWithProtoFormat) are not supported by the runner' };
-  }
   const firstQuery = spec.statements.findIndex((s) => QUERY_START.test(s));
   const admin = firstQuery < 0 ? spec.statements : spec.statements.slice(0, firstQuery);
   const queries = firstQuery < 0 ? [] : spec.statements.slice(firstQuery);
@@ -90,10 +88,12 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
   const waitForQuery = (spec.inputConditions as { waitForActivePushQuery?: boolean } | undefined)?.waitForActivePushQuery === true && queries.length > 0;
   if (!waitForQuery) await produceInputs(engine, spec.inputs ?? [], new Set());
   const expected = spec.responses ?? [];
-  for (let q = 0; q < queries.length; q++) {
-    const exp = expected[admin.length + q] as { query?: Record<string, unknown>[]; queryProto?: unknown } | undefined;
-    if (exp?.queryProto) return { passed: false, reason: 'protobuf query responses (queryProto) are not supported by the runner' };
-    const r = await client.query(queries[q]!);
+  // testPullWithProtoFormat: the queries run again with protobuf rows (ksqlDB's queryProto responses).
+  const runs = spec.testPullWithProtoFormat ? [...queries, ...queries] : queries;
+  for (let q = 0; q < runs.length; q++) {
+    const exp = expected[admin.length + q] as { query?: Record<string, unknown>[]; queryProto?: Record<string, unknown>[] } | undefined;
+    const proto = q >= queries.length;
+    const r = await client.query(runs[q]!, proto ? 'application/vnd.ksql.v1+protobuf' : undefined);
     if (!r.ok) return checkError(spec, r, `query ${q + 1}`);
     const items: Record<string, unknown>[] = [];
     try {
@@ -103,7 +103,7 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
         await produceInputs(engine, spec.inputs ?? [], new Set());
       }
       // Read to the end of the response, or until it goes quiet (push queries without LIMIT).
-      const limit = (exp?.query?.length ?? 0) + 5;
+      const limit = (exp?.query?.length ?? exp?.queryProto?.length ?? 0) + 5;
       while (items.length < limit) {
         const item = await r.handle.next(QUERY_IDLE_MS);
         if (item === 'end' || item === 'idle') break;
@@ -112,7 +112,7 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
     } finally {
       r.handle.close();
     }
-    actual.push({ query: items });
+    actual.push(proto ? { queryProto: protobufItems(items) } : { query: items });
   }
   if (spec.expectedError) return { passed: false, reason: `expected an error (${spec.expectedError.message ?? ''}) but every request succeeded` };
   for (let i = 0; i < expected.length; i++) {
@@ -121,6 +121,10 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
     if (!a) return { passed: false, reason: `response ${i + 1} missing (got ${actual.length} responses)` };
     if ('admin' in e) {
       const why = subsetMismatch(e.admin, a.admin, `response ${i + 1} admin`);
+      if (why) return { passed: false, reason: why };
+    } else if ('queryProto' in e) {
+      if (!a.queryProto) return { passed: false, reason: `response ${i + 1}: expected a protobuf query result, got ${describe(a).slice(0, 200)}` };
+      const why = compareQuery(e.queryProto as Record<string, unknown>[], a.queryProto as Record<string, unknown>[], i + 1);
       if (why) return { passed: false, reason: why };
     } else if ('query' in e) {
       if (!a.query) return { passed: false, reason: `response ${i + 1}: expected a query result, got ${describe(a).slice(0, 200)}` };

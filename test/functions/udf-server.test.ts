@@ -106,6 +106,18 @@ test('the functions of docs/udf.md load into a real server and run in persistent
       [['DOUBLE'], ['DOUBLE', 'INT']],
     );
 
+    // The aggregate and the table function describe themselves too, with their kind.
+    const aggregate = (await post(url, '/ksql', 'DESCRIBE FUNCTION weighted_avg;'))[0];
+    assert.equal(aggregate.name, 'WEIGHTED_AVG');
+    assert.equal(aggregate.type, 'AGGREGATE');
+    assert.equal(aggregate.description, 'The average of the values, each counted by its weight.');
+    assert.equal(aggregate.path, join(dir, 'ext', 'weighted.ts'));
+    const table = (await post(url, '/ksql', 'DESCRIBE FUNCTION words;'))[0];
+    assert.equal(table.name, 'WORDS');
+    assert.equal(table.type, 'TABLE');
+    assert.equal(table.description, 'The words of a text, one row each.');
+    assert.ok(table.functions.length >= 1 && table.functions.every((f: any) => f.returnType === 'VARCHAR'), JSON.stringify(table.functions));
+
     const statements = docStatements();
     const pullQuery = statements.pop()!;
     for (const s of statements) await post(url, '/ksql', s);

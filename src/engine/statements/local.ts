@@ -5,6 +5,7 @@
 import type { Statement } from '../../parser/ast.js';
 import { checkOverridable, PropertyError } from '../../config/index.js';
 import { KsqlError, type KsqlEntity } from '../api.js';
+import { ParseError } from '../../parser/errors.js';
 import { entity, warningEntity } from '../entities.js';
 import { wrongEndpoint } from '../query-endpoint.js';
 import { assertTopic } from './assert-topic.js';
@@ -75,7 +76,11 @@ export async function executeLocal(ctx: EngineContext, stmt: Statement, session:
     case 'DescribeConnector':
       return describeConnector(ctx, stmt);
     case 'RunScript':
-      throw new KsqlError('RUN SCRIPT is a CLI command: the CLI reads the file and sends its statements.');
+      // The server's grammar has no RUN statement (ksqlDB: "Unknown statement 'RUN'").
+      throw new ParseError(
+        `line ${stmt.loc.line}:${stmt.loc.column}: Syntax Error\nUnknown statement 'RUN'\nRUN SCRIPT is a CLI command: the CLI reads the file and sends its statements.`,
+        { line: stmt.loc.line, column: stmt.loc.column, token: 'RUN', detail: "Unknown statement 'RUN'" },
+      );
     case 'AlterSystem':
       throw new KsqlError('ALTER SYSTEM is not supported by this server.');
     case 'AssertValues':

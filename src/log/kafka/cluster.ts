@@ -97,6 +97,11 @@ export class KafkaClient {
     this.fetchers.add(placeholder);
     try {
       const cluster = await this.newCluster();
+      if (this.closed) {
+        // Closed while connecting: this connection has no owner left.
+        void cluster.disconnect().catch(() => undefined);
+        throw new Error('The Kafka log is closed');
+      }
       this.fetchers.add(cluster);
       return cluster;
     } finally {
@@ -122,6 +127,7 @@ export class KafkaClient {
     const all = [this.main, ...this.fetchers];
     this.idle.length = 0;
     this.fetchers.clear();
-    await Promise.all(all.map((c) => c.disconnect().catch(() => undefined)));
+    // A fetcher still connecting is a placeholder without disconnect; acquiring it sees `closed`.
+    await Promise.all(all.map((c) => (typeof c.disconnect === 'function' ? c.disconnect().catch(() => undefined) : undefined)));
   }
 }

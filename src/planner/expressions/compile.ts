@@ -454,7 +454,7 @@ export class ExpressionCompiler {
         }
       }
     };
-    const node: Node = { type, code: this.guarded([l, r], 'null', ([a, b]) => body(a!, b!)), ast: expr };
+    const node: Node = { type, code: this.guarded([l, r], 'h.nullOperand()', ([a, b]) => body(a!, b!)), ast: expr };
     return l.lit && r.lit ? this.fold(node) : node;
   }
 

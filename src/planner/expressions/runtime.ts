@@ -15,6 +15,11 @@ function big(a: number | bigint): bigint {
 }
 
 export const runtime = {
+  /** Arithmetic on a null operand fails the whole expression, as unboxing a null does in ksqlDB's generated code. */
+  nullOperand(): never {
+    throw new Error('Cannot do arithmetic on a null operand (java.lang.NullPointerException)');
+  },
+
   // ---- INT (32-bit, wraps)
   divI(a: number, b: number): number {
     if (b === 0) throw divisionByZero();

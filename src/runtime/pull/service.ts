@@ -9,6 +9,8 @@ import type { QueryStream } from '../../common/query-stream.js';
 import type { SelectStatement } from '../../parser/ast.js';
 import { planTransientQuery } from '../../planner/query/plan.js';
 import { resolveOrderBy } from '../../planner/query/pull-sql.js';
+import { checkPullWhere } from '../../planner/query/pull-where.js';
+import { getProperty } from '../../config/index.js';
 import { roundTrip } from '../../plan/json.js';
 import { buildAnalysis } from '../builder.js';
 import type { QueryServiceContext } from '../contract.js';
@@ -44,6 +46,10 @@ export class PullQueries {
       functions: ctx.functions,
       resolveType: (n) => ctx.catalog.getType(n),
     });
+    if (analysis.source.sourceType === 'TABLE') {
+      const on = (name: string): boolean => String(getProperty(ctx.properties, name) ?? true).toLowerCase() !== 'false';
+      checkPullWhere(statement.query.where, analysis.layout, { tableScans: on('ksql.query.pull.table.scan.enabled'), rangeScans: on('ksql.query.pull.range.scan.enabled') });
+    }
     const order = resolveOrderBy(statement.query, analysis.selected);
     const plan = pullPlan(analysis, order, statement.query.offset ?? 0);
     if (analysis.source.sourceType !== 'TABLE') return runStreamPull(plan, { ...s, getStore: () => undefined });
