@@ -23,6 +23,12 @@ import { TableStore } from './table-store.js';
 import { checkPullQuery, runPushQuery, type TransientServices } from './transient.js';
 import { PullQueries, type PullServices } from './pull/service.js';
 import { refuseQueryExtensions } from '../planner/query/pull-sql.js';
+import type { SqlType } from '../common/types.js';
+import { startInWorkers } from './threads/hosting.js';
+import type { ThreadedQuery } from './threads/threaded-query.js';
+
+/** A running persistent query: in the main thread, or in worker threads (threads/hosting.ts). */
+type HostedQuery = PersistentQuery | ThreadedQuery;
 
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
@@ -53,7 +59,7 @@ class ProcessingLogs {
 }
 
 class EddyQueryService implements QueryService {
-  private readonly running = new Map<string, PersistentQuery>();
+  private readonly running = new Map<string, HostedQuery>();
   private readonly stores = new Map<string, TableStore>();
   private readonly transients = new Set<QueryStream>();
   private readonly processingLogs = new ProcessingLogs();
@@ -99,25 +105,33 @@ class EddyQueryService implements QueryService {
   }
 
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery {
-    const physical = buildPersistent(plan.plan, { functions: ctx.functions, resolveType: (n) => ctx.catalog.getType(n) });
+    const types: Record<string, SqlType> = {};
+    const resolveType = (n: string) => {
+      const t = ctx.catalog.getType(n);
+      if (t) types[n] = t;
+      return t;
+    };
+    const physical = buildPersistent(plan.plan, { functions: ctx.functions, resolveType });
     const existing = this.running.get(plan.queryId);
     if (existing) return existing;
-    const query = new PersistentQuery(
-      physical,
-      {
-        log: ctx.log,
-        functions: ctx.functions,
-        dataDir: ctx.dataDir,
-        properties: ctx.properties,
-        processingLog: this.processingLogs.sinkFor(ctx),
-      },
-      plan.sinkTopic,
-      plan.inheritPartitionsFrom,
-      (name, store) => {
-        if (store) this.stores.set(name, store);
-        else if (this.stores.get(name) === query.storeRef()) this.stores.delete(name);
-      },
-    );
+    const query: HostedQuery =
+      startInWorkers(plan, physical, types, ctx, this.processingLogs.sinkFor(ctx)) ??
+      new PersistentQuery(
+        physical,
+        {
+          log: ctx.log,
+          functions: ctx.functions,
+          dataDir: ctx.dataDir,
+          properties: ctx.properties,
+          processingLog: this.processingLogs.sinkFor(ctx),
+        },
+        plan.sinkTopic,
+        plan.inheritPartitionsFrom,
+        (name, store) => {
+          if (store) this.stores.set(name, store);
+          else if (this.stores.get(name) === query.storeRef()) this.stores.delete(name);
+        },
+      );
     this.running.set(plan.queryId, query);
     const stop = query.stop.bind(query);
     query.stop = async (cleanup: boolean) => {
