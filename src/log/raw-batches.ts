@@ -5,6 +5,7 @@
 // Only the embedded log offers this; other logs return undefined from rawBatchLog().
 
 import { EmbeddedLog } from './embedded/index.js';
+import type { EmbeddedTransaction } from './embedded/embedded-log.js';
 import { decompress } from './compression.js';
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, decodeBatchRecords, readInt64 } from './record-batch.js';
 import type { LogRecord } from './topic-log.js';
@@ -40,7 +41,11 @@ export interface RawBatchLog {
   /** Resolves at the next append to one of the partitions, or after maxWaitMs. */
   waitForData(partitions: TopicPartitionRef[], maxWaitMs: number): Promise<void>;
   partitionCount(topic: string): number | undefined;
+  /** A log transaction that also appends encoded batches (exactly-once). */
+  beginTransaction(transactionalId: string): Promise<RawTransaction>;
 }
+
+export type RawTransaction = EmbeddedTransaction;
 
 class EmbeddedRawBatches implements RawBatchLog {
   constructor(private readonly log: EmbeddedLog) {}
@@ -83,6 +88,10 @@ class EmbeddedRawBatches implements RawBatchLog {
 
   partitionCount(topic: string): number | undefined {
     return this.log.topic(topic)?.partitions.length;
+  }
+
+  beginTransaction(transactionalId: string): Promise<RawTransaction> {
+    return this.log.beginTransaction(transactionalId);
   }
 }
 

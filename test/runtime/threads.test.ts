@@ -1,6 +1,7 @@
 // Persistent queries in worker threads (eddy.query.threads > 1): the same outputs as the
 // main-thread query, restarts from committed offsets, read-committed input, processing-log
-// entries and failures from the workers, and which queries stay in the main thread.
+// entries and failures from the workers, exactly-once cycles, and which queries stay in
+// the main thread.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -177,15 +178,63 @@ test('paused, a threaded query reads nothing; resumed, it catches up; stopped, i
   }
 });
 
-test('stateful and exactly-once queries stay in the main thread', async () => {
+const EOS = { ...THREADS, 'processing.guarantee': 'exactly_once_v2' };
+
+test('exactly-once in worker threads: outputs commit with the offsets, and a restart repeats none', async () => {
+  const first = await makeEnv(EOS);
+  const dir = first.dir;
+  try {
+    await inputStream(first);
+    await produce(first, 'input', inputs(0, 600));
+    const { running } = run(first, CSAS, 'CSAS_OUTPUT_0');
+    assert.ok(running instanceof ThreadedQuery);
+    await first.service.drain();
+    assert.equal((await readAll(first, 'OUTPUT')).length, 400);
+    const committed = await first.log.committedOffsets('_confluent-ksql-default_query_CSAS_OUTPUT_0', 'input');
+    assert.deepEqual([...committed].sort((a, b) => a[0] - b[0]), [[0, 150], [1, 150], [2, 150], [3, 150]]);
+    await first.close();
+
+    const second = await makeEnv(EOS, dir);
+    try {
+      await inputStream(second);
+      await produce(second, 'input', inputs(600, 1200));
+      run(second, CSAS, 'CSAS_OUTPUT_0');
+      await second.service.drain();
+      const ids = (await readJson(second, 'OUTPUT')).map((r) => (r.value as { TENFOLD: number }).TENFOLD / 10).sort((a, b) => a - b);
+      assert.deepEqual(ids, Array.from({ length: 1200 }, (_, i) => i).filter((i) => i % 3 !== 0));
+    } finally {
+      await second.close();
+    }
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('exactly-once in worker threads: a failed cycle is aborted, its outputs never visible', async () => {
+  const env = await makeEnv({ ...EOS, 'ksql.fail.on.deserialization.error': true, 'commit.interval.ms': 60_000 });
+  try {
+    await inputStream(env);
+    const good = inputs(0, 40).map((r) => ({ ...r, partition: 0 }));
+    await produce(env, 'input', [...good, { key: 'bad', value: '{not json', partition: 3 }]);
+    const { running } = run(env, CSAS, 'CSAS_OUTPUT_0');
+    for (let i = 0; i < 100 && running.state !== 'ERROR'; i++) await env.service.drain().then(() => new Promise((r) => setTimeout(r, 20)));
+    assert.equal(running.state, 'ERROR');
+    await running.stop(false);
+    assert.deepEqual(await readAll(env, 'OUTPUT'), []);
+    const committed = await env.log.committedOffsets('_confluent-ksql-default_query_CSAS_OUTPUT_0', 'input');
+    assert.deepEqual([...committed.values()], [0, 0, 0, 0]);
+  } finally {
+    await env.close();
+    removeDir(env.dir);
+  }
+});
+
+test('stateful queries stay in the main thread', async () => {
   const env = await makeEnv(THREADS);
   try {
     await inputStream(env);
     const agg = run(env, 'CREATE TABLE COUNTS AS SELECT K, COUNT(*) AS N FROM INPUT GROUP BY K;', 'CTAS_COUNTS_0');
     assert.equal(agg.running.constructor.name, 'PersistentQuery');
-    env.ctx.properties = { ...env.ctx.properties, 'processing.guarantee': 'exactly_once_v2' };
-    const eos = run(env, CSAS, 'CSAS_OUTPUT_1');
-    assert.equal(eos.running.constructor.name, 'PersistentQuery');
   } finally {
     await env.close();
     removeDir(env.dir);

@@ -1,8 +1,8 @@
 // Where a persistent query runs: in worker threads when `eddy.query.threads` asks for more
-// than one and the query can (stateless, at-least-once, over the embedded log, with the
-// built-in functions), else in the main thread as a PersistentQuery. Stateful queries
+// than one and the query can (stateless, over the embedded log, with the built-in
+// functions), else in the main thread as a PersistentQuery. Stateful queries
 // (aggregations, joins, materialized tables) keep their SQLite state in the main thread
-// for now, and so do exactly-once queries (their outputs go through one log transaction).
+// for now.
 
 import { getProperty } from '../../config/index.js';
 import type { SqlType } from '../../common/types.js';
@@ -10,7 +10,6 @@ import { functionRegistry } from '../../functions/index.js';
 import { rawBatchLog } from '../../log/raw-batches.js';
 import type { PersistentPhysicalPlan } from '../builder.js';
 import type { PersistentQueryPlan, QueryServiceContext } from '../contract.js';
-import { processingGuarantee } from '../exactly-once.js';
 import type { ProcessingLogSink } from '../pipeline.js';
 import { ThreadedQuery } from './threaded-query.js';
 
@@ -29,7 +28,6 @@ export function queryThreads(properties: Record<string, unknown>): number {
 export function workerProblem(physical: PersistentPhysicalPlan, ctx: QueryServiceContext): string | undefined {
   const a = physical.analysis;
   if (a.aggregate || a.join || physical.materialize || !physical.produce) return 'it keeps state';
-  if (processingGuarantee(ctx.properties) !== 'at_least_once') return 'it is exactly-once';
   if (!rawBatchLog(ctx.log)) return 'its log is not the embedded log';
   if (ctx.functions !== functionRegistry) return 'it may use user-defined functions';
   return undefined;

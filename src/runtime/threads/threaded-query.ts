@@ -4,12 +4,14 @@
 // appends the sink batches the worker sends back, and commits the consumer group's
 // offsets on the cycle. A partition's position advances only once the outputs of what was
 // consumed are appended, so a commit never covers an output not yet in the log
-// (at-least-once, as in the main-thread query).
+// (at-least-once, as in the main-thread query). Under exactly_once_v2 the batches are
+// appended in the cycle's log transaction, committed with the offsets they cover; what a
+// worker answers while a commit is under way waits for the next transaction.
 
 import type { Worker } from 'node:worker_threads';
 import { getProperty } from '../../config/index.js';
 import type { TopicLog, TopicPartitionOffset, TopicSpec } from '../../log/topic-log.js';
-import type { RawBatchLog } from '../../log/raw-batches.js';
+import type { RawBatchLog, RawTransaction } from '../../log/raw-batches.js';
 import type { SqlType } from '../../common/types.js';
 import type { QueryPlan } from '../../plan/steps.js';
 import type { PersistentPhysicalPlan } from '../builder.js';
@@ -18,7 +20,7 @@ import type { ProcessingLogSink } from '../pipeline.js';
 import type { TableStore } from '../table-store.js';
 import { ProcessingLogType } from '../processing-log.js';
 import { countingProcessingLog, queryRecordsConsumed, queryRecordsProduced } from '../query-metrics.js';
-import { createOutputCommitter, type OutputCommitter } from '../exactly-once.js';
+import { createOutputCommitter, processingGuarantee, type OutputCommitter } from '../exactly-once.js';
 import { ensureSinkTopic } from '../sink-topic.js';
 import { CatchUpMeter, type CatchUp } from '../catch-up.js';
 import { consumerGroup } from '../persistent-query.js';
@@ -85,6 +87,11 @@ export class ThreadedQuery implements RunningQuery {
   /** Wakes the loop: a worker answered, or stop/drain/resume wants it to look again. */
   private wake: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
+  private readonly exactlyOnce: boolean;
+  /** Exactly-once: the cycle's open transaction; null while one commits. */
+  private txn: RawTransaction | null = null;
+  /** Exactly-once: answers that came while no transaction was open. */
+  private held: { w: QueryWorker; m: Extract<FromWorker, { type: 'done' }> }[] = [];
 
   constructor(
     readonly plan: PersistentPhysicalPlan,
@@ -101,6 +108,7 @@ export class ThreadedQuery implements RunningQuery {
     this.processingLog = countingProcessingLog(plan.queryId, services.processingLog);
     const interval = Number(getProperty(services.properties, 'commit.interval.ms') ?? 2000);
     this.commitIntervalMs = Number.isFinite(interval) ? interval : 2000;
+    this.exactlyOnce = processingGuarantee(services.properties) === 'exactly_once_v2';
     this.ready = this.init();
     this.ready.catch((e) => this.fail(e));
   }
@@ -136,13 +144,19 @@ export class ThreadedQuery implements RunningQuery {
     await ensureSinkTopic(log, this.plan.sink.topic, this.sinkTopic, this.inheritPartitionsFrom, source);
     const sinkPartitions = raw.partitionCount(this.plan.sink.topic);
     if (!sinkPartitions) throw new Error(`Sink topic '${this.plan.sink.topic}' of ${this.id} does not exist`);
-    this.output = createOutputCommitter('at_least_once', log, this.group, []);
+    // Exactly-once: starting fences an older instance of the query and aborts what it left open.
+    this.output = createOutputCommitter(this.exactlyOnce ? 'exactly_once_v2' : 'at_least_once', log, this.group, []);
     const start = (await this.output.startOffsets([this.sourceTopic])).get(this.sourceTopic) ?? new Map<number, number>();
     const reset = String(getProperty(properties, 'auto.offset.reset') ?? 'latest').toLowerCase();
     const fallback = reset === 'earliest' ? await log.beginningOffsets(this.sourceTopic) : await log.endOffsets(this.sourceTopic);
     for (let p = 0; p < source.partitions; p++) {
       const offset = start.get(p) ?? fallback[p] ?? 0;
       this.tasks.push({ partition: p, fetchOffset: offset, doneOffset: offset, committedOffset: offset, caughtUp: false });
+    }
+    if (this.exactlyOnce) {
+      this.txn = await raw.beginTransaction(this.group);
+      // The starting point is committed at once, so a crash before the first cycle resumes here.
+      if (this.tasks.some((t) => !start.has(t.partition))) await this.commit();
     }
     const init: WorkerInit = { plan: this.steps, types: this.types, properties, sourceTopic: this.sourceTopic, sinkPartitions };
     const count = Math.max(1, Math.min(this.threads, this.tasks.length));
@@ -211,11 +225,20 @@ export class ThreadedQuery implements RunningQuery {
   }
 
   private completed(w: QueryWorker, m: Extract<FromWorker, { type: 'done' }>): void {
+    if (this.exactlyOnce && !this.txn) {
+      this.held.push({ w, m });
+      return;
+    }
     const sent = w.inFlight.get(m.id);
     w.inFlight.delete(m.id);
     if (!sent) return;
     try {
-      for (const b of m.batches) this.services.raw.append(this.plan.sink.topic, b.partition, Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength));
+      const topic = this.plan.sink.topic;
+      for (const b of m.batches) {
+        const batch = Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.bytes.byteLength);
+        if (this.txn) this.txn.appendRawBatch(topic, b.partition, batch);
+        else this.services.raw.append(topic, b.partition, batch);
+      }
     } catch (e) {
       this.fail(e);
       return;
@@ -289,8 +312,18 @@ export class ThreadedQuery implements RunningQuery {
       }
     }
     await this.settle();
-    await this.commitIfDirty(true).catch((e) => this.fail(e));
+    // A failed exactly-once cycle is dropped: its outputs with it, its offsets not committed.
+    if (this.status === 'ERROR' && this.exactlyOnce) await this.abortCycle();
+    else await this.commitIfDirty(true).catch((e) => this.fail(e));
     for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async abortCycle(): Promise<void> {
+    const txn = this.txn;
+    this.txn = null;
+    this.held = [];
+    if (txn) await txn.abort().catch(() => undefined);
+    for (const t of this.tasks) t.fetchOffset = t.doneOffset = t.committedOffset;
   }
 
   /** Waits for the answers to what was sent (a worker that failed answers no more). */
@@ -305,8 +338,29 @@ export class ThreadedQuery implements RunningQuery {
   private async commitIfDirty(force: boolean): Promise<void> {
     if (!this.output || !this.tasks.some((t) => t.doneOffset !== t.committedOffset)) return;
     if (!force && Date.now() - this.lastCommit < this.commitIntervalMs) return;
+    await this.commit();
+  }
+
+  private async commit(): Promise<void> {
     const offsets = this.offsets();
-    await this.output.commit(offsets);
+    if (this.exactlyOnce) {
+      const txn = this.txn;
+      if (!txn) throw new Error(`Query ${this.id} has no open transaction to commit`);
+      this.txn = null;
+      try {
+        await txn.commitOffsets(this.group, offsets);
+      } catch (e) {
+        await txn.abort().catch(() => undefined);
+        throw e;
+      }
+      await txn.commit();
+      if (!this.stopped) {
+        this.txn = await this.services.raw.beginTransaction(this.group);
+        for (const h of this.held.splice(0)) this.completed(h.w, h.m);
+      }
+    } else {
+      await this.output.commit(offsets);
+    }
     for (let i = 0; i < this.tasks.length; i++) this.tasks[i]!.committedOffset = offsets[i]!.offset;
     this.lastCommit = Date.now();
   }
@@ -355,7 +409,8 @@ export class ThreadedQuery implements RunningQuery {
     this.poke();
     await this.ready.catch(() => undefined);
     await this.loop;
-    await this.commitIfDirty(true).catch(() => undefined);
+    if (this.status !== 'ERROR' || !this.exactlyOnce) await this.commitIfDirty(true).catch(() => undefined);
+    if (this.txn) await this.txn.abort().catch(() => undefined);
     await Promise.all(this.workers.map((w) => this.giveBack(w)));
   }
 
