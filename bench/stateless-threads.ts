@@ -2,7 +2,11 @@
 // stateless bench's query over an N-partition input, run in the main thread
 // (eddy.query.threads = 1) and in T worker threads (default 2), in alternating rounds. The
 // ratio is the worker threads' records/s over the single thread's: what using every core
-// of the machine buys. Each round starts a fresh query (worker start-up included).
+// of the machine buys. Each round starts a fresh query (worker start-up included; the
+// workers are pooled, so only the first round starts them). Each round also prints the CPU
+// time per record of all the process's threads: on a machine other work keeps busy, the
+// rates follow the CPU a round got, while equal CPU per record on both sides says the
+// threads add little work (so with two idle cores the ratio approaches 2).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +32,7 @@ export async function runStatelessThreadsBench(partitions: number): Promise<Roun
     console.log(`stateless: ${records} JSON records over ${partitions} partitions, 1 thread against ${threads} worker threads, ${rounds} alternating rounds`);
     const run = async (name: string, n: number) => {
       const sink = `OUT_${name}`;
+      const cpu = process.cpuUsage();
       const r = await runQueryRound({
         log,
         sources: [benchInputSource('input')],
@@ -36,8 +41,12 @@ export async function runStatelessThreadsBench(partitions: number): Promise<Roun
         dataDir: join(dir, `data-${name}`),
         properties: { 'eddy.query.threads': n },
       });
+      // CPU time of every thread of the process: on a busy machine the rate says how much
+      // CPU the round got, this says how much work it was.
+      const used = process.cpuUsage(cpu);
+      const cpuUs = (used.user + used.system) / records;
       await log.deleteTopic(r.sinkTopic);
-      return { ms: r.ms, note: `${r.produced} passed` };
+      return { ms: r.ms, note: `${r.produced} passed, ${cpuUs.toFixed(2)} µs CPU per record` };
     };
     const summary = await alternate({
       label: 'stateless threads',
