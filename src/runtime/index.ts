@@ -24,7 +24,7 @@ import { checkPullQuery, runPushQuery, type TransientServices } from './transien
 import { PullQueries, type PullServices } from './pull/service.js';
 import { refuseQueryExtensions } from '../planner/query/pull-sql.js';
 import type { SqlType } from '../common/types.js';
-import { startInWorkers } from './threads/hosting.js';
+import { QueryThreadsError, queryThreads, startInWorkers } from './threads/hosting.js';
 import type { ThreadedQuery } from './threads/threaded-query.js';
 
 /** A running persistent query: in the main thread, or in worker threads (threads/hosting.ts). */
@@ -73,8 +73,9 @@ class EddyQueryService implements QueryService {
     }
     try {
       processingGuarantee(ctx.properties);
+      queryThreads(ctx.properties);
     } catch (e) {
-      if (e instanceof ProcessingGuaranteeError) throw new QueryPlanningError(e.message);
+      if (e instanceof ProcessingGuaranteeError || e instanceof QueryThreadsError) throw new QueryPlanningError(e.message);
       throw e;
     }
     const planned = planPersistentQuery(statement, queryId, {

@@ -30,6 +30,10 @@ test('a query in worker threads through SQL: runs, survives a restart, and TERMI
   try {
     let e = await Engine.open({ dataDir: dir });
     await e.execute("CREATE STREAM numbers (k VARCHAR KEY, n BIGINT) WITH (kafka_topic='numbers', value_format='JSON', partitions=4);", ctx);
+    await assert.rejects(
+      e.execute('CREATE STREAM odds AS SELECT k, n FROM numbers WHERE n % 2 = 1;', { ...ctx, properties: { ...ctx.properties, 'eddy.query.threads': 0 } }),
+      /Invalid value '0' for eddy.query.threads: use a whole number of threads, 1 or more/,
+    );
     const created = (await e.execute('CREATE STREAM evens AS SELECT k, n * 2 AS twice FROM numbers WHERE n % 2 = 0;', ctx)) as Json[];
     const id = created[0]!.commandStatus.queryId as string;
     assert.equal(e.queries.handle(id)?.constructor.name, 'ThreadedQuery');

@@ -5,6 +5,7 @@
 // for now.
 
 import { getProperty } from '../../config/index.js';
+import { EddyError } from '../../common/errors.js';
 import type { SqlType } from '../../common/types.js';
 import { functionRegistry } from '../../functions/index.js';
 import { rawBatchLog } from '../../log/raw-batches.js';
@@ -15,12 +16,16 @@ import { ThreadedQuery } from './threaded-query.js';
 
 export const QUERY_THREADS = 'eddy.query.threads';
 
+export class QueryThreadsError extends EddyError {
+  override readonly kind = 'config';
+}
+
 /** `eddy.query.threads`: worker threads per persistent query; 1 (the default) runs it in the main thread. */
 export function queryThreads(properties: Record<string, unknown>): number {
   const v = getProperty(properties, QUERY_THREADS);
   if (v === undefined || v === null || v === '') return 1;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`Invalid value '${String(v)}' for ${QUERY_THREADS}: use a whole number of threads, 1 or more`);
+  if (!Number.isInteger(n) || n < 1) throw new QueryThreadsError(`Invalid value '${String(v)}' for ${QUERY_THREADS}: use a whole number of threads, 1 or more`);
   return n;
 }
 
