@@ -31,9 +31,9 @@ export async function openBenchLog(dir: string): Promise<EmbeddedLog> {
   return EmbeddedLog.open(join(dir, 'log'), { maintenanceIntervalMs: 0 });
 }
 
-/** Writes `count` records made by `record(i)` to a new one-partition topic, 10k per produce call. */
-export async function fillTopic(log: EmbeddedLog, topic: string, count: number, record: (i: number) => ProduceRecord): Promise<void> {
-  await log.createTopic(topic, { partitions: 1 });
+/** Writes `count` records made by `record(i)` to a new topic (one partition unless told), 10k per produce call. */
+export async function fillTopic(log: EmbeddedLog, topic: string, count: number, record: (i: number) => ProduceRecord, partitions = 1): Promise<void> {
+  await log.createTopic(topic, { partitions });
   for (let i = 0; i < count; i += 10_000) {
     const batch: ProduceRecord[] = [];
     for (let j = i; j < Math.min(count, i + 10_000); j++) batch.push(record(j));
@@ -45,6 +45,7 @@ export interface QueryRound {
   ms: number;
   /** Records in the sink topic after the round. */
   produced: number;
+  sinkTopic: string;
   /** Peak RSS of the process so far (it includes what ran before the query), in MB. */
   peakRssMb: number;
   /** Peak V8 heap in use and peak memory outside it (Buffers, SQLite), in MB. */
@@ -98,5 +99,5 @@ export async function runQueryRound(options: {
   const peak = peakRss();
   const produced = (await log.endOffsets(plan.sink.topic)).reduce((a, b) => a + b, 0);
   await service.close();
-  return { ms, produced, peakRssMb: peak / 2 ** 20, peakHeapMb: heap / 2 ** 20, peakExternalMb: external / 2 ** 20 };
+  return { ms, produced, sinkTopic: plan.sink.topic, peakRssMb: peak / 2 ** 20, peakHeapMb: heap / 2 ** 20, peakExternalMb: external / 2 ** 20 };
 }

@@ -40,8 +40,11 @@ export async function alternate(options: {
   rounds: number;
   baseline: (round: number) => Promise<RoundResult> | RoundResult;
   eddy: (round: number) => Promise<RoundResult>;
+  /** What the two sides are called in the output (default: baseline and eddy). */
+  names?: { baseline: string; eddy: string };
 }): Promise<RoundsSummary> {
   const { label, records, rounds } = options;
+  const names = options.names ?? { baseline: 'baseline', eddy: 'eddy' };
   const eddy: number[] = [];
   const base: number[] = [];
   const ratios: number[] = [];
@@ -53,9 +56,9 @@ export async function alternate(options: {
     base.push(bRate);
     eddy.push(eRate);
     ratios.push(eRate / bRate);
-    const notes = [b.note && `baseline: ${b.note}`, e.note && `eddy: ${e.note}`].filter(Boolean).join('; ');
+    const notes = [b.note && `${names.baseline}: ${b.note}`, e.note && `${names.eddy}: ${e.note}`].filter(Boolean).join('; ');
     console.log(
-      `  ${label} round ${round + 1}/${rounds}: baseline ${rate(bRate)}/s, eddy ${rate(eRate)}/s, ratio ${(eRate / bRate).toFixed(2)}${notes ? ` (${notes})` : ''}`,
+      `  ${label} round ${round + 1}/${rounds}: ${names.baseline} ${rate(bRate)}/s, ${names.eddy} ${rate(eRate)}/s, ratio ${(eRate / bRate).toFixed(2)}${notes ? ` (${notes})` : ''}`,
     );
   }
   const summary: RoundsSummary = {
@@ -67,8 +70,8 @@ export async function alternate(options: {
     ratioIqr: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
   };
   console.log(
-    `  ${label}: eddy median ${rate(summary.eddyPerSecond)} records/s (${rate(Math.min(...eddy))}–${rate(Math.max(...eddy))}), ` +
-      `baseline median ${rate(summary.baselinePerSecond)} records/s (${rate(Math.min(...base))}–${rate(Math.max(...base))})`,
+    `  ${label}: ${names.eddy} median ${rate(summary.eddyPerSecond)} records/s (${rate(Math.min(...eddy))}–${rate(Math.max(...eddy))}), ` +
+      `${names.baseline} median ${rate(summary.baselinePerSecond)} records/s (${rate(Math.min(...base))}–${rate(Math.max(...base))})`,
   );
   console.log(
     `  ${label}: median ratio ${summary.ratio.toFixed(2)} over ${rounds} rounds, spread ${summary.ratioMin.toFixed(2)}–${summary.ratioMax.toFixed(2)}, ` +

@@ -1,4 +1,5 @@
-// `npm run bench -- <name> [--records N] [--rounds N] [--log kafka [--bootstrap HOST:PORT]]`:
+// `npm run bench -- <name> [--records N] [--rounds N] [--log kafka [--bootstrap HOST:PORT]]`
+// (`stateless --partitions N`: one thread against worker threads, see stateless-threads.ts):
 // runs one benchmark and prints its figures (alternating rounds of Eddy and its baseline).
 const option = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -6,6 +7,8 @@ const option = (name: string) => {
 };
 
 async function stateless(): Promise<unknown> {
+  const partitions = option('--partitions');
+  if (partitions !== undefined) return (await import('./stateless-threads.js')).runStatelessThreadsBench(Number(partitions));
   if (option('--log') !== 'kafka') return (await import('./stateless.js')).runStatelessBench();
   const bootstrap = option('--bootstrap') ?? process.env.EDDY_KAFKA_BOOTSTRAP;
   if (!bootstrap) {

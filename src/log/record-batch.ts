@@ -430,3 +430,12 @@ export function withUncompressedBody(batch: Buffer, body: Buffer): Buffer {
   out.writeUInt32BE(crc32c(out, 21, out.length), 17);
   return out;
 }
+
+/** Makes an encoded batch a transactional producer's (attributes, producer id, epoch, sequence), CRC renewed. */
+export function stampTransactional(batch: Buffer, producerId: number, epoch: number, baseSequence: number): void {
+  batch.writeInt16BE(batch.readInt16BE(21) | ATTR_TRANSACTIONAL, 21);
+  writeInt64(batch, 43, producerId);
+  batch.writeInt16BE(epoch, 51);
+  batch.writeInt32BE(baseSequence, 53);
+  batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+}

@@ -29,6 +29,12 @@ import { ClusteredQuery, clusterSettings } from './cluster/clustered-query.js';
 import { TaskStores } from './cluster/task-stores.js';
 import { fanOutPull, forwardedTasks, refuseSpreadShape } from './cluster/pull-fanout.js';
 import { clusterStatus } from './cluster/cluster-status.js';
+import type { SqlType } from '../common/types.js';
+import { QueryThreadsError, queryThreads, startInWorkers } from './threads/hosting.js';
+import type { ThreadedQuery } from './threads/threaded-query.js';
+
+/** A running persistent query: in the main thread, or in worker threads (threads/hosting.ts), or as this server's share of a clustered query (cluster/). */
+type HostedQuery = PersistentQuery | ThreadedQuery | ClusteredQuery;
 
 export type { QueryService, QueryServiceContext, PersistentQueryPlan, RunningQuery, StoredQueryPlan } from './contract.js';
 export { QueryPlanningError } from '../planner/query/errors.js';
@@ -59,7 +65,7 @@ class ProcessingLogs {
 }
 
 class EddyQueryService implements QueryService {
-  private readonly running = new Map<string, PersistentQuery | ClusteredQuery>();
+  private readonly running = new Map<string, HostedQuery>();
   private readonly stores = new Map<string, TableStore | TaskStores>();
   private readonly transients = new Set<QueryStream>();
   private readonly processingLogs = new ProcessingLogs();
@@ -73,8 +79,9 @@ class EddyQueryService implements QueryService {
     }
     try {
       processingGuarantee(ctx.properties);
+      queryThreads(ctx.properties);
     } catch (e) {
-      if (e instanceof ProcessingGuaranteeError) throw new QueryPlanningError(e.message);
+      if (e instanceof ProcessingGuaranteeError || e instanceof QueryThreadsError) throw new QueryPlanningError(e.message);
       throw e;
     }
     const planned = planPersistentQuery(statement, queryId, {
@@ -105,7 +112,13 @@ class EddyQueryService implements QueryService {
   }
 
   start(plan: PersistentQueryPlan, ctx: QueryServiceContext): RunningQuery {
-    const physical = buildPersistent(plan.plan, { functions: ctx.functions, resolveType: (n) => ctx.catalog.getType(n) });
+    const types: Record<string, SqlType> = {};
+    const resolveType = (n: string) => {
+      const t = ctx.catalog.getType(n);
+      if (t) types[n] = t;
+      return t;
+    };
+    const physical = buildPersistent(plan.plan, { functions: ctx.functions, resolveType });
     const existing = this.running.get(plan.queryId);
     if (existing) return existing;
     const services = {
@@ -121,9 +134,10 @@ class EddyQueryService implements QueryService {
     };
     // Servers sharing a service id on one Kafka cluster split the query's tasks (src/runtime/cluster).
     const cluster = ctx.log instanceof KafkaLog ? clusterSettings(ctx.properties, ctx.dataDir) : undefined;
-    const query: PersistentQuery | ClusteredQuery = cluster
+    const query: HostedQuery = cluster
       ? new ClusteredQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened, cluster)
-      : new PersistentQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened);
+      : startInWorkers(plan, physical, types, ctx, services.processingLog) ??
+        new PersistentQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened);
     this.running.set(plan.queryId, query);
     const stop = query.stop.bind(query);
     query.stop = async (cleanup: boolean) => {

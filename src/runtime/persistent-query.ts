@@ -28,6 +28,7 @@ import { ensureSinkTopic } from './sink-topic.js';
 import { ensureLateTopic, lateProduceRecords } from './window/late-topic.js';
 import { windowStatistics } from './window/statistics.js';
 import { CatchUpMeter, type CatchUp } from './catch-up.js';
+import { pipelineOptions } from './pipeline-options.js';
 
 export interface PersistentQueryServices {
   log: TopicLog;
@@ -87,10 +88,6 @@ function splitTp(id: string): { topic: string; partition: number } {
   return { partition: Number(id.slice(0, i)), topic: id.slice(i + 1) };
 }
 
-function flag(v: unknown): boolean {
-  return v === true || String(v).toLowerCase() === 'true';
-}
-
 export class PersistentQuery implements RunningQuery {
   readonly id: string;
   private status: 'RUNNING' | 'PAUSED' | 'ERROR' = 'RUNNING';
@@ -132,14 +129,10 @@ export class PersistentQuery implements RunningQuery {
   ) {
     this.id = plan.queryId;
     const props = services.properties;
-    this.pipeline = new Pipeline(plan.analysis, {
-      queryId: plan.queryId,
-      functions: services.functions,
-      processingLog: countingProcessingLog(plan.queryId, services.processingLog),
-      includeRows: flag(getProperty(props, 'ksql.logging.processing.rows.include')),
-      throwOnInvalidTimestamp: flag(getProperty(props, 'ksql.timestamp.throw.on.invalid')),
-      failOnDeserializationError: flag(getProperty(props, 'ksql.fail.on.deserialization.error')),
-    });
+    this.pipeline = new Pipeline(
+      plan.analysis,
+      pipelineOptions(plan.queryId, services.functions, props, countingProcessingLog(plan.queryId, services.processingLog)),
+    );
     this.group = consumerGroup(props, plan.queryId);
     this.sourceTopic = plan.analysis.source.topic;
     if (plan.analysis.join) {

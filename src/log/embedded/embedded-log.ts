@@ -19,13 +19,19 @@ import {
   type TopicPartitionOffset,
   type TopicSpec,
 } from '../topic-log.js';
-import { ATTR_TRANSACTIONAL, decodeBatchRecords, encodeBatch, readInt64 } from '../record-batch.js';
+import { ATTR_TRANSACTIONAL, decodeBatchRecords, encodeBatch, readInt64, stampTransactional } from '../record-batch.js';
 import { decompress } from '../compression.js';
 import { ErrorCode, LogError } from '../errors.js';
 import { partitionForKey } from '../partitioner.js';
 import { CoordinatorStore, type OffsetEntry } from './coordinator-store.js';
 import { PartitionLog } from './partition.js';
 import { TxnCoordinator, type TxnState } from './transactions.js';
+
+/** A transaction of the embedded log: also takes encoded batches (see ../raw-batches.ts). */
+export interface EmbeddedTransaction extends LogTransaction {
+  /** Appends one encoded batch as this transaction's producer (it is stamped with its id, epoch and sequence). */
+  appendRawBatch(topic: string, partition: number, batch: Buffer): void;
+}
 
 export interface EmbeddedLogOptions {
   /** Roll to a new segment file past this size (default 128 MiB). */
@@ -488,7 +494,7 @@ export class EmbeddedLog implements TopicLog {
 
   // ---- transactions ----
 
-  async beginTransaction(transactionalId: string): Promise<LogTransaction> {
+  async beginTransaction(transactionalId: string): Promise<EmbeddedTransaction> {
     const { producerId, epoch } = this.txns.initProducerId(transactionalId, 0, Date.now());
     const live = (): TxnState => {
       try {
@@ -506,6 +512,15 @@ export class EmbeddedLog implements TopicLog {
     return {
       produce: async (topic: string, records: ProduceRecord[]) => {
         this.produceSync(topic, records, open());
+      },
+      // Not in LogTransaction: raw-batches.ts offers it to threads that move encoded batches.
+      appendRawBatch: (topic: string, partition: number, batch: Buffer) => {
+        const p = this.partitionLog(topic, partition);
+        if (!p) throw new LogError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown partition ${topic}-${partition}`);
+        open();
+        this.txns.addPartitions(transactionalId, producerId, epoch, [{ topic, partition }], Date.now());
+        stampTransactional(batch, producerId, epoch, p.nextSequence(producerId, epoch));
+        this.appendRawBatch(topic, partition, batch, false);
       },
       commitOffsets: async (group: string, offsets: TopicPartitionOffset[]) => {
         open();
