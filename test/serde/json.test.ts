@@ -110,3 +110,19 @@ test('JSON key of nulls: no key by default, a key of nulls when the query comput
   const computed = createSerde({ format: 'JSON', side: 'key', topic: 't', columns, writeAllNullKeys: true });
   assert.equal(computed.serialize([null, null])!.toString(), '{"ID":null,"AGE":null}');
 });
+
+test('hasLongDigitRun finds every run of 16 digits, at any position, as /\\d{16}/ does', async () => {
+  const { hasLongDigitRun } = await import('../../src/serde/json-parse.js');
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const chars = '0123456789a" ,.';
+  for (let k = 0; k < 20_000; k++) {
+    let s = '';
+    const length = Math.floor(random() * 70);
+    for (let j = 0; j < length; j++) s += random() < 0.85 ? chars[Math.floor(random() * 10)] : chars[Math.floor(random() * chars.length)];
+    assert.equal(hasLongDigitRun(s), /\d{16}/.test(s), s);
+  }
+  assert.equal(hasLongDigitRun('{"ID":12345678901234567}'), true);
+  assert.equal(hasLongDigitRun('{"ID":123456789012345}'), false);
+  assert.equal(hasLongDigitRun('1234567890123456'), true);
+});
