@@ -40,6 +40,13 @@ export interface PipelineOptions {
 }
 
 export type { OutputRow } from './output-row.js';
+
+/** Decoded records: the rows (with their records), and the deletes of table sources. */
+export interface DecodedRecords {
+  rows: unknown[][];
+  meta: LogRecord[];
+  tombstones: { key: unknown[]; rec: LogRecord }[];
+}
 import type { OutputRow } from './output-row.js';
 import { EddyError } from '../common/errors.js';
 
@@ -254,85 +261,84 @@ export class Pipeline {
   // ---------------------------------------------------------------- stages
 
   /** Log records → source rows (invalid records are logged and skipped). */
-  decode(records: LogRecord[]): { rows: unknown[][]; meta: LogRecord[]; tombstones: { key: unknown[]; rec: LogRecord }[] } {
-    const rows: unknown[][] = [];
-    const meta: LogRecord[] = [];
-    const tombstones: { key: unknown[]; rec: LogRecord }[] = [];
+  decode(records: LogRecord[]): DecodedRecords {
+    const into: DecodedRecords = { rows: [], meta: [], tombstones: [] };
+    for (let n = 0; n < records.length; n++) this.decodeInto(records[n]!, into);
+    return into;
+  }
+
+  /** Decodes one record onto the ends of `into`'s lists (nothing when it is invalid or skipped). */
+  decodeInto(rec: LogRecord, into: DecodedRecords): void {
     const keySerde = this.keySerde;
-    const valueSerde = this.valueSerde;
     const keyCount = this.keyCount;
-    for (let n = 0; n < records.length; n++) {
-      const rec = records[n]!;
-      let key: unknown[] | null = null;
-      let window: WindowBounds | null = null;
-      if (keySerde !== null) {
-        try {
-          let keyBytes = rec.key;
-          if (this.keyWindow && keyBytes !== null) {
-            const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
-            keyBytes = split.key;
-            window = split.window;
-          }
-          key = keySerde.deserialize(keyBytes);
-        } catch (e) {
-          this.logDeserialization(rec, 'key', e);
-          continue;
-        }
-      }
-      if (this.isTable && (key === null || key.some((k) => k === null))) continue;
-      if (rec.value === null) {
-        // A windowed table's tombstone carries its window bounds after the key columns.
-        if (this.isTable) tombstones.push({ key: window && key ? [...key, window.start, window.end] : (key ?? []), rec });
-        else {
-          const row = new Array<unknown>(this.width).fill(null);
-          for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
-          row[this.rowtimeIndex] = rec.timestamp;
-          row[this.rowtimeIndex + 1] = rec.partition;
-          row[this.rowtimeIndex + 2] = rec.offset;
-          (row as { nullValue?: boolean }).nullValue = true;
-          rows.push(row);
-          meta.push(rec);
-        }
-        continue;
-      }
-      let values: unknown[] | null;
+    let key: unknown[] | null = null;
+    let window: WindowBounds | null = null;
+    if (keySerde !== null) {
       try {
-        values = valueSerde.deserialize(rec.value);
-      } catch (e) {
-        this.logDeserialization(rec, 'value', e);
-        continue;
-      }
-      const row = new Array<unknown>(this.width);
-      for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
-      if (values === null) {
-        for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
-      } else if (this.contiguousValues) {
-        for (let i = 0; i < values.length; i++) row[keyCount + i] = values[i];
-      } else {
-        const idx = this.valueIndexes;
-        for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
-      }
-      for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
-      if (this.windowIndexes) {
-        row[this.windowIndexes.start] = window ? window.start : null;
-        row[this.windowIndexes.end] = window ? window.end : null;
-      }
-      row[this.rowtimeIndex + 1] = rec.partition;
-      row[this.rowtimeIndex + 2] = rec.offset;
-      if (this.timestamp) {
-        const ts = this.timestamp(row, rec);
-        if (ts === null) {
-          this.invalidTimestamp(row, rec);
-          continue;
+        let keyBytes = rec.key;
+        if (this.keyWindow && keyBytes !== null) {
+          const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
+          keyBytes = split.key;
+          window = split.window;
         }
-        row[this.rowtimeIndex] = ts;
-      } else {
-        row[this.rowtimeIndex] = rec.timestamp;
+        key = keySerde.deserialize(keyBytes);
+      } catch (e) {
+        this.logDeserialization(rec, 'key', e);
+        return;
       }
-      rows.push(row);
-      meta.push(rec);
     }
-    return { rows, meta, tombstones };
+    if (this.isTable && (key === null || key.some((k) => k === null))) return;
+    if (rec.value === null) {
+      // A windowed table's tombstone carries its window bounds after the key columns.
+      if (this.isTable) into.tombstones.push({ key: window && key ? [...key, window.start, window.end] : (key ?? []), rec });
+      else {
+        const row = new Array<unknown>(this.width).fill(null);
+        for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
+        row[this.rowtimeIndex] = rec.timestamp;
+        row[this.rowtimeIndex + 1] = rec.partition;
+        row[this.rowtimeIndex + 2] = rec.offset;
+        (row as { nullValue?: boolean }).nullValue = true;
+        into.rows.push(row);
+        into.meta.push(rec);
+      }
+      return;
+    }
+    let values: unknown[] | null;
+    try {
+      values = this.valueSerde.deserialize(rec.value);
+    } catch (e) {
+      this.logDeserialization(rec, 'value', e);
+      return;
+    }
+    const row = new Array<unknown>(this.width);
+    for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
+    if (values === null) {
+      for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
+    } else if (this.contiguousValues) {
+      for (let i = 0; i < values.length; i++) row[keyCount + i] = values[i];
+    } else {
+      const idx = this.valueIndexes;
+      for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
+    }
+    for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
+    if (this.windowIndexes) {
+      row[this.windowIndexes.start] = window ? window.start : null;
+      row[this.windowIndexes.end] = window ? window.end : null;
+    }
+    row[this.rowtimeIndex + 1] = rec.partition;
+    row[this.rowtimeIndex + 2] = rec.offset;
+    if (this.timestamp) {
+      const ts = this.timestamp(row, rec);
+      if (ts === null) {
+        this.invalidTimestamp(row, rec);
+        return;
+      }
+      row[this.rowtimeIndex] = ts;
+    } else {
+      row[this.rowtimeIndex] = rec.timestamp;
+    }
+    into.rows.push(row);
+    into.meta.push(rec);
   }
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */
