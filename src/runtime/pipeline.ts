@@ -82,6 +82,8 @@ export class Pipeline {
   readonly source: DataSource;
   private readonly keySerde: Serde | null;
   private readonly valueSerde: Serde;
+  /** The value serde's deserializeInto, when the value columns follow the key columns in the row. */
+  private readonly readValuesInto?: (bytes: Buffer, row: unknown[], at: number) => boolean;
   private readonly width: number;
   private readonly keyCount: number;
   private readonly valueIndexes: number[];
@@ -113,6 +115,8 @@ export class Pipeline {
     const serdes = sourceSerdes(this.source);
     this.keySerde = serdes.key;
     this.valueSerde = serdes.value;
+    const into = this.valueSerde.deserializeInto;
+    if (into && layout.headerColumns.length === 0) this.readValuesInto = into.bind(this.valueSerde);
     this.width = analysis.rowWidth;
     this.keyCount = layout.keyColumns.length;
     this.valueIndexes = layout.valueIndexes;
@@ -303,22 +307,25 @@ export class Pipeline {
       }
       return;
     }
-    let values: unknown[] | null;
+    const row = new Array<unknown>(this.width);
+    for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
     try {
-      values = this.valueSerde.deserialize(rec.value);
+      if (this.readValuesInto !== undefined) {
+        if (!this.readValuesInto(rec.value, row, keyCount)) for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
+      } else {
+        const values = this.valueSerde.deserialize(rec.value);
+        if (values === null) {
+          for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
+        } else if (this.contiguousValues) {
+          for (let i = 0; i < values.length; i++) row[keyCount + i] = values[i];
+        } else {
+          const idx = this.valueIndexes;
+          for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
+        }
+      }
     } catch (e) {
       this.logDeserialization(rec, 'value', e);
       return;
-    }
-    const row = new Array<unknown>(this.width);
-    for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
-    if (values === null) {
-      for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
-    } else if (this.contiguousValues) {
-      for (let i = 0; i < values.length; i++) row[keyCount + i] = values[i];
-    } else {
-      const idx = this.valueIndexes;
-      for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
     }
     for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
     if (this.windowIndexes) {

@@ -69,6 +69,21 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
   const writers: JsonWriter[] = columns.map((c) => jsonWriter(c.type));
   const prefixes = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':');
   const raw: unknown[] = new Array(n);
+  const readExact = exactFieldReader(columns.map((c) => c.name));
+  /** Reads the document of `bytes` into `row` from `at` on; false for a JSON null. */
+  const readInto = (bytes: Buffer, row: unknown[], at: number): boolean => {
+    let i = -1; // the column being read, to name it when its value does not fit
+    try {
+      const doc = parseJson(toText(bytes));
+      if (doc === null) return false;
+      if (!isPlainObject(doc)) throw cannotConvert(doc, rowType);
+      if (readExact === null || !readExact(doc, raw)) matcher.match(doc, raw);
+      for (i = 0; i < n; i++) row[at + i] = readers[i]!(raw[i]);
+      return true;
+    } catch (e) {
+      throw deserializeError(side, topic, i >= 0 && i < n ? inColumn(e, columns[i]!.name) : e);
+    }
+  };
   return {
     serialize(row) {
       if (row === null) return null;
@@ -84,20 +99,25 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
     },
     deserialize(bytes) {
       if (bytes === null || bytes.length === 0) return null;
-      let i = -1; // the column being read, to name it when its value does not fit
-      try {
-        const doc = parseJson(toText(bytes));
-        if (doc === null) return null;
-        if (!isPlainObject(doc)) throw cannotConvert(doc, rowType);
-        matcher.match(doc, raw);
-        const row = new Array(n);
-        for (i = 0; i < n; i++) row[i] = readers[i]!(raw[i]);
-        return row;
-      } catch (e) {
-        throw deserializeError(side, topic, i >= 0 && i < n ? inColumn(e, columns[i]!.name) : e);
-      }
+      const row = new Array(n);
+      return readInto(bytes, row, 0) ? row : null;
+    },
+    deserializeInto(bytes, row, at) {
+      return bytes.length > 0 && readInto(bytes, row, at);
     },
   };
+}
+
+/**
+ * The values of the properties named exactly as the fields, read through generated property
+ * accesses (so each is an inline-cached load); false when one is absent, for the FieldMatcher
+ * to decide (an exact name wins there too, so both agree when every field is present). Null
+ * when a name is not safe to read that way (inherited from Object.prototype, or repeated).
+ */
+function exactFieldReader(names: string[]): ((doc: Record<string, unknown>, out: unknown[]) => boolean) | null {
+  if (names.some((name) => name in Object.prototype) || new Set(names).size !== names.length) return null;
+  const body = names.map((name, i) => `if ((out[${i}] = doc[${JSON.stringify(name)}]) === undefined) return false;`).join('\n');
+  return new Function('doc', 'out', `${body}\nreturn true;`) as (doc: Record<string, unknown>, out: unknown[]) => boolean;
 }
 
 function wireHeader(schemaId: number): Buffer {

@@ -126,3 +126,21 @@ test('hasLongDigitRun finds every run of 16 digits, at any position, as /\\d{16}
   assert.equal(hasLongDigitRun('{"ID":123456789012345}'), false);
   assert.equal(hasLongDigitRun('1234567890123456'), true);
 });
+
+test('JSON deserializeInto: same values as deserialize, written at an offset; exact names, matched names and inherited names', () => {
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('ID', BIGINT), col('NAME', STRING)] });
+  const row: unknown[] = ['k', 'untouched', 'untouched', 'rowtime'];
+  assert.equal(s.deserializeInto!(b('{"ID": 1, "NAME": "a", "id": 9}'), row, 1), true);
+  assert.deepEqual(row, ['k', 1, 'a', 'rowtime']);
+  // Not every field under its exact name: the case-insensitive match decides.
+  assert.equal(s.deserializeInto!(b('{"id": 2, "NAME": "b"}'), row, 1), true);
+  assert.deepEqual(row, ['k', 2, 'b', 'rowtime']);
+  assert.equal(s.deserializeInto!(b('{"ID": 3}'), row, 1), true);
+  assert.deepEqual(row, ['k', 3, null, 'rowtime']);
+  assert.equal(s.deserializeInto!(b('null'), row, 1), false);
+  assert.throws(() => s.deserializeInto!(b('{"ID": "x"}'), row, 1), (e: unknown) => e instanceof SerdeError && /column ID/.test(e.message));
+  // Names Object.prototype also has are read as own properties only.
+  const p = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('constructor', STRING), col('toString', STRING)] });
+  assert.deepEqual(p.deserialize(b('{"toString": "x"}')), [null, 'x']);
+  assert.deepEqual(p.deserialize(b('{"constructor": "c", "toString": "x"}')), ['c', 'x']);
+});
