@@ -144,3 +144,17 @@ test('JSON deserializeInto: same values as deserialize, written at an offset; ex
   assert.deepEqual(p.deserialize(b('{"toString": "x"}')), [null, 'x']);
   assert.deepEqual(p.deserialize(b('{"constructor": "c", "toString": "x"}')), ['c', 'x']);
 });
+
+test('JSON serialize: rows of plain values and rows that need the column writers give the same text', () => {
+  const columns = [col('S', STRING), col('B', BOOLEAN), col('I', INTEGER), col('L', BIGINT), col('D', DOUBLE), col('T', TIMESTAMP)];
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns });
+  const text = (row: unknown[]) => s.serialize(row)!.toString();
+  assert.equal(text(['a"\\\n\u2028\ud800', true, 1, 2, 1.5, 3]), '{"S":"a\\"\\\\\\n\u2028\\ud800","B":true,"I":1,"L":2,"D":1.5,"T":3}');
+  assert.equal(text([undefined, null, -0, 1e21, 5e-324, null]), '{"S":null,"B":null,"I":0,"L":1e+21,"D":5e-324,"T":null}');
+  // Values only the column writers write: a BIGINT beyond doubles, non-finite doubles.
+  assert.equal(text(['x', false, 7, 12345678901234567890n, Number.NaN, 0]), '{"S":"x","B":false,"I":7,"L":12345678901234567890,"D":"NaN","T":0}');
+  assert.equal(text(['x', false, 7, 1, -Infinity, 0]), '{"S":"x","B":false,"I":7,"L":1,"D":"-Infinity","T":0}');
+  // Names an object literal would reorder or not keep as its own.
+  const odd = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('B', INTEGER), col('1', INTEGER), col('__proto__', STRING)] });
+  assert.equal(odd.serialize([1, 2, 'p'])!.toString(), '{"B":1,"1":2,"__proto__":"p"}');
+});
