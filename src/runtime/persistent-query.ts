@@ -331,7 +331,11 @@ export class PersistentQuery implements RunningQuery {
     if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
     await this.produceOutputs(outputs);
     queryRecordsConsumed.inc({ query_id: this.id }, records.length);
-    for (const r of records) {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      // Within a run of one partition's records only the last moves its position.
+      const following = records[i + 1];
+      if (following !== undefined && following.partition === r.partition && following.topic === r.topic && following.offset > r.offset) continue;
       const next = r.offset + 1;
       const id = tp(r.topic, r.partition);
       if (next > (this.positions.get(id) ?? 0)) this.positions.set(id, next);
