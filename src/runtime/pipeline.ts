@@ -102,6 +102,11 @@ export class Pipeline {
   private readonly logger: string;
   private readonly keyWindow: DataSource['keyFormat']['window'];
   private readonly windowIndexes: { start: number; end: number } | undefined;
+  /**
+   * How long decoded rows are: the row width, or more (nulls after it) for a join's first
+   * source, whose rows then already have the joined row's shape.
+   */
+  decodeWidth: number;
   /** The options this pipeline was built with (joins build their source decoders with them). */
   readonly options: PipelineOptions;
 
@@ -118,6 +123,7 @@ export class Pipeline {
     const into = this.valueSerde.deserializeInto;
     if (into && layout.headerColumns.length === 0) this.readValuesInto = into.bind(this.valueSerde);
     this.width = analysis.rowWidth;
+    this.decodeWidth = this.width;
     this.keyCount = layout.keyColumns.length;
     this.valueIndexes = layout.valueIndexes;
     this.contiguousValues = layout.headerColumns.length === 0;
@@ -307,7 +313,8 @@ export class Pipeline {
       }
       return;
     }
-    const row = new Array<unknown>(this.width);
+    const row = new Array<unknown>(this.decodeWidth);
+    for (let i = this.width; i < this.decodeWidth; i++) row[i] = null;
     for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
     try {
       if (this.readValuesInto !== undefined) {

@@ -78,6 +78,8 @@ export class JoinRuntime {
     });
     this.store = new JoinStore(file, this.join.rowTypes);
     this.keepsDecoded = this.join.sources.some((s) => s.source.timestamp !== undefined);
+    // The first source sits at the start of the joined row: its rows are decoded at full width and used as they are.
+    if (this.join.sources[0]!.offset === 0) this.decoders[0]!.decodeWidth = this.width;
   }
 
   get topics(): string[] {
@@ -210,6 +212,7 @@ export class JoinRuntime {
   /** A source's row at its place in the joined row's layout (nulls elsewhere). */
   private place(sourceIndex: number, row: unknown[]): unknown[] {
     const { offset, layout } = this.join.sources[sourceIndex]!;
+    if (offset === 0 && row.length === this.width) return row;
     const joined = new Array<unknown>(this.width).fill(null);
     for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
     return joined;
