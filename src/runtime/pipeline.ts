@@ -41,11 +41,17 @@ export interface PipelineOptions {
 
 export type { OutputRow } from './output-row.js';
 
+/** A table source's delete: the key of the row (a windowed table's with its window bounds after it). */
+export interface TableTombstone {
+  key: unknown[];
+  rec: LogRecord;
+}
+
 /** Decoded records: the rows (with their records), and the deletes of table sources. */
 export interface DecodedRecords {
   rows: unknown[][];
   meta: LogRecord[];
-  tombstones: { key: unknown[]; rec: LogRecord }[];
+  tombstones: TableTombstone[];
 }
 import type { OutputRow } from './output-row.js';
 import { EddyError } from '../common/errors.js';
@@ -279,6 +285,18 @@ export class Pipeline {
 
   /** Decodes one record onto the ends of `into`'s lists (nothing when it is invalid or skipped). */
   decodeInto(rec: LogRecord, into: DecodedRecords): void {
+    const decoded = this.decodeRecord(rec);
+    if (decoded === null) return;
+    if (Array.isArray(decoded)) {
+      into.rows.push(decoded);
+      into.meta.push(rec);
+    } else {
+      into.tombstones.push(decoded);
+    }
+  }
+
+  /** One record's row, or its table delete; null when it is invalid or skipped. */
+  decodeRecord(rec: LogRecord): unknown[] | TableTombstone | null {
     const keySerde = this.keySerde;
     const keyCount = this.keyCount;
     let key: unknown[] | null = null;
@@ -294,24 +312,20 @@ export class Pipeline {
         key = keySerde.deserialize(keyBytes);
       } catch (e) {
         this.logDeserialization(rec, 'key', e);
-        return;
+        return null;
       }
     }
-    if (this.isTable && (key === null || key.some((k) => k === null))) return;
+    if (this.isTable && (key === null || key.some((k) => k === null))) return null;
     if (rec.value === null) {
       // A windowed table's tombstone carries its window bounds after the key columns.
-      if (this.isTable) into.tombstones.push({ key: window && key ? [...key, window.start, window.end] : (key ?? []), rec });
-      else {
-        const row = new Array<unknown>(this.width).fill(null);
-        for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
-        row[this.rowtimeIndex] = rec.timestamp;
-        row[this.rowtimeIndex + 1] = rec.partition;
-        row[this.rowtimeIndex + 2] = rec.offset;
-        (row as { nullValue?: boolean }).nullValue = true;
-        into.rows.push(row);
-        into.meta.push(rec);
-      }
-      return;
+      if (this.isTable) return { key: window && key ? [...key, window.start, window.end] : (key ?? []), rec };
+      const row = new Array<unknown>(this.width).fill(null);
+      for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
+      row[this.rowtimeIndex] = rec.timestamp;
+      row[this.rowtimeIndex + 1] = rec.partition;
+      row[this.rowtimeIndex + 2] = rec.offset;
+      (row as { nullValue?: boolean }).nullValue = true;
+      return row;
     }
     const row = new Array<unknown>(this.decodeWidth);
     for (let i = this.width; i < this.decodeWidth; i++) row[i] = null;
@@ -332,7 +346,7 @@ export class Pipeline {
       }
     } catch (e) {
       this.logDeserialization(rec, 'value', e);
-      return;
+      return null;
     }
     for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
     if (this.windowIndexes) {
@@ -345,14 +359,13 @@ export class Pipeline {
       const ts = this.timestamp(row, rec);
       if (ts === null) {
         this.invalidTimestamp(row, rec);
-        return;
+        return null;
       }
       row[this.rowtimeIndex] = ts;
     } else {
       row[this.rowtimeIndex] = rec.timestamp;
     }
-    into.rows.push(row);
-    into.meta.push(rec);
+    return row;
   }
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */

@@ -11,7 +11,7 @@
 import type { LogRecord } from '../../log/topic-log.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { JoinAnalysis, JoinStep } from '../../planner/query/join.js';
-import { Pipeline, type DecodedRecords, type OutputRow, type PipelineOptions } from '../pipeline.js';
+import { Pipeline, type DecodedRecords, type OutputRow, type PipelineOptions, type TableTombstone } from '../pipeline.js';
 import { JoinStore, LEFT, RIGHT, keyText, type Side } from './join-store.js';
 import type { OffsetCommittingStore } from '../exactly-once.js';
 
@@ -41,8 +41,6 @@ export class JoinRuntime {
   private readonly decoded = new WeakMap<LogRecord, DecodedRecords[]>();
   /** Whether eventTime() decodes records (a source orders by its TIMESTAMP column), so that ingest looks for them. */
   private readonly keepsDecoded: boolean;
-  /** Where ingest decodes a record when eventTime() kept none (reused record after record). */
-  private readonly scratch: DecodedRecords = { rows: [], meta: [], tombstones: [] };
 
   constructor(
     analysis: AnalyzedQuery,
@@ -150,14 +148,6 @@ export class JoinRuntime {
   }
 
   private decodedFor(sourceIndex: number, rec: LogRecord): DecodedRecords {
-    if (!this.keepsDecoded) {
-      const s = this.scratch;
-      s.rows.length = 0;
-      s.meta.length = 0;
-      s.tombstones.length = 0;
-      this.decoders[sourceIndex]!.decodeInto(rec, s);
-      return s;
-    }
     let cached = this.decoded.get(rec);
     if (!cached) this.decoded.set(rec, (cached = []));
     return (cached[sourceIndex] ??= this.decoders[sourceIndex]!.decode([rec]));
@@ -193,20 +183,29 @@ export class JoinRuntime {
   }
 
   private ingest(sourceIndex: number, rec: LogRecord): void {
-    const { layout } = this.join.sources[sourceIndex]!;
+    if (!this.keepsDecoded) {
+      const decoded = this.decoders[sourceIndex]!.decodeRecord(rec);
+      if (decoded === null) return;
+      if (Array.isArray(decoded)) this.ingestRow(sourceIndex, decoded);
+      else this.ingestTombstone(sourceIndex, decoded);
+      return;
+    }
     const { rows, tombstones } = this.decodedFor(sourceIndex, rec);
-    const stepIndex = sourceIndex === 0 ? 0 : sourceIndex - 1;
-    const side: Side = sourceIndex === 0 ? LEFT : RIGHT;
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      if ((row as { nullValue?: boolean }).nullValue === true) continue;
-      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: false, ts: row[layout.rowtimeIndex] as number });
-    }
-    for (const t of tombstones) {
-      const row = new Array<unknown>(layout.width).fill(null);
-      t.key.forEach((k, i) => (row[i] = k));
-      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: true, ts: t.rec.timestamp });
-    }
+    for (let r = 0; r < rows.length; r++) this.ingestRow(sourceIndex, rows[r]!);
+    for (const t of tombstones) this.ingestTombstone(sourceIndex, t);
+  }
+
+  private ingestRow(sourceIndex: number, row: unknown[]): void {
+    if ((row as { nullValue?: boolean }).nullValue === true) return;
+    const { layout } = this.join.sources[sourceIndex]!;
+    this.feed(sourceIndex === 0 ? 0 : sourceIndex - 1, sourceIndex === 0 ? LEFT : RIGHT, { row: this.place(sourceIndex, row), deleted: false, ts: row[layout.rowtimeIndex] as number });
+  }
+
+  private ingestTombstone(sourceIndex: number, t: TableTombstone): void {
+    const { layout } = this.join.sources[sourceIndex]!;
+    const row = new Array<unknown>(layout.width).fill(null);
+    t.key.forEach((k, i) => (row[i] = k));
+    this.feed(sourceIndex === 0 ? 0 : sourceIndex - 1, sourceIndex === 0 ? LEFT : RIGHT, { row: this.place(sourceIndex, row), deleted: true, ts: t.rec.timestamp });
   }
 
   /** A source's row at its place in the joined row's layout (nulls elsewhere). */
