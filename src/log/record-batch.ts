@@ -289,6 +289,9 @@ export function controlBatchIsCommit(buf: Buffer, pos: number, size: number): bo
 
 export type Decompressor = (codec: number, data: Buffer) => Buffer;
 
+/** The headers of every decoded record that has none (most): one shared, frozen list rather than one per record. */
+const NO_HEADERS: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
+
 /**
  * Decodes the records of the batch at pos (size bytes) whose offset is >= minOffset and
  * appends them to out. Keys, values and header values are views into buf (or into the
@@ -344,7 +347,7 @@ export function decodeBatchRecords(
       rp += vl;
     }
     const hc = readVarint(body);
-    const headers: RecordHeader[] = [];
+    const headers: RecordHeader[] = hc > 0 ? [] : NO_HEADERS;
     for (let h = 0; h < hc; h++) {
       const hkl = readVarint(body);
       if (hkl < 0) throw new CorruptBatchError('null header key');

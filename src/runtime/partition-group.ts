@@ -92,8 +92,10 @@ export class PartitionGroup {
    * offset is a duplicate and ignored) and takes note of where each reported partition stands.
    */
   add(records: LogRecord[], progress: PartitionProgress[] = []): void {
+    // A fetch returns each partition's records together: look the queue up once per run.
+    let q: PartitionQueue | undefined;
     for (const rec of records) {
-      const q = this.byKey.get(key(rec.topic, rec.partition));
+      if (q === undefined || q.partition !== rec.partition || q.topic !== rec.topic) q = this.byKey.get(key(rec.topic, rec.partition));
       if (!q || rec.offset < q.fetchOffset) continue;
       if (q.head === q.records.length && q.head > 0) {
         q.records = [];

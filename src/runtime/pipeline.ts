@@ -40,6 +40,19 @@ export interface PipelineOptions {
 }
 
 export type { OutputRow } from './output-row.js';
+
+/** A table source's delete: the key of the row (a windowed table's with its window bounds after it). */
+export interface TableTombstone {
+  key: unknown[];
+  rec: LogRecord;
+}
+
+/** Decoded records: the rows (with their records), and the deletes of table sources. */
+export interface DecodedRecords {
+  rows: unknown[][];
+  meta: LogRecord[];
+  tombstones: TableTombstone[];
+}
 import type { OutputRow } from './output-row.js';
 import { EddyError } from '../common/errors.js';
 
@@ -75,6 +88,8 @@ export class Pipeline {
   readonly source: DataSource;
   private readonly keySerde: Serde | null;
   private readonly valueSerde: Serde;
+  /** The value serde's deserializeInto, when the value columns follow the key columns in the row. */
+  private readonly readValuesInto?: (bytes: Buffer, row: unknown[], at: number) => boolean;
   private readonly width: number;
   private readonly keyCount: number;
   private readonly valueIndexes: number[];
@@ -93,6 +108,11 @@ export class Pipeline {
   private readonly logger: string;
   private readonly keyWindow: DataSource['keyFormat']['window'];
   private readonly windowIndexes: { start: number; end: number } | undefined;
+  /**
+   * How long decoded rows are: the row width, or more (nulls after it) for a join's first
+   * source, whose rows then already have the joined row's shape.
+   */
+  decodeWidth: number;
   /** The options this pipeline was built with (joins build their source decoders with them). */
   readonly options: PipelineOptions;
 
@@ -106,7 +126,10 @@ export class Pipeline {
     const serdes = sourceSerdes(this.source);
     this.keySerde = serdes.key;
     this.valueSerde = serdes.value;
+    const into = this.valueSerde.deserializeInto;
+    if (into && layout.headerColumns.length === 0) this.readValuesInto = into.bind(this.valueSerde);
     this.width = analysis.rowWidth;
+    this.decodeWidth = this.width;
     this.keyCount = layout.keyColumns.length;
     this.valueIndexes = layout.valueIndexes;
     this.contiguousValues = layout.headerColumns.length === 0;
@@ -254,85 +277,95 @@ export class Pipeline {
   // ---------------------------------------------------------------- stages
 
   /** Log records → source rows (invalid records are logged and skipped). */
-  decode(records: LogRecord[]): { rows: unknown[][]; meta: LogRecord[]; tombstones: { key: unknown[]; rec: LogRecord }[] } {
-    const rows: unknown[][] = [];
-    const meta: LogRecord[] = [];
-    const tombstones: { key: unknown[]; rec: LogRecord }[] = [];
+  decode(records: LogRecord[]): DecodedRecords {
+    const into: DecodedRecords = { rows: [], meta: [], tombstones: [] };
+    for (let n = 0; n < records.length; n++) this.decodeInto(records[n]!, into);
+    return into;
+  }
+
+  /** Decodes one record onto the ends of `into`'s lists (nothing when it is invalid or skipped). */
+  decodeInto(rec: LogRecord, into: DecodedRecords): void {
+    const decoded = this.decodeRecord(rec);
+    if (decoded === null) return;
+    if (Array.isArray(decoded)) {
+      into.rows.push(decoded);
+      into.meta.push(rec);
+    } else {
+      into.tombstones.push(decoded);
+    }
+  }
+
+  /** One record's row, or its table delete; null when it is invalid or skipped. */
+  decodeRecord(rec: LogRecord): unknown[] | TableTombstone | null {
     const keySerde = this.keySerde;
-    const valueSerde = this.valueSerde;
     const keyCount = this.keyCount;
-    for (let n = 0; n < records.length; n++) {
-      const rec = records[n]!;
-      let key: unknown[] | null = null;
-      let window: WindowBounds | null = null;
-      if (keySerde !== null) {
-        try {
-          let keyBytes = rec.key;
-          if (this.keyWindow && keyBytes !== null) {
-            const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
-            keyBytes = split.key;
-            window = split.window;
-          }
-          key = keySerde.deserialize(keyBytes);
-        } catch (e) {
-          this.logDeserialization(rec, 'key', e);
-          continue;
-        }
-      }
-      if (this.isTable && (key === null || key.some((k) => k === null))) continue;
-      if (rec.value === null) {
-        // A windowed table's tombstone carries its window bounds after the key columns.
-        if (this.isTable) tombstones.push({ key: window && key ? [...key, window.start, window.end] : (key ?? []), rec });
-        else {
-          const row = new Array<unknown>(this.width).fill(null);
-          for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
-          row[this.rowtimeIndex] = rec.timestamp;
-          row[this.rowtimeIndex + 1] = rec.partition;
-          row[this.rowtimeIndex + 2] = rec.offset;
-          (row as { nullValue?: boolean }).nullValue = true;
-          rows.push(row);
-          meta.push(rec);
-        }
-        continue;
-      }
-      let values: unknown[] | null;
+    let key: unknown[] | null = null;
+    let window: WindowBounds | null = null;
+    if (keySerde !== null) {
       try {
-        values = valueSerde.deserialize(rec.value);
+        let keyBytes = rec.key;
+        if (this.keyWindow && keyBytes !== null) {
+          const split = deserializeWindowedKey(keyBytes, this.keyWindow.type, this.keyWindow.sizeMs ?? 0);
+          keyBytes = split.key;
+          window = split.window;
+        }
+        key = keySerde.deserialize(keyBytes);
       } catch (e) {
-        this.logDeserialization(rec, 'value', e);
-        continue;
+        this.logDeserialization(rec, 'key', e);
+        return null;
       }
-      const row = new Array<unknown>(this.width);
+    }
+    if (this.isTable && (key === null || key.some((k) => k === null))) return null;
+    if (rec.value === null) {
+      // A windowed table's tombstone carries its window bounds after the key columns.
+      if (this.isTable) return { key: window && key ? [...key, window.start, window.end] : (key ?? []), rec };
+      const row = new Array<unknown>(this.width).fill(null);
       for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
-      if (values === null) {
-        for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
-      } else if (this.contiguousValues) {
-        for (let i = 0; i < values.length; i++) row[keyCount + i] = values[i];
-      } else {
-        const idx = this.valueIndexes;
-        for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
-      }
-      for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
-      if (this.windowIndexes) {
-        row[this.windowIndexes.start] = window ? window.start : null;
-        row[this.windowIndexes.end] = window ? window.end : null;
-      }
+      row[this.rowtimeIndex] = rec.timestamp;
       row[this.rowtimeIndex + 1] = rec.partition;
       row[this.rowtimeIndex + 2] = rec.offset;
-      if (this.timestamp) {
-        const ts = this.timestamp(row, rec);
-        if (ts === null) {
-          this.invalidTimestamp(row, rec);
-          continue;
-        }
-        row[this.rowtimeIndex] = ts;
-      } else {
-        row[this.rowtimeIndex] = rec.timestamp;
-      }
-      rows.push(row);
-      meta.push(rec);
+      (row as { nullValue?: boolean }).nullValue = true;
+      return row;
     }
-    return { rows, meta, tombstones };
+    const row = new Array<unknown>(this.decodeWidth);
+    for (let i = this.width; i < this.decodeWidth; i++) row[i] = null;
+    for (let i = 0; i < keyCount; i++) row[i] = key ? key[i] : null;
+    try {
+      if (this.readValuesInto !== undefined) {
+        if (!this.readValuesInto(rec.value, row, keyCount)) for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
+      } else {
+        const values = this.valueSerde.deserialize(rec.value);
+        if (values === null) {
+          for (let i = keyCount; i < this.rowtimeIndex; i++) row[i] = null;
+        } else if (this.contiguousValues) {
+          for (let i = 0; i < values.length; i++) row[keyCount + i] = values[i];
+        } else {
+          const idx = this.valueIndexes;
+          for (let i = 0; i < idx.length; i++) row[idx[i]!] = values[i];
+        }
+      }
+    } catch (e) {
+      this.logDeserialization(rec, 'value', e);
+      return null;
+    }
+    for (const h of this.headerColumns) row[h.index] = headerValue(rec.headers, h.headerKey);
+    if (this.windowIndexes) {
+      row[this.windowIndexes.start] = window ? window.start : null;
+      row[this.windowIndexes.end] = window ? window.end : null;
+    }
+    row[this.rowtimeIndex + 1] = rec.partition;
+    row[this.rowtimeIndex + 2] = rec.offset;
+    if (this.timestamp) {
+      const ts = this.timestamp(row, rec);
+      if (ts === null) {
+        this.invalidTimestamp(row, rec);
+        return null;
+      }
+      row[this.rowtimeIndex] = ts;
+    } else {
+      row[this.rowtimeIndex] = rec.timestamp;
+    }
+    return row;
   }
 
   /** Runs the chain over one batch of records and returns the output changes in input order. */

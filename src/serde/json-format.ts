@@ -68,13 +68,31 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
   const readers: JsonReader[] = columns.map((c) => jsonReader(c.type));
   const writers: JsonWriter[] = columns.map((c) => jsonWriter(c.type));
   const prefixes = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':');
+  const writePlain = plainRowWriter(columns);
   const raw: unknown[] = new Array(n);
+  const readExact = exactFieldReader(columns.map((c) => c.name));
+  /** Reads the document of `bytes` into `row` from `at` on; false for a JSON null. */
+  const readInto = (bytes: Buffer, row: unknown[], at: number): boolean => {
+    let i = -1; // the column being read, to name it when its value does not fit
+    try {
+      const doc = parseJson(toText(bytes));
+      if (doc === null) return false;
+      if (!isPlainObject(doc)) throw cannotConvert(doc, rowType);
+      if (readExact === null || !readExact(doc, raw)) matcher.match(doc, raw);
+      for (i = 0; i < n; i++) row[at + i] = readers[i]!(raw[i]);
+      return true;
+    } catch (e) {
+      throw deserializeError(side, topic, i >= 0 && i < n ? inColumn(e, columns[i]!.name) : e);
+    }
+  };
   return {
     serialize(row) {
       if (row === null) return null;
       // A key whose columns are all null is no key at all.
       if (side === 'key' && !spec.writeAllNullKeys && row.every((v) => v === null || v === undefined)) return null;
       try {
+        const plain = writePlain === null ? null : writePlain(row);
+        if (plain !== null) return frame(plain);
         let s = '';
         for (let i = 0; i < n; i++) s += prefixes[i] + writers[i]!(row[i]);
         return frame(`${s}}`);
@@ -84,20 +102,60 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
     },
     deserialize(bytes) {
       if (bytes === null || bytes.length === 0) return null;
-      let i = -1; // the column being read, to name it when its value does not fit
-      try {
-        const doc = parseJson(toText(bytes));
-        if (doc === null) return null;
-        if (!isPlainObject(doc)) throw cannotConvert(doc, rowType);
-        matcher.match(doc, raw);
-        const row = new Array(n);
-        for (i = 0; i < n; i++) row[i] = readers[i]!(raw[i]);
-        return row;
-      } catch (e) {
-        throw deserializeError(side, topic, i >= 0 && i < n ? inColumn(e, columns[i]!.name) : e);
-      }
+      const row = new Array(n);
+      return readInto(bytes, row, 0) ? row : null;
+    },
+    deserializeInto(bytes, row, at) {
+      return bytes.length > 0 && readInto(bytes, row, at);
     },
   };
+}
+
+const PLAIN_CHECKS: Partial<Record<SqlType['base'], (v: string) => string>> = {
+  STRING: (v) => `(typeof ${v} === 'string' || ${v} == null)`,
+  BOOLEAN: (v) => `(typeof ${v} === 'boolean' || ${v} == null)`,
+  INTEGER: (v) => `(typeof ${v} === 'number' ? Number.isFinite(${v}) : ${v} == null)`,
+  BIGINT: (v) => `(typeof ${v} === 'number' ? Number.isFinite(${v}) : ${v} == null)`,
+  DOUBLE: (v) => `(typeof ${v} === 'number' ? Number.isFinite(${v}) : ${v} == null)`,
+  DATE: (v) => `(typeof ${v} === 'number' ? Number.isFinite(${v}) : ${v} == null)`,
+  TIME: (v) => `(typeof ${v} === 'number' ? Number.isFinite(${v}) : ${v} == null)`,
+  TIMESTAMP: (v) => `(typeof ${v} === 'number' ? Number.isFinite(${v}) : ${v} == null)`,
+};
+
+/**
+ * A row object's text through the native JSON.stringify, for rows of strings, booleans and
+ * finite numbers: the text the column writers would build piece by piece (same names in the
+ * same order, numbers as String() writes them, strings escaped by JSON.stringify either way),
+ * in one flat string. Null from the writer when a value needs the column writers (a BIGINT
+ * beyond doubles, a non-finite DOUBLE); null as the writer when a column type or name does
+ * (other types; names an object literal would not keep in order or as its own).
+ */
+function plainRowWriter(columns: readonly { name: string; type: SqlType }[]): ((row: unknown[]) => string | null) | null {
+  const names = columns.map((c) => c.name);
+  const unsafeName = (name: string) => name === '__proto__' || /^(0|[1-9]\d*)$/.test(name);
+  if (names.some(unsafeName) || new Set(names).size !== names.length) return null;
+  const checks: string[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const check = PLAIN_CHECKS[columns[i]!.type.base];
+    if (!check) return null;
+    checks.push(check(`v${i}`));
+  }
+  const reads = names.map((_, i) => `const v${i} = row[${i}];`).join(' ');
+  const props = names.map((name, i) => `${JSON.stringify(name)}: v${i} === undefined ? null : v${i}`).join(', ');
+  const body = `${reads}\nif (!(${checks.join(' && ')})) return null;\nreturn JSON.stringify({ ${props} });`;
+  return new Function('row', body) as (row: unknown[]) => string | null;
+}
+
+/**
+ * The values of the properties named exactly as the fields, read through generated property
+ * accesses (so each is an inline-cached load); false when one is absent, for the FieldMatcher
+ * to decide (an exact name wins there too, so both agree when every field is present). Null
+ * when a name is not safe to read that way (inherited from Object.prototype, or repeated).
+ */
+function exactFieldReader(names: string[]): ((doc: Record<string, unknown>, out: unknown[]) => boolean) | null {
+  if (names.some((name) => name in Object.prototype) || new Set(names).size !== names.length) return null;
+  const body = names.map((name, i) => `if ((out[${i}] = doc[${JSON.stringify(name)}]) === undefined) return false;`).join('\n');
+  return new Function('doc', 'out', `${body}\nreturn true;`) as (doc: Record<string, unknown>, out: unknown[]) => boolean;
 }
 
 function wireHeader(schemaId: number): Buffer {

@@ -2,8 +2,8 @@
 //
 // JSON.parse turns every number into a double, which silently corrupts BIGINT values beyond
 // 2^53 and long DECIMALs. Such numbers need at least 16 consecutive digits, so a cheap scan
-// for a 16-digit run decides whether the native parser is safe; only then does the exact
-// parser below run. It returns integers as bigint when they are not safe doubles, and
+// for a 16-digit run decides whether the native parser is safe; only when there is one does
+// the exact parser below run. It returns integers as bigint when they are not safe doubles, and
 // non-integers with more significant digits than a double keeps as LosslessNumber.
 
 /** A JSON number kept as its source text because a double would change its value. */
@@ -17,11 +17,33 @@ export class LosslessNumber {
   }
 }
 
-const LONG_DIGIT_RUN = /\d{16}/;
+const RUN = 16;
+
+/**
+ * Whether `text` holds 16 or more consecutive digits. Any such run covers one of every 16
+ * consecutive positions, so probing positions 15, 31, 47, … and measuring the run around a
+ * digit found there sees every one (a tenth of the work of /\d{16}/ on typical records).
+ */
+export function hasLongDigitRun(text: string): boolean {
+  const n = text.length;
+  for (let i = RUN - 1; i < n; i += RUN) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    let lo = i;
+    let hi = i;
+    while (lo > 0 && isDigit(text.charCodeAt(lo - 1))) lo--;
+    while (hi + 1 < n && isDigit(text.charCodeAt(hi + 1))) hi++;
+    if (hi - lo + 1 >= RUN) return true;
+  }
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 /** `keepFractionText`: every non-integer stays LosslessNumber, so a decimal keeps its scale (3.40 is not 3.4). */
 export function parseJson(text: string, opts: { keepFractionText?: boolean } = {}): unknown {
-  if (!opts.keepFractionText && !LONG_DIGIT_RUN.test(text)) return JSON.parse(text);
+  if (!opts.keepFractionText && !hasLongDigitRun(text)) return JSON.parse(text);
   return new ExactJsonParser(text, opts.keepFractionText === true).parseDocument();
 }
 

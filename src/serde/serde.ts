@@ -50,6 +50,12 @@ export interface Serde {
   serialize(row: unknown[] | null): Buffer | null;
   /** null bytes → null row. Throws SerdeError naming what is wrong with the record. */
   deserialize(bytes: Buffer | null): unknown[] | null;
+  /**
+   * deserialize() of bytes that are there, with the columns written into `row` from index
+   * `at` on instead of a new array (the pipeline's source rows); false where deserialize()
+   * returns null. Formats without it are read through deserialize().
+   */
+  deserializeInto?(bytes: Buffer, row: unknown[], at: number): boolean;
 }
 
 export class SerdeError extends EddyError {

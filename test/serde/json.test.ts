@@ -110,3 +110,51 @@ test('JSON key of nulls: no key by default, a key of nulls when the query comput
   const computed = createSerde({ format: 'JSON', side: 'key', topic: 't', columns, writeAllNullKeys: true });
   assert.equal(computed.serialize([null, null])!.toString(), '{"ID":null,"AGE":null}');
 });
+
+test('hasLongDigitRun finds every run of 16 digits, at any position, as /\\d{16}/ does', async () => {
+  const { hasLongDigitRun } = await import('../../src/serde/json-parse.js');
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const chars = '0123456789a" ,.';
+  for (let k = 0; k < 20_000; k++) {
+    let s = '';
+    const length = Math.floor(random() * 70);
+    for (let j = 0; j < length; j++) s += random() < 0.85 ? chars[Math.floor(random() * 10)] : chars[Math.floor(random() * chars.length)];
+    assert.equal(hasLongDigitRun(s), /\d{16}/.test(s), s);
+  }
+  assert.equal(hasLongDigitRun('{"ID":12345678901234567}'), true);
+  assert.equal(hasLongDigitRun('{"ID":123456789012345}'), false);
+  assert.equal(hasLongDigitRun('1234567890123456'), true);
+});
+
+test('JSON deserializeInto: same values as deserialize, written at an offset; exact names, matched names and inherited names', () => {
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('ID', BIGINT), col('NAME', STRING)] });
+  const row: unknown[] = ['k', 'untouched', 'untouched', 'rowtime'];
+  assert.equal(s.deserializeInto!(b('{"ID": 1, "NAME": "a", "id": 9}'), row, 1), true);
+  assert.deepEqual(row, ['k', 1, 'a', 'rowtime']);
+  // Not every field under its exact name: the case-insensitive match decides.
+  assert.equal(s.deserializeInto!(b('{"id": 2, "NAME": "b"}'), row, 1), true);
+  assert.deepEqual(row, ['k', 2, 'b', 'rowtime']);
+  assert.equal(s.deserializeInto!(b('{"ID": 3}'), row, 1), true);
+  assert.deepEqual(row, ['k', 3, null, 'rowtime']);
+  assert.equal(s.deserializeInto!(b('null'), row, 1), false);
+  assert.throws(() => s.deserializeInto!(b('{"ID": "x"}'), row, 1), (e: unknown) => e instanceof SerdeError && /column ID/.test(e.message));
+  // Names Object.prototype also has are read as own properties only.
+  const p = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('constructor', STRING), col('toString', STRING)] });
+  assert.deepEqual(p.deserialize(b('{"toString": "x"}')), [null, 'x']);
+  assert.deepEqual(p.deserialize(b('{"constructor": "c", "toString": "x"}')), ['c', 'x']);
+});
+
+test('JSON serialize: rows of plain values and rows that need the column writers give the same text', () => {
+  const columns = [col('S', STRING), col('B', BOOLEAN), col('I', INTEGER), col('L', BIGINT), col('D', DOUBLE), col('T', TIMESTAMP)];
+  const s = createSerde({ format: 'JSON', side: 'value', topic: 't', columns });
+  const text = (row: unknown[]) => s.serialize(row)!.toString();
+  assert.equal(text(['a"\\\n\u2028\ud800', true, 1, 2, 1.5, 3]), '{"S":"a\\"\\\\\\n\u2028\\ud800","B":true,"I":1,"L":2,"D":1.5,"T":3}');
+  assert.equal(text([undefined, null, -0, 1e21, 5e-324, null]), '{"S":null,"B":null,"I":0,"L":1e+21,"D":5e-324,"T":null}');
+  // Values only the column writers write: a BIGINT beyond doubles, non-finite doubles.
+  assert.equal(text(['x', false, 7, 12345678901234567890n, Number.NaN, 0]), '{"S":"x","B":false,"I":7,"L":12345678901234567890,"D":"NaN","T":0}');
+  assert.equal(text(['x', false, 7, 1, -Infinity, 0]), '{"S":"x","B":false,"I":7,"L":1,"D":"-Infinity","T":0}');
+  // Names an object literal would reorder or not keep as its own.
+  const odd = createSerde({ format: 'JSON', side: 'value', topic: 't', columns: [col('B', INTEGER), col('1', INTEGER), col('__proto__', STRING)] });
+  assert.equal(odd.serialize([1, 2, 'p'])!.toString(), '{"B":1,"1":2,"__proto__":"p"}');
+});

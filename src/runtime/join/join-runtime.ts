@@ -11,7 +11,7 @@
 import type { LogRecord } from '../../log/topic-log.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { JoinAnalysis, JoinStep } from '../../planner/query/join.js';
-import { Pipeline, type OutputRow, type PipelineOptions } from '../pipeline.js';
+import { Pipeline, type DecodedRecords, type OutputRow, type PipelineOptions, type TableTombstone } from '../pipeline.js';
 import { JoinStore, LEFT, RIGHT, keyText, type Side } from './join-store.js';
 import type { OffsetCommittingStore } from '../exactly-once.js';
 
@@ -21,8 +21,6 @@ interface Change {
   deleted: boolean;
   ts: number;
 }
-
-type Decoded = ReturnType<Pipeline['decode']>;
 
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 
@@ -40,7 +38,9 @@ export class JoinRuntime {
   /** Records no join used, by why: counted so that none goes without a trace (see statistics()). */
   private readonly drops = { unmatched: 0, nullKey: 0, late: 0 };
   /** Decoded records kept from eventTime() for ingest, so a record is decoded once. */
-  private readonly decoded = new WeakMap<LogRecord, Decoded[]>();
+  private readonly decoded = new WeakMap<LogRecord, DecodedRecords[]>();
+  /** Whether eventTime() decodes records (a source orders by its TIMESTAMP column), so that ingest looks for them. */
+  private readonly keepsDecoded: boolean;
 
   constructor(
     analysis: AnalyzedQuery,
@@ -75,6 +75,9 @@ export class JoinRuntime {
       this.topicSources.set(s.source.topic, list);
     });
     this.store = new JoinStore(file, this.join.rowTypes);
+    this.keepsDecoded = this.join.sources.some((s) => s.source.timestamp !== undefined);
+    // The first source sits at the start of the joined row: its rows are decoded at full width and used as they are.
+    if (this.join.sources[0]!.offset === 0) this.decoders[0]!.decodeWidth = this.width;
   }
 
   get topics(): string[] {
@@ -150,7 +153,7 @@ export class JoinRuntime {
     return row ? (row[this.join.sources[i]!.layout.rowtimeIndex] as number) : rec.timestamp;
   }
 
-  private decodedFor(sourceIndex: number, rec: LogRecord): Decoded {
+  private decodedFor(sourceIndex: number, rec: LogRecord): DecodedRecords {
     let cached = this.decoded.get(rec);
     if (!cached) this.decoded.set(rec, (cached = []));
     return (cached[sourceIndex] ??= this.decoders[sourceIndex]!.decode([rec]));
@@ -166,12 +169,13 @@ export class JoinRuntime {
     const out: OutputRow[] = [];
     const rows: unknown[][] = [];
     const meta: LogRecord[] = [];
-    for (const rec of records) {
+    for (let r = 0; r < records.length; r++) {
+      const rec = records[r]!;
       this.current = rec;
-      this.produced = [];
+      this.produced.length = 0;
       const sources = this.topicSources.get(rec.topic) ?? [];
-      for (const i of sources) this.ingest(i, rec);
-      this.decoded.delete(rec);
+      for (let i = 0; i < sources.length; i++) this.ingest(sources[i]!, rec);
+      if (this.keepsDecoded) this.decoded.delete(rec);
       this.emitOutputs(rec, rows, meta, out);
     }
     this.runRows(rows, meta, out);
@@ -185,24 +189,35 @@ export class JoinRuntime {
   }
 
   private ingest(sourceIndex: number, rec: LogRecord): void {
-    const { layout } = this.join.sources[sourceIndex]!;
+    if (!this.keepsDecoded) {
+      const decoded = this.decoders[sourceIndex]!.decodeRecord(rec);
+      if (decoded === null) return;
+      if (Array.isArray(decoded)) this.ingestRow(sourceIndex, decoded);
+      else this.ingestTombstone(sourceIndex, decoded);
+      return;
+    }
     const { rows, tombstones } = this.decodedFor(sourceIndex, rec);
-    const stepIndex = sourceIndex === 0 ? 0 : sourceIndex - 1;
-    const side: Side = sourceIndex === 0 ? LEFT : RIGHT;
-    for (const row of rows) {
-      if ((row as { nullValue?: boolean }).nullValue === true) continue;
-      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: false, ts: row[layout.rowtimeIndex] as number });
-    }
-    for (const t of tombstones) {
-      const row = new Array<unknown>(layout.width).fill(null);
-      t.key.forEach((k, i) => (row[i] = k));
-      this.feed(stepIndex, side, { row: this.place(sourceIndex, row), deleted: true, ts: t.rec.timestamp });
-    }
+    for (let r = 0; r < rows.length; r++) this.ingestRow(sourceIndex, rows[r]!);
+    for (const t of tombstones) this.ingestTombstone(sourceIndex, t);
+  }
+
+  private ingestRow(sourceIndex: number, row: unknown[]): void {
+    if ((row as { nullValue?: boolean }).nullValue === true) return;
+    const { layout } = this.join.sources[sourceIndex]!;
+    this.feed(sourceIndex === 0 ? 0 : sourceIndex - 1, sourceIndex === 0 ? LEFT : RIGHT, { row: this.place(sourceIndex, row), deleted: false, ts: row[layout.rowtimeIndex] as number });
+  }
+
+  private ingestTombstone(sourceIndex: number, t: TableTombstone): void {
+    const { layout } = this.join.sources[sourceIndex]!;
+    const row = new Array<unknown>(layout.width).fill(null);
+    t.key.forEach((k, i) => (row[i] = k));
+    this.feed(sourceIndex === 0 ? 0 : sourceIndex - 1, sourceIndex === 0 ? LEFT : RIGHT, { row: this.place(sourceIndex, row), deleted: true, ts: t.rec.timestamp });
   }
 
   /** A source's row at its place in the joined row's layout (nulls elsewhere). */
   private place(sourceIndex: number, row: unknown[]): unknown[] {
     const { offset, layout } = this.join.sources[sourceIndex]!;
+    if (offset === 0 && row.length === this.width) return row;
     const joined = new Array<unknown>(this.width).fill(null);
     for (let i = 0; i < row.length && i < layout.width; i++) joined[offset + i] = row[i];
     return joined;
@@ -240,9 +255,12 @@ export class JoinRuntime {
     else this.produced.push(c);
   }
 
-  /** The joined row of a step: the left input's columns, the right source's, the key and the result's pseudo columns. */
-  private combine(step: JoinStep, left: unknown[] | null, right: unknown[] | null, key: unknown, ts: number): unknown[] {
-    const out = left ? left.slice() : new Array<unknown>(this.width).fill(null);
+  /**
+   * The joined row of a step: the left input's columns, the right source's, the key and the
+   * result's pseudo columns. `inPlace`: the left row is the caller's own, to fill and return.
+   */
+  private combine(step: JoinStep, left: unknown[] | null, right: unknown[] | null, key: unknown, ts: number, inPlace = false): unknown[] {
+    const out = left ? (inPlace ? left : left.slice()) : new Array<unknown>(this.width).fill(null);
     const src = this.join.sources[step.right]!;
     const end = src.offset + src.layout.width;
     for (let i = src.offset; i < end; i++) out[i] = right ? right[i] : null;
@@ -347,13 +365,20 @@ export class JoinRuntime {
       return;
     }
     const v = this.joinValue(step, LEFT, c.row);
-    const found = v === null ? undefined : this.store.tableGet(n, RIGHT, keyText(v, step.keyType));
+    const found =
+      v === null
+        ? undefined
+        : typeof v === 'string' && step.keyType.base === 'STRING'
+          ? this.store.tableGetString(n, RIGHT, v)
+          : this.store.tableGet(n, RIGHT, keyText(v, step.keyType));
     if (!found && step.type === 'INNER') {
       if (v === null) this.drops.nullKey++;
       else this.drops.unmatched++;
       return;
     }
-    this.emit(n, { row: this.combine(step, c.row, found?.row ?? null, v, c.ts), deleted: false, ts: c.ts });
+    // A stream-table step's left row is always its change's own (placed, or joined by the step
+    // before), used once: it becomes the joined row.
+    this.emit(n, { row: this.combine(step, c.row, found?.row ?? null, v, c.ts, true), deleted: false, ts: c.ts });
   }
 
   // ---------------------------------------------------------------- table-table (primary key)

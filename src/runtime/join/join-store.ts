@@ -70,6 +70,8 @@ export class JoinStore {
   private undo: SqliteUndo | null = null;
   /** Table-side rows by step * 2 + side, then key: undefined when absent from the store. */
   private readonly tableCache = new Map<number, Map<string, TimedRow | undefined>>();
+  /** The same rows for STRING join values, by the value itself (a lookup then builds no key text). */
+  private readonly stringCache = new Map<number, Map<string, TimedRow | undefined>>();
 
   constructor(
     readonly file: string,
@@ -208,6 +210,25 @@ export class JoinStore {
     return cache;
   }
 
+  /** tableGet of the key text of a STRING join value `v`. */
+  tableGetString(step: number, side: Side, v: string): TimedRow | undefined {
+    const id = step * 2 + side;
+    let cache = this.stringCache.get(id);
+    if (!cache) this.stringCache.set(id, (cache = new Map()));
+    const cached = cache.get(v);
+    if (cached !== undefined || cache.has(v)) return cached;
+    const row = this.tableGet(step, side, JSON.stringify(v));
+    if (cache.size >= TABLE_CACHE_ENTRIES) cache.clear();
+    cache.set(v, row);
+    return row;
+  }
+
+  /** A write to a table side: what the by-value cache holds for its key is stale. */
+  private forgetString(step: number, side: Side, k: string): void {
+    const cache = this.stringCache.get(step * 2 + side);
+    if (cache && cache.size > 0 && k.startsWith('"')) cache.delete(JSON.parse(k) as string);
+  }
+
   /** The row as stored (callers must not change it: it may be shared with the next lookup). */
   tableGet(step: number, side: Side, k: string): TimedRow | undefined {
     const cache = this.cacheOf(step, side);
@@ -228,11 +249,13 @@ export class JoinStore {
     const cache = this.cacheOf(step, side);
     if (cache.size >= TABLE_CACHE_ENTRIES) cache.clear();
     cache.set(k, { ts, fk, row: this.decode(text) });
+    this.forgetString(step, side, k);
   }
 
   tableDelete(step: number, side: Side, k: string): void {
     this.writing();
     this.tableCache.get(step * 2 + side)?.delete(k);
+    this.forgetString(step, side, k);
     this.stmts.tblDelete!.run(step, side, k);
   }
 
@@ -252,6 +275,7 @@ export class JoinStore {
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.tableCache.clear();
+    this.stringCache.clear();
     this.meta.clear();
     for (const r of this.db.prepare('SELECT name, value FROM meta').all() as { name: string; value: number }[]) this.meta.set(r.name, r.value);
   }
