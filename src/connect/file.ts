@@ -5,12 +5,13 @@
 // table over the topic); the default, format=lines, moves the bytes as they are. The source
 // keeps its byte position with the records (source-offsets.ts) and follows the file as it grows.
 
+import { TopicSinkTask } from './topic-sink-task.js';
 import { appendFile, open, stat } from 'node:fs/promises';
 import type { ConnectorConfig } from './config.js';
-import type { ConnectorHost, ConnectorPlugin, ConnectorTask, PartitionLag, TaskReporter } from './contract.js';
+import type { ConnectorHost, ConnectorPlugin, ConnectorTask, TaskReporter } from './contract.js';
 import { sleep } from './abort.js';
 import { SourceOffsets, ensureOutputTopic, type OutRecord } from './source-offsets.js';
-import { TopicDecoder, TopicReader, sourceOfTopic } from './topic-records.js';
+import { TopicDecoder, sourceOfTopic } from './topic-records.js';
 import { commitGroupOffsets, loadGroupOffsets, samePositions } from './sink-offsets.js';
 import { stringifyJson, toJsonValue } from '../serde/index.js';
 
@@ -109,35 +110,29 @@ function sinkSettings(config: ConnectorConfig) {
   return { file: config.string('file'), topics, json: config.choice('format', ['lines', 'json'], 'lines') === 'json', batchSize: config.int('batch.size', 2000, 1) };
 }
 
-class FileSinkTask implements ConnectorTask {
-  private reader?: TopicReader;
-  private committed = new Map<string, number>();
-
+class FileSinkTask extends TopicSinkTask {
   constructor(
     private readonly config: ConnectorConfig,
     private readonly s: ReturnType<typeof sinkSettings>,
     private readonly host: ConnectorHost,
     private readonly reporter: TaskReporter,
-  ) {}
+  ) {
+    super();
+  }
 
   topics(): string[] {
     return this.s.topics;
   }
 
-  async lag(): Promise<PartitionLag[]> {
-    return this.reader ? this.reader.lag(this.committed) : [];
-  }
-
   async run(signal: AbortSignal): Promise<void> {
     const name = this.config.connector;
     const decoders = new Map(this.s.json ? this.s.topics.map((t) => [t, new TopicDecoder(sourceOfTopic(this.host.catalog, name, t))]) : []);
-    this.committed = await loadGroupOffsets(this.host.log, name, this.s.topics);
-    this.reader = await TopicReader.open(this.host.log, name, this.s.topics, this.committed);
+    const reader = await this.openReader(this.host.log, name, this.s.topics, await loadGroupOffsets(this.host.log, name, this.s.topics));
     this.reporter.running();
     while (!signal.aborted) {
-      const records = await this.reader.poll(this.s.batchSize, POLL_MS);
+      const records = await reader.poll(this.s.batchSize, POLL_MS);
       if (signal.aborted) break;
-      const positions = this.reader.snapshot();
+      const positions = reader.snapshot();
       if (records.length === 0 && samePositions(positions, this.committed)) continue;
       const lines: string[] = [];
       for (const r of records) {

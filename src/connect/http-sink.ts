@@ -5,12 +5,12 @@
 // values is one request; a failing endpoint is retried with exponential backoff, and after
 // max.retries the batch goes to the dead-letter topic with the error in its headers.
 
+import { TopicSinkTask } from './topic-sink-task.js';
 import { ConnectorConfigError, type ConnectorConfig } from './config.js';
-import type { ConnectorHost, ConnectorPlugin, ConnectorTask, PartitionLag, TaskReporter } from './contract.js';
+import type { ConnectorHost, ConnectorPlugin, TaskReporter } from './contract.js';
 import type { LogRecord } from '../log/topic-log.js';
 import { sleep } from './abort.js';
 import { ensureOutputTopic } from './source-offsets.js';
-import { TopicReader } from './topic-records.js';
 import { commitGroupOffsets, loadGroupOffsets, samePositions } from './sink-offsets.js';
 
 const MAX_BACKOFF_MS = 60_000;
@@ -49,35 +49,29 @@ function settingsOf(config: ConnectorConfig) {
 
 type Settings = ReturnType<typeof settingsOf>;
 
-class HttpSinkTask implements ConnectorTask {
-  private reader?: TopicReader;
-  private committed = new Map<string, number>();
-
+class HttpSinkTask extends TopicSinkTask {
   constructor(
     private readonly config: ConnectorConfig,
     private readonly s: Settings,
     private readonly host: ConnectorHost,
     private readonly reporter: TaskReporter,
-  ) {}
+  ) {
+    super();
+  }
 
   topics(): string[] {
     return this.s.topics;
   }
 
-  async lag(): Promise<PartitionLag[]> {
-    return this.reader ? this.reader.lag(this.committed) : [];
-  }
-
   async run(signal: AbortSignal): Promise<void> {
     const name = this.config.connector;
-    this.committed = await loadGroupOffsets(this.host.log, name, this.s.topics);
-    this.reader = await TopicReader.open(this.host.log, name, this.s.topics, this.committed);
+    const reader = await this.openReader(this.host.log, name, this.s.topics, await loadGroupOffsets(this.host.log, name, this.s.topics));
     if (this.s.deadLetter) await ensureOutputTopic(this.host.log, this.s.deadLetter, 1);
     this.reporter.running();
     while (!signal.aborted) {
-      const records = (await this.reader.poll(this.s.batchSize, 200)).filter((r) => r.value !== null);
+      const records = (await reader.poll(this.s.batchSize, 200)).filter((r) => r.value !== null);
       if (signal.aborted) break;
-      const positions = this.reader.snapshot();
+      const positions = reader.snapshot();
       if (records.length === 0 && samePositions(positions, this.committed)) continue;
       for (let i = 0; i < records.length; i += this.s.batchSize) {
         await this.deliver(records.slice(i, i + this.s.batchSize), signal);

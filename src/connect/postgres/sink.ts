@@ -7,11 +7,12 @@
 // Eddy's default for a table's topic (when insert.mode is not set): upsert by the record key,
 // tombstones delete, since that keeps the PostgreSQL table equal to the ksql table.
 
+import { TopicSinkTask } from '../topic-sink-task.js';
 import type pg from 'pg';
-import type { ConnectorHost, ConnectorPlugin, ConnectorTask, PartitionLag, TaskReporter } from '../contract.js';
+import type { ConnectorHost, ConnectorPlugin, TaskReporter } from '../contract.js';
 import type { ConnectorConfig } from '../config.js';
 import { ConnectorConfigError } from '../config.js';
-import { TopicDecoder, TopicReader, sourceOfTopic, type DecodedRecord } from '../topic-records.js';
+import { TopicDecoder, sourceOfTopic, type DecodedRecord } from '../topic-records.js';
 import { connectPostgres, postgresClientConfig } from './connection.js';
 import { SinkOffsets } from './offsets.js';
 import { TableWriter, type InsertMode, type PkMode, type TableSettings } from './table-writer.js';
@@ -58,23 +59,18 @@ function settingsOf(config: ConnectorConfig): SinkSettings {
   };
 }
 
-class PostgresSinkTask implements ConnectorTask {
-  private reader?: TopicReader;
-  private committed = new Map<string, number>();
-
+class PostgresSinkTask extends TopicSinkTask {
   constructor(
     private readonly config: ConnectorConfig,
     private readonly settings: SinkSettings,
     private readonly host: ConnectorHost,
     private readonly reporter: TaskReporter,
-  ) {}
+  ) {
+    super();
+  }
 
   topics(): string[] {
     return this.settings.topics;
-  }
-
-  async lag(): Promise<PartitionLag[]> {
-    return this.reader ? this.reader.lag(this.committed) : [];
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -90,13 +86,12 @@ class PostgresSinkTask implements ConnectorTask {
       const offsets = new SinkOffsets(name, this.settings.offsetsTable);
       await offsets.ensureTable(client);
       for (const { writer } of writers.values()) await writer.ensure(client);
-      this.committed = await offsets.load(client);
-      this.reader = await TopicReader.open(this.host.log, name, this.settings.topics, this.committed);
+      const reader = await this.openReader(this.host.log, name, this.settings.topics, await offsets.load(client));
       this.reporter.running();
       while (!signal.aborted) {
-        const records = await this.reader.poll(this.settings.batchSize, POLL_WAIT_MS);
+        const records = await reader.poll(this.settings.batchSize, POLL_WAIT_MS);
         if (signal.aborted) break;
-        const positions = this.reader.snapshot();
+        const positions = reader.snapshot();
         if (records.length === 0 && samePositions(positions, this.committed)) continue;
         const byTopic = new Map<string, DecodedRecord[]>();
         for (const r of records) {

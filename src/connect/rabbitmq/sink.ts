@@ -4,9 +4,9 @@
 // value bytes are published as they are; the consumed offsets are committed only after
 // RabbitMQ confirms every message of the batch (publisher confirms): at least once.
 
+import { TopicSinkTask } from '../topic-sink-task.js';
 import type { ConnectorConfig } from '../config.js';
-import type { ConnectorHost, ConnectorPlugin, ConnectorTask, PartitionLag, TaskReporter } from '../contract.js';
-import { TopicReader } from '../topic-records.js';
+import type { ConnectorHost, ConnectorPlugin, TaskReporter } from '../contract.js';
 import { commitGroupOffsets, loadGroupOffsets, samePositions } from '../sink-offsets.js';
 import { amqpUrl, connectRabbit } from './connection.js';
 
@@ -27,29 +27,22 @@ function settingsOf(config: ConnectorConfig) {
   };
 }
 
-class RabbitSinkTask implements ConnectorTask {
-  private reader?: TopicReader;
-  private committed = new Map<string, number>();
-
+class RabbitSinkTask extends TopicSinkTask {
   constructor(
     private readonly config: ConnectorConfig,
     private readonly s: ReturnType<typeof settingsOf>,
     private readonly host: ConnectorHost,
     private readonly reporter: TaskReporter,
-  ) {}
+  ) {
+    super();
+  }
 
   topics(): string[] {
     return this.s.topics;
   }
 
-  async lag(): Promise<PartitionLag[]> {
-    return this.reader ? this.reader.lag(this.committed) : [];
-  }
-
   async run(signal: AbortSignal): Promise<void> {
-    const stored = await loadGroupOffsets(this.host.log, this.config.connector, this.s.topics);
-    this.committed = stored;
-    this.reader = await TopicReader.open(this.host.log, this.config.connector, this.s.topics, stored);
+    const reader = await this.openReader(this.host.log, this.config.connector, this.s.topics, await loadGroupOffsets(this.host.log, this.config.connector, this.s.topics));
     const { connection, failed } = await connectRabbit(this.config, signal);
     const channel = await connection.createConfirmChannel();
     // A channel the server closes (an exchange missing, a 404) fails the task, never the server.
@@ -60,9 +53,9 @@ class RabbitSinkTask implements ConnectorTask {
     if (this.s.queue) await channel.assertQueue(this.s.queue, { durable: true });
     this.reporter.running();
     while (!signal.aborted) {
-      const records = await Promise.race([this.reader.poll(this.s.batchSize, 200), failed, channelFailed]);
+      const records = await Promise.race([reader.poll(this.s.batchSize, 200), failed, channelFailed]);
       if (signal.aborted) break;
-      const positions = this.reader.snapshot();
+      const positions = reader.snapshot();
       if (records.length === 0 && samePositions(positions, this.committed)) continue;
       for (const r of records) {
         if (r.value === null) continue;
