@@ -17,6 +17,7 @@ import { loadEngine, type EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, ExpectedException, PostConditions, RecordSpec, TestCase } from './loader.js';
 import { decodeBytes, decodeKey, encodeKey, encodeValue, valueSide } from './records.js';
 import { canonicalSchema } from './schema-text.js';
+import { registrationOrder } from './schema-order.js';
 
 export interface CaseResult {
   passed: boolean;
@@ -133,9 +134,23 @@ export function registerTopicSchemas(spec: CaseJson): void {
       });
     }
   }
-  entries.sort((a, b) => (a.id === undefined ? 1 : 0) - (b.id === undefined ? 1 : 0));
+  const register = (e: (typeof entries)[number], id: number | undefined) =>
+    registry.register(e.subject, { schemaType: e.schemaType, schema: e.text, ...(e.references ? { references: e.references } : {}) }, id);
+  let nextId = 1;
   for (const e of entries) {
-    registry.register(e.subject, { schemaType: e.schemaType, schema: e.text, ...(e.references ? { references: e.references } : {}) }, e.id);
+    if (e.id === undefined) continue;
+    register(e, e.id);
+    nextId = Math.max(nextId, e.id + 1);
+  }
+  // The others take ids in the drivers' order; a schema a statement's columns make keeps its
+  // id free for the engine's own registration.
+  const { order, fromStatements } = registrationOrder(spec);
+  for (const topic of order) {
+    for (const side of ['key', 'value'] as const) {
+      const listed = entries.find((e) => e.subject === `${topic}-${side}`);
+      if (listed && listed.id === undefined) register(listed, nextId++);
+      else if (!listed && fromStatements.get(topic)?.[side]) nextId++;
+    }
   }
 }
 
