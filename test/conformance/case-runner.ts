@@ -239,6 +239,12 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       const produced = new Set<string>();
       await produceInputs(engine, spec.inputs ?? [], produced);
       if (spec.expectedException) {
+        // A query that fails on a record is what ksqlDB's driver sees thrown from its input.
+        const failed = await failedQueryError(engine);
+        if (failed) {
+          const why = checkExpectedException(spec.expectedException, failed);
+          return why ? { passed: false, reason: why } : { passed: true };
+        }
         return { passed: false, reason: `Expected test to throw ${spec.expectedException.type ?? ''}: ${spec.expectedException.message ?? ''}` };
       }
       const outputs = appended.filter((r) => !produced.has(`${r.topic}/${r.partition}/${r.offset}`));
@@ -251,6 +257,16 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       unsubscribe();
     }
   });
+}
+
+/** The error of the first persistent query in ERROR, if any. */
+async function failedQueryError(engine: EngineUnderTest): Promise<Error | undefined> {
+  const [shown] = await engine.execute('SHOW QUERIES;', ctx());
+  for (const { id } of ((shown as { queries?: { id: string }[] } | undefined)?.queries ?? [])) {
+    const q = engine.runningQuery(id);
+    if (q?.state === 'ERROR' && q.error) return q.error;
+  }
+  return undefined;
 }
 
 export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[], produced: Set<string>): Promise<void> {
