@@ -78,3 +78,11 @@ test('a sink pinned to a schema id must find its columns there by name, type and
     { message: 'VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON.' },
   );
 });
+
+test('a schema id of another schema type than the format is refused with both types named', () => {
+  const registry = new InMemorySchemaRegistry();
+  const id = registry.register('p-value', { schemaType: 'PROTOBUF', schema: 'syntax = "proto3"; message M { int32 c1 = 1; }' });
+  assert.throws(() => checkPinnedSinkSchema(registry, { format: 'AVRO', side: 'value', topic: 'p', columns: [col('c1', INTEGER)], schemaId: id }), {
+    message: `Value schema is not in the expected format. You may want to set VALUE_FORMAT to 'PROTOBUF'.\ntopic: p, schema id: ${id}\nexpected format: AVRO\nactual format from Schema Registry: PROTOBUF`,
+  });
+});
