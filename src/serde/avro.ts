@@ -2,7 +2,9 @@
 // columns the way ksqlDB does it (record KsqlDataSourceSchema in io.confluent.ksql.avro_schemas,
 // every field an optional union with null, logical types for DECIMAL, DATE, TIME and
 // TIMESTAMP) and registered under `<topic>-key|value`. Reading decodes with the writer schema
-// found by id, then matches fields to columns case-insensitively and coerces like JSON.
+// found by id, then matches fields to columns case-insensitively and coerces like JSON. A
+// pinned schema id (KEY_/VALUE_SCHEMA_ID) writes with that registered schema instead, the
+// value fitted to it by avro-physical.ts.
 
 import avro from 'avsc';
 import { Decimal } from '../common/decimal.js';
