@@ -139,10 +139,14 @@ export function registerTopicSchemas(spec: CaseJson): void {
   }
   const register = (e: (typeof entries)[number], id: number | undefined) =>
     registry.register(e.subject, { schemaType: e.schemaType, schema: e.text, ...(e.references ? { references: e.references } : {}) }, id);
+  // As in a registry, one schema has one id whichever subjects hold it.
+  const idOfContent = new Map<string, number>();
+  const contentOf = (e: (typeof entries)[number]) => JSON.stringify([e.schemaType, e.text, e.references ?? {}]);
   let nextId = 1;
   for (const e of entries) {
     if (e.id === undefined) continue;
     register(e, e.id);
+    idOfContent.set(contentOf(e), e.id);
     nextId = Math.max(nextId, e.id + 1);
   }
   // The others take ids in the drivers' order; a schema a statement's columns make keeps its
@@ -151,8 +155,11 @@ export function registerTopicSchemas(spec: CaseJson): void {
   for (const topic of order) {
     for (const side of ['key', 'value'] as const) {
       const listed = entries.find((e) => e.subject === `${topic}-${side}`);
-      if (listed && listed.id === undefined) register(listed, nextId++);
-      else if (!listed && fromStatements.get(topic)?.[side]) nextId++;
+      if (listed && listed.id === undefined) {
+        const id = idOfContent.get(contentOf(listed)) ?? nextId++;
+        register(listed, id);
+        idOfContent.set(contentOf(listed), id);
+      } else if (!listed && fromStatements.get(topic)?.[side]) nextId++;
     }
   }
 }

@@ -64,3 +64,17 @@ test('a record the sink cannot serialize puts the query into ERROR, saying where
     assert.deepEqual(await e.log.fetch([{ topic: 'OUTPUT', partition: 0, offset: 0 }], { maxWaitMs: 0 }), []);
   });
 });
+
+test("a schema id from another subject is registered under the source's and the sink's subjects too, keeping its id", async () => {
+  await withEngine(async (e) => {
+    const registry = defaultSchemaRegistry();
+    const id = registry.register('elsewhere-value', { schemaType: 'AVRO', schema: JSON.stringify({ type: 'record', name: 'r', fields: [{ name: 'c1', type: 'int' }] }) });
+    await e.execute(
+      `CREATE STREAM S WITH (kafka_topic='s', value_format='avro', value_schema_id=${id}, partitions=1);\n` +
+        `CREATE STREAM T WITH (kafka_topic='t', value_schema_id=${id}) AS SELECT * FROM S;`,
+      ctx,
+    );
+    assert.equal(registry.latest('s-value')!.id, id);
+    assert.equal(registry.latest('t-value')!.id, id);
+  });
+});
