@@ -200,7 +200,7 @@ export class PersistentQuery implements RunningQuery {
       }
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
-    this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
+    this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store, this.pipeline.options.failOnProductionError);
     if (this.store) {
       const partitions = (await log.describeTopic(sink.topic))?.partitions;
       this.writer.storePartitions = partitions;
