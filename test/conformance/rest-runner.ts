@@ -1,5 +1,6 @@
 // Runs one REST query-validation case: the statements before the first SELECT/PRINT go to
-// /ksql as one request, the inputs are produced and processed, then each query goes to
+// /ksql as one request, the inputs are produced (by key, as ksqlDB's REST tests' Kafka producer
+// places them) and processed, then each query goes to
 // /query. Responses are compared with `responses[]`: admin entities as a subset match, query
 // results item by item (header subset, finalMessage exactly) with the rows' values matched in
 // any order as ksqlDB's REST test executor does (query-response.ts); a failed request is compared with `expectedError`. Uses the real HTTP server when src/server
@@ -76,7 +77,7 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
   }
   // With waitForActivePushQuery the inputs go in once the first query is running.
   const waitForQuery = (spec.inputConditions as { waitForActivePushQuery?: boolean } | undefined)?.waitForActivePushQuery === true && queries.length > 0;
-  if (!waitForQuery) await produceInputs(engine, spec.inputs ?? [], new Set());
+  if (!waitForQuery) await produceInputs(engine, spec.inputs ?? [], new Set(), 'keyed');
   const expected = spec.responses ?? [];
   // testPullWithProtoFormat: the queries run again with protobuf rows (ksqlDB's queryProto responses).
   const runs = spec.testPullWithProtoFormat ? [...queries, ...queries] : queries;
@@ -90,7 +91,7 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
       if (waitForQuery && q === 0) {
         const header = await r.handle.next(QUERY_IDLE_MS * 5);
         if (typeof header === 'object') items.push(header);
-        await produceInputs(engine, spec.inputs ?? [], new Set());
+        await produceInputs(engine, spec.inputs ?? [], new Set(), 'keyed');
       }
       // Read to the end of the response, or until it goes quiet (push queries without LIMIT).
       const limit = (exp?.query?.length ?? exp?.queryProto?.length ?? 0) + 5;
