@@ -42,14 +42,25 @@ export function transientQueryId(properties: Record<string, unknown>, sourceName
   return `${prefix}${sourceName}_${high}${low}`;
 }
 
-export function pullHeader(a: AnalyzedQuery, queryId: string, markKeys: boolean): QueryHeader {
+/**
+ * The header of a pull query. A table pull marks its key columns, and for `SELECT *` its schema
+ * text lists the columns as ksqlDB's pull projection schema does: keys (window bounds
+ * included), then header columns, then values, while the names and rows keep select order.
+ */
+export function pullHeader(a: AnalyzedQuery, queryId: string, markKeys: boolean, selectStar = false): QueryHeader {
+  const headerKeys = new Map(a.layout.headerColumns.map((h) => [h.index, h.column.headerKey ?? null]));
+  const described = a.selected.map((c) => {
+    const header = c.namespace === 'VALUE' && c.expr.columnIndex !== undefined ? headerKeys.get(c.expr.columnIndex) : undefined;
+    const rank = !markKeys ? 0 : c.namespace === 'KEY' ? 0 : selectStar && header !== undefined ? 1 : 2;
+    const suffix = !markKeys ? '' : c.namespace === 'KEY' ? ' KEY' : selectStar && header !== undefined ? (header === null ? ' HEADERS' : ` HEADER('${header}')`) : '';
+    return { rank, text: `\`${c.name}\` ${formatType(c.type)}${suffix}` };
+  });
+  const schemaOrder = selectStar && markKeys ? [...described].sort((x, y) => x.rank - y.rank) : described;
   return {
     queryId,
     columnNames: a.selected.map((c) => c.name),
     columnTypes: a.selected.map((c) => formatType(c.type)),
-    schema: a.selected
-      .map((c) => `\`${c.name}\` ${formatType(c.type)}${markKeys && c.namespace === 'KEY' ? ' KEY' : ''}`)
-      .join(', '),
+    schema: schemaOrder.map((d) => d.text).join(', '),
   };
 }
 
