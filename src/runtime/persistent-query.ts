@@ -205,8 +205,7 @@ export class PersistentQuery implements RunningQuery {
       const partitions = (await log.describeTopic(sink.topic))?.partitions;
       this.writer.storePartitions = partitions;
       if (this.plan.analysis.aggregate && this.plan.produce) this.writer.sinkPartitions = partitions;
-    } else if (sink.keyFormat.window && this.plan.produce) {
-      // A windowed stream's records go to the partition of their key without its window (Kafka Streams' WindowedStreamPartitioner).
+    } else if (this.writer.placesByBaseKey && this.plan.produce) {
       this.writer.sinkPartitions = (await log.describeTopic(sink.topic))?.partitions;
     }
 
