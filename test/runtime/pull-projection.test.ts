@@ -18,7 +18,7 @@ async function withSourceTable(fn: (env: Env) => Promise<void>): Promise<void> {
     const input = source('INPUT', 'TABLE', [col('K', STRING, 'KEY'), col('TEXT', STRING), col('N', INTEGER), col('H', BYTES, 'HEADER', 'abc')]);
     await register(env, input);
     env.catalog.putSource({ ...input, stateStore: 'CST_INPUT_0' });
-    env.service.start(env.service.planSourceTable(input, 'CST_INPUT_0', env.ctx), env.ctx);
+    env.service.start(env.service.planSourceTable!(input, 'CST_INPUT_0', env.ctx), env.ctx);
     await produce(env, 'input', [
       { key: 'a', value: { TEXT: 'x', N: 1 }, headers: [{ key: 'abc', value: Buffer.from([0x21]) }] },
       { key: 'b', value: { TEXT: 'y', N: 2 }, headers: [] },
