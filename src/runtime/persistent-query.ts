@@ -205,6 +205,8 @@ export class PersistentQuery implements RunningQuery {
       const partitions = (await log.describeTopic(sink.topic))?.partitions;
       this.writer.storePartitions = partitions;
       if (this.plan.analysis.aggregate && this.plan.produce) this.writer.sinkPartitions = partitions;
+    } else if (this.writer.placesByBaseKey && this.plan.produce) {
+      this.writer.sinkPartitions = (await log.describeTopic(sink.topic))?.partitions;
     }
 
     const guarantee = processingGuarantee(properties);

@@ -53,6 +53,14 @@ export class SinkWriter {
   storePartitions: number | undefined;
 
   /**
+   * Windowed keys are placed by the writer (sinkPartitions must be set): by the key without its
+   * window, as Kafka Streams' WindowedStreamPartitioner does, not by the windowed key's bytes.
+   */
+  get placesByBaseKey(): boolean {
+    return this.window !== undefined;
+  }
+
+  /**
    * PROTOBUF without nullable wrappers has no null for a primitive field: ksqlDB's store keeps
    * the serialized value, so a materialized null reads back as the field's default ('' or 0).
    */

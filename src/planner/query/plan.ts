@@ -89,8 +89,8 @@ export function planPersistentQuery(
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
     const window = analysis.aggregate?.window;
     if (window) formats.keyFormat.window = window.type === 'SESSION' || window.type === 'COUNT' ? { type: window.type } : { type: window.type, sizeMs: window.sizeMs };
-    // Queries over a windowed source keep the windowed key.
-    else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
+    // Queries over a windowed source keep the windowed key (a join's: its leftmost source's).
+    else if (!analysis.aggregate && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
     pinSinkSchemas(props, formats, schema, topic);
     const timestamp = sinkTimestamp(props, schema);
