@@ -14,6 +14,7 @@ import { columnRefs, containsAny, expressionText, rewriteExpression } from './ex
 import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
 import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
 import { analyzeJoins, missingJoinKeyMessage, type JoinAnalysis } from './join.js';
+import { checkNewPlannerQuery, newPlannerEnabled } from './new-planner.js';
 
 export type QueryMode = 'persistent' | 'push' | 'pull';
 
@@ -118,6 +119,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const { mode, catalog, functions } = opts;
   const errors: EvaluationErrors = { handler: () => undefined };
   const cctx: CompileContext = { functions, errors, resolveType: (n) => catalog.getType(n) };
+  const newPlanner = mode === 'persistent' && newPlannerEnabled(opts.properties);
+  if (newPlanner) checkNewPlannerQuery(query, query.joins.length > 0 ? undefined : catalog.getSource(query.from.name));
 
   const join = query.joins.length > 0 ? analyzeJoins(query, { catalog, ...(opts.partitionsOf ? { partitionsOf: opts.partitionsOf } : {}) }, cctx) : undefined;
   const source = join ? join.sources[0]!.source : catalog.getSource(query.from.name);
@@ -389,6 +392,9 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   let valueColumns: OutputColumn[];
   if (agg) {
     ({ keyColumns, valueColumns } = splitAggregateOutput(selected, agg, query.groupBy ?? [], mode, opts.sinkName));
+  } else if (newPlanner) {
+    keyColumns = selected.filter((s) => s.namespace === 'KEY');
+    valueColumns = selected.filter((s) => s.namespace !== 'KEY');
   } else if (mode === 'persistent') {
     keyColumns = [];
     const missing: string[] = [];
