@@ -315,7 +315,9 @@ export class Pipeline {
         return null;
       }
     }
-    if (this.isTable && (key === null || key.some((k) => k === null))) return null;
+    // A table drops records without a key: no key at all, or a single key column that is null
+    // (a multi-column key with some null columns is still a key, as in ksqlDB).
+    if (this.isTable && (key === null || (keyCount === 1 && key[0] === null))) return null;
     if (rec.value === null) {
       // A windowed table's tombstone carries its window bounds after the key columns.
       if (this.isTable) return { key: window && key ? [...key, window.start, window.end] : (key ?? []), rec };
