@@ -141,7 +141,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         ? `Error in WHERE expression: Unknown column ${name}.`
         : `WHERE column '${name}' cannot be resolved.`,
     );
-    where = compilePredicate(query.where, layout.scope, cctx, mode === 'pull');
+    where = compilePredicate(join ? withJoinedNames(query.where, layout.scope) : query.where, layout.scope, cctx, mode === 'pull');
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,
@@ -461,6 +461,20 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     ...(agg ? { aggregate: agg.step } : {}),
     ...(join ? { join } : {}),
   };
+}
+
+/**
+ * A join's WHERE filters the joined rows, whose columns ksqlDB names <ALIAS>_<COLUMN>: its
+ * texts and messages then read `I1_BAR`, not `I1.BAR`. Lambda bodies are left as written.
+ */
+function withJoinedNames(e: Expression, scope: RowScope): Expression {
+  return rewriteExpression(e, (node) => {
+    if (node.kind === 'Lambda') return node;
+    if (node.kind !== 'ColumnRef') return undefined;
+    const c = scope.resolve(node);
+    if (!c || c.owner === undefined || scope.resolve({ name: c.name }) !== c) return node;
+    return { kind: 'ColumnRef', name: c.name, ...(node.loc ? { loc: node.loc } : {}) } satisfies ColumnRef;
+  });
 }
 
 function mentionsSelectAlias(select: SelectItem[], name: string): boolean {

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
+
+const ctx = { properties: { 'auto.offset.reset': 'earliest' }, variables: {} };
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+const int = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
+
+test("a join's WHERE names columns as the joined rows do (I1_BAR), and still filters on them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-join-where-'));
+  const e = await Engine.open({ dataDir: dir });
+  try {
+    await e.execute(
+      "CREATE STREAM input_1 (k INT KEY, foo INT, bar INT) WITH (kafka_topic='t1', value_format='JSON', partitions=1);\n" +
+        "CREATE STREAM input_2 (k INT KEY, foo INT, bar STRING) WITH (kafka_topic='t2', value_format='JSON', partitions=1);",
+      ctx,
+    );
+    await assert.rejects(
+      e.execute('CREATE STREAM bad AS SELECT i1.k, i1.bar, i2.bar FROM input_1 i1 JOIN input_2 i2 WITHIN 1 MINUTE ON i1.k = i2.k WHERE i1.bar > i2.bar;', ctx),
+      /Error in WHERE expression: Cannot compare I1_BAR \(INTEGER\) to I2_BAR \(STRING\) with GREATER_THAN\./,
+    );
+    await e.execute("CREATE STREAM good AS SELECT i1.k, i1.bar AS b1, i2.bar AS b2 FROM input_1 i1 JOIN input_2 i2 WITHIN 1 MINUTE ON i1.k = i2.k WHERE i1.foo > 1 AND i2.bar <> 'x';", ctx);
+    await e.log.produce('t1', [{ key: int(1), value: json({ FOO: 2, BAR: 10 }), partition: 0, timestamp: 1000 }, { key: int(2), value: json({ FOO: 0, BAR: 20 }), partition: 0, timestamp: 1000 }]);
+    await e.log.produce('t2', [{ key: int(1), value: json({ FOO: 0, BAR: 'y' }), partition: 0, timestamp: 1001 }, { key: int(2), value: json({ FOO: 0, BAR: 'y' }), partition: 0, timestamp: 1001 }]);
+    await e.drain();
+    const out = await e.log.fetch([{ topic: 'GOOD', partition: 0, offset: 0 }]);
+    assert.deepEqual(out.map((r) => JSON.parse(r.value!.toString())), [{ B1: 10, B2: 'y' }]);
+  } finally {
+    await e.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
