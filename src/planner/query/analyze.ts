@@ -313,6 +313,15 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     }
   }
 
+  // ksqlDB resolves a join's select items against the joined sources only, where a WINDOW
+  // clause adds no window bounds (confluentinc/ksql#5931): the bounds cannot be selected.
+  if (join && aggregating && query.window) {
+    for (const it of items) {
+      const bound = columnRefs(it.expr).find((r) => r.source === undefined && (r.name === 'WINDOWSTART' || r.name === 'WINDOWEND') && !layout.scope.resolve(r));
+      if (bound) throw new QueryPlanningError(`SELECT column '${bound.name}' cannot be resolved.`, bound.loc ?? it.loc);
+    }
+  }
+
   // Aggregations: the projection reads the aggregate row instead of the source row.
   const agg = aggregating ? analyzeAggregation(query, items, layout, source, cctx, mode, opts.properties) : undefined;
   if (agg) scope = agg.scope;

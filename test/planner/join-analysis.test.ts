@@ -37,3 +37,25 @@ test("a join's WHERE names columns as the joined rows do (I1_BAR), and still fil
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a windowed aggregation over a join cannot select the window bounds (ksqlDB's rule)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-join-bounds-'));
+  const e = await Engine.open({ dataDir: dir });
+  try {
+    await e.execute(
+      "CREATE STREAM a (id VARCHAR, col1 VARCHAR) WITH (kafka_topic='a', value_format='JSON', partitions=1);\n" +
+        "CREATE TABLE b (id VARCHAR PRIMARY KEY, col1 VARCHAR) WITH (kafka_topic='b', value_format='JSON', partitions=1);",
+      ctx,
+    );
+    await assert.rejects(
+      e.execute('CREATE TABLE c AS SELECT a.id, COUNT(*), WINDOWSTART AS ws FROM a JOIN b ON a.id = b.id WINDOW TUMBLING (SIZE 10 MILLISECONDS) GROUP BY a.id;', ctx),
+      /SELECT column 'WINDOWSTART' cannot be resolved\./,
+    );
+    // Without the bounds the same query plans; over one source the bounds can be selected.
+    await e.execute('CREATE TABLE c AS SELECT a.id, COUNT(*) AS n FROM a JOIN b ON a.id = b.id WINDOW TUMBLING (SIZE 10 MILLISECONDS) GROUP BY a.id;', ctx);
+    await e.execute('CREATE TABLE d AS SELECT id, COUNT(*) AS n, WINDOWSTART AS ws FROM a WINDOW TUMBLING (SIZE 10 MILLISECONDS) GROUP BY id;', ctx);
+  } finally {
+    await e.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
