@@ -59,3 +59,34 @@ test("a windowed aggregation over a join cannot select the window bounds (ksqlDB
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('SELECT * over a repartitioned join: the new key named after the joined column, then every joined column in value order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-join-partition-'));
+  const e = await Engine.open({ dataDir: dir });
+  try {
+    await e.execute(
+      "CREATE STREAM l (a INT KEY, b INT, c INT) WITH (kafka_topic='left', value_format='JSON', partitions=1);\n" +
+        "CREATE STREAM r (x INT KEY, y INT, z INT) WITH (kafka_topic='right', value_format='JSON', partitions=1);",
+      ctx,
+    );
+    await e.execute('CREATE STREAM by_b AS SELECT * FROM l JOIN r WITHIN 10 SECONDS ON l.a = r.x PARTITION BY l.b;', ctx);
+    await e.execute('CREATE STREAM by_a AS SELECT * FROM l JOIN r WITHIN 10 SECONDS ON l.b = r.y PARTITION BY a;', ctx);
+    const names = (n: string) => {
+      const s = e.catalog.getSource(n)!.schema;
+      return [...s.key.map((c) => `${c.name} KEY`), ...s.value.map((c) => c.name)].join(', ');
+    };
+    assert.equal(names('BY_B'), 'L_B KEY, L_C, L_ROWTIME, L_ROWPARTITION, L_ROWOFFSET, L_A, R_Y, R_Z, R_ROWTIME, R_ROWPARTITION, R_ROWOFFSET, R_X');
+    assert.equal(names('BY_A'), 'L_A KEY, L_B, L_C, L_ROWTIME, L_ROWPARTITION, L_ROWOFFSET, R_Y, R_Z, R_ROWTIME, R_ROWPARTITION, R_ROWOFFSET, R_X');
+    await e.log.produce('left', [{ key: int(0), value: json({ B: 1, C: 2 }), partition: 0, timestamp: 11 }]);
+    await e.log.produce('right', [{ key: int(0), value: json({ Y: -1, Z: -2 }), partition: 0, timestamp: 12 }]);
+    await e.drain();
+    const [rec] = await e.log.fetch([{ topic: 'BY_B', partition: 0, offset: 0 }]);
+    assert.equal(rec!.key!.readInt32BE(), 1);
+    assert.deepEqual(JSON.parse(rec!.value!.toString()), {
+      L_C: 2, L_ROWTIME: 11, L_ROWPARTITION: 0, L_ROWOFFSET: 0, L_A: 0, R_Y: -1, R_Z: -2, R_ROWTIME: 12, R_ROWPARTITION: 0, R_ROWOFFSET: 0, R_X: 0,
+    });
+  } finally {
+    await e.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

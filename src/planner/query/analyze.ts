@@ -186,8 +186,9 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         compiled.push(c);
         let name: string;
         if (e.kind === 'ColumnRef') {
-          name = e.name;
           const col = layout.scope.resolve(e);
+          // A joined column keeps its joined name (L_B) as the key's name.
+          name = col?.owner !== undefined ? col.name : e.name;
           if (col && col.namespace !== 'PSEUDO') movedToKey.add(col.name);
         } else if (e.kind === 'Dereference') name = e.field;
         else name = aliases.generate();
@@ -225,6 +226,10 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     if (item.kind === 'AllColumns') {
       if (item.source !== undefined && !scope.qualifiers.has(item.source)) {
         throw new QueryPlanningError(`'${item.source}' is not a valid stream/table name or alias.`, item.loc);
+      }
+      if (join && partitionBy && item.source === undefined) {
+        for (const c of repartitionedJoinColumns(scope, join)) out.push({ expr: { kind: 'ColumnRef', name: c.name }, name: c.name, loc: item.loc });
+        return;
       }
       for (const c of dataColumns) {
         // Join: `*` is a synthetic key and every source's columns (named <ALIAS>_<COL>), `x.*` one source's.
@@ -421,7 +426,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       }
       keyColumns.push(uses[0]!);
     }
-    if (missing.length > 0 && join) {
+    if (missing.length > 0 && join && !partitionBy) {
       const absent = join.keys.filter((k) => !keyColumns.some((c) => c.expr.columnIndex === k.column.index));
       throw new QueryPlanningError(missingJoinKeyMessage(join, opts.sinkName, absent));
     }
@@ -470,6 +475,22 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     ...(agg ? { aggregate: agg.step } : {}),
     ...(join ? { join } : {}),
   };
+}
+
+/**
+ * `SELECT *` over a repartitioned join: ksqlDB's PARTITION BY step gives every column of the
+ * joined rows, each side's as <ALIAS>_<COLUMN> in its value order (values, ROWTIME,
+ * ROWPARTITION, ROWOFFSET, window bounds, then its key columns), after the new key.
+ */
+function repartitionedJoinColumns(scope: RowScope, join: JoinAnalysis): ScopeColumn[] {
+  const out = scope.columns.filter((c) => c.namespace === 'KEY');
+  for (const side of join.sources) {
+    const own = scope.columns.filter((c) => c.owner?.has(side.alias) && c.namespace !== 'KEY');
+    const keyNames = new Set(side.source.schema.key.map((k) => k.name));
+    const rank = (c: ScopeColumn): number => (c.namespace === 'PSEUDO' || c.windowBound ? 1 : keyNames.has(c.columnName ?? '') ? 2 : 0);
+    out.push(...own.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((e) => e.c));
+  }
+  return out;
 }
 
 /**
