@@ -60,6 +60,8 @@ export interface StoredQueryPlan {
 export interface RunningQuery {
   readonly id: string;
   readonly state: 'RUNNING' | 'PAUSED' | 'ERROR';
+  /** The error that put the query into ERROR, if any. */
+  readonly error?: Error | null;
   pause(): void;
   resume(): void;
   /** Stops processing; with `cleanup` also drops its state stores and internal topics. */

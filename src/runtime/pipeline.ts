@@ -54,11 +54,9 @@ export interface DecodedRecords {
   tombstones: TableTombstone[];
 }
 import type { OutputRow } from './output-row.js';
-import { EddyError } from '../common/errors.js';
+import { QueryFailure } from './query-failure.js';
 
-export class QueryFailure extends EddyError {
-  override readonly kind = 'runtime';
-}
+export { QueryFailure };
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -270,7 +268,13 @@ export class Pipeline {
 
   private invalidTimestamp(row: unknown[], rec: LogRecord): void {
     const message = `Fatal user code error in TimestampExtractor callback for record ${rec.topic}-${rec.partition}@${rec.offset}`;
-    if (this.opts.throwOnInvalidTimestamp) throw new QueryFailure(message);
+    if (this.opts.throwOnInvalidTimestamp) {
+      const column = this.source.timestamp?.column;
+      throw new QueryFailure(
+        `${message}: ${column ? `column ${column} holds no valid timestamp` : 'the record has no valid timestamp'}. ` +
+          'The query stops because ksql.timestamp.throw.on.invalid is true; set it to false to skip such records.',
+      );
+    }
     this.logRecordError('KsqlTopic.Source', `Invalid timestamp in column ${this.source.timestamp?.column}; record skipped`, row, new Error(message));
   }
 

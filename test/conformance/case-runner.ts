@@ -196,6 +196,23 @@ export function checkExpectedException(expected: ExpectedException, e: unknown):
   return null;
 }
 
+/**
+ * A StreamsException is ksqlDB's query dying while it runs; Eddy's query goes to ERROR
+ * instead, and its error must name the expected cause (or the exception's own message).
+ */
+async function checkQueryFailed(engine: EngineUnderTest, expected: ExpectedException): Promise<string | null> {
+  const expectation = `Expected test to throw ${expected.type ?? ''}: ${expected.message ?? ''}`;
+  if (!expected.type?.endsWith('StreamsException')) return expectation;
+  const [shown] = (await engine.execute('SHOW QUERIES EXTENDED;', ctx())) as { queryDescriptions?: { state?: string; queryErrors?: { errorMessage?: string }[] }[] }[];
+  const errors = (shown?.queryDescriptions ?? []).filter((q) => q.state === 'ERROR').flatMap((q) => (q.queryErrors ?? []).map((e) => e.errorMessage ?? ''));
+  if (errors.length === 0) return `${expectation} (no query is in ERROR)`;
+  const wanted = [expected.causeMessage, expected.message].filter((m): m is string => m !== undefined);
+  if (wanted.length > 0 && !errors.some((m) => wanted.some((w) => m.includes(w)))) {
+    return `${expectation} (the failed query's error is: ${errors[0]})`;
+  }
+  return null;
+}
+
 export function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return i < 0 ? s : s.slice(0, i);
@@ -227,7 +244,8 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       const produced = new Set<string>();
       await produceInputs(engine, spec.inputs ?? [], produced);
       if (spec.expectedException) {
-        return { passed: false, reason: `Expected test to throw ${spec.expectedException.type ?? ''}: ${spec.expectedException.message ?? ''}` };
+        const why = await checkQueryFailed(engine, spec.expectedException);
+        return why ? { passed: false, reason: why } : { passed: true };
       }
       const outputs = appended.filter((r) => !produced.has(`${r.topic}/${r.partition}/${r.offset}`));
       const outputReason = compareOutputs(engine, spec, outputs);
