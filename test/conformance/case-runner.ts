@@ -187,6 +187,9 @@ export function errorMessage(e: unknown): string {
 /** Null when the thrown error satisfies the expectation, else why not. */
 export function checkExpectedException(expected: ExpectedException, e: unknown): string | null {
   const messages = errorChain(e).map(errorMessage);
+  // ksqlDB's KsqlStatementException reads "<message>\nStatement: <statement text>".
+  const text = (e as { statementText?: unknown } | null)?.statementText;
+  if (typeof text === 'string' && messages.length > 0) messages.push(`${messages[0]}\nStatement: ${text}`);
   if (expected.type?.endsWith('ParseFailedException') && !isParseError(e)) {
     return `expected a parse error (${expected.type}) but got: ${firstLine(messages[0] ?? '')}`;
   }

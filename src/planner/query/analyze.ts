@@ -85,7 +85,7 @@ export interface AnalyzeOptions {
 
 const KSQL_COL = 'KSQL_COL_';
 
-class AliasGenerator {
+export class AliasGenerator {
   private next = 0;
   constructor(private readonly taken: Set<string>) {}
   /** `base` when no source column or earlier name has it, else `base_1`, `base_2`, … (ksqlDB's rule for a->b names). */
