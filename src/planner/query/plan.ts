@@ -107,8 +107,8 @@ function planPersistent(statement: CreateAsSelect | InsertInto, queryId: string,
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
     const window = analysis.aggregate?.window;
     if (window) formats.keyFormat.window = window.type === 'SESSION' || window.type === 'COUNT' ? { type: window.type } : { type: window.type, sizeMs: window.sizeMs };
-    // Queries over a windowed source keep the windowed key.
-    else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
+    // Queries over windowed sources (a join's are all windowed) keep the windowed key.
+    else if (!analysis.aggregate && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
     const timestamp = sinkTimestamp(props, schema);
     sink = {

@@ -271,6 +271,16 @@ export class JoinRuntime {
     return out;
   }
 
+  /**
+   * Windowed sources join on their whole windowed key, as Kafka Streams compares key bytes:
+   * the key and the window bounds must both be equal. '' for sources without windows.
+   */
+  private windowOfKey(step: JoinStep, side: Side, row: unknown[]): string {
+    const src = this.join.sources[side === LEFT ? 0 : step.right]!;
+    const w = src.layout.windowIndexes;
+    return w ? `\u0000${String(row[src.offset + w.start])}:${String(row[src.offset + w.end])}` : '';
+  }
+
   private joinValue(step: JoinStep, side: Side, row: unknown[]): unknown {
     const e = side === LEFT ? step.leftKey : step.rightKey;
     try {
@@ -291,7 +301,7 @@ export class JoinRuntime {
       this.drops.nullKey++;
       return;
     }
-    const k = keyText(v, step.keyType);
+    const k = keyText(v, step.keyType) + this.windowOfKey(step, side, c.row);
     const ts = c.ts;
     // Stream time is a task's, as in Kafka Streams: here the input partition the record came
     // from (a key-to-key join's task). A rekeyed join's task would be its repartition topic's
