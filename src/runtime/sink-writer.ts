@@ -159,8 +159,8 @@ export class SinkWriter {
       // Serialized once: the sink record's key, its partition and the store's partition.
       const keyBytes = this.keyBytes(o);
       let storePartition: number | undefined;
-      if (store) {
-        if (hasNull(o.key)) continue;
+      // A key with a null column cannot be stored (SQLite keys are NOT NULL); its record is still written.
+      if (store && !hasNull(o.key)) {
         const storeKey = o.window ? [...o.key, o.window.start, o.window.end] : o.key;
         if (o.value === null) {
           if (store.get(storeKey)) store.delete(storeKey);
