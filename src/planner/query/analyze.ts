@@ -119,7 +119,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const errors: EvaluationErrors = { handler: () => undefined };
   const cctx: CompileContext = { functions, errors, resolveType: (n) => catalog.getType(n) };
 
-  const join = query.joins.length > 0 ? analyzeJoins(query, { catalog, ...(opts.partitionsOf ? { partitionsOf: opts.partitionsOf } : {}) }, cctx) : undefined;
+  const join = query.joins.length > 0 ? analyzeJoins(query, { catalog, ...(opts.partitionsOf ? { partitionsOf: opts.partitionsOf } : {}), ...(opts.properties ? { properties: opts.properties } : {}) }, cctx) : undefined;
   const source = join ? join.sources[0]!.source : catalog.getSource(query.from.name);
   if (!source) {
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);
