@@ -200,7 +200,7 @@ export class ClusteredQuery {
       await ensureChangelogTopic(log, this.changelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
     }
     if (this.plan.analysis.join) {
-      this.joinChangelog = joinChangelogTopic(this.group);
+      this.joinChangelog = joinChangelogTopic(this.group, this.plan.analysis.join.steps.flatMap((s) => s.topology?.stores ?? []));
       const replicas = Number(getProperty(this.services.properties, 'ksql.internal.topic.replicas') ?? -1);
       await ensureChangelogTopic(log, this.joinChangelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
     }

@@ -6,7 +6,9 @@
 //
 // Rekeying (ksqlDB's repartition when a stream joins on something other than its key) is
 // done in-process: every step computes the join value of each input with its criteria
-// expression, and one task sees all partitions, so no record needs to move.
+// expression, and one task sees all partitions, so no record needs to move. The inputs
+// ksqlDB repartitions are also written to their repartition topics (./repartition-writer.ts),
+// in the task's transaction, with exactly the records the join consumes.
 
 import type { LogRecord } from '../../log/topic-log.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
@@ -14,6 +16,7 @@ import type { JoinAnalysis, JoinStep } from '../../planner/query/join.js';
 import { Pipeline, type DecodedRecords, type OutputRow, type PipelineOptions, type TableTombstone } from '../pipeline.js';
 import { JoinStore, LEFT, RIGHT, keyText, type Side } from './join-store.js';
 import type { OffsetCommittingStore } from '../exactly-once.js';
+import { JoinRepartitions } from './repartition-writer.js';
 
 /** A change flowing between join steps: a stream record, or a table upsert / delete. */
 interface Change {
@@ -41,14 +44,19 @@ export class JoinRuntime {
   private readonly decoded = new WeakMap<LogRecord, DecodedRecords[]>();
   /** Whether eventTime() decodes records (a source orders by its TIMESTAMP column), so that ingest looks for them. */
   private readonly keepsDecoded: boolean;
+  /** The repartition topics' writer; null when the query writes none (transient queries). */
+  readonly repartitions: JoinRepartitions | null;
 
   constructor(
     analysis: AnalyzedQuery,
     private readonly pipeline: Pipeline,
     opts: PipelineOptions,
     file: string,
+    /** The query's group (`_confluent-ksql-<service id>query_<id>`): its repartition topics are written. */
+    internalTopicPrefix?: string,
   ) {
     this.join = analysis.join!;
+    this.repartitions = internalTopicPrefix !== undefined && this.join.steps.some((s) => (s.topology?.repartitions.length ?? 0) > 0) ? new JoinRepartitions(this.join, internalTopicPrefix) : null;
     this.width = analysis.join!.layout.width;
     this.rowtimeIndex = analysis.join!.layout.rowtimeIndex;
     this.decoders = this.join.sources.map(
@@ -101,6 +109,7 @@ export class JoinRuntime {
 
   /** Drops the state writes since the last commit. */
   rollback(): void {
+    this.repartitions?.discard();
     this.store.rollback();
   }
 
@@ -237,6 +246,7 @@ export class JoinRuntime {
 
   private feed(n: number, side: Side, c: Change): void {
     const step = this.join.steps[n]!;
+    if (this.repartitions?.has(n, side)) this.writeRepartition(n, step, side, c);
     switch (step.kind) {
       case 'STREAM_STREAM':
         return this.streamStream(n, step, side, c);
@@ -246,6 +256,17 @@ export class JoinRuntime {
         return this.tableTable(n, step, side, c);
       case 'FOREIGN_KEY':
         return this.foreignKey(n, step, side, c);
+    }
+  }
+
+  /** A rekeyed input record, as its repartition topic holds it (null join values are filtered out, as Kafka Streams does). */
+  private writeRepartition(n: number, step: JoinStep, side: Side, c: Change): void {
+    const v = this.joinValue(step, side, c.row);
+    if (v === null) return;
+    try {
+      this.repartitions!.write(n, side, v, c.row, c.deleted, c.ts);
+    } catch (err) {
+      this.pipeline.logRecordError('Join', `Error serializing the rekeyed record of ${step.text}`, c.row, err);
     }
   }
 
