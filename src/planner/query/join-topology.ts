@@ -17,9 +17,19 @@
 // steps (a stream-table join builds its table first). The costs below are Kafka Streams'
 // (KStreamImpl, KStreamImplJoin) under ksqlDB's builders, as its historical topologies show.
 
-import type { KeyFormat } from '../../catalog/model.js';
-import type { JoinAnalysis, JoinStep } from './join.js';
+import type { DataSource, KeyFormat } from '../../catalog/model.js';
+import type { JoinClause } from '../../parser/ast.js';
 import { QueryPlanningError } from './errors.js';
+
+/** What the rule reads of a join step (./join.ts `JoinStep`). */
+interface TopologyStep {
+  kind: 'STREAM_STREAM' | 'STREAM_TABLE' | 'TABLE_TABLE' | 'FOREIGN_KEY';
+  type: JoinClause['type'];
+  right: number;
+  leftType: 'STREAM' | 'TABLE';
+  leftKeyed: boolean;
+  rightKeyed: boolean;
+}
 
 export interface JoinRepartition {
   side: 'LEFT' | 'RIGHT';
@@ -69,7 +79,7 @@ interface SideNode {
   repartition?: KeyFormat;
 }
 
-export function joinTopology(join: Pick<JoinAnalysis, 'sources' | 'steps'>, defaultKeyFormat: string): JoinStepTopology[] {
+export function joinTopology(join: { sources: { source: DataSource }[]; steps: TopologyStep[] }, defaultKeyFormat: string): JoinStepTopology[] {
   const steps = join.steps;
   const sides: [SideNode, SideNode][] = steps.map((s, n) => {
     const fk = s.kind === 'FOREIGN_KEY';
@@ -173,9 +183,4 @@ export function joinTopology(join: Pick<JoinAnalysis, 'sources' | 'steps'>, defa
   };
   if (steps.length > 0) buildJoin(steps.length - 1);
   return out;
-}
-
-/** A step's rekeyed sides, for messages and the runtime. */
-export function repartitionOf(step: Pick<JoinStep, 'topology'>, side: 'LEFT' | 'RIGHT'): JoinRepartition | undefined {
-  return step.topology?.repartitions.find((r) => r.side === side);
 }
