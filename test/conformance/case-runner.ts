@@ -202,7 +202,8 @@ const ctx = () => ({ properties: {}, variables: {} });
 
 export async function runQttCase(tc: TestCase): Promise<CaseResult> {
   const spec = tc.spec;
-  return withEngine(spec.properties ?? {}, async (engine) => {
+  // ksqlDB's test driver numbers persistent queries from 0 (its internal topics' names carry the id).
+  return withEngine({ 'eddy.query.ids': 'sequential', ...spec.properties }, async (engine) => {
     const appended: LogRecord[] = [];
     const unsubscribe = engine.log.onAppend((_topic, records) => {
       for (const r of records) appended.push(r);
