@@ -68,7 +68,7 @@ function withProperty(statement: string, name: string): string | undefined {
   return m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
 }
 
-/** Topics a case needs before its statements run (§10 step 2). Sink topics are left to the engine. */
+/** Topics a case needs before its statements run (§10 step 2): the inputs' and outputs' topics, as ksqlDB's test driver makes them. */
 export function plannedTopics(spec: CaseJson): Map<string, number> {
   const topics = new Map<string, number>();
   // Partitions a CREATE statement asks for, so a topic listed in topics[] without a count
@@ -89,6 +89,9 @@ export function plannedTopics(spec: CaseJson): Map<string, number> {
     topics.set(topic, partitions ? Number(partitions) : DEFAULT_PARTITIONS);
   }
   for (const r of spec.inputs ?? []) if (!topics.has(r.topic)) topics.set(r.topic, DEFAULT_PARTITIONS);
+  // ksqlDB's test driver creates the output records' topics too (TestCaseBuilderUtil.getAllTopics),
+  // so a sink topic a statement does not create first has the default partition count.
+  for (const r of spec.outputs ?? []) if (!topics.has(r.topic)) topics.set(r.topic, DEFAULT_PARTITIONS);
   return topics;
 }
 
