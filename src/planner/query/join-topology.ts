@@ -47,7 +47,7 @@ export interface JoinStepTopology {
 /** Names Kafka Streams generates (and burns) per node, as ksqlDB builds them. */
 const COST = {
   streamSource: 2, // KSTREAM-SOURCE, KSTREAM-PROCESSVALUES
-  tableSource: 5, // store, KSTREAM-SOURCE, KTABLE-SOURCE, two KTABLE-TRANSFORMVALUES
+  tableSource: 5, // store, KSTREAM-SOURCE, KTABLE-SOURCE, two KTABLE-TRANSFORMVALUES (a third when materialized)
   streamPrependAlias: 1, // the select's KSTREAM-PEEK
   streamSelectKey: 1,
   tableSelectKey: 7, // KTABLE-TOSTREAM, the repartition's three, toTable's
@@ -141,7 +141,8 @@ export function joinTopology(join: { sources: { source: DataSource }[]; steps: T
     const ctx = `${prefixOf(n)}${sideName}`;
     const table = node.source !== undefined ? join.sources[node.source]!.source.sourceType === 'TABLE' : step.leftType === 'TABLE';
     if (node.source === undefined) buildJoin(n - 1);
-    else burned += table ? COST.tableSource : COST.streamSource;
+    // A table side that is not rekeyed is materialized for the join: one more transformValues.
+    else burned += table ? COST.tableSource + (node.repartition ? 0 : 1) : COST.streamSource;
     if (node.repartition) {
       burned += table ? COST.tableSelectKey : COST.streamSelectKey;
       if (table) {
@@ -172,11 +173,13 @@ export function joinTopology(join: { sources: { source: DataSource }[]; steps: T
     buildSide(n, 0);
     buildSide(n, 1);
     if (step.kind !== 'STREAM_STREAM') return;
-    streamRepartition(n, 0, '-left');
-    streamRepartition(n, 1, '-right');
+    // A right join is the right stream's left join with the left one: the right side is Kafka Streams' "this".
+    const thisSide = step.type === 'RIGHT' ? 1 : 0;
+    streamRepartition(n, thisSide, '-left');
+    streamRepartition(n, thisSide === 0 ? 1 : 0, '-right');
     burned += COST.windowed;
-    const rightOuter = step.type === 'RIGHT' || step.type === 'FULL';
-    const leftOuter = step.type === 'LEFT' || step.type === 'FULL';
+    const rightOuter = step.type === 'FULL';
+    const leftOuter = step.type === 'LEFT' || step.type === 'RIGHT' || step.type === 'FULL';
     out[n]!.stores.push(`KSTREAM-${rightOuter ? 'OUTERTHIS' : 'JOINTHIS'}-${String(burned).padStart(10, '0')}-store`);
     out[n]!.stores.push(`KSTREAM-${leftOuter ? 'OUTEROTHER' : 'JOINOTHER'}-${String(burned + 1).padStart(10, '0')}-store`);
     burned += 2 + COST.merge;

@@ -246,7 +246,7 @@ export class JoinRuntime {
 
   private feed(n: number, side: Side, c: Change): void {
     const step = this.join.steps[n]!;
-    if (this.repartitions?.has(n, side)) this.writeRepartition(n, step, side, c);
+    if (this.repartitions?.has(n, side) && !this.writeRepartition(n, step, side, c)) return;
     switch (step.kind) {
       case 'STREAM_STREAM':
         return this.streamStream(n, step, side, c);
@@ -259,15 +259,20 @@ export class JoinRuntime {
     }
   }
 
-  /** A rekeyed input record, as its repartition topic holds it (null join values are filtered out, as Kafka Streams does). */
-  private writeRepartition(n: number, step: JoinStep, side: Side, c: Change): void {
+  /**
+   * A rekeyed input record, as its repartition topic holds it; false when it cannot be written
+   * (then the join does not see it either). Null join values are repartitioned too, without a
+   * key (Kafka Streams 3.7 on, KIP-962): left and outer joins still emit them.
+   */
+  private writeRepartition(n: number, step: JoinStep, side: Side, c: Change): boolean {
     const v = this.joinValue(step, side, c.row);
-    if (v === null) return;
     try {
       this.repartitions!.write(n, side, v, c.row, c.deleted, c.ts);
     } catch (err) {
       this.pipeline.logRecordError('Join', `Error serializing the rekeyed record of ${step.text}`, c.row, err);
+      return false;
     }
+    return true;
   }
 
   /** Passes a step's output to the next step (as its left input) or to the result. */

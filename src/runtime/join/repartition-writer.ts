@@ -90,8 +90,8 @@ export class JoinRepartitions {
   write(n: number, side: Side, joinValue: unknown, row: unknown[], deleted: boolean, ts: number): void {
     const w = this.writers.get(n * 2 + side);
     if (!w) return;
-    let key = w.key.serialize([joinValue]);
-    if (w.window) key = serializeWindowedKey(key, w.window.kind, { start: Number(row[w.window.start]), end: Number(row[w.window.end]) });
+    let key = joinValue === null ? null : w.key.serialize([joinValue]);
+    if (w.window && key !== null) key = serializeWindowedKey(key, w.window.kind, { start: Number(row[w.window.start]), end: Number(row[w.window.end]) });
     const value = deleted ? null : w.value.serialize(w.valueIndexes.map((i) => row[i] ?? null));
     let list = this.pending.get(w.topic);
     if (!list) this.pending.set(w.topic, (list = []));
