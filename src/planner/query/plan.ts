@@ -90,7 +90,8 @@ export function planPersistentQuery(
     const window = analysis.aggregate?.window;
     if (window) formats.keyFormat.window = window.type === 'SESSION' || window.type === 'COUNT' ? { type: window.type } : { type: window.type, sizeMs: window.sizeMs };
     // Queries over a windowed source keep the windowed key.
-    else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
+    // A join of windowed sources keeps its left source's window.
+    else if (!analysis.aggregate && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
     const timestamp = sinkTimestamp(props, schema);
     sink = {

@@ -46,6 +46,8 @@ export class JoinRuntime {
   private readonly keepsDecoded: boolean;
   /** The repartition topics' writer; null when the query writes none (transient queries). */
   readonly repartitions: JoinRepartitions | null;
+  /** By step and side: where a windowed input's window bounds are in its row (session windows compare their end too). */
+  private readonly windowKeys: ({ start: number; end?: number } | undefined)[][];
 
   constructor(
     analysis: AnalyzedQuery,
@@ -83,6 +85,13 @@ export class JoinRuntime {
       this.topicSources.set(s.source.topic, list);
     });
     this.store = new JoinStore(file, this.join.rowTypes);
+    const windowKey = (i: number) => {
+      const { source, layout, offset } = this.join.sources[i]!;
+      const w = layout.windowIndexes;
+      if (!source.keyFormat.window || !w) return undefined;
+      return source.keyFormat.window.type === 'SESSION' ? { start: offset + w.start, end: offset + w.end } : { start: offset + w.start };
+    };
+    this.windowKeys = this.join.steps.map((s) => [windowKey(0), windowKey(s.right)]);
     this.keepsDecoded = this.join.sources.some((s) => s.source.timestamp !== undefined);
     // The first source sits at the start of the joined row: its rows are decoded at full width and used as they are.
     if (this.join.sources[0]!.offset === 0) this.decoders[0]!.decodeWidth = this.width;
@@ -297,6 +306,14 @@ export class JoinRuntime {
     return out;
   }
 
+  /** The text a join value is matched by: windowed inputs match on their key and window, as Kafka Streams' windowed keys do. */
+  private keyOf(n: number, step: JoinStep, side: Side, v: unknown, row: unknown[]): string {
+    const k = keyText(v, step.keyType);
+    const w = this.windowKeys[n]![side];
+    if (!w) return k;
+    return `${k}@${String(row[w.start])}${w.end !== undefined ? `-${String(row[w.end])}` : ''}`;
+  }
+
   private joinValue(step: JoinStep, side: Side, row: unknown[]): unknown {
     const e = side === LEFT ? step.leftKey : step.rightKey;
     try {
@@ -317,7 +334,7 @@ export class JoinRuntime {
       this.drops.nullKey++;
       return;
     }
-    const k = keyText(v, step.keyType);
+    const k = this.keyOf(n, step, side, v, c.row);
     const ts = c.ts;
     // Stream time is a task's, as in Kafka Streams: here the input partition the record came
     // from (a key-to-key join's task). A rekeyed join's task would be its repartition topic's
