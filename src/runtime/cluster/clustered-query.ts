@@ -27,6 +27,7 @@ import { PersistentQuery, consumerGroup, joinStoreFile, storeFile, type JoinStat
 import type { TableStore, ReadableTable } from '../table-store.js';
 import { assignTasks, decodeAssignment, decodeInfo, encodeAssignment, encodeInfo } from './assignment.js';
 import { TaskChangelog, changelogTopic, ensureChangelogTopic, joinChangelogTopic } from './changelog.js';
+import { deleteJoinInternalTopics } from '../join/internal-topics.js';
 import { TaskStores } from './task-stores.js';
 
 export interface ClusterSettings {
@@ -388,6 +389,9 @@ export class ClusteredQuery {
     if (cleanup) {
       rmSync(join(this.services.dataDir, 'tasks', this.id), { recursive: true, force: true });
       if (this.changelog) await this.services.log.deleteTopic(this.changelog).catch(() => undefined);
+      const joined = this.plan.analysis.join;
+      if (joined) await deleteJoinInternalTopics(this.services.log, this.group, joined).catch(() => undefined);
+      if (this.joinChangelog) await this.services.log.deleteTopic(this.joinChangelog).catch(() => undefined);
     }
   }
 }
