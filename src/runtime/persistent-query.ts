@@ -338,6 +338,9 @@ export class PersistentQuery implements RunningQuery {
     let outputs;
     try {
       outputs = this.join ? this.join.processInOrder(records) : this.pipeline.process(records);
+      if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
+      // A record the sink cannot write fails the query too, before its offset moves.
+      await this.produceOutputs(outputs);
     } catch (e) {
       if (e instanceof QueryFailure) {
         this.fail(e);
@@ -345,8 +348,6 @@ export class PersistentQuery implements RunningQuery {
       }
       throw e;
     }
-    if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
-    await this.produceOutputs(outputs);
     queryRecordsConsumed.inc({ query_id: this.id }, records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -434,6 +435,9 @@ export class PersistentQuery implements RunningQuery {
     await this.exclusive(async () => {
       await this.ready.catch(() => undefined);
       if (this.status !== 'ERROR' || this.store) await this.commitIfDirty(true);
+    }).catch((e) => {
+      if (!(e instanceof QueryFailure)) throw e;
+      this.fail(e);
     });
     return total;
   }
