@@ -140,3 +140,31 @@ for (const guarantee of ['at_least_once', 'exactly_once_v2']) {
     );
   });
 }
+
+test('PRINT shows a rekeyed join\'s repartition topic, which EXPLAIN names', async () => {
+  const { Engine } = await import('../../src/engine/engine.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-rekey-print-'));
+  const e = await Engine.open({ dataDir: dir, properties: { 'auto.offset.reset': 'earliest' } });
+  const ctx = { properties: {}, variables: {} };
+  try {
+    await e.execute(`CREATE STREAM orders (id VARCHAR KEY, customer VARCHAR, amount INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);`, ctx);
+    await e.execute(`CREATE TABLE customers (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (kafka_topic='customers', value_format='JSON', partitions=1);`, ctx);
+    const [explained] = (await e.execute(`EXPLAIN CREATE STREAM enriched AS SELECT o.customer, o.amount, c.name FROM orders o JOIN customers c ON o.customer = c.id;`, ctx)) as { queryDescription: { topology: string } }[];
+    assert.match(explained!.queryDescription.topology, /Join-repartition \(Join\/0: left input rekeyed by O\.CUSTOMER, key KAFKA\)/);
+    await e.execute(`CREATE STREAM enriched AS SELECT o.customer, o.amount, c.name FROM orders o JOIN customers c ON o.customer = c.id;`, ctx);
+    await e.log.produce('orders', [{ key: Buffer.from('o1'), value: Buffer.from('{"CUSTOMER":"c7","AMOUNT":3}'), timestamp: Date.UTC(2024, 0, 1) }]);
+    await e.drain();
+    const topic = (await e.log.listTopics()).map((t) => t.name).find((n) => n.endsWith('-Join-repartition'));
+    assert.ok(topic, 'the repartition topic exists');
+    const stream = await e.query(`PRINT '${topic}' FROM BEGINNING LIMIT 1;`, ctx);
+    const lines: string[] = [];
+    for await (const item of stream.items) if ('row' in item) lines.push(item.row[0] as string);
+    assert.equal(lines[2], 'rowtime: 2024/01/01 00:00:00.000 Z, key: c7, value: {"CUSTOMER":"c7","AMOUNT":3}, partition: 0');
+  } finally {
+    await e.close();
+    removeDir(dir);
+  }
+});
