@@ -37,6 +37,8 @@ export interface PipelineOptions {
   throwOnInvalidTimestamp: boolean;
   /** ksql.fail.on.deserialization.error */
   failOnDeserializationError: boolean;
+  /** ksql.fail.on.production.error: a record the sink cannot serialize stops the query; false: logged and skipped. Persistent queries only. */
+  failOnProductionError?: boolean;
 }
 
 export type { OutputRow } from './output-row.js';

@@ -283,7 +283,15 @@ async function failedQueryError(engine: EngineUnderTest): Promise<Error | undefi
   return undefined;
 }
 
-export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[], produced: Set<string>): Promise<void> {
+/**
+ * Where the inputs go: 'first' puts every record in partition 0, as ksqlDB's topology test
+ * driver does; 'keyed' lets Kafka's default partitioner place keyed records (murmur2 of the
+ * serialized key), as the real producer of ksqlDB's REST test executor does, with null keys in
+ * partition 0 (that producer's sticky choice, which no case can rely on).
+ */
+export type InputPartitioning = 'first' | 'keyed';
+
+export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[], produced: Set<string>, partitioning: InputPartitioning = 'first'): Promise<void> {
   for (const rec of inputs) {
     const owner = inputOwner(engine, rec.topic);
     const key = encodeKey(owner, rec);
@@ -292,8 +300,8 @@ export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[
       key: h.KEY,
       value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
     }));
-    // Everything goes to partition 0, as in ksqlDB's test driver (ROWPARTITION cases rely on it).
-    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers, partition: 0 }]);
+    const partition = partitioning === 'keyed' && key !== null ? undefined : 0;
+    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers, partition }]);
     if (pos) produced.add(`${rec.topic}/${pos.partition}/${pos.offset}`);
     await engine.drain();
   }

@@ -14,6 +14,7 @@ import { columnRefs, containsAny, expressionText, rewriteExpression } from './ex
 import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
 import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
 import { analyzeJoins, missingJoinKeyMessage, type JoinAnalysis } from './join.js';
+import { checkPullLikeColumns } from './pull-where.js';
 
 export type QueryMode = 'persistent' | 'push' | 'pull';
 
@@ -114,6 +115,19 @@ function unsupported(what: string, loc?: import('../../parser/ast.js').Loc): nev
   throw new QueryPlanningError(at(loc, `${what} is not supported yet by Eddy.`), loc);
 }
 
+/** A pull query's result schema has each name once among its keys and once among its values, as ksqlDB's schemas require. */
+function checkDistinctOutputNames(keyColumns: OutputColumn[], valueColumns: OutputColumn[]): void {
+  for (const [side, cols] of [['key', keyColumns], ['value', valueColumns]] as const) {
+    const seen = new Set<string>();
+    for (const c of cols) {
+      if (seen.has(c.name)) {
+        throw new QueryPlanningError(`Duplicate ${side} columns found in schema: \`${c.name}\` ${formatType(c.type)}${side === 'key' ? ' KEY' : ''}`);
+      }
+      seen.add(c.name);
+    }
+  }
+}
+
 export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery {
   const { mode, catalog, functions } = opts;
   const errors: EvaluationErrors = { handler: () => undefined };
@@ -138,6 +152,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         ? `Error in WHERE expression: Unknown column ${name}.`
         : `WHERE column '${name}' cannot be resolved.`,
     );
+    if (mode === 'pull' && source.sourceType === 'TABLE' && !join) checkPullLikeColumns(query.where, layout);
     where = compilePredicate(query.where, layout.scope, cctx, mode === 'pull');
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
@@ -281,10 +296,11 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       else it.name = aliases.generate();
     }
   }
-  // Clashing unaliased names get _1, _2, ...
+  // Clashing unaliased names get _1, _2, ... A pull query's column keeps its name, as in
+  // ksqlDB, so a column selected twice is refused (checkDistinctOutputNames).
   for (const it of items) {
     let name = it.name!;
-    if (usedNames.has(name) && it.alias === undefined) {
+    if (usedNames.has(name) && it.alias === undefined && !(mode === 'pull' && it.expr.kind === 'ColumnRef')) {
       let n = 1;
       while (usedNames.has(`${name}_${n}`) || items.some((o) => o !== it && o.alias === `${name}_${n}`)) n++;
       name = `${name}_${n}`;
@@ -436,6 +452,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   } else {
     keyColumns = selected.filter((s) => s.namespace === 'KEY');
     valueColumns = selected.filter((s) => s.namespace !== 'KEY');
+    if (mode === 'pull') checkDistinctOutputNames(keyColumns, valueColumns);
   }
 
   return {

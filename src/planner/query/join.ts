@@ -379,9 +379,9 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
     rowtimeIndex: pseudo[0]!.index,
     rowpartitionIndex: pseudo[1]!.index,
     rowoffsetIndex: pseudo[2]!.index,
-    // A join of windowed sources is windowed as its left source (ksqlDB keeps the left key's window).
-    ...(left.layout.windowIndexes ? { windowIndexes: { start: left.offset + left.layout.windowIndexes.start, end: left.offset + left.layout.windowIndexes.end } } : {}),
     keyIndexes: keys.map((k) => k.column.index),
+    // Joined windowed sources: the result keeps the leftmost source's window (as ksqlDB's sink does).
+    ...(left.layout.windowIndexes ? { windowIndexes: { start: left.offset + left.layout.windowIndexes.start, end: left.offset + left.layout.windowIndexes.end } } : {}),
     width,
     dataColumns: columns.filter((c) => c.namespace !== 'PSEUDO'),
     scope,

@@ -89,8 +89,7 @@ export function planPersistentQuery(
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
     const window = analysis.aggregate?.window;
     if (window) formats.keyFormat.window = window.type === 'SESSION' || window.type === 'COUNT' ? { type: window.type } : { type: window.type, sizeMs: window.sizeMs };
-    // Queries over a windowed source keep the windowed key.
-    // A join of windowed sources keeps its left source's window.
+    // Queries over a windowed source keep the windowed key (a join's: its leftmost source's).
     else if (!analysis.aggregate && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
     pinSinkSchemas(props, formats, schema, topic);
