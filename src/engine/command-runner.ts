@@ -18,9 +18,18 @@ import { prepareInsertInto } from './statements/insert-into.js';
 import { prepareQueryControl } from './statements/query-control.js';
 import { prepareAlterSource, prepareCreateSource, prepareDropSource } from './statements/sources.js';
 
+/**
+ * `eddy.query.ids=sequential` numbers persistent queries 0, 1, 2, … in the order they are
+ * applied, as ksqlDB's engine does without a command topic (headless mode, its test driver);
+ * by default a query's number is its command's sequence number, as ksqlDB's server's.
+ */
+export const QUERY_IDS = 'eddy.query.ids';
+
 export class CommandRunner {
   /** The sequence number of the next command this server has not applied. */
   private applied = 0;
+  /** Persistent queries applied so far (the next sequential query number). */
+  private queriesApplied = 0;
 
   constructor(
     private readonly commandLog: CommandLog,
@@ -94,6 +103,24 @@ export class CommandRunner {
     this.ctx.queries.startRegistered();
   }
 
+  private queryNumber(sequence: number): number {
+    return String(this.ctx.config[QUERY_IDS] ?? '').toLowerCase() === 'sequential' ? this.queriesApplied : sequence;
+  }
+
+  /** A persistent query's command that counts, once applied, for the sequential numbers. */
+  private countingQuery(prepared: Prepared | undefined): Prepared | undefined {
+    if (!prepared) return undefined;
+    const apply = prepared.apply;
+    return {
+      ...prepared,
+      apply: async (sequence) => {
+        const entity = await apply(sequence);
+        this.queriesApplied++;
+        return entity;
+      },
+    };
+  }
+
   /**
    * Validates a catalog-changing statement and returns what applying it does; `sequence`
    * is the command sequence number it will have; `stored`, on replay, the plan its command
@@ -105,9 +132,9 @@ export class CommandRunner {
       case 'CreateSource':
         return prepareCreateSource(ctx, stmt, session, sequence, stored);
       case 'CreateAsSelect':
-        return prepareCreateAsSelect(ctx, stmt, session, sequence, stored);
+        return this.countingQuery(await prepareCreateAsSelect(ctx, stmt, session, this.queryNumber(sequence), stored));
       case 'InsertInto':
-        return prepareInsertInto(ctx, stmt, session, sequence, stored);
+        return this.countingQuery(await prepareInsertInto(ctx, stmt, session, this.queryNumber(sequence), stored));
       case 'DropSource':
         return prepareDropSource(ctx, stmt);
       case 'AlterSource':

@@ -112,6 +112,16 @@ export function explainSteps(plan: QueryPlan): string {
   return lines.join('\n');
 }
 
+/** A join step's internal topics: its repartition topics, what each rekeys and how (a single server writes no changelog). */
+function joinInternalTopics(step: Step): string[] {
+  if (step.kind !== 'StreamStreamJoin' && step.kind !== 'StreamTableJoin' && step.kind !== 'TableTableJoin' && step.kind !== 'ForeignKeyJoin') return [];
+  return (step.repartitions ?? []).map((r) => {
+    const key = r.side === 'LEFT' ? step.leftKey.text : step.rightKey.text;
+    const window = r.keyFormat.window ? `, ${r.keyFormat.window.type} windowed` : '';
+    return `${r.topic} (${step.id}: ${r.side.toLowerCase()} input rekeyed by ${key}, key ${r.keyFormat.format}${window})`;
+  });
+}
+
 /** Tasks, state stores and internal topics of a plan. */
 export function explainTopology(plan: QueryPlan): string {
   const steps = stepsOf(plan.root);
@@ -119,12 +129,16 @@ export function explainTopology(plan: QueryPlan): string {
   // Today one task reads every partition of every input (one state store per query).
   const tasks = `1 (reads every partition of ${topics.join(', ') || '(no topic)'})`;
   const stores = steps.flatMap((s) => s.stateStores.map((name) => `${name} (${s.id})`));
-  const internal = steps.flatMap((s) => s.internalTopics.map((name) => `${name} (${s.id})`));
+  const joins = steps.flatMap(joinInternalTopics);
+  const other = steps.flatMap((s) => (s.kind.endsWith('Join') ? [] : s.internalTopics.map((name) => `${name} (${s.id})`)));
+  const internal = [...joins, ...other];
   return [
     `Topology of ${plan.queryId} (plan version ${plan.version}):`,
     `  Tasks: ${tasks}`,
     `  State stores: ${stores.length > 0 ? stores.join(', ') : 'none'}`,
-    `  Internal topics: ${internal.length > 0 ? internal.join(', ') : 'none (repartitioning happens inside the task)'}`,
+    internal.length > 0
+      ? `  Internal topics (each named <query group>-<name>, the group being _confluent-ksql-<service id>query_${plan.queryId}): ${internal.join(', ')}`
+      : '  Internal topics: none',
   ].join('\n');
 }
 

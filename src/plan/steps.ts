@@ -136,6 +136,13 @@ export interface JoinStep extends StepBase {
   text: string;
   /** Set on the outermost join only. */
   joined?: JoinedRow;
+  /** Whether each input is already keyed by its join value (else it is rekeyed). */
+  leftKeyed?: boolean;
+  rightKeyed?: boolean;
+  /** Rekeyed inputs written to an internal topic (name after the query's group prefix) in the join's key format. */
+  repartitions?: { side: 'LEFT' | 'RIGHT'; topic: string; keyFormat: DataSource['keyFormat'] }[];
+  /** ksqlDB's state store names of the step (each with a `<group>-<store>-changelog` topic). */
+  stores?: string[];
 }
 
 export interface FilterStep extends StepBase {

@@ -157,6 +157,9 @@ export function buildAnalysis(plan: QueryPlan, ctx: BuildContext): AnalyzedQuery
           leftType: step.leftType,
           ...(step.window ? { window: step.window } : {}),
           text: step.text,
+          leftKeyed: step.leftKeyed ?? true,
+          rightKeyed: step.rightKeyed ?? true,
+          topology: { repartitions: step.repartitions ?? [], stores: step.stores ?? [] },
         });
         if (step.joined) {
           const j = step.joined;

@@ -22,6 +22,7 @@ import { materializedKeyTypes } from './aggregate/materialized.js';
 import { produceInEmitOrder } from './aggregate/ordered-produce.js';
 import { JoinRuntime } from './join/join-runtime.js';
 import { joinInputs, streamsNumber } from './join/join-inputs.js';
+import { deleteJoinInternalTopics, ensureJoinInternalTopics } from './join/internal-topics.js';
 import type { PartitionGroup } from './partition-group.js';
 import { createOutputCommitter, processingGuarantee, type CommitterOptions, type OutputCommitter } from './exactly-once.js';
 import { ensureSinkTopic } from './sink-topic.js';
@@ -142,7 +143,7 @@ export class PersistentQuery implements RunningQuery {
     this.group = consumerGroup(props, plan.queryId);
     this.sourceTopic = plan.analysis.source.topic;
     if (plan.analysis.join) {
-      this.join = new JoinRuntime(plan.analysis, this.pipeline, this.pipeline.options, joinStoreFile(services.dataDir, plan.queryId));
+      this.join = new JoinRuntime(plan.analysis, this.pipeline, this.pipeline.options, joinStoreFile(services.dataDir, plan.queryId), this.group);
     }
     this.sourceTopics = this.join ? this.join.topics : [this.sourceTopic];
     const interval = Number(getProperty(props, 'commit.interval.ms') ?? 2000);
@@ -185,6 +186,7 @@ export class PersistentQuery implements RunningQuery {
     if (this.plan.produce) await ensureSinkTopic(log, sink.topic, this.sinkTopic, this.inheritPartitionsFrom, source);
     const lateTopic = this.plan.analysis.aggregate?.window?.lateRecordsTopic;
     if (lateTopic) await ensureLateTopic(log, lateTopic);
+    if (this.plan.analysis.join) await ensureJoinInternalTopics(log, this.group, this.plan.analysis.join, this.join?.repartitions ?? null, partitions, properties);
     if (this.plan.materialize) {
       this.store = new TableStore(
         storeFile(this.services.dataDir, this.id),
@@ -364,6 +366,7 @@ export class PersistentQuery implements RunningQuery {
   }
 
   private async produceOutputs(outputs: OutputRow[]): Promise<void> {
+    for (const [topic, records] of this.join?.repartitions?.take() ?? []) await this.output.produce(topic, records);
     const produce = this.writer.toRecords(outputs);
     if (produce.length > 0 && this.plan.produce) {
       if (this.plan.analysis.aggregate) await produceInEmitOrder((t, r) => this.output.produce(t, r), this.plan.sink.topic, produce);
@@ -487,6 +490,8 @@ export class PersistentQuery implements RunningQuery {
     if (cleanup) {
       this.store?.destroy();
       this.join?.destroy();
+      // A shared query's tasks leave its internal topics to the query (src/runtime/cluster).
+      if (this.plan.analysis.join && !this.services.task) await deleteJoinInternalTopics(this.services.log, this.group, this.plan.analysis.join).catch(() => undefined);
     } else {
       this.store?.close();
       this.join?.close();

@@ -54,7 +54,7 @@ test('a join task that moves restores its join state from the join changelog top
     await log.produce(`${run}_clicks`, clicks(0, 100));
     await eventually('the first clicks joined on a', () => values(log, `${run}_named`), (v) => v.length >= 100, 60_000);
 
-    const changelog = `_confluent-ksql-${run}_query_CSAS_NAMED_2-Join-store-changelog`;
+    const changelog = `_confluent-ksql-${run}_query_CSAS_NAMED_2-KafkaTopic_Right-Reduce-changelog`; // the table side's store, as ksqlDB names it
     const desc = await log.describeTopic(changelog);
     assert.ok(desc, `the join changelog topic ${changelog} exists`);
     assert.ok((await log.endOffsets(changelog)).reduce((x, y) => x + y, 0) > 0, 'the join state was written to its changelog');

@@ -72,7 +72,7 @@ function withProperty(statement: string, name: string): string | undefined {
   return m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
 }
 
-/** Topics a case needs before its statements run (§10 step 2). Sink topics are left to the engine. */
+/** Topics a case needs before its statements run (§10 step 2): the inputs' and outputs' topics, as ksqlDB's test driver makes them. */
 export function plannedTopics(spec: CaseJson): Map<string, number> {
   const topics = new Map<string, number>();
   // Partitions a CREATE statement asks for, so a topic listed in topics[] without a count
@@ -93,6 +93,9 @@ export function plannedTopics(spec: CaseJson): Map<string, number> {
     topics.set(topic, partitions ? Number(partitions) : DEFAULT_PARTITIONS);
   }
   for (const r of spec.inputs ?? []) if (!topics.has(r.topic)) topics.set(r.topic, DEFAULT_PARTITIONS);
+  // ksqlDB's test driver creates the output records' topics too (TestCaseBuilderUtil.getAllTopics),
+  // so a sink topic a statement does not create first has the default partition count.
+  for (const r of spec.outputs ?? []) if (!topics.has(r.topic)) topics.set(r.topic, DEFAULT_PARTITIONS);
   return topics;
 }
 
@@ -247,7 +250,8 @@ const ctx = () => ({ properties: {}, variables: {} });
 
 export async function runQttCase(tc: TestCase): Promise<CaseResult> {
   const spec = tc.spec;
-  return withEngine(spec.properties ?? {}, async (engine) => {
+  // ksqlDB's test driver numbers persistent queries from 0 (its internal topics' names carry the id).
+  return withEngine({ 'eddy.query.ids': 'sequential', ...spec.properties }, async (engine) => {
     const appended: LogRecord[] = [];
     const unsubscribe = engine.log.onAppend((_topic, records) => {
       for (const r of records) appended.push(r);

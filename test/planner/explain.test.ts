@@ -19,7 +19,7 @@ const STREAM_TABLE = [
       "Topology of CSAS_PRICED_0 (plan version 1):",
       "  Tasks: 1 (reads every partition of 'orders', 'items')",
       "  State stores: CSAS_PRICED_0-join.db: join 0 (Join/0)",
-      "  Internal topics: none (repartitioning happens inside the task)",
+      "  Internal topics (each named <query group>-<name>, the group being _confluent-ksql-<service id>query_CSAS_PRICED_0): Join-repartition (Join/0: left input rekeyed by O.ITEM, key KAFKA)",
 ].join('\n');
 
 const WINDOWED_HAVING = [
@@ -32,7 +32,7 @@ const WINDOWED_HAVING = [
       "Topology of CTAS_HOURLY_0 (plan version 1):",
       "  Tasks: 1 (reads every partition of 'orders')",
       "  State stores: CTAS_HOURLY_0.db: agg_state (Aggregate/Aggregate), CTAS_HOURLY_0.db: rows (HOURLY/Sink)",
-      "  Internal topics: none (repartitioning happens inside the task)",
+      "  Internal topics: none",
 ].join('\n');
 
 const FOREIGN_KEY = [
@@ -45,7 +45,7 @@ const FOREIGN_KEY = [
       "Topology of CTAS_MADE_IN_0 (plan version 1):",
       "  Tasks: 1 (reads every partition of 'items', 'makers')",
       "  State stores: CTAS_MADE_IN_0-join.db: join 0 (Join/0), CTAS_MADE_IN_0.db: rows (MADE_IN/Sink)",
-      "  Internal topics: none (repartitioning happens inside the task)",
+      "  Internal topics: none",
 ].join('\n');
 
 test('EXPLAIN of a stream-table join, a windowed aggregation with HAVING and a foreign-key join names every step with its schema', async () => {

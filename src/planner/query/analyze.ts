@@ -136,7 +136,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   const newPlanner = mode === 'persistent' && newPlannerEnabled(opts.properties);
   if (newPlanner) checkNewPlannerQuery(query, query.joins.length > 0 ? undefined : catalog.getSource(query.from.name));
 
-  const join = query.joins.length > 0 ? analyzeJoins(query, { catalog, ...(opts.partitionsOf ? { partitionsOf: opts.partitionsOf } : {}) }, cctx) : undefined;
+  const join = query.joins.length > 0 ? analyzeJoins(query, { catalog, ...(opts.partitionsOf ? { partitionsOf: opts.partitionsOf } : {}), ...(opts.properties ? { properties: opts.properties } : {}) }, cctx) : undefined;
   const source = join ? join.sources[0]!.source : catalog.getSource(query.from.name);
   if (!source) {
     throw new QueryPlanningError(at(query.from.loc, `Source \`${query.from.name}\` does not exist.`), query.from.loc);

@@ -15,6 +15,8 @@ import { compileIn, type CompileContext, type CompiledExpression } from './compi
 import { QueryPlanningError, at } from './errors.js';
 import { columnRefs, expressionText, rewriteExpression } from './expression-text.js';
 import { PSEUDO_COLUMNS, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
+import { joinTopology, type JoinStepTopology } from './join-topology.js';
+import { getProperty } from '../../config/index.js';
 
 export type JoinKind = 'STREAM_STREAM' | 'STREAM_TABLE' | 'TABLE_TABLE' | 'FOREIGN_KEY';
 
@@ -48,6 +50,12 @@ export interface JoinStep {
   leftType: 'STREAM' | 'TABLE';
   window?: JoinWindow;
   text: string;
+  /** The left input is already keyed by the left join value (its source key, or the previous step's key). */
+  leftKeyed: boolean;
+  /** The right source's join value is its key. */
+  rightKeyed: boolean;
+  /** Internal topics and stores, as ksqlDB names them (./join-topology.ts). */
+  topology?: JoinStepTopology;
 }
 
 export interface JoinKeyColumn {
@@ -75,6 +83,8 @@ export interface JoinAnalyzeOptions {
   catalog: CatalogView;
   /** Partition count of a topic when it is known without I/O. */
   partitionsOf?: (topic: string) => number | undefined;
+  /** Server and statement properties (the default key format of repartitioned joins). */
+  properties?: Record<string, unknown>;
 }
 
 function fail(message: string, loc?: Loc): never {
@@ -225,12 +235,6 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
       const [w, nw] = lw ? [leftDesc.source, rightSource.source] : [rightSource.source, leftDesc.source];
       fail(`Can not join windowed source to non-windowed source.\n\`${w.name}\` is ${windowName(w)} windowed\n\`${nw.name}\` is not windowed`);
     }
-    const lsize = leftDesc.source.keyFormat.window?.sizeMs;
-    const rsize = rightSource.source.keyFormat.window?.sizeMs;
-    if (lw && rw && lw !== 'SESSION' && rw !== 'SESSION' && lsize !== undefined && rsize !== undefined && lsize !== rsize) {
-      // Different window sizes are different key formats: one side would need a repartition.
-      fail('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.');
-    }
     if (lw && rw && (lw === 'SESSION') !== (rw === 'SESSION')) {
       fail(
         `Incompatible windowed sources.\nLeft source: ${lw}\nRight source: ${rw}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
@@ -281,12 +285,6 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
     if (!typesEqual(leftC.type, rightC.type)) {
       const [a, b] = leftExpr === on.left ? [leftC, rightC] : [rightC, leftC];
       fail(`Invalid join condition: types don't match. Got ${qualified(a.ast)}{${formatType(a.type)}} = ${qualified(b.ast)}{${formatType(b.type)}}.`, on.loc);
-    }
-    // Windowed sources can't be rekeyed.
-    if (kind === 'STREAM_STREAM' || kind === 'STREAM_TABLE') {
-      if ((lw && !(leftIsKey || leftIsPreviousKey)) || (rw && !rightIsKey)) {
-        fail('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.');
-      }
     }
     // Co-partitioning, when neither side is repartitioned.
     if (kind !== 'FOREIGN_KEY' && (leftIsKey || leftIsPreviousKey) && rightIsKey && opts.partitionsOf) {
@@ -340,6 +338,8 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
       leftType,
       ...(window ? { window } : {}),
       text: `${leftName} ${joinTypeText(join.type)} ${rightSource.source.name} ON ${gotText}`,
+      leftKeyed: leftIsKey || leftIsPreviousKey,
+      rightKeyed: rightIsKey,
     });
     leftType = kind === 'STREAM_STREAM' || kind === 'STREAM_TABLE' ? 'STREAM' : 'TABLE';
   });
@@ -387,6 +387,8 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
     scope,
   };
   const resultType = leftType;
+  const defaultKeyFormat = String(getProperty(opts.properties ?? {}, 'ksql.persistence.default.format.key') ?? 'KAFKA').toUpperCase();
+  joinTopology({ sources, steps }, defaultKeyFormat).forEach((t, n) => (steps[n]!.topology = t));
   return { sources, steps, layout, rowTypes, keys, resultType, ...(foreignKeyLeft ? { foreignKeyLeft } : {}) };
 }
 

@@ -200,7 +200,10 @@ export function lowerQuery(
         text: j.text,
         schema,
         stateStores: [`${queryId}-join.db: join ${n}`],
-        internalTopics: [],
+        internalTopics: [...(j.topology?.repartitions.map((r) => r.topic) ?? []), ...(j.topology?.stores.map((s) => `${s}-changelog`) ?? [])],
+        leftKeyed: j.leftKeyed,
+        rightKeyed: j.rightKeyed,
+        ...(j.topology ? { repartitions: j.topology.repartitions, stores: j.topology.stores } : {}),
         ...(last
           ? {
               joined: {

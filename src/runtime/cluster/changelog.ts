@@ -40,10 +40,11 @@ export function changelogTopic(group: string, aggregate: boolean): string {
 
 /**
  * A join's state changelog. ksqlDB keeps one store (and changelog) per join window side or
- * table side; a task's join state here is one SQLite file, so one changelog holds it all.
+ * table side (`stores`, its names from src/planner/query/join-topology.ts); a task's join
+ * state here is one SQLite file, so one changelog holds it all: the first store's.
  */
-export function joinChangelogTopic(group: string): string {
-  return `${group}-Join-store-changelog`;
+export function joinChangelogTopic(group: string, stores: readonly string[] = []): string {
+  return `${group}-${stores[0] ?? 'Join-store'}-changelog`;
 }
 
 export async function ensureChangelogTopic(log: TopicLog, topic: string, partitions: number, replicationFactor?: number): Promise<void> {

@@ -27,6 +27,7 @@ import { PersistentQuery, consumerGroup, joinStoreFile, storeFile, type JoinStat
 import type { TableStore, ReadableTable } from '../table-store.js';
 import { assignTasks, decodeAssignment, decodeInfo, encodeAssignment, encodeInfo } from './assignment.js';
 import { TaskChangelog, changelogTopic, ensureChangelogTopic, joinChangelogTopic } from './changelog.js';
+import { deleteJoinInternalTopics } from '../join/internal-topics.js';
 import { TaskStores } from './task-stores.js';
 
 export interface ClusterSettings {
@@ -200,7 +201,7 @@ export class ClusteredQuery {
       await ensureChangelogTopic(log, this.changelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
     }
     if (this.plan.analysis.join) {
-      this.joinChangelog = joinChangelogTopic(this.group);
+      this.joinChangelog = joinChangelogTopic(this.group, this.plan.analysis.join.steps.flatMap((s) => s.topology?.stores ?? []));
       const replicas = Number(getProperty(this.services.properties, 'ksql.internal.topic.replicas') ?? -1);
       await ensureChangelogTopic(log, this.joinChangelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
     }
@@ -388,6 +389,9 @@ export class ClusteredQuery {
     if (cleanup) {
       rmSync(join(this.services.dataDir, 'tasks', this.id), { recursive: true, force: true });
       if (this.changelog) await this.services.log.deleteTopic(this.changelog).catch(() => undefined);
+      const joined = this.plan.analysis.join;
+      if (joined) await deleteJoinInternalTopics(this.services.log, this.group, joined).catch(() => undefined);
+      if (this.joinChangelog) await this.services.log.deleteTopic(this.joinChangelog).catch(() => undefined);
     }
   }
 }

@@ -6,7 +6,9 @@
 //
 // Rekeying (ksqlDB's repartition when a stream joins on something other than its key) is
 // done in-process: every step computes the join value of each input with its criteria
-// expression, and one task sees all partitions, so no record needs to move.
+// expression, and one task sees all partitions, so no record needs to move. The inputs
+// ksqlDB repartitions are also written to their repartition topics (./repartition-writer.ts),
+// in the task's transaction, with exactly the records the join consumes.
 
 import type { LogRecord } from '../../log/topic-log.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
@@ -14,6 +16,7 @@ import type { JoinAnalysis, JoinStep } from '../../planner/query/join.js';
 import { Pipeline, type DecodedRecords, type OutputRow, type PipelineOptions, type TableTombstone } from '../pipeline.js';
 import { JoinStore, LEFT, RIGHT, keyText, type Side } from './join-store.js';
 import type { OffsetCommittingStore } from '../exactly-once.js';
+import { JoinRepartitions } from './repartition-writer.js';
 
 /** A change flowing between join steps: a stream record, or a table upsert / delete. */
 interface Change {
@@ -62,6 +65,8 @@ export class JoinRuntime {
   private readonly decoded = new WeakMap<LogRecord, DecodedRecords[]>();
   /** Whether eventTime() decodes records (a source orders by its TIMESTAMP column), so that ingest looks for them. */
   private readonly keepsDecoded: boolean;
+  /** The repartition topics' writer; null when the query writes none (transient queries). */
+  readonly repartitions: JoinRepartitions | null;
   /**
    * Per step: set when both sides are windowed streams. Records then match only within one
    * window, as Kafka Streams joins windowed keys by their serialized bytes (key and window).
@@ -73,8 +78,11 @@ export class JoinRuntime {
     private readonly pipeline: Pipeline,
     opts: PipelineOptions,
     file: string,
+    /** The query's group (`_confluent-ksql-<service id>query_<id>`): its repartition topics are written. */
+    internalTopicPrefix?: string,
   ) {
     this.join = analysis.join!;
+    this.repartitions = internalTopicPrefix !== undefined && this.join.steps.some((s) => (s.topology?.repartitions.length ?? 0) > 0) ? new JoinRepartitions(this.join, internalTopicPrefix) : null;
     this.width = analysis.join!.layout.width;
     this.rowtimeIndex = analysis.join!.layout.rowtimeIndex;
     this.decoders = this.join.sources.map(
@@ -128,6 +136,7 @@ export class JoinRuntime {
 
   /** Drops the state writes since the last commit. */
   rollback(): void {
+    this.repartitions?.discard();
     this.store.rollback();
   }
 
@@ -264,6 +273,7 @@ export class JoinRuntime {
 
   private feed(n: number, side: Side, c: Change): void {
     const step = this.join.steps[n]!;
+    if (this.repartitions?.has(n, side) && !this.writeRepartition(n, step, side, c)) return;
     switch (step.kind) {
       case 'STREAM_STREAM':
         return this.streamStream(n, step, side, c);
@@ -274,6 +284,22 @@ export class JoinRuntime {
       case 'FOREIGN_KEY':
         return this.foreignKey(n, step, side, c);
     }
+  }
+
+  /**
+   * A rekeyed input record, as its repartition topic holds it; false when it cannot be written
+   * (then the join does not see it either). Null join values are repartitioned too, without a
+   * key (Kafka Streams 3.7 on, KIP-962): left and outer joins still emit them.
+   */
+  private writeRepartition(n: number, step: JoinStep, side: Side, c: Change): boolean {
+    const v = this.joinValue(step, side, c.row);
+    try {
+      this.repartitions!.write(n, side, v, c.row, c.deleted, c.ts);
+    } catch (err) {
+      this.pipeline.logRecordError('Join', `Error serializing the rekeyed record of ${step.text}`, c.row, err);
+      return false;
+    }
+    return true;
   }
 
   /** Passes a step's output to the next step (as its left input) or to the result. */
