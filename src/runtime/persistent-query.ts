@@ -56,7 +56,7 @@ export interface QueryTask {
  */
 const MAX_BATCH = 1000;
 /**
- * Uncommitted state writes (materialized rows plus aggregate entries) above which a cycle
+ * Uncommitted state writes (materialized rows, aggregate entries, cached changes) above which a cycle
  * commits before its interval is up: what waits for a commit is held in memory.
  */
 const MAX_UNCOMMITTED_WRITES = 20_000;
@@ -388,7 +388,8 @@ export class PersistentQuery implements RunningQuery {
   }
 
   private uncommittedWrites(): number {
-    return (this.store?.pendingCount ?? 0) + (this.aggregateState?.dirtyCount ?? 0);
+    // Changes held in the record cache become materialized rows at the commit: they count too.
+    return (this.store?.pendingCount ?? 0) + (this.aggregateState?.dirtyCount ?? 0) + this.pipeline.cached.pending;
   }
 
   private async commitIfDirty(force: boolean): Promise<void> {
