@@ -234,24 +234,29 @@ test('transient push query aggregating without GROUP BY emits each change', asyn
   }
 });
 
-test('EMIT FINAL drops windows that expired from retention before they closed', async () => {
+test('EMIT FINAL after a jump: every window by default; under ksqlDB\'s rule windows that expired from retention before they closed are dropped', async () => {
   const env = await makeEnv();
   try {
     await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
-    run(
-      env,
-      'CREATE TABLE F AS SELECT ID, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) GROUP BY ID EMIT FINAL;',
-      'CTAS_F_0',
-    );
-    // [0,2) closes at stream time 3 but stream time jumps to 5: its end (2) is a full
-    // retention (size + grace = 3) behind, so only [2,4) is emitted.
+    const select = 'SELECT ID, COUNT(*) AS N FROM S WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) GROUP BY ID EMIT FINAL;';
+    run(env, `CREATE TABLE F AS ${select}`, 'CTAS_F_0');
+    env.ctx.properties = { ...env.ctx.properties, 'ksql.suppress.emit.expired.windows': false };
+    run(env, `CREATE TABLE STRICT AS ${select}`, 'CTAS_STRICT_0');
     await produce(env, 's', [0, 1, 2, 1, 5].map((ts) => ({ key: 'k', value: { V: 1 }, timestamp: ts })));
     await env.service.drain();
-    const out = (await readAll(env, 'F')).map((r) => {
-      const { window } = deserializeWindowedKey(r.key!, 'TUMBLING', 2);
-      return [window.start, JSON.parse(r.value!.toString()), r.timestamp];
-    });
-    assert.deepEqual(out, [[2, { N: 1 }, 2]]);
+    const windows = async (table: string) =>
+      (await readAll(env, table)).map((r) => {
+        const { window } = deserializeWindowedKey(r.key!, 'TUMBLING', 2);
+        return [window.start, JSON.parse(r.value!.toString()), r.timestamp];
+      });
+    // Stream time jumps from 2 to 5, past the close of [0,2) (at 3) and of [2,4) (at 5).
+    assert.deepEqual(await windows('F'), [
+      [0, { N: 3 }, 1],
+      [2, { N: 1 }, 2],
+    ]);
+    // ksqlDB: [0,2) starts more than a retention (size + grace = 3) before the latest window
+    // start put (4), so only [2,4) is emitted.
+    assert.deepEqual(await windows('STRICT'), [[2, { N: 1 }, 2]]);
   } finally {
     await env.close();
     removeDir(env.dir);

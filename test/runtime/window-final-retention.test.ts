@@ -1,5 +1,6 @@
 // EMIT FINAL over TUMBLING and HOPPING windows against a reference computed by brute force
-// over the same records, for ksqlDB's rule and for ksql.suppress.emit.expired.windows.
+// over the same records, for Eddy's default (every window once) and for ksqlDB's rule
+// (ksql.suppress.emit.expired.windows=false).
 //
 // ksqlDB (since 7.3) emits final results from the window store (Kafka Streams' emit on
 // window close), and the store returns a window only while its start is no more than the
@@ -9,7 +10,7 @@
 // minus grace), the latest window start among them, and which windows have closed (end at
 // or before stream time minus grace); every window closing for the first time is emitted,
 // in window order, when its start is at least the latest window start minus the retention,
-// and otherwise counted as expired. With emit.expired.windows every window is emitted.
+// and otherwise counted as expired. By default every window is emitted.
 // The records are keyed, interleaved and out of order, inside and beyond the grace period.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -118,9 +119,9 @@ async function runBoth(records: In[], s: Shape): Promise<{ ksql: Out[]; all: Out
   try {
     await register(env, source('S', 'STREAM', [col('ID', STRING, 'KEY'), col('V', INTEGER)]));
     const select = `SELECT ID, COUNT(*) AS N, COLLECT_LIST(V) AS L FROM S WINDOW ${windowClause(s)} GROUP BY ID EMIT FINAL`;
-    run(env, `CREATE TABLE KS AS ${select};`, 'CTAS_KS_0');
-    env.ctx.properties = { ...env.ctx.properties, 'ksql.suppress.emit.expired.windows': true };
     run(env, `CREATE TABLE ALLW AS ${select};`, 'CTAS_ALLW_0');
+    env.ctx.properties = { ...env.ctx.properties, 'ksql.suppress.emit.expired.windows': false };
+    run(env, `CREATE TABLE KS AS ${select};`, 'CTAS_KS_0');
     await produce(env, 's', records.map((r) => ({ key: r.key, value: { V: r.v }, timestamp: r.ts })));
     await env.service.drain();
     return { ksql: decode(await readAll(env, 'KS'), s.size), all: decode(await readAll(env, 'ALLW'), s.size) };

@@ -1,11 +1,11 @@
 // EMIT FINAL when stream time jumps and when a stream goes quiet, and late records made
 // visible, on a real server (REST on 127.0.0.1, the embedded log):
 //   - TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS) over events at 60 s, 130 s, 600 s and
-//     900 s: by default (as ksqlDB) the windows a jump passes by more than their retention
-//     are not emitted, but counted and logged; with ksql.suppress.emit.expired.windows, or
-//     with a RETENTION that covers the jumps, all are emitted in window order; with an idle
-//     timeout the last window closes too, within the timeout plus one commit interval (an
-//     idle advance expires no window);
+//     900 s: by default every window is emitted once, in window order, and with an idle
+//     timeout the last one closes too, within the timeout plus one commit interval; with
+//     ksql.suppress.emit.expired.windows=false (ksqlDB's rule) the windows a jump passes by
+//     more than their retention are not emitted, but counted and logged, unless a RETENTION
+//     covers the jumps (an idle advance expires no window);
 //   - a late record is counted in DESCRIBE ... EXTENDED and on /metrics, and written to the
 //     late-record topic with its original key and value.
 import { test } from 'node:test';
@@ -96,33 +96,33 @@ async function lastClosesWhenQuiet(t: { diagnostic(m: string): void }, log: Topi
   return after;
 }
 
-test('EMIT FINAL after jumps of stream time: ksqlDB default counts the expired windows; emit-expired, RETENTION and the idle timeout emit all four', { timeout: 60_000 }, async (t) => {
+test('EMIT FINAL after jumps of stream time: every window once by default; ksqlDB\'s rule counts the expired windows; RETENTION keeps them', { timeout: 60_000 }, async (t) => {
   await withServer(async (url, log) => {
     const idleMs = 1000;
-    // ksqlDB's behaviour: [120,180) and [600,660) expire before they close; both are counted.
-    // The idle timeout still closes the last window: an idle advance puts no window, so it
-    // leaves the retention where the last record put it.
-    await setUp(url, log, 'DEF', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`);
-    const stats = await waitFor('the expired windows in DESCRIBE', 10_000, async () => {
-      const s = await statistics(url, 'DEF');
-      return /expired-windows: 2/.test(s) ? s : undefined;
-    });
-    assert.match(stats, /late-records: 0/);
-    assert.match(stats, /stream-time-def_in-0: 900000/);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    assert.match(metrics, /eddy_query_expired_windows_total\{query_id="CTAS_DEF_\d+"\} 2/);
-    assert.deepEqual(windowStarts(await lastClosesWhenQuiet(t, log, 'def', 1, idleMs)), [60, 900]);
-    assert.match(await statistics(url, 'DEF'), /expired-windows: 2/);
-
     // Every window, once, in window order; the last one closes when the stream goes quiet.
-    await setUp(url, log, 'ALL', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`, { 'ksql.suppress.emit.expired.windows': true });
+    await setUp(url, log, 'ALL', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`);
     const four = await lastClosesWhenQuiet(t, log, 'all', 3, idleMs);
     assert.deepEqual(windowStarts(four), [60, 120, 600, 900]);
     assert.deepEqual(four.map((r) => JSON.parse(r.value!.toString())), [{ N: 1 }, { N: 1 }, { N: 1 }, { N: 1 }]);
     assert.match(await statistics(url, 'ALL'), /expired-windows: 0/);
 
+    // ksqlDB's rule: [120,180) and [600,660) expire before they close; both are counted.
+    // The idle timeout still closes the last window: an idle advance puts no window, so it
+    // leaves the retention where the last record put it.
+    await setUp(url, log, 'STRICT', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`, { 'ksql.suppress.emit.expired.windows': false });
+    const stats = await waitFor('the expired windows in DESCRIBE', 10_000, async () => {
+      const s = await statistics(url, 'STRICT');
+      return /expired-windows: 2/.test(s) ? s : undefined;
+    });
+    assert.match(stats, /late-records: 0/);
+    assert.match(stats, /stream-time-strict_in-0: 900000/);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(metrics, /eddy_query_expired_windows_total\{query_id="CTAS_STRICT_\d+"\} 2/);
+    assert.deepEqual(windowStarts(await lastClosesWhenQuiet(t, log, 'strict', 1, idleMs)), [60, 900]);
+    assert.match(await statistics(url, 'STRICT'), /expired-windows: 2/);
+
     // ksqlDB's own way: a RETENTION longer than the jumps keeps the windows until they close.
-    await setUp(url, log, 'RET', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`, {}, 'TUMBLING (SIZE 1 MINUTE, RETENTION 1 HOUR, GRACE PERIOD 0 SECONDS)');
+    await setUp(url, log, 'RET', `, SUPPRESS_IDLE_CLOSE_MS=${idleMs}`, { 'ksql.suppress.emit.expired.windows': false }, 'TUMBLING (SIZE 1 MINUTE, RETENTION 1 HOUR, GRACE PERIOD 0 SECONDS)');
     assert.deepEqual(windowStarts(await lastClosesWhenQuiet(t, log, 'ret', 3, idleMs)), [60, 120, 600, 900]);
     assert.match(await statistics(url, 'RET'), /expired-windows: 0/);
   });
@@ -138,9 +138,9 @@ test('without an idle timeout the last window of a quiet stream stays open, and 
     assert.match(stats, /stream-time-open_in-0: 900000/);
     assert.match(stats, /open-windows: 1/);
     assert.match(stats, /oldest-open-window-start: 900000/);
-    assert.match(stats, /expired-windows: 2/);
+    assert.match(stats, /expired-windows: 0/);
     await new Promise((r) => setTimeout(r, 3 * COMMIT_MS));
-    assert.deepEqual(windowStarts(await readTopic(log, 'open')), [60]);
+    assert.deepEqual(windowStarts(await readTopic(log, 'open')), [60, 120, 600]);
   });
 });
 

@@ -1,7 +1,8 @@
 // The settings of a windowed aggregation that come from configuration (SET, the server's
 // properties) or from the CREATE ... AS SELECT's WITH clause rather than from the WINDOW
 // clause: the late-record topic, the idle timeout that closes windows of a quiet stream,
-// and whether EMIT FINAL still emits windows that passed their retention in a jump.
+// and whether EMIT FINAL still emits windows that passed their retention in a jump (by
+// default it does: every window that held records is emitted once; `false` is ksqlDB's rule).
 
 import type { WindowExpression } from '../../parser/ast.js';
 import type { WindowSpec } from '../../plan/steps.js';
@@ -20,8 +21,8 @@ function idleMs(value: unknown, where: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-function flag(value: unknown): boolean {
-  return value === true || String(value).toLowerCase() === 'true';
+function isFalse(value: unknown): boolean {
+  return value === false || String(value).toLowerCase() === 'false';
 }
 
 /** What the configuration says, for a query's WINDOW clause. */
@@ -29,7 +30,8 @@ export function windowSettings(properties: Record<string, unknown>, emitFinal: b
   const out: Settings = {};
   const idle = idleMs(getProperty(properties, IDLE_CLOSE_PROPERTY), IDLE_CLOSE_PROPERTY);
   if (idle !== undefined && emitFinal && w.type !== 'COUNT') out.idleCloseMs = idle;
-  if (flag(getProperty(properties, EMIT_EXPIRED_PROPERTY))) out.emitExpired = true;
+  const emitExpired = getProperty(properties, EMIT_EXPIRED_PROPERTY);
+  if (emitExpired === undefined || emitExpired === null || emitExpired === '' || !isFalse(emitExpired)) out.emitExpired = true;
   return out;
 }
 

@@ -388,11 +388,12 @@ export class Aggregator {
     for (const e of open.values()) if (isClosed(e)) closed.push(e);
     if (closed.length === 0) return;
     closed.sort((a, b) => a.end - b.end || a.start - b.start);
-    // ksqlDB emits EMIT FINAL tumbling and hopping windows from its window store, which
-    // returns a window only while its start is at most the retention (default size + grace)
-    // behind the latest window start put into the store (Kafka Streams' strict retention).
-    // A window that a jump of record time leaves further behind is gone before it closes.
-    // An idle advance puts no window, so it expires none. Not when the query asks for all.
+    // With ksql.suppress.emit.expired.windows=false, ksqlDB's rule: it emits EMIT FINAL
+    // tumbling and hopping windows from its window store, which returns a window only while
+    // its start is at most the retention (default size + grace) behind the latest window
+    // start put into the store (Kafka Streams' strict retention), so a window that a jump of
+    // record time leaves further behind is gone before it closes. An idle advance puts no
+    // window, so it expires none. Plans saved before the default changed have no flag.
     const ksqlExpiry = (spec.type === 'TUMBLING' || spec.type === 'HOPPING') && !spec.emitExpired;
     const retention = spec.retentionMs ?? spec.sizeMs + spec.graceMs;
     const liveFrom = ksqlExpiry ? this.latestWindowStart() - retention : -Infinity;
@@ -411,14 +412,14 @@ export class Aggregator {
     }
   }
 
-  /** A window that closed after its retention: not emitted (as ksqlDB), but never in silence. */
+  /** A window that closed after its retention under ksqlDB's rule: not emitted, but never in silence. */
   private expired(e: AggregateEntry, liveFrom: number): void {
     this.hooks.progress?.expired();
     this.hooks.logError(
       'Aggregate.Suppress',
       `Window [${e.start}, ${e.end}) of key ${groupKeyText(e.key)} closed only after its retention had passed and was not emitted: ` +
         `stream time ${this.store.streamTime} keeps windows starting at ${liveFrom} or later (the latest window start minus the retention); ` +
-        `set ksql.suppress.emit.expired.windows=true to emit such windows, or give the window a RETENTION of at least ${this.latestWindowStart() - e.start} ms`,
+        `unset ksql.suppress.emit.expired.windows (or set it to true) to emit such windows, or give the window a RETENTION of at least ${this.latestWindowStart() - e.start} ms`,
       null,
       new Error('expired window'),
     );
