@@ -343,8 +343,8 @@ export class PersistentQuery implements RunningQuery {
       }
       throw e;
     }
-    if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
     await this.produceOutputs(outputs);
+    if (this.pipeline.cached.full) await this.flushCache();
     queryRecordsConsumed.inc({ query_id: this.id }, records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -370,6 +370,11 @@ export class PersistentQuery implements RunningQuery {
     const lateTopic = this.plan.analysis.aggregate?.window?.lateRecordsTopic;
     const late = this.pipeline.windowProgress?.takeLate() ?? [];
     if (lateTopic && late.length > 0) await this.output.produce(lateTopic, lateProduceRecords(this.id, late));
+  }
+
+  /** Produces the record cache's changes, a batch's worth at a time. */
+  private async flushCache(): Promise<void> {
+    for (const outputs of this.pipeline.flushCache(this.maxBatch)) await this.produceOutputs(outputs);
   }
 
   /** EMIT FINAL with an idle timeout: a quiet input's stream time follows the wall clock. */
@@ -414,7 +419,7 @@ export class PersistentQuery implements RunningQuery {
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
     // The record cache flushes on commit, as Kafka Streams' does.
-    if (this.pipeline.cached.pending > 0) await this.produceOutputs(this.pipeline.flushCache());
+    if (this.pipeline.cached.pending > 0) await this.flushCache();
     const offsets = this.offsetsToCommit();
     await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);
