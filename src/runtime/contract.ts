@@ -60,6 +60,8 @@ export interface StoredQueryPlan {
 export interface RunningQuery {
   readonly id: string;
   readonly state: 'RUNNING' | 'PAUSED' | 'ERROR';
+  /** What put the query into ERROR, if it is. */
+  readonly error?: Error | null;
   pause(): void;
   resume(): void;
   /** Stops processing; with `cleanup` also drops its state stores and internal topics. */

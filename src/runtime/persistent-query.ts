@@ -336,6 +336,9 @@ export class PersistentQuery implements RunningQuery {
     let outputs;
     try {
       outputs = this.join ? this.join.processInOrder(records) : this.pipeline.process(records);
+      // A record the sink cannot write fails the query too, before its offset moves.
+      await this.produceOutputs(outputs);
+      if (this.pipeline.cached.full) await this.flushCache();
     } catch (e) {
       if (e instanceof QueryFailure) {
         this.fail(e);
@@ -343,8 +346,6 @@ export class PersistentQuery implements RunningQuery {
       }
       throw e;
     }
-    await this.produceOutputs(outputs);
-    if (this.pipeline.cached.full) await this.flushCache();
     queryRecordsConsumed.inc({ query_id: this.id }, records.length);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -437,6 +438,9 @@ export class PersistentQuery implements RunningQuery {
     await this.exclusive(async () => {
       await this.ready.catch(() => undefined);
       if (this.status !== 'ERROR' || this.store) await this.commitIfDirty(true);
+    }).catch((e) => {
+      if (!(e instanceof QueryFailure)) throw e;
+      this.fail(e);
     });
     return total;
   }

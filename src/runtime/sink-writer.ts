@@ -9,7 +9,7 @@ import type { PersistentPhysicalPlan } from './builder.js';
 import { createSerde } from '../serde/index.js';
 import type { Serde } from '../serde/serde.js';
 import { ProcessingLogType } from './processing-log.js';
-import type { OutputRow, ProcessingLogSink } from './pipeline.js';
+import { QueryFailure, type OutputRow, type ProcessingLogSink } from './pipeline.js';
 import type { TableStore } from './table-store.js';
 import { stringTimestampParser, toEpochMs } from './timestamps.js';
 import { serializeWindowedKey } from '../serde/windowed.js';
@@ -88,7 +88,21 @@ export class SinkWriter {
     }
   }
 
-  private serializationError(target: 'key' | 'value', e: unknown): void {
+  /**
+   * A record the sink cannot serialize is logged, then stops the query (ksqlDB's streams
+   * thread fails on it: skipping it would lose the record without a trace in the output).
+   */
+  private serializationError(target: 'key' | 'value', e: unknown, o: OutputRow, timestamp: number): never {
+    this.logSerializationError(target, e);
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new QueryFailure(
+      `Exception caught in process. query=${this.plan.queryId}, topic=${this.plan.analysis.source.topic}, partition=${o.partition}, offset=${o.offset}: ` +
+        `Unable to serialize record. ProducerRecord(topic=[${this.plan.sink.topic}], timestamp=[${timestamp}]): ${reason}`,
+      { cause: e },
+    );
+  }
+
+  private logSerializationError(target: 'key' | 'value', e: unknown): void {
     this.processingLog.write({
       logger: this.logger,
       message: {
@@ -153,10 +167,7 @@ export class SinkWriter {
         if (ts === null) continue;
         timestamp = ts;
       }
-      if (keyBytes instanceof Error) {
-        this.serializationError('key', keyBytes);
-        continue;
-      }
+      if (keyBytes instanceof Error) this.serializationError('key', keyBytes, o, timestamp);
       let key = keyBytes;
       let value: Buffer | null = null;
       let partition: number | undefined;
@@ -167,14 +178,12 @@ export class SinkWriter {
         }
         if (this.window && o.window) key = serializeWindowedKey(key, this.window.type, o.window);
       } catch (e) {
-        this.serializationError('key', e);
-        continue;
+        this.serializationError('key', e, o, timestamp);
       }
       try {
         value = o.value === null ? null : valueSerde.serialize(o.value);
       } catch (e) {
-        this.serializationError('value', e);
-        continue;
+        this.serializationError('value', e, o, timestamp);
       }
       out.push(partition === undefined ? { key, value, timestamp, headers: o.headers } : { key, value, timestamp, headers: o.headers, partition });
     }

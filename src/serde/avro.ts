@@ -2,7 +2,9 @@
 // columns the way ksqlDB does it (record KsqlDataSourceSchema in io.confluent.ksql.avro_schemas,
 // every field an optional union with null, logical types for DECIMAL, DATE, TIME and
 // TIMESTAMP) and registered under `<topic>-key|value`. Reading decodes with the writer schema
-// found by id, then matches fields to columns case-insensitively and coerces like JSON.
+// found by id, then matches fields to columns case-insensitively and coerces like JSON. A
+// pinned schema id (KEY_/VALUE_SCHEMA_ID) writes with that registered schema instead, the
+// value fitted to it by avro-physical.ts.
 
 import avro from 'avsc';
 import { Decimal } from '../common/decimal.js';
@@ -12,6 +14,7 @@ import { deserializeError, serializeError } from './errors.js';
 import { LosslessNumber } from './json-parse.js';
 import { FieldMatcher, isPlainObject, jsonReader, type JsonReader } from './json-read.js';
 import { confluentHeader, defaultSchemaRegistry, readConfluentHeader, type SchemaRegistry } from './registry.js';
+import { fitToAvro } from './avro-physical.js';
 
 export const DEFAULT_AVRO_NAMESPACE = 'io.confluent.ksql.avro_schemas';
 export const DEFAULT_AVRO_RECORD = 'KsqlDataSourceSchema';
@@ -197,7 +200,7 @@ export function createAvroSerde(spec: SerdeSpec, registry: SchemaRegistry = defa
   }
   const unwrapped = n === 1 && (side === 'key' || spec.options?.wrapSingleValue === false);
   const subject = `${topic}-${side}`;
-  let writerId = spec.options?.schemaId;
+  const writerId = spec.options?.schemaId;
   let writerType: avro.Type;
   let writerSchema: AvroSchema | undefined;
   if (writerId !== undefined) {
@@ -240,6 +243,8 @@ export function createAvroSerde(spec: SerdeSpec, registry: SchemaRegistry = defa
           for (let i = 0; i < n; i++) o[columns[i]!.name] = toAvro(row[i], columns[i]!.type);
           value = o;
         }
+        // A pinned schema is the registered one, not ours: the value takes its shape.
+        if (writerId !== undefined) value = fitToAvro(value, writerType);
         return Buffer.concat([writeHeader(), writerType.toBuffer(value)]);
       } catch (e) {
         throw serializeError(side, topic, e);

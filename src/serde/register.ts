@@ -57,6 +57,28 @@ export function registerDeclaredSchemas(topic: string, sides: SideSchema[]): { s
   );
 }
 
+/**
+ * KEY_/VALUE_SCHEMA_ID: the schema the id names is registered under `<topic>-key|value` too
+ * (it may come from another subject), and must keep its id there, as ksqlDB requires.
+ */
+export function registerPinnedSchemas(topic: string, sides: SideSchema[]): void {
+  const registry = defaultSchemaRegistry();
+  for (const s of sides) {
+    const pinned = s.options?.schemaId;
+    if (pinned === undefined) continue;
+    const schema = registry.getById(pinned);
+    if (!schema) continue; // inference already said the id is unknown
+    const subject = `${topic}-${s.side}`;
+    if (registry.versionsOfId?.(pinned).some((v) => v.subject === subject)) continue;
+    const id = registry.register(subject, schema);
+    if (id !== pinned) {
+      throw new Error(
+        `Schema id registered is ${id} which is different from provided ${s.side.toUpperCase()}_SCHEMA_ID ${pinned}.\nTopic: ${topic}\nSubject: ${subject}\nSchema: ${schema.schema}`,
+      );
+    }
+  }
+}
+
 const REGISTRY_FORMATS = new Set<FormatName>(['AVRO', 'PROTOBUF', 'JSON_SR']);
 
 /** DESCRIBE EXTENDED: the subject, latest version and id of each registry-format side (or the pinned id). */

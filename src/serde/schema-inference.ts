@@ -59,6 +59,7 @@ export function inferColumns(registry: SchemaRegistry, req: InferenceRequest): I
     if (req.side === 'value') throw missing(req);
     return undefined;
   }
+  checkSchemaType(found, req);
   const exact = req.schemaId !== undefined;
   const rename = exact ? (n: string) => n : (n: string) => n.toUpperCase();
   const single = req.side === 'key' ? 'ROWKEY' : 'ROWVAL';
@@ -90,6 +91,20 @@ export function inferColumns(registry: SchemaRegistry, req: InferenceRequest): I
     default:
       throw new SchemaInferenceError(`The ${req.format} format does not support schema inference`);
   }
+}
+
+const SCHEMA_TYPE_OF_FORMAT: Partial<Record<FormatName, string>> = { AVRO: 'AVRO', PROTOBUF: 'PROTOBUF', JSON_SR: 'JSON' };
+
+/** A registered schema of another kind than the format reads (ksqlDB's text). */
+function checkSchemaType(found: RegisteredSchema, req: InferenceRequest): void {
+  const expected = SCHEMA_TYPE_OF_FORMAT[req.format];
+  const actual = found.schemaType ?? 'AVRO';
+  if (expected === undefined || actual === expected) return;
+  const source = [`topic: ${req.topic}`, ...(req.schemaId !== undefined ? [`schema id: ${req.schemaId}`] : [])].join(', ');
+  throw new SchemaInferenceError(
+    `${req.side === 'key' ? 'Key' : 'Value'} schema is not in the expected format. You may want to set ${req.side.toUpperCase()}_FORMAT to '${actual}'.\n` +
+      `${source}\nexpected format: ${expected}\nactual format from Schema Registry: ${actual}`,
+  );
 }
 
 type AvroNode = string | { type: unknown; [k: string]: unknown } | unknown[];

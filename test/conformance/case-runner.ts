@@ -17,6 +17,7 @@ import { loadEngine, type EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, ExpectedException, PostConditions, RecordSpec, TestCase } from './loader.js';
 import { decodeBytes, decodeKey, encodeKey, encodeValue, valueSide } from './records.js';
 import { canonicalSchema } from './schema-text.js';
+import { registrationOrder } from './schema-order.js';
 
 export interface CaseResult {
   passed: boolean;
@@ -136,9 +137,30 @@ export function registerTopicSchemas(spec: CaseJson): void {
       });
     }
   }
-  entries.sort((a, b) => (a.id === undefined ? 1 : 0) - (b.id === undefined ? 1 : 0));
+  const register = (e: (typeof entries)[number], id: number | undefined) =>
+    registry.register(e.subject, { schemaType: e.schemaType, schema: e.text, ...(e.references ? { references: e.references } : {}) }, id);
+  // As in a registry, one schema has one id whichever subjects hold it.
+  const idOfContent = new Map<string, number>();
+  const contentOf = (e: (typeof entries)[number]) => JSON.stringify([e.schemaType, e.text, e.references ?? {}]);
+  let nextId = 1;
   for (const e of entries) {
-    registry.register(e.subject, { schemaType: e.schemaType, schema: e.text, ...(e.references ? { references: e.references } : {}) }, e.id);
+    if (e.id === undefined) continue;
+    register(e, e.id);
+    idOfContent.set(contentOf(e), e.id);
+    nextId = Math.max(nextId, e.id + 1);
+  }
+  // The others take ids in the drivers' order; a schema a statement's columns make keeps its
+  // id free for the engine's own registration.
+  const { order, fromStatements } = registrationOrder(spec);
+  for (const topic of order) {
+    for (const side of ['key', 'value'] as const) {
+      const listed = entries.find((e) => e.subject === `${topic}-${side}`);
+      if (listed && listed.id === undefined) {
+        const id = idOfContent.get(contentOf(listed)) ?? nextId++;
+        register(listed, id);
+        idOfContent.set(contentOf(listed), id);
+      } else if (!listed && fromStatements.get(topic)?.[side]) nextId++;
+    }
   }
 }
 
@@ -227,6 +249,12 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       const produced = new Set<string>();
       await produceInputs(engine, spec.inputs ?? [], produced);
       if (spec.expectedException) {
+        // A query that fails on a record is what ksqlDB's driver sees thrown from its input.
+        const failed = await failedQueryError(engine);
+        if (failed) {
+          const why = checkExpectedException(spec.expectedException, failed);
+          return why ? { passed: false, reason: why } : { passed: true };
+        }
         return { passed: false, reason: `Expected test to throw ${spec.expectedException.type ?? ''}: ${spec.expectedException.message ?? ''}` };
       }
       const outputs = appended.filter((r) => !produced.has(`${r.topic}/${r.partition}/${r.offset}`));
@@ -239,6 +267,16 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       unsubscribe();
     }
   });
+}
+
+/** The error of the first persistent query in ERROR, if any. */
+async function failedQueryError(engine: EngineUnderTest): Promise<Error | undefined> {
+  const [shown] = await engine.execute('SHOW QUERIES;', ctx());
+  for (const { id } of ((shown as { queries?: { id: string }[] } | undefined)?.queries ?? [])) {
+    const q = engine.runningQuery(id);
+    if (q?.state === 'ERROR' && q.error) return q.error;
+  }
+  return undefined;
 }
 
 export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[], produced: Set<string>): Promise<void> {

@@ -16,6 +16,7 @@ export interface EngineUnderTest {
   drain(): Promise<void>;
   close(): Promise<void>;
   catalog: { listSources(type?: 'STREAM' | 'TABLE'): DataSource[]; getSource(name: string): DataSource | undefined };
+  runningQuery(id: string): { state: string; error?: Error | null } | undefined;
   log: TopicLog & { onAppend(listener: (topic: string, records: LogRecord[]) => void): () => void };
 }
 

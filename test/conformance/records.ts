@@ -13,6 +13,8 @@ import { jsonReader } from '../../src/serde/json-read.js';
 import { kafkaCodec } from '../../src/serde/kafka.js';
 import { stringifyJson, toJsonValue } from '../../src/serde/json-value.js';
 import { deserializeWindowedKey, serializeWindowedKey, type WindowKind } from '../../src/serde/windowed.js';
+import { inferColumns } from '../../src/serde/schema-inference.js';
+import { defaultSchemaRegistry } from '../../src/serde/registry.js';
 import type { RecordSpec } from './loader.js';
 
 interface SideFormat {
@@ -118,6 +120,24 @@ export function encodeLogical(side: SideFormat | undefined, logical: unknown): B
   }
 }
 
+/**
+ * A side written with a pinned registered schema (KEY_/VALUE_SCHEMA_ID) is read through all of
+ * that schema's fields, as ksqlDB's driver reads a topic with its registered schema: fields the
+ * query does not produce show their defaults.
+ */
+function pinnedSide(side: SideFormat): SideFormat {
+  const schemaId = side.options?.schemaId;
+  if (schemaId === undefined || (side.format !== 'AVRO' && side.format !== 'PROTOBUF')) return side;
+  const columns = inferColumns(defaultSchemaRegistry(), {
+    format: side.format,
+    side: side.side,
+    topic: side.topic,
+    schemaId,
+    ...(side.options?.wrapSingleValue !== undefined ? { wrapSingleValue: side.options.wrapSingleValue } : {}),
+  });
+  return columns && columns.length > 0 ? { ...side, columns: columns.map((c) => ({ ...c, namespace: side.side === 'key' ? 'KEY' : 'VALUE' })) } : side;
+}
+
 export function decodeBytes(side: SideFormat | undefined, bytes: Buffer | null): unknown {
   if (bytes === null) return null;
   const format = side?.format;
@@ -143,7 +163,8 @@ export function decodeBytes(side: SideFormat | undefined, bytes: Buffer | null):
     case 'PROTOBUF':
     case 'PROTOBUF_NOSR':
       try {
-        return decimalsAsNumbers(logicalRow(side!, serdeOf(side!, format).deserialize(bytes)));
+        const read = pinnedSide(side!);
+        return decimalsAsNumbers(logicalRow(read, serdeOf(read, format).deserialize(bytes)));
       } catch (e) {
         return `<undecodable ${format}: ${(e as Error).message}>`;
       }

@@ -8,7 +8,7 @@ import { ensureSinkTopic } from '../../runtime/sink-topic.js';
 import { KsqlError } from '../api.js';
 import { currentStatus } from '../entities.js';
 import { skipped, type EngineContext, type Prepared, type Session } from './context.js';
-import { existingConflict } from './sources.js';
+import { existingConflict, registerPinnedSchema } from './sources.js';
 
 /** CSAS_<SINK>_<n> / CTAS_<SINK>_<n> / INSERTQUERY_<n>. */
 export function queryIdFor(stmt: CreateAsSelect | InsertInto, n: string): string {
@@ -49,6 +49,7 @@ export async function prepareCreateAsSelect(
   const upgradeInput = ctx.queries.upgrades.inputFor(plan);
   // A refused replacement fails here, before the running query is touched.
   if (replacing && !ctx.queries.replaying) ctx.queries.upgrades.check(replacing.id, upgradeInput);
+  if (!stored) registerPinnedSchema(ctx, plan.sink);
   const commandId = `${noun}/${stmt.name}/create`;
   return {
     commandId,

@@ -11,7 +11,7 @@ import { buildSchema, planCreateSource } from '../ddl.js';
 import { currentStatus } from '../entities.js';
 import { parseWithProperties } from '../../parser/with-properties.js';
 import { sessionProperties, skipped, type EngineContext, type Prepared, type Session } from './context.js';
-import { registerDeclaredSchemas, registerWriterSchemas, type SideSchema } from '../../serde/register.js';
+import { registerDeclaredSchemas, registerPinnedSchemas, registerWriterSchemas, type SideSchema } from '../../serde/register.js';
 
 /** Why a CREATE of `kind` named `name` cannot take the name, or undefined when it can. */
 export function existingConflict(ctx: EngineContext, kind: 'STREAM' | 'TABLE', name: string, orReplace: boolean): string | undefined {
@@ -56,6 +56,7 @@ export async function prepareCreateSource(
   if (existing && stmt.orReplace && !ctx.queries.replaying) checkSourceReplace(existing, planned.source);
   if (existing && stmt.orReplace) registerEvolvedSchema(ctx, planned.source);
   else if (!existing && stmt.elements.length > 0) registerDeclaredSchema(ctx, planned.source);
+  registerPinnedSchema(ctx, planned.source);
   const materialize = stmt.isSource && stmt.sourceType === 'TABLE' && props['ksql.source.table.materialization.enabled'] !== false;
   const hidden = materialize ? planSourceTable(ctx, planned.source, sequence, session.overrides, stored) : undefined;
   return {
@@ -191,6 +192,16 @@ function registerEvolvedSchema(ctx: EngineContext, source: DataSource): void {
   if (ctx.queries.replaying) return;
   try {
     registerWriterSchemas(source.topic, sidesOf(source));
+  } catch (e) {
+    throw new KsqlError(`Could not register schema for topic: ${(e as Error).message}`);
+  }
+}
+
+/** A source pinned to schema ids (KEY_/VALUE_SCHEMA_ID) registers those schemas under its topic's subjects. */
+export function registerPinnedSchema(ctx: EngineContext, source: DataSource): void {
+  if (ctx.queries.replaying) return;
+  try {
+    registerPinnedSchemas(source.topic, sidesOf(source));
   } catch (e) {
     throw new KsqlError(`Could not register schema for topic: ${(e as Error).message}`);
   }

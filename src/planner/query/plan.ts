@@ -11,7 +11,7 @@ import { analyzeQuery, resultSchema, schemasEqual, type QueryMode } from './anal
 import { lowerQuery, type SinkSpec } from './lower.js';
 import { QueryPlanningError } from './errors.js';
 import { applyWindowWith } from './window-settings.js';
-import { propertyColumnName, propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
+import { pinSinkSchemas, propertyColumnName, propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
 
 export interface PlanContext {
   catalog: CatalogView;
@@ -92,6 +92,7 @@ export function planPersistentQuery(
     // Queries over a windowed source keep the windowed key.
     else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
+    pinSinkSchemas(props, formats, schema, topic);
     const timestamp = sinkTimestamp(props, schema);
     sink = {
       name: statement.name,

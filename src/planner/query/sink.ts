@@ -7,6 +7,8 @@ import { parseWithProperties } from '../../parser/with-properties.js';
 import type { FormatName, FormatOptions } from '../../serde/serde.js';
 import { containsMap, formatType, hasNonStringMapKey, type Column, type LogicalSchema } from '../../common/types.js';
 import { QueryPlanningError } from './errors.js';
+import { checkPinnedSinkSchema } from '../../serde/pinned-schema.js';
+import { defaultSchemaRegistry } from '../../serde/registry.js';
 
 export const FORMATS: readonly FormatName[] = ['KAFKA', 'JSON', 'DELIMITED', 'NONE', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR'];
 
@@ -160,6 +162,31 @@ export function sinkFormats(
   checkFormatSupportsColumns(keyFormat.format, schema.key, 'key');
   checkFormatSupportsColumns(valueFormat.format, schema.value, 'value');
   return { keyFormat, valueFormat };
+}
+
+/**
+ * KEY_SCHEMA_ID / VALUE_SCHEMA_ID: the sink writes with that registered schema, once the
+ * query's columns are checked against it (in place on `formats`).
+ */
+export function pinSinkSchemas(props: PropertyMap, formats: SinkFormats, schema: LogicalSchema, topic: string): void {
+  for (const [side, fmt] of [['key', formats.keyFormat], ['value', formats.valueFormat]] as const) {
+    const id = props.get(`${side.toUpperCase()}_SCHEMA_ID`);
+    if (id === undefined || id === null) continue;
+    const columns = side === 'key' ? schema.key : schema.value.filter((c) => c.namespace === 'VALUE');
+    try {
+      checkPinnedSinkSchema(defaultSchemaRegistry(), {
+        format: fmt.format,
+        side,
+        topic,
+        schemaId: Number(id),
+        columns,
+        ...(fmt.options?.wrapSingleValue !== undefined ? { wrapSingleValue: fmt.options.wrapSingleValue } : {}),
+      });
+    } catch (e) {
+      throw new QueryPlanningError(e instanceof Error ? e.message : String(e));
+    }
+    fmt.options = { ...fmt.options, schemaId: Number(id) };
+  }
 }
 
 export function sinkTimestamp(props: PropertyMap, schema: LogicalSchema): DataSource['timestamp'] {
