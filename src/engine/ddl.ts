@@ -222,7 +222,7 @@ export function decideFormats(
     valueOptions.wrapSingleValue = wrap;
   } else if (opts.inheritedValue?.options?.wrapSingleValue !== undefined && explicitValue === undefined && valueColumns.length === 1) {
     valueOptions.wrapSingleValue = opts.inheritedValue.options.wrapSingleValue;
-  } else if (config['ksql.persistence.wrap.single.values'] === false && valueColumns.length === 1 && caps.unwrap) {
+  } else if (String(config['ksql.persistence.wrap.single.values']).toLowerCase() === 'false' && valueColumns.length === 1 && caps.unwrap) {
     valueOptions.wrapSingleValue = false;
   }
   if (valueFormatName === 'KAFKA' || valueFormatName === 'DELIMITED') {

@@ -266,7 +266,9 @@ function statementError(e: unknown, stmt: Statement, entities: KsqlEntity[]): Ks
   const message = withPosition(e instanceof Error ? e.message : String(e), e);
   // Wrong-endpoint, assertion and registry errors keep their codes.
   const code = e instanceof KsqlError && e.errorCode !== 40000 ? e.errorCode : 40001;
-  const err = new StatementError(message, stmt.text, entities, code);
+  // A planner may name the statement as ksqlDB does (CSAS/CTAS: the sanitized, formatted text).
+  const text = (e as { statementText?: unknown } | null)?.statementText;
+  const err = new StatementError(message, typeof text === 'string' ? text : stmt.text, entities, code);
   err.cause = e;
   return err;
 }

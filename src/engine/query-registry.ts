@@ -117,6 +117,12 @@ export class QueryRegistry {
     return r ? { ...q, state: r.state } : q;
   }
 
+  /** What stopped a query in ERROR, as ksqlDB's QueryError entries (none while it runs). */
+  errorsOf(id: string): { type: 'USER'; errorMessage: string }[] {
+    const error = this.running.get(id)?.error;
+    return error ? [{ type: 'USER', errorMessage: error.message }] : [];
+  }
+
   /** Ids of the persistent queries that are running now. */
   runningIds(): string[] {
     return [...this.running].filter(([, q]) => q.state === 'RUNNING').map(([id]) => id);

@@ -105,6 +105,14 @@ export function tokenLabel(t: TokenType): string {
   return t.LABEL ?? t.name;
 }
 
+/**
+ * The ')' that closes a parenthesised comma-separated list. After an element ANTLR expects
+ * either another ',' or the ')', and says so: "Expecting {',', ')'}".
+ */
+const LIST_CLOSE = {
+  ERR_MSG: JSON.stringify({ kind: 'mismatch', expected: ["','", "')'"], rule: 'list' } satisfies EncodedSyntaxError),
+};
+
 function uniqueLabels(types: TokenType[]): string[] {
   return [...new Set(types.map(tokenLabel))];
 }
@@ -144,6 +152,12 @@ export class SqlParser extends EmbeddedActionsParser {
   /** Set when `expr->*` was parsed; only a select item may end with it. */
   structAllBase: Expression | undefined;
   structAllLoc: Loc | undefined;
+  /**
+   * Whether the test tool's statements (ASSERT VALUES, ASSERT NULL VALUES, ASSERT STREAM/TABLE)
+   * parse. ksqlDB's server grammar has none of them, so a server reports a syntax error at the
+   * word after ASSERT.
+   */
+  testStatements = false;
 
   /**
    * `validate`: chevrotain's checks of the grammar itself (ambiguities, left recursion). They
@@ -403,7 +417,7 @@ export class SqlParser extends EmbeddedActionsParser {
       const tok = this.ident();
       this.ACTION(() => out.push(identifierText(tok)));
     } });
-    this.CONSUME(T.RParen);
+    this.CONSUME(T.RParen, LIST_CLOSE);
     return out;
   });
 
@@ -713,7 +727,7 @@ export class SqlParser extends EmbeddedActionsParser {
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
-          GATE: () => this.la(1) === T.VALUES,
+          GATE: () => this.testStatements && this.la(1) === T.VALUES,
           ALT: () => {
             this.CONSUME(T.VALUES);
             const targetTok = this.ident();
@@ -729,6 +743,7 @@ export class SqlParser extends EmbeddedActionsParser {
           },
         },
         {
+          GATE: () => this.testStatements,
           ALT: () => {
             this.CONSUME(T.NULL);
             this.CONSUME3(T.VALUES);
@@ -745,7 +760,7 @@ export class SqlParser extends EmbeddedActionsParser {
           },
         },
         {
-          GATE: () => this.la(1) === T.STREAM || this.la(1) === T.TABLE,
+          GATE: () => this.testStatements && (this.la(1) === T.STREAM || this.la(1) === T.TABLE),
           ALT: () => {
             const sourceType = this.SUBRULE(this.streamOrTable);
             const nameTok = this.CONSUME3(T.Ident);
@@ -829,7 +844,7 @@ export class SqlParser extends EmbeddedActionsParser {
     const out: TableElement[] = [];
     this.CONSUME(T.LParen);
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => out.push(this.SUBRULE(this.tableElement, { ARGS: [sourceType] })) });
-    this.CONSUME(T.RParen);
+    this.CONSUME(T.RParen, LIST_CLOSE);
     return out;
   });
 

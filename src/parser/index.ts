@@ -24,6 +24,8 @@ export interface ParseOptions {
   variables?: Record<string, string>;
   /** Where `text` starts in the whole request, for error positions and node locations. */
   baseLoc?: Loc;
+  /** Accept the test tool's ASSERT VALUES / ASSERT NULL VALUES / ASSERT STREAM|TABLE statements. */
+  testStatements?: boolean;
 }
 
 const START: Loc = { line: 1, column: 1, offset: 0 };
@@ -33,7 +35,7 @@ const parser = new SqlParser();
 
 type EntryRule = 'singleStatement' | 'singleExpression' | 'singleType' | 'tableElementList';
 
-function run<R>(rule: EntryRule, text: string, base: Loc, statementText?: string): R {
+function run<R>(rule: EntryRule, text: string, base: Loc, statementText?: string, testStatements = false): R {
   const lexed = sqlLexer.tokenize(text);
   if (lexed.errors.length > 0) {
     const e = lexed.errors[0]!;
@@ -53,6 +55,7 @@ function run<R>(rule: EntryRule, text: string, base: Loc, statementText?: string
     throw ParseError.syntax({ line: loc.line, column: loc.column, token: '<EOF>', expected: [], reason: 'No statement found' });
   }
   parser.base = base;
+  parser.testStatements = testStatements;
   parser.structAllBase = undefined;
   parser.structAllLoc = undefined;
   parser.input = lexed.tokens;
@@ -129,7 +132,7 @@ function finish(body: StatementBody, text: string, base: Loc): Statement {
 export function parseStatement(text: string, options?: ParseOptions): Statement {
   const base = options?.baseLoc ?? START;
   const substituted = options?.variables ? substituteVariables(text, options.variables, base) : text;
-  const body = run<StatementBody>('singleStatement', substituted, base, substituted.trim());
+  const body = run<StatementBody>('singleStatement', substituted, base, substituted.trim(), options?.testStatements === true);
   return finish(body, substituted, base);
 }
 
@@ -141,7 +144,11 @@ export function parseStatements(text: string, options?: ParseOptions): Statement
   const variables = options?.variables ? { ...options.variables } : undefined;
   const out: Statement[] = [];
   for (const part of splitStatements(text, options?.baseLoc)) {
-    const stmt = parseStatement(part.text, { baseLoc: part.loc, ...(variables ? { variables } : {}) });
+    const stmt = parseStatement(part.text, {
+      baseLoc: part.loc,
+      ...(variables ? { variables } : {}),
+      ...(options?.testStatements ? { testStatements: true } : {}),
+    });
     if (variables) {
       if (stmt.kind === 'DefineVariable') variables[stmt.name] = stmt.value;
       else if (stmt.kind === 'UndefineVariable') delete variables[stmt.name];

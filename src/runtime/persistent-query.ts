@@ -200,11 +200,13 @@ export class PersistentQuery implements RunningQuery {
       }
       this.onStoreOpened(sink.stateStore ?? this.id, this.store);
     }
-    this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store);
+    this.writer = new SinkWriter(this.plan, this.services.functions, this.services.processingLog, this.store, this.pipeline.options.failOnProductionError);
     if (this.store) {
       const partitions = (await log.describeTopic(sink.topic))?.partitions;
       this.writer.storePartitions = partitions;
       if (this.plan.analysis.aggregate && this.plan.produce) this.writer.sinkPartitions = partitions;
+    } else if (this.writer.placesByBaseKey && this.plan.produce) {
+      this.writer.sinkPartitions = (await log.describeTopic(sink.topic))?.partitions;
     }
 
     const guarantee = processingGuarantee(properties);

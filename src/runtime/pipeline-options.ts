@@ -22,5 +22,6 @@ export function pipelineOptions(
     includeRows: flag(getProperty(properties, 'ksql.logging.processing.rows.include')),
     throwOnInvalidTimestamp: flag(getProperty(properties, 'ksql.timestamp.throw.on.invalid')),
     failOnDeserializationError: flag(getProperty(properties, 'ksql.fail.on.deserialization.error')),
+    failOnProductionError: String(getProperty(properties, 'ksql.fail.on.production.error')).toLowerCase() !== 'false',
   };
 }

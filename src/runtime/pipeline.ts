@@ -37,6 +37,8 @@ export interface PipelineOptions {
   throwOnInvalidTimestamp: boolean;
   /** ksql.fail.on.deserialization.error */
   failOnDeserializationError: boolean;
+  /** ksql.fail.on.production.error: a record the sink cannot serialize stops the query; false: logged and skipped. Persistent queries only. */
+  failOnProductionError?: boolean;
 }
 
 export type { OutputRow } from './output-row.js';
@@ -54,11 +56,9 @@ export interface DecodedRecords {
   tombstones: TableTombstone[];
 }
 import type { OutputRow } from './output-row.js';
-import { EddyError } from '../common/errors.js';
+import { QueryFailure } from './query-failure.js';
 
-export class QueryFailure extends EddyError {
-  override readonly kind = 'runtime';
-}
+export { QueryFailure };
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -268,7 +268,13 @@ export class Pipeline {
 
   private invalidTimestamp(row: unknown[], rec: LogRecord): void {
     const message = `Fatal user code error in TimestampExtractor callback for record ${rec.topic}-${rec.partition}@${rec.offset}`;
-    if (this.opts.throwOnInvalidTimestamp) throw new QueryFailure(message);
+    if (this.opts.throwOnInvalidTimestamp) {
+      const column = this.source.timestamp?.column;
+      throw new QueryFailure(
+        `${message}: ${column ? `column ${column} holds no valid timestamp` : 'the record has no valid timestamp'}. ` +
+          'The query stops because ksql.timestamp.throw.on.invalid is true; set it to false to skip such records.',
+      );
+    }
     this.logRecordError('KsqlTopic.Source', `Invalid timestamp in column ${this.source.timestamp?.column}; record skipped`, row, new Error(message));
   }
 
@@ -313,7 +319,9 @@ export class Pipeline {
         return null;
       }
     }
-    if (this.isTable && (key === null || key.some((k) => k === null))) return null;
+    // A table drops records without a key: no key at all, or a single key column that is null
+    // (a multi-column key with some null columns is still a key, as in ksqlDB).
+    if (this.isTable && (key === null || (keyCount === 1 && key[0] === null))) return null;
     if (rec.value === null) {
       // A windowed table's tombstone carries its window bounds after the key columns.
       if (this.isTable) return { key: window && key ? [...key, window.start, window.end] : (key ?? []), rec };

@@ -53,6 +53,14 @@ export class SinkWriter {
   storePartitions: number | undefined;
 
   /**
+   * Windowed keys are placed by the writer (sinkPartitions must be set): by the key without its
+   * window, as Kafka Streams' WindowedStreamPartitioner does, not by the windowed key's bytes.
+   */
+  get placesByBaseKey(): boolean {
+    return this.window !== undefined;
+  }
+
+  /**
    * PROTOBUF without nullable wrappers has no null for a primitive field: ksqlDB's store keeps
    * the serialized value, so a materialized null reads back as the field's default ('' or 0).
    */
@@ -63,6 +71,7 @@ export class SinkWriter {
     functions: FunctionRegistry,
     private readonly processingLog: ProcessingLogSink,
     private readonly store: TableStore | null,
+    private readonly failOnSerializationError = true,
   ) {
     const serdes = sinkSerdes(plan.sink, plan.analysis.partitionBy !== undefined);
     this.keySerde = serdes.key;
@@ -90,10 +99,12 @@ export class SinkWriter {
 
   /**
    * A record the sink cannot serialize is logged, then stops the query (ksqlDB's streams
-   * thread fails on it: skipping it would lose the record without a trace in the output).
+   * thread fails on it: skipping it would lose the record without a trace in the output),
+   * unless ksql.fail.on.production.error is false: then the caller skips the record.
    */
-  private serializationError(target: 'key' | 'value', e: unknown, o: OutputRow, timestamp: number): never {
+  private serializationError(target: 'key' | 'value', e: unknown, o: OutputRow, timestamp: number): void {
     this.logSerializationError(target, e);
+    if (!this.failOnSerializationError) return;
     const reason = e instanceof Error ? e.message : String(e);
     throw new QueryFailure(
       `Exception caught in process. query=${this.plan.queryId}, topic=${this.plan.analysis.source.topic}, partition=${o.partition}, offset=${o.offset}: ` +
@@ -148,8 +159,8 @@ export class SinkWriter {
       // Serialized once: the sink record's key, its partition and the store's partition.
       const keyBytes = this.keyBytes(o);
       let storePartition: number | undefined;
-      if (store) {
-        if (hasNull(o.key)) continue;
+      // A key with a null column cannot be stored (SQLite keys are NOT NULL); its record is still written.
+      if (store && !hasNull(o.key)) {
         const storeKey = o.window ? [...o.key, o.window.start, o.window.end] : o.key;
         if (o.value === null) {
           if (store.get(storeKey)) store.delete(storeKey);
@@ -167,7 +178,10 @@ export class SinkWriter {
         if (ts === null) continue;
         timestamp = ts;
       }
-      if (keyBytes instanceof Error) this.serializationError('key', keyBytes, o, timestamp);
+      if (keyBytes instanceof Error) {
+        this.serializationError('key', keyBytes, o, timestamp);
+        continue;
+      }
       let key = keyBytes;
       let value: Buffer | null = null;
       let partition: number | undefined;
@@ -179,11 +193,13 @@ export class SinkWriter {
         if (this.window && o.window) key = serializeWindowedKey(key, this.window.type, o.window);
       } catch (e) {
         this.serializationError('key', e, o, timestamp);
+        continue;
       }
       try {
         value = o.value === null ? null : valueSerde.serialize(o.value);
       } catch (e) {
         this.serializationError('value', e, o, timestamp);
+        continue;
       }
       out.push(partition === undefined ? { key, value, timestamp, headers: o.headers } : { key, value, timestamp, headers: o.headers, partition });
     }

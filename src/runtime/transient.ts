@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { getProperty } from '../config/index.js';
 import type { QueryHeader, QueryStream, StreamedItem } from '../common/query-stream.js';
 import type { FetchRequest, PartitionProgress, TopicLog } from '../log/topic-log.js';
-import type { AnalyzedQuery } from '../planner/query/analyze.js';
+import type { AnalyzedQuery, OutputColumn } from '../planner/query/analyze.js';
 import { checkPullSqlClauses } from '../planner/query/pull-sql.js';
 import { QueryPlanningError } from '../planner/query/errors.js';
 import type { Expression, Query } from '../parser/ast.js';
@@ -42,14 +42,29 @@ export function transientQueryId(properties: Record<string, unknown>, sourceName
   return `${prefix}${sourceName}_${high}${low}`;
 }
 
-export function pullHeader(a: AnalyzedQuery, queryId: string, markKeys: boolean): QueryHeader {
+/**
+ * The header of a pull query. A table pull marks its key columns, and for `SELECT *` its schema
+ * text lists the columns as ksqlDB's pull projection schema does: keys (window bounds
+ * included), then header columns, then values, while the names and rows keep select order.
+ */
+export function pullHeader(a: AnalyzedQuery, queryId: string, markKeys: boolean, selectStar = false): QueryHeader {
+  const text = (c: OutputColumn, suffix: string) => `\`${c.name}\` ${formatType(c.type)}${suffix}`;
+  let schema: string;
+  if (markKeys && selectStar && a.layout.headerColumns.length > 0) {
+    const headerKeys = new Map(a.layout.headerColumns.map((h) => [h.index, h.column.headerKey ?? null]));
+    const headerOf = (c: OutputColumn) => (c.namespace === 'VALUE' && c.expr.columnIndex !== undefined ? headerKeys.get(c.expr.columnIndex) : undefined);
+    const keys = a.selected.filter((c) => c.namespace === 'KEY').map((c) => text(c, ' KEY'));
+    const headers = a.selected.filter((c) => headerOf(c) !== undefined).map((c) => text(c, headerOf(c) === null ? ' HEADERS' : ` HEADER('${headerOf(c)!}')`));
+    const values = a.selected.filter((c) => c.namespace !== 'KEY' && headerOf(c) === undefined).map((c) => text(c, ''));
+    schema = [...keys, ...headers, ...values].join(', ');
+  } else {
+    schema = a.selected.map((c) => text(c, markKeys && c.namespace === 'KEY' ? ' KEY' : '')).join(', ');
+  }
   return {
     queryId,
     columnNames: a.selected.map((c) => c.name),
     columnTypes: a.selected.map((c) => formatType(c.type)),
-    schema: a.selected
-      .map((c) => `\`${c.name}\` ${formatType(c.type)}${markKeys && c.namespace === 'KEY' ? ' KEY' : ''}`)
-      .join(', '),
+    schema,
   };
 }
 

@@ -6,10 +6,13 @@ import { structOf, type SqlType } from '../common/types.js';
 import type { Serde, SerdeSpec } from './serde.js';
 import { ConversionError, cannotConvert, deserializeError, serializeError } from './errors.js';
 import { parseJson } from './json-parse.js';
-import { FieldMatcher, isPlainObject, jsonReader, type JsonReader } from './json-read.js';
+import { FieldMatcher, isPlainObject, jsonReader, type JsonReader, type JsonReadOptions } from './json-read.js';
 import { jsonWriter, type JsonWriter } from './json-write.js';
 import { jsonSchemaForColumns } from './json-schema.js';
 import { defaultSchemaRegistry } from './registry.js';
+
+// ksqlDB reads JSON (and JSON_SR) maps into HashMaps: functions walk them in that order.
+const JAVA_MAPS: JsonReadOptions = { javaMapOrder: true };
 
 export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean): Serde {
   const { columns, side, topic } = spec;
@@ -39,7 +42,7 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
 
   if (unwrapped) {
     const type = columns[0]!.type;
-    const read = jsonReader(type);
+    const read = jsonReader(type, JAVA_MAPS);
     const write = jsonWriter(type);
     return {
       serialize(row) {
@@ -65,7 +68,7 @@ export function createJsonSerde(spec: SerdeSpec, schemaRegistryFraming: boolean)
 
   const rowType: SqlType = structOf(columns.map((c) => ({ name: c.name, type: c.type })));
   const matcher = new FieldMatcher(columns);
-  const readers: JsonReader[] = columns.map((c) => jsonReader(c.type));
+  const readers: JsonReader[] = columns.map((c) => jsonReader(c.type, JAVA_MAPS));
   const writers: JsonWriter[] = columns.map((c) => jsonWriter(c.type));
   const prefixes = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':');
   const writePlain = plainRowWriter(columns);

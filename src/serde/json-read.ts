@@ -8,10 +8,16 @@ import { formatType, normalizeBigint, type SqlType, type StructField } from '../
 import { cannotConvert, ConversionError } from './errors.js';
 import { LosslessNumber } from './json-parse.js';
 import { javaDoubleString, parseJavaDouble, parseJavaInt, parseJavaLong } from './java-text.js';
+import { javaHashMapOrder } from './java-hash-order.js';
 
 export type JsonReader = (node: unknown) => unknown;
 
-export function jsonReader(type: SqlType): JsonReader {
+export interface JsonReadOptions {
+  /** MAP entries in java.util.HashMap order, as ksqlDB's JSON deserializer yields them (else document order). */
+  javaMapOrder?: boolean;
+}
+
+export function jsonReader(type: SqlType, options: JsonReadOptions = {}): JsonReader {
   switch (type.base) {
     case 'BOOLEAN':
       return (v) => {
@@ -88,7 +94,7 @@ export function jsonReader(type: SqlType): JsonReader {
         throw cannotConvert(v, type);
       };
     case 'ARRAY': {
-      const item = jsonReader(type.item);
+      const item = jsonReader(type.item, options);
       return (v) => {
         if (v === null || v === undefined) return null;
         if (!Array.isArray(v)) throw cannotConvert(v, type);
@@ -98,19 +104,24 @@ export function jsonReader(type: SqlType): JsonReader {
       };
     }
     case 'MAP': {
-      const key = type.key.base === 'STRING' ? null : jsonReader(type.key);
-      const value = jsonReader(type.value);
+      const key = type.key.base === 'STRING' ? null : jsonReader(type.key, options);
+      const value = jsonReader(type.value, options);
+      const stringKeys = type.key.base === 'STRING';
       return (v) => {
         if (v === null || v === undefined) return null;
         if (!isPlainObject(v)) throw cannotConvert(v, type);
         const out = new Map<unknown, unknown>();
+        if (options.javaMapOrder && stringKeys) {
+          for (const k of javaHashMapOrder(Object.keys(v))) out.set(k, value(v[k]));
+          return out;
+        }
         for (const k in v) out.set(key ? key(k) : k, value(v[k]));
         return out;
       };
     }
     case 'STRUCT': {
       const matcher = new FieldMatcher(type.fields);
-      const readers = type.fields.map((f) => jsonReader(f.type));
+      const readers = type.fields.map((f) => jsonReader(f.type, options));
       const names = type.fields.map((f) => f.name);
       const raw: unknown[] = new Array(names.length);
       return (v) => {

@@ -209,11 +209,31 @@ export function errorMessage(e: unknown): string {
 /** Null when the thrown error satisfies the expectation, else why not. */
 export function checkExpectedException(expected: ExpectedException, e: unknown): string | null {
   const messages = errorChain(e).map(errorMessage);
+  // ksqlDB's KsqlStatementException reads "<message>\nStatement: <statement text>".
+  const text = (e as { statementText?: unknown } | null)?.statementText;
+  if (typeof text === 'string' && messages.length > 0) messages.push(`${messages[0]}\nStatement: ${text}`);
   if (expected.type?.endsWith('ParseFailedException') && !isParseError(e)) {
     return `expected a parse error (${expected.type}) but got: ${firstLine(messages[0] ?? '')}`;
   }
   if (expected.message !== undefined && !messages.some((m) => m.includes(expected.message!))) {
     return `expected error containing "${expected.message}" but got: ${messages[0]}`;
+  }
+  return null;
+}
+
+/**
+ * A StreamsException is ksqlDB's query dying while it runs; Eddy's query goes to ERROR
+ * instead, and its error must name the expected cause (or the exception's own message).
+ */
+async function checkQueryFailed(engine: EngineUnderTest, expected: ExpectedException): Promise<string | null> {
+  const expectation = `Expected test to throw ${expected.type ?? ''}: ${expected.message ?? ''}`;
+  if (!expected.type?.endsWith('StreamsException')) return expectation;
+  const [shown] = (await engine.execute('SHOW QUERIES EXTENDED;', ctx())) as { queryDescriptions?: { state?: string; queryErrors?: { errorMessage?: string }[] }[] }[];
+  const errors = (shown?.queryDescriptions ?? []).filter((q) => q.state === 'ERROR').flatMap((q) => (q.queryErrors ?? []).map((e) => e.errorMessage ?? ''));
+  if (errors.length === 0) return `${expectation} (no query is in ERROR)`;
+  const wanted = [expected.causeMessage, expected.message].filter((m): m is string => m !== undefined);
+  if (wanted.length > 0 && !errors.some((m) => wanted.some((w) => m.includes(w)))) {
+    return `${expectation} (the failed query's error is: ${errors[0]})`;
   }
   return null;
 }
@@ -249,13 +269,8 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
       const produced = new Set<string>();
       await produceInputs(engine, spec.inputs ?? [], produced);
       if (spec.expectedException) {
-        // A query that fails on a record is what ksqlDB's driver sees thrown from its input.
-        const failed = await failedQueryError(engine);
-        if (failed) {
-          const why = checkExpectedException(spec.expectedException, failed);
-          return why ? { passed: false, reason: why } : { passed: true };
-        }
-        return { passed: false, reason: `Expected test to throw ${spec.expectedException.type ?? ''}: ${spec.expectedException.message ?? ''}` };
+        const why = await checkQueryFailed(engine, spec.expectedException);
+        return why ? { passed: false, reason: why } : { passed: true };
       }
       const outputs = appended.filter((r) => !produced.has(`${r.topic}/${r.partition}/${r.offset}`));
       const outputReason = compareOutputs(engine, spec, outputs);
@@ -269,17 +284,15 @@ export async function runQttCase(tc: TestCase): Promise<CaseResult> {
   });
 }
 
-/** The error of the first persistent query in ERROR, if any. */
-async function failedQueryError(engine: EngineUnderTest): Promise<Error | undefined> {
-  const [shown] = await engine.execute('SHOW QUERIES;', ctx());
-  for (const { id } of ((shown as { queries?: { id: string }[] } | undefined)?.queries ?? [])) {
-    const q = engine.runningQuery(id);
-    if (q?.state === 'ERROR' && q.error) return q.error;
-  }
-  return undefined;
-}
+/**
+ * Where the inputs go: 'first' puts every record in partition 0, as ksqlDB's topology test
+ * driver does; 'keyed' lets Kafka's default partitioner place keyed records (murmur2 of the
+ * serialized key), as the real producer of ksqlDB's REST test executor does, with null keys in
+ * partition 0 (that producer's sticky choice, which no case can rely on).
+ */
+export type InputPartitioning = 'first' | 'keyed';
 
-export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[], produced: Set<string>): Promise<void> {
+export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[], produced: Set<string>, partitioning: InputPartitioning = 'first'): Promise<void> {
   for (const rec of inputs) {
     const owner = inputOwner(engine, rec.topic);
     const key = encodeKey(owner, rec);
@@ -288,8 +301,8 @@ export async function produceInputs(engine: EngineUnderTest, inputs: RecordSpec[
       key: h.KEY,
       value: h.VALUE === null || h.VALUE === undefined ? null : Buffer.from(h.VALUE, 'base64'),
     }));
-    // Everything goes to partition 0, as in ksqlDB's test driver (ROWPARTITION cases rely on it).
-    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers, partition: 0 }]);
+    const partition = partitioning === 'keyed' && key !== null ? undefined : 0;
+    const [pos] = await engine.log.produce(rec.topic, [{ key, value, timestamp: rec.timestamp ?? 0, headers, partition }]);
     if (pos) produced.add(`${rec.topic}/${pos.partition}/${pos.offset}`);
     await engine.drain();
   }

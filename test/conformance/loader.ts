@@ -33,6 +33,8 @@ export interface TopicSpecJson {
 export interface ExpectedException {
   type?: string;
   message?: string;
+  /** Run-time failures (StreamsException): the message of the exception's cause. */
+  causeMessage?: string;
 }
 
 export interface CaseJson {

@@ -1,8 +1,9 @@
 // Runs one REST query-validation case: the statements before the first SELECT/PRINT go to
-// /ksql as one request, the inputs are produced and processed, then each query goes to
+// /ksql as one request, the inputs are produced (by key, as ksqlDB's REST tests' Kafka producer
+// places them) and processed, then each query goes to
 // /query. Responses are compared with `responses[]`: admin entities as a subset match, query
-// results item by item (header subset, rows by the value rules, finalMessage exactly); a
-// failed request is compared with `expectedError`. Uses the real HTTP server when src/server
+// results item by item (header subset, finalMessage exactly) with the rows' values matched in
+// any order as ksqlDB's REST test executor does (query-response.ts); a failed request is compared with `expectedError`. Uses the real HTTP server when src/server
 // is present, else the same calls in process.
 
 import { describe, matchValue } from './compare.js';
@@ -10,6 +11,7 @@ import { loadServer, type EngineUnderTest } from './engine-adapter.js';
 import type { CaseJson, TestCase } from './loader.js';
 import { createTopics, registerTopicSchemas, plannedTopics, produceInputs, withEngine, type CaseResult } from './case-runner.js';
 import { protobufItems } from './proto-text.js';
+import { compareQueryResponse, verifiesOrder } from './query-response.js';
 import { httpClient, inProcessClient, type RestClient } from './rest-client.js';
 
 const QUERY_START = /^\s*(SELECT|PRINT)\b/i;
@@ -47,17 +49,6 @@ function checkError(spec: CaseJson, failure: { status?: number; message: string 
   return { passed: true };
 }
 
-function compareQuery(expected: Record<string, unknown>[], actual: Record<string, unknown>[], n: number): string | null {
-  for (let i = 0; i < Math.min(expected.length, actual.length); i++) {
-    const why = subsetMismatch(expected[i], actual[i], `query ${n} item ${i}`);
-    if (why) return why;
-  }
-  if (expected.length !== actual.length) {
-    return `query ${n}: expected ${expected.length} items, got ${actual.length}: ${describe(actual).slice(0, 400)}`;
-  }
-  return null;
-}
-
 export async function runRestCase(tc: TestCase): Promise<CaseResult> {
   const spec = tc.spec;
   const server = await loadServer();
@@ -86,7 +77,7 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
   }
   // With waitForActivePushQuery the inputs go in once the first query is running.
   const waitForQuery = (spec.inputConditions as { waitForActivePushQuery?: boolean } | undefined)?.waitForActivePushQuery === true && queries.length > 0;
-  if (!waitForQuery) await produceInputs(engine, spec.inputs ?? [], new Set());
+  if (!waitForQuery) await produceInputs(engine, spec.inputs ?? [], new Set(), 'keyed');
   const expected = spec.responses ?? [];
   // testPullWithProtoFormat: the queries run again with protobuf rows (ksqlDB's queryProto responses).
   const runs = spec.testPullWithProtoFormat ? [...queries, ...queries] : queries;
@@ -100,7 +91,7 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
       if (waitForQuery && q === 0) {
         const header = await r.handle.next(QUERY_IDLE_MS * 5);
         if (typeof header === 'object') items.push(header);
-        await produceInputs(engine, spec.inputs ?? [], new Set());
+        await produceInputs(engine, spec.inputs ?? [], new Set(), 'keyed');
       }
       // Read to the end of the response, or until it goes quiet (push queries without LIMIT).
       const limit = (exp?.query?.length ?? exp?.queryProto?.length ?? 0) + 5;
@@ -115,6 +106,7 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
     actual.push(proto ? { queryProto: protobufItems(items) } : { query: items });
   }
   if (spec.expectedError) return { passed: false, reason: `expected an error (${spec.expectedError.message ?? ''}) but every request succeeded` };
+  const inOrder = verifiesOrder(spec.outputConditions);
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i]!;
     const a = actual[i];
@@ -124,11 +116,11 @@ async function runWithClient(spec: CaseJson, engine: EngineUnderTest, client: Re
       if (why) return { passed: false, reason: why };
     } else if ('queryProto' in e) {
       if (!a.queryProto) return { passed: false, reason: `response ${i + 1}: expected a protobuf query result, got ${describe(a).slice(0, 200)}` };
-      const why = compareQuery(e.queryProto as Record<string, unknown>[], a.queryProto as Record<string, unknown>[], i + 1);
+      const why = compareQueryResponse(e.queryProto as Record<string, unknown>[], a.queryProto as Record<string, unknown>[], i + 1, inOrder, subsetMismatch);
       if (why) return { passed: false, reason: why };
     } else if ('query' in e) {
       if (!a.query) return { passed: false, reason: `response ${i + 1}: expected a query result, got ${describe(a).slice(0, 200)}` };
-      const why = compareQuery(e.query as Record<string, unknown>[], a.query as Record<string, unknown>[], i + 1);
+      const why = compareQueryResponse(e.query as Record<string, unknown>[], a.query as Record<string, unknown>[], i + 1, inOrder, subsetMismatch);
       if (why) return { passed: false, reason: why };
     }
   }

@@ -296,3 +296,12 @@ test('SHOW PROPERTIES names credential settings but never prints their values', 
     },
   );
 });
+
+test("ksql.persistence.wrap.single.values given as the string 'false' unwraps a single-column source", async () => {
+  await withEngine(async (e) => {
+    await e.execute("CREATE STREAM one (k STRING KEY, foo STRING) WITH (kafka_topic='one', value_format='JSON', partitions=1);", ctx({ 'ksql.persistence.wrap.single.values': 'false' }));
+    assert.equal(e.catalog.getSource('ONE')!.valueFormat.options?.wrapSingleValue, false);
+    await e.execute("CREATE STREAM two (k STRING KEY, foo STRING) WITH (kafka_topic='two', value_format='JSON', partitions=1);", ctx({ 'ksql.persistence.wrap.single.values': 'true' }));
+    assert.equal(e.catalog.getSource('TWO')!.valueFormat.options?.wrapSingleValue, undefined);
+  });
+});

@@ -65,6 +65,24 @@ test('a record the sink cannot serialize puts the query into ERROR, saying where
   });
 });
 
+test('with ksql.fail.on.production.error=false a record the sink cannot serialize is logged and skipped, and the query keeps running', async () => {
+  await withEngine(async (e) => {
+    const id = registerOutput([{ name: 'c1', type: 'int' }, { name: 'c2', type: 'int', default: 7 }]);
+    const lenient = { ...ctx, properties: { ...ctx.properties, 'ksql.fail.on.production.error': 'false' } };
+    await e.execute(`${input}\nCREATE STREAM OUTPUT WITH (value_schema_id=${id}) AS SELECT * FROM INPUT;`, lenient);
+    // A null for a field that is neither optional nor defaulted cannot be written; 4 can.
+    await e.execute('INSERT INTO INPUT (`id`, `c1`) VALUES (1, NULL);\nINSERT INTO INPUT VALUES (2, 4);', ctx);
+    await e.drain();
+    const [shown] = await e.execute('SHOW QUERIES;', ctx);
+    const queryId = (shown as unknown as { queries: { id: string }[] }).queries[0]!.id;
+    assert.equal(e.runningQuery(queryId)!.state, 'RUNNING');
+    const out = await e.log.fetch([{ topic: 'OUTPUT', partition: 0, offset: 0 }], { maxWaitMs: 0 });
+    assert.equal(out.length, 1);
+    const cols: Column[] = [{ name: 'c1', type: INTEGER, namespace: 'VALUE' }, { name: 'c2', type: INTEGER, namespace: 'VALUE' }];
+    assert.deepEqual(createSerde({ format: 'AVRO', side: 'value', topic: 'OUTPUT', columns: cols }).deserialize(out[0]!.value), [4, 7]);
+  });
+});
+
 test("a schema id from another subject is registered under the source's and the sink's subjects too, keeping its id", async () => {
   await withEngine(async (e) => {
     const registry = defaultSchemaRegistry();

@@ -37,6 +37,14 @@ test('PARSE_DATE and STRINGTODATE (parse-date.json, stringdate.json)', () => {
   assert.throws(() => callT('PARSE_DATE', [STRING, STRING], 'nope', 'yyyy-MM-dd'));
 });
 
+test('PARSE_DATE reads as SimpleDateFormat: text after the pattern is ignored, a time of day is refused; STRINGTODATE stays strict', () => {
+  assert.equal(callT('PARSE_DATE', [STRING, STRING], '2003-12-24-01-01', 'yyyy-MM-dd'), 12410);
+  assert.throws(() => callT('PARSE_DATE', [STRING, STRING], '2004', 'yyyy-MM-dd'));
+  assert.throws(() => callT('PARSE_DATE', [STRING, STRING], '2004-01-01 10', 'yyyy-MM-dd HH'), /Date format contains time field/);
+  assert.equal(callT('PARSE_DATE', [STRING, STRING], '2004-01-01 00', 'yyyy-MM-dd HH'), 12418);
+  assert.throws(() => callT('STRINGTODATE', [STRING, STRING], '2003-12-24-01-01', 'yyyy-MM-dd'), /unparsed text found at index 10/);
+});
+
 test('PARSE_TIME and FORMAT_TIME (parse-time.json)', () => {
   assert.equal(callT('PARSE_TIME', [STRING, STRING], "00:01:05Lit", "HH:mm:ss'Lit'"), 65000);
   assert.equal(callT('PARSE_TIME', [STRING, STRING], '11/05/19', 'HH/mm/ss'), 39919000);

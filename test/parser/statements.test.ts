@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { parseStatement, type Statement } from '../../src/parser/index.js';
 import { formatExpression } from '../../src/parser/format.js';
 
-function parse<K extends Statement['kind']>(sql: string, kind: K): Extract<Statement, { kind: K }> {
-  const s = parseStatement(sql);
+function parse<K extends Statement['kind']>(sql: string, kind: K, testStatements = false): Extract<Statement, { kind: K }> {
+  const s = parseStatement(sql, { testStatements });
   assert.equal(s.kind, kind, sql);
   return s as Extract<Statement, { kind: K }>;
 }
@@ -195,15 +195,33 @@ test('ASSERT TOPIC / SCHEMA', () => {
 });
 
 test('test-only ASSERT forms', () => {
-  const v = parse("ASSERT VALUES out (k, v) VALUES ('a', 1);", 'AssertValues');
+  const v = parse("ASSERT VALUES out (k, v) VALUES ('a', 1);", 'AssertValues', true);
   assert.deepEqual(v.columns, ['K', 'V']);
   assert.equal(v.values.length, 2);
-  const t = parse("ASSERT NULL VALUES out (k) KEY ('a');", 'AssertTombstone');
+  const t = parse("ASSERT NULL VALUES out (k) KEY ('a');", 'AssertTombstone', true);
   assert.deepEqual(t.columns, ['K']);
   assert.equal(t.keys.length, 1);
-  const s = parse("ASSERT TABLE t (id INT PRIMARY KEY, v STRING) WITH (kafka_topic='t');", 'AssertSource');
+  const s = parse("ASSERT TABLE t (id INT PRIMARY KEY, v STRING) WITH (kafka_topic='t');", 'AssertSource', true);
   assert.equal(s.sourceType, 'TABLE');
   assert.equal(s.elements.length, 2);
+});
+
+test("the server's grammar has no test-only ASSERT forms: the word after ASSERT is the syntax error", () => {
+  for (const [sql, word] of [
+    ['ASSERT VALUES foo (id INT) VALUES (123);', 'VALUES'],
+    ["ASSERT NULL VALUES out (k) KEY ('a');", 'NULL'],
+    ["ASSERT STREAM s (id INT KEY) WITH (kafka_topic='s');", 'STREAM'],
+  ] as const) {
+    assert.throws(() => parseStatement(sql), (e: Error) => e.message.includes(`Syntax error at or near '${word}' at line 1:8`), sql);
+  }
+});
+
+test("a list of columns expects ',' or ')' after an element", () => {
+  assert.throws(
+    () => parseStatement("CREATE STREAM INPUT (K VARCHAR(STRING) (KEY)) WITH (kafka_topic='input',value_format='JSON');"),
+    (e: Error) => e.message.startsWith("line 1:40: Syntax Error\nExpecting {',', ')'}\nStatement: CREATE STREAM INPUT"),
+  );
+  assert.throws(() => parseStatement("INSERT INTO s (a b) VALUES (1, 2);"), /line 1:18: Syntax Error\nExpecting \{',', '\)'\}/);
 });
 
 test('connectors keep property case', () => {

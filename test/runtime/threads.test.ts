@@ -251,3 +251,32 @@ test('eddy.query.threads must be a whole number of threads', async () => {
     removeDir(env.dir);
   }
 });
+
+test('a windowed stream written from a worker thread goes by the key without its window, as from the main thread', async () => {
+  const { partitionForKey } = await import('../../src/log/partitioner.js');
+  const { deserializeWindowedKey, serializeWindowedKey } = await import('../../src/serde/windowed.js');
+  const written = async (properties: Record<string, unknown>) => {
+    const env = await makeEnv(properties);
+    try {
+      const window = { type: 'TUMBLING' as const, sizeMs: 1000 };
+      await register(env, source('WIN', 'STREAM', [col('K', STRING, 'KEY'), col('ID', BIGINT)], { keyFormat: { format: 'KAFKA', window } }), 4);
+      const records = Array.from({ length: 64 }, (_, i) => ({
+        key: serializeWindowedKey(Buffer.from(`k${i % 8}`), 'TUMBLING', { start: i * 1000, end: i * 1000 + 1000 }),
+        value: Buffer.from(JSON.stringify({ ID: i })),
+        timestamp: i * 1000,
+        partition: i % 4,
+      }));
+      await env.log.produce('win', records);
+      const { running } = run(env, 'CREATE STREAM WOUT AS SELECT K, ID FROM WIN;', 'CSAS_WOUT_0');
+      await env.service.drain();
+      const out = await readAll(env, 'WOUT');
+      for (const r of out) assert.equal(r.partition, partitionForKey(deserializeWindowedKey(r.key!, 'TUMBLING', 1000).key, 4));
+      return { kind: running.constructor.name, count: out.length };
+    } finally {
+      await env.close();
+      removeDir(env.dir);
+    }
+  };
+  assert.deepEqual(await written({}), { kind: 'PersistentQuery', count: 64 });
+  assert.deepEqual(await written(THREADS), { kind: 'ThreadedQuery', count: 64 });
+});

@@ -90,7 +90,7 @@ export async function queryDescription(ctx: EngineContext, q: PersistentQueryInf
     overriddenProperties: ctx.queries.overridesOf(q.id),
     ksqlHostQueryStatus: {},
     queryType: 'PERSISTENT',
-    queryErrors: [],
+    queryErrors: ctx.queries.errorsOf(q.id),
     tasksMetadata: [],
     state: ctx.queries.live(q).state,
     ...(catchUp ? { catchUp } : {}),

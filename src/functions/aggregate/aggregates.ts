@@ -89,13 +89,21 @@ function sumDouble(): AggregateImpl {
   };
 }
 
+/**
+ * An aggregate whose state cannot go on (a DECIMAL sum past its type). ksqlDB's aggregation
+ * fails its query on it rather than skipping the record, and so does Eddy's.
+ */
+export class AggregateOverflowError extends Error {
+  override name = 'AggregateOverflowError';
+}
+
 function sumDecimal(ctx: CallContext): AggregateImpl {
   const t = ctx.paramTypes[0];
   const precision = t && t.base === 'DECIMAL' ? t.precision : 38;
   const scale = t && t.base === 'DECIMAL' ? t.scale : 0;
   const checked = (d: Decimal): string => {
     if (!d.fits(precision, scale)) {
-      throw new Error(`Numeric field overflow: the sum ${d.toString()} does not fit DECIMAL(${precision}, ${scale})`);
+      throw new AggregateOverflowError(`Numeric field overflow: the sum ${d.toString()} does not fit DECIMAL(${precision}, ${scale})`);
     }
     return d.setScale(scale).toString();
   };

@@ -282,11 +282,14 @@ export interface ParsedDateTime {
   hasTime: boolean;
 }
 
-/** Parses text with a compiled pattern; throws a DateTimeParseException-like error. */
-export function parseWith(p: CompiledPattern, text: string): ParsedDateTime {
+/**
+ * Parses text with a compiled pattern; throws a DateTimeParseException-like error.
+ * `ignoreTrailingText`: text after the pattern is not an error (java.text.SimpleDateFormat).
+ */
+export function parseWith(p: CompiledPattern, text: string, options: { ignoreTrailingText?: boolean } = {}): ParsedDateTime {
   const s: ParseState = { text, pos: 0 };
   parseTokens(p.tokens, s);
-  if (s.pos !== text.length) {
+  if (s.pos !== text.length && !options.ignoreTrailingText) {
     throw new Error(`Text '${text}' could not be parsed, unparsed text found at index ${s.pos}`);
   }
   let year = s.year;

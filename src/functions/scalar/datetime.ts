@@ -69,6 +69,20 @@ export function parseDate(text: S, pattern: S): N {
   return parseWith(p, text).days;
 }
 
+/**
+ * PARSE_DATE reads its text as java.text.SimpleDateFormat does (ksqlDB parses it with
+ * FastDateFormat, unlike the java.time parsers of STRINGTODATE and PARSE_TIME/TIMESTAMP):
+ * text after the pattern is ignored, and a time of day other than midnight is refused.
+ */
+export function parseDateLeniently(text: S, pattern: S): N {
+  if (text === null || pattern === null) return null;
+  const parsed = parseWith(compilePattern(pattern), text, { ignoreTrailingText: true });
+  if (parsed.millisOfDay !== 0 || parsed.nano !== 0) {
+    throw new Error(`Failed to parse date '${text}' with formatter '${pattern}': Date format contains time field.`);
+  }
+  return parsed.days;
+}
+
 export function parseTime(text: S, pattern: S): N {
   if (text === null || pattern === null) return null;
   const p = compilePattern(pattern);
@@ -179,8 +193,8 @@ export function registerDateTime(lib: FunctionLibrary): void {
   lib.scalar({
     name: 'PARSE_DATE',
     category: 'DATE / TIME',
-    description: 'Parses a string into a DATE with a java.time.format.DateTimeFormatter pattern.',
-    overloads: [{ sig: '(str STRING, format STRING) DATE', impl: parseDate }],
+    description: 'Parses a string into a DATE with a java.text.SimpleDateFormat pattern (text after the pattern is ignored).',
+    overloads: [{ sig: '(str STRING, format STRING) DATE', impl: parseDateLeniently }],
   });
   lib.scalar({
     name: 'PARSE_TIME',

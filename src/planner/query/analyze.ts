@@ -14,6 +14,8 @@ import { columnRefs, containsAny, expressionText, rewriteExpression } from './ex
 import { analyzeAggregation, isAggregateQuery, splitAggregateOutput, type AggregateStep } from './aggregate.js';
 import { RESERVED_COLUMN_NAMES, RowScope, sourceLayout, type ScopeColumn, type SourceLayout } from './layout.js';
 import { analyzeJoins, missingJoinKeyMessage, type JoinAnalysis } from './join.js';
+import { checkPullLikeColumns } from './pull-where.js';
+import { checkNewPlannerQuery, newPlannerEnabled } from './new-planner.js';
 
 export type QueryMode = 'persistent' | 'push' | 'pull';
 
@@ -84,7 +86,7 @@ export interface AnalyzeOptions {
 
 const KSQL_COL = 'KSQL_COL_';
 
-class AliasGenerator {
+export class AliasGenerator {
   private next = 0;
   constructor(private readonly taken: Set<string>) {}
   /** `base` when no source column or earlier name has it, else `base_1`, `base_2`, … (ksqlDB's rule for a->b names). */
@@ -114,10 +116,25 @@ function unsupported(what: string, loc?: import('../../parser/ast.js').Loc): nev
   throw new QueryPlanningError(at(loc, `${what} is not supported yet by Eddy.`), loc);
 }
 
+/** A pull query's result schema has each name once among its keys and once among its values, as ksqlDB's schemas require. */
+function checkDistinctOutputNames(keyColumns: OutputColumn[], valueColumns: OutputColumn[]): void {
+  for (const [side, cols] of [['key', keyColumns], ['value', valueColumns]] as const) {
+    const seen = new Set<string>();
+    for (const c of cols) {
+      if (seen.has(c.name)) {
+        throw new QueryPlanningError(`Duplicate ${side} columns found in schema: \`${c.name}\` ${formatType(c.type)}${side === 'key' ? ' KEY' : ''}`);
+      }
+      seen.add(c.name);
+    }
+  }
+}
+
 export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery {
   const { mode, catalog, functions } = opts;
   const errors: EvaluationErrors = { handler: () => undefined };
   const cctx: CompileContext = { functions, errors, resolveType: (n) => catalog.getType(n) };
+  const newPlanner = mode === 'persistent' && newPlannerEnabled(opts.properties);
+  if (newPlanner) checkNewPlannerQuery(query, query.joins.length > 0 ? undefined : catalog.getSource(query.from.name));
 
   const join = query.joins.length > 0 ? analyzeJoins(query, { catalog, ...(opts.partitionsOf ? { partitionsOf: opts.partitionsOf } : {}) }, cctx) : undefined;
   const source = join ? join.sources[0]!.source : catalog.getSource(query.from.name);
@@ -138,7 +155,8 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         ? `Error in WHERE expression: Unknown column ${name}.`
         : `WHERE column '${name}' cannot be resolved.`,
     );
-    where = compilePredicate(query.where, layout.scope, cctx, mode === 'pull');
+    if (mode === 'pull' && source.sourceType === 'TABLE' && !join) checkPullLikeColumns(query.where, layout);
+    where = compilePredicate(join ? withJoinedNames(query.where, layout.scope) : query.where, layout.scope, cctx, mode === 'pull');
     if (where.type.base !== 'BOOLEAN') {
       throw new QueryPlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${where.text} (${formatType(where.type)}) instead.`,
@@ -183,8 +201,9 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
         compiled.push(c);
         let name: string;
         if (e.kind === 'ColumnRef') {
-          name = e.name;
           const col = layout.scope.resolve(e);
+          // A joined column keeps its joined name (L_B) as the key's name.
+          name = col?.owner !== undefined ? col.name : e.name;
           if (col && col.namespace !== 'PSEUDO') movedToKey.add(col.name);
         } else if (e.kind === 'Dereference') name = e.field;
         else name = aliases.generate();
@@ -222,6 +241,10 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     if (item.kind === 'AllColumns') {
       if (item.source !== undefined && !scope.qualifiers.has(item.source)) {
         throw new QueryPlanningError(`'${item.source}' is not a valid stream/table name or alias.`, item.loc);
+      }
+      if (join && partitionBy && item.source === undefined) {
+        for (const c of repartitionedJoinColumns(scope, join)) out.push({ expr: { kind: 'ColumnRef', name: c.name }, name: c.name, loc: item.loc });
+        return;
       }
       for (const c of dataColumns) {
         // Join: `*` is a synthetic key and every source's columns (named <ALIAS>_<COL>), `x.*` one source's.
@@ -281,10 +304,11 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       else it.name = aliases.generate();
     }
   }
-  // Clashing unaliased names get _1, _2, ...
+  // Clashing unaliased names get _1, _2, ... A pull query's column keeps its name, as in
+  // ksqlDB, so a column selected twice is refused (checkDistinctOutputNames).
   for (const it of items) {
     let name = it.name!;
-    if (usedNames.has(name) && it.alias === undefined) {
+    if (usedNames.has(name) && it.alias === undefined && !(mode === 'pull' && it.expr.kind === 'ColumnRef')) {
       let n = 1;
       while (usedNames.has(`${name}_${n}`) || items.some((o) => o !== it && o.alias === `${name}_${n}`)) n++;
       name = `${name}_${n}`;
@@ -307,6 +331,15 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
           throw new QueryPlanningError(`Reserved column name in select: \`${it.expr.name}\`. Please remove or alias the column.`, it.loc);
         }
       }
+    }
+  }
+
+  // ksqlDB resolves a join's select items against the joined sources only, where a WINDOW
+  // clause adds no window bounds (confluentinc/ksql#5931): the bounds cannot be selected.
+  if (join && aggregating && query.window) {
+    for (const it of items) {
+      const bound = columnRefs(it.expr).find((r) => r.source === undefined && (r.name === 'WINDOWSTART' || r.name === 'WINDOWEND') && !layout.scope.resolve(r));
+      if (bound) throw new QueryPlanningError(`SELECT column '${bound.name}' cannot be resolved.`, bound.loc ?? it.loc);
     }
   }
 
@@ -389,6 +422,9 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   let valueColumns: OutputColumn[];
   if (agg) {
     ({ keyColumns, valueColumns } = splitAggregateOutput(selected, agg, query.groupBy ?? [], mode, opts.sinkName));
+  } else if (newPlanner) {
+    keyColumns = selected.filter((s) => s.namespace === 'KEY');
+    valueColumns = selected.filter((s) => s.namespace !== 'KEY');
   } else if (mode === 'persistent') {
     keyColumns = [];
     const missing: string[] = [];
@@ -406,7 +442,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
       }
       keyColumns.push(uses[0]!);
     }
-    if (missing.length > 0 && join) {
+    if (missing.length > 0 && join && !partitionBy) {
       const absent = join.keys.filter((k) => !keyColumns.some((c) => c.expr.columnIndex === k.column.index));
       throw new QueryPlanningError(missingJoinKeyMessage(join, opts.sinkName, absent));
     }
@@ -436,6 +472,7 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
   } else {
     keyColumns = selected.filter((s) => s.namespace === 'KEY');
     valueColumns = selected.filter((s) => s.namespace !== 'KEY');
+    if (mode === 'pull') checkDistinctOutputNames(keyColumns, valueColumns);
   }
 
   return {
@@ -455,6 +492,36 @@ export function analyzeQuery(query: Query, opts: AnalyzeOptions): AnalyzedQuery 
     ...(agg ? { aggregate: agg.step } : {}),
     ...(join ? { join } : {}),
   };
+}
+
+/**
+ * `SELECT *` over a repartitioned join: ksqlDB's PARTITION BY step gives every column of the
+ * joined rows, each side's as <ALIAS>_<COLUMN> in its value order (values, ROWTIME,
+ * ROWPARTITION, ROWOFFSET, window bounds, then its key columns), after the new key.
+ */
+function repartitionedJoinColumns(scope: RowScope, join: JoinAnalysis): ScopeColumn[] {
+  const out = scope.columns.filter((c) => c.namespace === 'KEY');
+  for (const side of join.sources) {
+    const own = scope.columns.filter((c) => c.owner?.has(side.alias) && c.namespace !== 'KEY');
+    const keyNames = new Set(side.source.schema.key.map((k) => k.name));
+    const rank = (c: ScopeColumn): number => (c.namespace === 'PSEUDO' || c.windowBound ? 1 : keyNames.has(c.columnName ?? '') ? 2 : 0);
+    out.push(...own.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((e) => e.c));
+  }
+  return out;
+}
+
+/**
+ * A join's WHERE filters the joined rows, whose columns ksqlDB names <ALIAS>_<COLUMN>: its
+ * texts and messages then read `I1_BAR`, not `I1.BAR`. Lambda bodies are left as written.
+ */
+function withJoinedNames(e: Expression, scope: RowScope): Expression {
+  return rewriteExpression(e, (node) => {
+    if (node.kind === 'Lambda') return node;
+    if (node.kind !== 'ColumnRef') return undefined;
+    const c = scope.resolve(node);
+    if (!c || c.owner === undefined || scope.resolve({ name: c.name }) !== c) return node;
+    return { kind: 'ColumnRef', name: c.name, ...(node.loc ? { loc: node.loc } : {}) } satisfies ColumnRef;
+  });
 }
 
 function mentionsSelectAlias(select: SelectItem[], name: string): boolean {

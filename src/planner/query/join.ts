@@ -380,6 +380,8 @@ export function analyzeJoins(query: Query, opts: JoinAnalyzeOptions, cctx: Compi
     rowpartitionIndex: pseudo[1]!.index,
     rowoffsetIndex: pseudo[2]!.index,
     keyIndexes: keys.map((k) => k.column.index),
+    // Joined windowed sources: the result keeps the leftmost source's window (as ksqlDB's sink does).
+    ...(left.layout.windowIndexes ? { windowIndexes: { start: left.offset + left.layout.windowIndexes.start, end: left.offset + left.layout.windowIndexes.end } } : {}),
     width,
     dataColumns: columns.filter((c) => c.namespace !== 'PSEUDO'),
     scope,

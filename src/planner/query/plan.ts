@@ -12,6 +12,7 @@ import { lowerQuery, type SinkSpec } from './lower.js';
 import { QueryPlanningError } from './errors.js';
 import { applyWindowWith } from './window-settings.js';
 import { pinSinkSchemas, propertyColumnName, propertyMap, sinkFormats, sinkTimestamp, sinkTopicName } from './sink.js';
+import { sanitizedStatementText } from './statement-text.js';
 
 export interface PlanContext {
   catalog: CatalogView;
@@ -23,11 +24,28 @@ export interface PlanContext {
 
 const QUERY_ID_PATTERN = /^[A-Za-z0-9_]+$/;
 
-export function planPersistentQuery(
-  statement: CreateAsSelect | InsertInto,
-  queryId: string,
-  ctx: PlanContext,
-): { plan: QueryPlan; sinkTopic: TopicSpec; inheritPartitionsFrom?: string } {
+type PersistentPlan = { plan: QueryPlan; sinkTopic: TopicSpec; inheritPartitionsFrom?: string };
+
+/**
+ * Plans CSAS/CTAS/INSERT INTO. A CSAS/CTAS that cannot be planned fails with `statementText`
+ * set on the error: the statement as ksqlDB's errors name it (see statement-text.ts).
+ */
+export function planPersistentQuery(statement: CreateAsSelect | InsertInto, queryId: string, ctx: PlanContext): PersistentPlan {
+  try {
+    return planPersistent(statement, queryId, ctx);
+  } catch (e) {
+    if (statement.kind === 'CreateAsSelect' && e instanceof Error && (e as { statementText?: string }).statementText === undefined) {
+      try {
+        (e as { statementText?: string }).statementText = sanitizedStatementText(statement, ctx.catalog);
+      } catch {
+        // The planning error is what matters; its statement text is only a courtesy.
+      }
+    }
+    throw e;
+  }
+}
+
+function planPersistent(statement: CreateAsSelect | InsertInto, queryId: string, ctx: PlanContext): PersistentPlan {
   const props = propertyMap(statement);
   const sinkName = statement.kind === 'CreateAsSelect' ? statement.name : statement.target;
   let target: DataSource | undefined;
@@ -89,8 +107,8 @@ export function planPersistentQuery(
     const formats = sinkFormats(props, analysis.source, schema, ctx.properties, partitionByNull);
     const window = analysis.aggregate?.window;
     if (window) formats.keyFormat.window = window.type === 'SESSION' || window.type === 'COUNT' ? { type: window.type } : { type: window.type, sizeMs: window.sizeMs };
-    // Queries over a windowed source keep the windowed key.
-    else if (!analysis.aggregate && !analysis.join && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
+    // Queries over a windowed source keep the windowed key (a join's: its leftmost source's).
+    else if (!analysis.aggregate && analysis.source.keyFormat.window) formats.keyFormat.window = { ...analysis.source.keyFormat.window };
     const topic = sinkTopicName(statement.name, props, ctx.properties);
     pinSinkSchemas(props, formats, schema, topic);
     const timestamp = sinkTimestamp(props, schema);

@@ -37,6 +37,24 @@ function invalidWhere(message: string, windowed: boolean): QueryPlanningError {
 
 const column = (c: Column): string => `\`${c.name}\` ${formatType(c.type)} KEY`;
 
+/**
+ * ksqlDB's first check of a pull query's WHERE on a table, made before the clause's types are
+ * checked: a LIKE on a column needs a STRING column, whatever scans are enabled.
+ */
+export function checkPullLikeColumns(where: Expression, layout: SourceLayout): void {
+  const windowed = layout.windowIndexes !== undefined;
+  for (const d of disjunctsOf(where) ?? []) {
+    for (const term of conjunctsOf(d)) {
+      const like = term.kind === 'Not' ? term.operand : term;
+      if (like.kind !== 'Like' || like.value.kind !== 'ColumnRef') continue;
+      const c = layout.scope.resolve(like.value);
+      if (c && c.type.base !== 'STRING') {
+        throw invalidWhere(`The column type for Like condition must be VARCHAR. The column type is ${c.type.base}`, windowed);
+      }
+    }
+  }
+}
+
 /** Checks the WHERE of a pull query on a table against ksqlDB's rules; throws what ksqlDB says. */
 export function checkPullWhere(where: Expression | undefined, layout: SourceLayout, options: PullScanOptions): void {
   const windowed = layout.windowIndexes !== undefined;

@@ -204,9 +204,10 @@ export function sinkTimestamp(props: PropertyMap, schema: LogicalSchema): DataSo
   return format === undefined ? { column } : { column, format: String(format) };
 }
 
+/** KAFKA_TOPIC, else the prefix and the sink's name as written (a quoted name keeps its case). */
 export function sinkTopicName(name: string, props: PropertyMap, config: Record<string, unknown>): string {
   const explicit = props.get('KAFKA_TOPIC');
   if (explicit !== undefined && explicit !== null) return String(explicit);
   const prefix = config['ksql.output.topic.name.prefix'];
-  return `${prefix === undefined || prefix === null ? '' : String(prefix)}${name.toUpperCase()}`;
+  return `${prefix === undefined || prefix === null ? '' : String(prefix)}${name}`;
 }

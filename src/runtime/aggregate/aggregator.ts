@@ -19,7 +19,8 @@
 
 import { rowKeyReader } from '../../planner/query/layout.js';
 import type { LogRecord } from '../../log/topic-log.js';
-import { aggregateLimits } from '../../functions/aggregate/aggregates.js';
+import { AggregateOverflowError, aggregateLimits } from '../../functions/aggregate/aggregates.js';
+import { QueryFailure } from '../query-failure.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { AggregateCall, AggregateStep } from '../../planner/query/aggregate.js';
 import type { OutputRow } from '../output-row.js';
@@ -184,6 +185,9 @@ export class Aggregator {
         if (undo) next[i] = c.fn.undo ? c.fn.undo(states[i], args[i]!) : states[i];
         else next[i] = c.fn.aggregate(states[i], args[i]!);
       } catch (e) {
+        if (e instanceof AggregateOverflowError) {
+          throw new QueryFailure(`Error in aggregate function ${c.text}: ${e.message}. The query stops (as ksqlDB's does): declare a wider DECIMAL type and create the query again.`);
+        }
         this.hooks.logError('Aggregate.Aggregate', `Error in aggregate function ${c.text}`, null, e);
         next[i] = states[i];
       }

@@ -24,6 +24,27 @@ interface Change {
 
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
 
+/** Where each side of a stream-stream step over windowed sources keeps its window bounds in the joined row. */
+interface WindowedSides {
+  left: { start: number; end: number };
+  right: { start: number; end: number };
+  /** Session windows are keyed by start and end, time windows by start. */
+  session: boolean;
+}
+
+function windowedSides(join: JoinAnalysis, step: JoinStep): WindowedSides | undefined {
+  const left = join.sources[0]!;
+  const right = join.sources[step.right]!;
+  const lw = left.layout.windowIndexes;
+  const rw = right.layout.windowIndexes;
+  if (step.kind !== 'STREAM_STREAM' || !lw || !rw) return undefined;
+  return {
+    left: { start: left.offset + lw.start, end: left.offset + lw.end },
+    right: { start: right.offset + rw.start, end: right.offset + rw.end },
+    session: left.source.keyFormat.window?.type === 'SESSION',
+  };
+}
+
 export class JoinRuntime {
   private readonly join: JoinAnalysis;
   private readonly decoders: Pipeline[];
@@ -41,6 +62,11 @@ export class JoinRuntime {
   private readonly decoded = new WeakMap<LogRecord, DecodedRecords[]>();
   /** Whether eventTime() decodes records (a source orders by its TIMESTAMP column), so that ingest looks for them. */
   private readonly keepsDecoded: boolean;
+  /**
+   * Per step: set when both sides are windowed streams. Records then match only within one
+   * window, as Kafka Streams joins windowed keys by their serialized bytes (key and window).
+   */
+  private readonly windowed: (WindowedSides | undefined)[];
 
   constructor(
     analysis: AnalyzedQuery,
@@ -75,6 +101,7 @@ export class JoinRuntime {
       this.topicSources.set(s.source.topic, list);
     });
     this.store = new JoinStore(file, this.join.rowTypes);
+    this.windowed = this.join.steps.map((step) => windowedSides(this.join, step));
     this.keepsDecoded = this.join.sources.some((s) => s.source.timestamp !== undefined);
     // The first source sits at the start of the joined row: its rows are decoded at full width and used as they are.
     if (this.join.sources[0]!.offset === 0) this.decoders[0]!.decodeWidth = this.width;
@@ -291,7 +318,9 @@ export class JoinRuntime {
       this.drops.nullKey++;
       return;
     }
-    const k = keyText(v, step.keyType);
+    const ws = this.windowed[n];
+    const at = ws && (side === LEFT ? ws.left : ws.right);
+    const k = at ? `${keyText(v, step.keyType)}@${String(c.row[at.start])}${ws!.session ? `:${String(c.row[at.end])}` : ''}` : keyText(v, step.keyType);
     const ts = c.ts;
     // Stream time is a task's, as in Kafka Streams: here the input partition the record came
     // from (a key-to-key join's task). A rekeyed join's task would be its repartition topic's

@@ -30,17 +30,20 @@ export interface PullPlan {
   access?: KeyAccess;
   shape?: RowShape;
   keyCount: number;
+  /** The projection is `SELECT *` (its header schema text then lists header columns before values). */
+  selectStar: boolean;
 }
 
-export function pullPlan(a: AnalyzedQuery, order: OrderKey[], offset: number): PullPlan {
-  const plan: PullPlan = { analysis: a, order, offset, keyCount: a.layout.keyColumns.length, ...(a.limit !== undefined ? { limit: a.limit } : {}) };
+export function pullPlan(a: AnalyzedQuery, order: OrderKey[], offset: number, selectStar: boolean): PullPlan {
+  const plan: PullPlan = { analysis: a, order, offset, keyCount: a.layout.keyColumns.length, selectStar, ...(a.limit !== undefined ? { limit: a.limit } : {}) };
   if (a.source.sourceType === 'TABLE') {
     const layout = a.layout;
     plan.access = keyAccess(a.where?.ast, layout);
     plan.shape = {
       width: a.rowWidth,
       keyCount: layout.keyColumns.length,
-      valueIndexes: layout.valueColumns.map((_, i) => layout.keyColumns.length + i),
+      // The store keeps every value-side column, header columns included, in schema order.
+      valueIndexes: a.source.schema.value.map((_, i) => layout.keyColumns.length + i),
       rowtimeIndex: layout.rowtimeIndex,
       rowpartitionIndex: layout.rowpartitionIndex,
       ...(layout.windowIndexes ? { windowIndexes: layout.windowIndexes } : {}),
@@ -89,7 +92,7 @@ export function runTablePull(plan: PullPlan, reader: StoredRows, s: Pick<Transie
   }
   return {
     kind: 'pull',
-    header: pullHeader(a, queryId, true),
+    header: pullHeader(a, queryId, true, plan.selectStar),
     items: itemsOf(items),
     answered: { items, finalMessage: final },
     finalMessage: Promise.resolve(final),

@@ -51,7 +51,7 @@ export class PullQueries {
       checkPullWhere(statement.query.where, analysis.layout, { tableScans: on('ksql.query.pull.table.scan.enabled'), rangeScans: on('ksql.query.pull.range.scan.enabled') });
     }
     const order = resolveOrderBy(statement.query, analysis.selected);
-    const plan = pullPlan(analysis, order, statement.query.offset ?? 0);
+    const plan = pullPlan(analysis, order, statement.query.offset ?? 0, statement.query.select.some((i) => i.kind === 'AllColumns'));
     if (analysis.source.sourceType !== 'TABLE') return runStreamPull(plan, { ...s, getStore: () => undefined });
     const local = () => runTablePull(plan, this.readerFor(plan, s), s);
     const spread = s.spread?.(plan, statement.text, local);

@@ -56,7 +56,8 @@ class Task {
     const processingLog: ProcessingLogSink = { write: (entry) => post({ type: 'log', entry }) };
     const physical = buildPersistent(init.plan, { functions: functionRegistry, resolveType: (n) => init.types[n] });
     this.pipeline = new Pipeline(physical.analysis, pipelineOptions(physical.queryId, functionRegistry, init.properties, processingLog));
-    this.writer = new SinkWriter(physical, functionRegistry, processingLog, null);
+    this.writer = new SinkWriter(physical, functionRegistry, processingLog, null, this.pipeline.options.failOnProductionError);
+    if (this.writer.placesByBaseKey) this.writer.sinkPartitions = init.sinkPartitions;
   }
 
   process(m: BatchMessage): void {
