@@ -5,7 +5,7 @@
 // SHOW TOPICS EXTENDED and `eddy topic describe` count consumers and compute lag from it.
 
 import { kafkaSecurity } from '../log/kafka/security.js';
-import kafkajs, { type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { TopicLog } from '../log/topic-log.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
 import { consumerGroup } from '../runtime/persistent-query.js';
@@ -153,6 +153,7 @@ export async function adminConsumerGroups(admin: Admin): Promise<ConsumerGroupIn
 /** Groups of the Kafka cluster at `bootstrap.servers`, through a short-lived admin client. */
 async function clusterConsumerGroups(brokers: string[], config: Record<string, unknown>): Promise<ConsumerGroupInfo[]> {
   const security = kafkaSecurity(config);
+  const { default: kafkajs } = await import('kafkajs');
   const kafka = new kafkajs.Kafka({
     brokers,
     clientId: `eddy-${String(config['ksql.service.id'] ?? 'default_')}-admin`,

@@ -5,7 +5,6 @@ import type { FunctionRegistry } from '../functions/registry.js';
 import type { TopicLog } from '../log/topic-log.js';
 import type { QueryService } from '../runtime/contract.js';
 import { EmbeddedLog } from '../log/embedded/index.js';
-import { KafkaLog } from '../log/kafka/index.js';
 import { isAuthenticationError, kafkaSecurity } from '../log/kafka/security.js';
 import { functionsFor } from '../functions/extensions/index.js';
 import { createQueryService } from '../runtime/index.js';
@@ -32,6 +31,8 @@ export async function defaultLog(dataDir: string, config: Record<string, unknown
   const brokers = bootstrapServers(config);
   if (!brokers) return EmbeddedLog.open(dataDir);
   const security = kafkaSecurity(config);
+  // Imported here: a server on the embedded log never loads the Kafka client.
+  const { KafkaLog } = await import('../log/kafka/index.js');
   try {
     return await KafkaLog.connect({
       brokers,

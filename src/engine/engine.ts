@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Statement } from '../parser/ast.js';
 import { TopicExistsError, type TopicLog } from '../log/topic-log.js';
-import { KafkaLog } from '../log/kafka/kafka-log.js';
+import { isKafkaLog } from '../log/kafka/is-kafka-log.js';
 import type { FunctionRegistry } from '../functions/registry.js';
 import type { QueryService, RunningQuery } from '../runtime/contract.js';
 import { EddyError, positionOf } from '../common/errors.js';
@@ -108,7 +108,7 @@ export class Engine implements EngineApi, EngineContext {
     await this.commands.replay();
     this.connectors.startAll();
     // Other servers of the same service id on this Kafka cluster append commands too.
-    if (this.log instanceof KafkaLog) {
+    if (isKafkaLog(this.log)) {
       this.follower = setInterval(() => {
         if (!this.closed) void this.serialised(() => this.commands.catchUp()).catch(() => undefined);
       }, COMMAND_POLL_MS);

@@ -24,7 +24,7 @@ import { checkPullQuery, runPushQuery, type TransientServices } from './transien
 import { PullQueries, type PullServices } from './pull/service.js';
 import type { PullPlan } from './pull/run.js';
 import { refuseQueryExtensions } from '../planner/query/pull-sql.js';
-import { KafkaLog } from '../log/kafka/kafka-log.js';
+import { isKafkaLog } from '../log/kafka/is-kafka-log.js';
 import { ClusteredQuery, clusterSettings } from './cluster/clustered-query.js';
 import { TaskStores } from './cluster/task-stores.js';
 import { fanOutPull, forwardedTasks, refuseSpreadShape } from './cluster/pull-fanout.js';
@@ -133,7 +133,7 @@ class EddyQueryService implements QueryService {
       else if (this.stores.get(name) === query.storeRef()) this.stores.delete(name);
     };
     // Servers sharing a service id on one Kafka cluster split the query's tasks (src/runtime/cluster).
-    const cluster = ctx.log instanceof KafkaLog ? clusterSettings(ctx.properties, ctx.dataDir) : undefined;
+    const cluster = isKafkaLog(ctx.log) ? clusterSettings(ctx.properties, ctx.dataDir) : undefined;
     const query: HostedQuery = cluster
       ? new ClusteredQuery(physical, services, plan.sinkTopic, plan.inheritPartitionsFrom, onStoreOpened, cluster)
       : startInWorkers(plan, physical, types, ctx, services.processingLog) ??

@@ -57,7 +57,7 @@ export interface QueryTask {
  */
 const MAX_BATCH = 1000;
 /**
- * Uncommitted state writes (materialized rows plus aggregate entries) above which a cycle
+ * Uncommitted state writes (materialized rows, aggregate entries, cached changes) above which a cycle
  * commits before its interval is up: what waits for a commit is held in memory.
  */
 const MAX_UNCOMMITTED_WRITES = 20_000;
@@ -340,9 +340,9 @@ export class PersistentQuery implements RunningQuery {
     let outputs;
     try {
       outputs = this.join ? this.join.processInOrder(records) : this.pipeline.process(records);
-      if (this.pipeline.cached.full) outputs.push(...this.pipeline.flushCache());
       // A record the sink cannot write fails the query too, before its offset moves.
       await this.produceOutputs(outputs);
+      if (this.pipeline.cached.full) await this.flushCache();
     } catch (e) {
       if (e instanceof QueryFailure) {
         this.fail(e);
@@ -378,6 +378,11 @@ export class PersistentQuery implements RunningQuery {
     if (lateTopic && late.length > 0) await this.output.produce(lateTopic, lateProduceRecords(this.id, late));
   }
 
+  /** Produces the record cache's changes, a batch's worth at a time. */
+  private async flushCache(): Promise<void> {
+    for (const outputs of this.pipeline.flushCache(this.maxBatch)) await this.produceOutputs(outputs);
+  }
+
   /** EMIT FINAL with an idle timeout: a quiet input's stream time follows the wall clock. */
   private async closeIdleWindows(): Promise<void> {
     if (this.stopped || this.status !== 'RUNNING' || !this.plan.analysis.aggregate?.window?.idleCloseMs) return;
@@ -394,7 +399,8 @@ export class PersistentQuery implements RunningQuery {
   }
 
   private uncommittedWrites(): number {
-    return (this.store?.pendingCount ?? 0) + (this.aggregateState?.dirtyCount ?? 0);
+    // Changes held in the record cache become materialized rows at the commit: they count too.
+    return (this.store?.pendingCount ?? 0) + (this.aggregateState?.dirtyCount ?? 0) + this.pipeline.cached.pending;
   }
 
   private async commitIfDirty(force: boolean): Promise<void> {
@@ -419,7 +425,7 @@ export class PersistentQuery implements RunningQuery {
   /** Commits consumed offsets (and the table state with them). */
   async commitNow(): Promise<void> {
     // The record cache flushes on commit, as Kafka Streams' does.
-    if (this.pipeline.cached.pending > 0) await this.produceOutputs(this.pipeline.flushCache());
+    if (this.pipeline.cached.pending > 0) await this.flushCache();
     const offsets = this.offsetsToCommit();
     await this.output.commit(offsets);
     for (const [p, o] of this.positions) this.committed.set(p, o);

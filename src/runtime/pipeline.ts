@@ -193,11 +193,9 @@ export class Pipeline {
     return this.aggregator?.cached ?? { pending: 0, full: false };
   }
 
-  /** The aggregation's collapsed changes, to produce before a commit (or when the cache is full). */
-  flushCache(): OutputRow[] {
-    const out: OutputRow[] = [];
-    this.aggregator?.flushCache(out);
-    return out;
+  /** The aggregation's collapsed changes, to produce before a commit (or when the cache is full), `size` rows at a time. */
+  *flushCache(size: number): Generator<OutputRow[]> {
+    if (this.aggregator) yield* this.aggregator.flushCache(size);
   }
 
   /** The row being evaluated, for processing-log entries that include rows. */

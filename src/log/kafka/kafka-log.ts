@@ -28,6 +28,7 @@ import { untilEveryBrokerKnows } from './metadata-requests.js';
 import { KafkaRouting, STALE_RETRIES, sleep, type Body } from './routing.js';
 import { KafkaTransactions } from './transactions.js';
 import { sendRequest, type KafkajsBroker } from './wire.js';
+import { KAFKA_LOG } from './is-kafka-log.js';
 
 export interface KafkaLogOptions {
   /** Bootstrap servers, "host:port". */
@@ -49,6 +50,7 @@ export class KafkaLog implements TopicLog {
   private roundRobin = 0;
   private closed = false;
   readonly transactions: KafkaTransactions;
+  readonly [KAFKA_LOG] = true;
 
   private constructor(
     readonly client: KafkaClient,

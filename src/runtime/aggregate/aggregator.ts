@@ -91,10 +91,23 @@ export class Aggregator {
     return { pending: this.cache?.size ?? 0, full: this.cache?.full ?? false };
   }
 
-  /** Emits the collapsed changes (at commit, or when the cache is full). */
-  flushCache(out: OutputRow[]): void {
+  /**
+   * Emits the collapsed changes (at commit, or when the cache is full), at most `size` rows
+   * at a time: the rows of one chunk can be produced before the next is made, so a flush of
+   * many groups never holds all their output rows and records at once.
+   */
+  *flushCache(size: number): Generator<OutputRow[]> {
     if (!this.cache) return;
-    for (const c of this.cache.drain()) this.emitNow(c.next, c.old, c.src, c.rowtime, out);
+    const changes = this.cache.drain();
+    for (let i = 0; i < changes.length; i += size) {
+      const out: OutputRow[] = [];
+      const end = Math.min(changes.length, i + size);
+      for (let j = i; j < end; j++) {
+        const c = changes[j]!;
+        this.emitNow(c.next, c.old, c.src, c.rowtime, out);
+      }
+      yield out;
+    }
   }
 
   private lendOps(side: WindowSideState): AggregationOps {

@@ -185,6 +185,8 @@ export class AggregateStateStore {
       this.pending.set(id, { g, start, end, entry, dirty: true });
       this.dirtySlots++;
     }
+    // A window-less entry is found by its group key alone: only windows need the index.
+    if (id === g) return;
     let ids = this.pendingByGroup.get(g);
     if (!ids) this.pendingByGroup.set(g, (ids = new Set()));
     ids.add(id);
@@ -193,6 +195,8 @@ export class AggregateStateStore {
   /** A group's entries changed since the last flush (the rest are in SQLite). */
   private pendingOf(g: string): [string, Slot][] {
     const out: [string, Slot][] = [];
+    const plain = this.pending.get(g);
+    if (plain?.dirty) out.push([g, plain]);
     for (const id of this.pendingByGroup.get(g) ?? []) {
       const p = this.pending.get(id);
       if (p) out.push([id, p]);

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { getProperty } from '../../config/index.js';
 import type { KafkaLog } from '../../log/kafka/kafka-log.js';
-import { KafkaGroupMember } from '../../log/kafka/group-member.js';
+import type { KafkaGroupMember } from '../../log/kafka/group-member.js';
 import { ProducerFencedError, type TopicLog, type TopicSpec } from '../../log/topic-log.js';
 import type { AnalyzedQuery } from '../../planner/query/analyze.js';
 import type { PersistentPhysicalPlan } from '../builder.js';
@@ -92,7 +92,8 @@ function dropIfCorrupt(file: string): void {
 export class ClusteredQuery {
   readonly id: string;
   private readonly group: string;
-  private readonly member: KafkaGroupMember;
+  /** Made when the query starts (the Kafka client loads only where a query shares its tasks). */
+  private member: KafkaGroupMember | null = null;
   private readonly tasks = new Map<number, PersistentQuery>();
   private readonly view = new TaskStores();
   private owners: Record<number, string> = {};
@@ -124,7 +125,13 @@ export class ClusteredQuery {
     this.id = plan.queryId;
     this.group = consumerGroup(services.properties, plan.queryId);
     this.topics = [...new Set(plan.analysis.join ? plan.analysis.join.sources.map((s) => s.source.topic) : [plan.analysis.source.topic])];
-    this.member = new KafkaGroupMember(services.log as KafkaLog, {
+  }
+
+  /** This server's member of the query's consumer group (the Kafka client is imported here, when a shared query first runs). */
+  private async groupMember(): Promise<KafkaGroupMember> {
+    const { KafkaGroupMember } = await import('../../log/kafka/group-member.js');
+    const settings = this.settings;
+    return new KafkaGroupMember(this.services.log as KafkaLog, {
       groupId: this.group,
       topics: this.topics,
       sessionTimeoutMs: settings.sessionTimeoutMs,
@@ -205,10 +212,11 @@ export class ClusteredQuery {
       const replicas = Number(getProperty(this.services.properties, 'ksql.internal.topic.replicas') ?? -1);
       await ensureChangelogTopic(log, this.joinChangelog, source.partitions, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined);
     }
+    const member = (this.member = await this.groupMember());
     while (!this.stopped) {
       let assignment;
       try {
-        assignment = await this.member.join();
+        assignment = await member.join();
       } catch (e) {
         if (this.stopped) return;
         process.emitWarning(`Query ${this.id} could not join its consumer group ${this.group}: ${(e as Error).message}; retrying`);
@@ -228,7 +236,7 @@ export class ClusteredQuery {
       while (!this.stopped) {
         await sleep(this.settings.heartbeatIntervalMs);
         if (this.stopped) return;
-        if ((await this.member.heartbeat().catch(() => 'rejoin' as const)) === 'rejoin') break;
+        if ((await member.heartbeat().catch(() => 'rejoin' as const)) === 'rejoin') break;
         // A failed task (a lost connection, a broker gone, a fenced producer) starts again
         // from its last commit while it is still this server's.
         // A query that fails on its data (QueryFailure) is in ERROR on every server, as in ksqlDB.
@@ -292,7 +300,7 @@ export class ClusteredQuery {
           committer: {
             partitions,
             transactionalId,
-            generation: () => this.member.current ?? undefined,
+            generation: () => this.member?.current ?? undefined,
             afterStoreCommit: async (produce) => {
               await changelog?.flush(produce);
               await joinChangelog?.flush(produce);
@@ -380,7 +388,7 @@ export class ClusteredQuery {
 
   async stop(cleanup: boolean): Promise<void> {
     this.stopped = true;
-    await this.member.leave();
+    await this.member?.leave();
     await this.taskOps;
     for (const q of this.tasks.values()) await q.stop(cleanup).catch(() => undefined);
     this.tasks.clear();
