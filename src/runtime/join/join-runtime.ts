@@ -23,6 +23,8 @@ interface Change {
   row: unknown[];
   deleted: boolean;
   ts: number;
+  /** The serialized value of the source record this change is (absent for joined rows). */
+  sourceValue?: Buffer | null;
 }
 
 const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -240,7 +242,12 @@ export class JoinRuntime {
   private ingestRow(sourceIndex: number, row: unknown[]): void {
     if ((row as { nullValue?: boolean }).nullValue === true) return;
     const { layout } = this.join.sources[sourceIndex]!;
-    this.feed(sourceIndex === 0 ? 0 : sourceIndex - 1, sourceIndex === 0 ? LEFT : RIGHT, { row: this.place(sourceIndex, row), deleted: false, ts: row[layout.rowtimeIndex] as number });
+    this.feed(sourceIndex === 0 ? 0 : sourceIndex - 1, sourceIndex === 0 ? LEFT : RIGHT, {
+      row: this.place(sourceIndex, row),
+      deleted: false,
+      ts: row[layout.rowtimeIndex] as number,
+      sourceValue: this.current.value,
+    });
   }
 
   private ingestTombstone(sourceIndex: number, t: TableTombstone): void {
@@ -294,7 +301,7 @@ export class JoinRuntime {
   private writeRepartition(n: number, step: JoinStep, side: Side, c: Change): boolean {
     const v = this.joinValue(step, side, c.row);
     try {
-      this.repartitions!.write(n, side, v, c.row, c.deleted, c.ts);
+      this.repartitions!.write(n, side, v, c.row, c.deleted, c.ts, c.sourceValue);
     } catch (err) {
       this.pipeline.logRecordError('Join', `Error serializing the rekeyed record of ${step.text}`, c.row, err);
       return false;

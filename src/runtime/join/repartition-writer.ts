@@ -11,6 +11,9 @@ import { createSerde, type Serde } from '../../serde/index.js';
 import { serializeWindowedKey, type WindowKind } from '../../serde/windowed.js';
 import { LEFT, type Side } from './join-store.js';
 
+/** Value formats whose bytes say nothing of a schema: a source's value bytes read the same under the repartition topic. */
+const SCHEMALESS_VALUE_FORMATS = new Set(['JSON', 'DELIMITED', 'KAFKA']);
+
 interface Writer {
   topic: string;
   /** The topic whose partition count the repartition topic takes. */
@@ -18,6 +21,8 @@ interface Writer {
   key: Serde;
   value: Serde;
   valueIndexes: number[];
+  /** A schema-less format over exactly one source's value columns: that source's value bytes are the value. */
+  reusesSourceValue: boolean;
   window?: { kind: WindowKind; start: number; end: number };
 }
 
@@ -62,7 +67,9 @@ export class JoinRepartitions {
           // A key format that cannot hold the join value's type (KAFKA and a STRUCT) gives way to JSON, as ksqlDB's sanitized key formats do.
           key = createSerde({ format: 'JSON', columns: keyColumns, side: 'key', topic });
         }
-        const value = createSerde({ format: first.source.valueFormat.format, columns, side: 'value', topic, ...(first.source.valueFormat.options ? { options: first.source.valueFormat.options } : {}) });
+        const format = first.source.valueFormat.format;
+        const value = createSerde({ format, columns, side: 'value', topic, ...(first.source.valueFormat.options ? { options: first.source.valueFormat.options } : {}) });
+        const reusesSourceValue = single && SCHEMALESS_VALUE_FORMATS.has(format) && columns.every((c) => c.namespace !== 'HEADER');
         const w = single ? first.layout.windowIndexes : undefined;
         const kind = first.source.keyFormat.window?.type;
         this.writers.set(n * 2 + side, {
@@ -71,6 +78,7 @@ export class JoinRepartitions {
           key,
           value,
           valueIndexes,
+          reusesSourceValue,
           ...(w && kind ? { window: { kind: kind as WindowKind, start: first.offset + w.start, end: first.offset + w.end } } : {}),
         });
       }
@@ -86,13 +94,17 @@ export class JoinRepartitions {
     return this.writers.has(n * 2 + side);
   }
 
-  /** Writes one rekeyed input record (a table side's delete as a tombstone). Throws SerdeError. */
-  write(n: number, side: Side, joinValue: unknown, row: unknown[], deleted: boolean, ts: number): void {
+  /**
+   * Writes one rekeyed input record (a table side's delete as a tombstone). `sourceValue`:
+   * the source record's value bytes, written as they are when the format carries no schema.
+   * Throws SerdeError.
+   */
+  write(n: number, side: Side, joinValue: unknown, row: unknown[], deleted: boolean, ts: number, sourceValue?: Buffer | null): void {
     const w = this.writers.get(n * 2 + side);
     if (!w) return;
     let key = joinValue === null ? null : w.key.serialize([joinValue]);
     if (w.window && key !== null) key = serializeWindowedKey(key, w.window.kind, { start: Number(row[w.window.start]), end: Number(row[w.window.end]) });
-    const value = deleted ? null : w.value.serialize(w.valueIndexes.map((i) => row[i] ?? null));
+    const value = deleted ? null : w.reusesSourceValue && sourceValue ? sourceValue : w.value.serialize(w.valueIndexes.map((i) => row[i] ?? null));
     let list = this.pending.get(w.topic);
     if (!list) this.pending.set(w.topic, (list = []));
     list.push({ key, value, timestamp: ts });
