@@ -1,23 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../../src/engine/engine.js';
 import { KsqlError, StatementError, type KsqlEntity, type RequestContext } from '../../src/engine/api.js';
+import { withEngine } from './with-engine.js';
 
 const ctx = (properties: Record<string, unknown> = {}): RequestContext => ({ properties, variables: {} });
-
-async function withEngine(fn: (e: Engine) => Promise<void>, properties: Record<string, unknown> = {}): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-engine-'));
-  const engine = await Engine.open({ dataDir: dir, properties });
-  try {
-    await fn(engine);
-  } finally {
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function fails(p: Promise<unknown>, pattern: RegExp | string): Promise<StatementError> {
   try {

@@ -1,25 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
 import { StatementError } from '../../src/engine/api.js';
 import { createSerde } from '../../src/serde/index.js';
 import type { LogRecord } from '../../src/log/topic-log.js';
+import { withEngine } from './with-engine.js';
 
 const ctx = { properties: {}, variables: {} };
-
-async function withEngine(fn: (e: Engine) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-insert-'));
-  const e = await Engine.open({ dataDir: dir });
-  try {
-    await fn(e);
-  } finally {
-    await e.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function readAll(e: Engine, topic: string): Promise<LogRecord[]> {
   const d = await e.log.describeTopic(topic);

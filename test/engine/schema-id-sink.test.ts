@@ -1,24 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../../src/engine/engine.js';
 import { createSerde, defaultSchemaRegistry } from '../../src/serde/index.js';
 import { INTEGER, type Column } from '../../src/common/types.js';
+import { withEngine } from './with-engine.js';
 
 const ctx = { properties: { 'auto.offset.reset': 'earliest' }, variables: {} };
-
-async function withEngine(fn: (e: Engine) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-schema-id-'));
-  const e = await Engine.open({ dataDir: dir });
-  try {
-    await fn(e);
-  } finally {
-    await e.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function registerOutput(fields: unknown[]): number {
   return defaultSchemaRegistry().register('OUTPUT-value', { schemaType: 'AVRO', schema: JSON.stringify({ type: 'record', name: 'blah', fields }) });

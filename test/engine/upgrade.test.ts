@@ -3,24 +3,11 @@
 // query as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../../src/engine/engine.js';
 import { StatementError, type RequestContext } from '../../src/engine/api.js';
+import { withEngine } from './with-engine.js';
 
 const ctx = (): RequestContext => ({ properties: {}, variables: {} });
-
-async function withEngine(fn: (e: Engine) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-upgrade-'));
-  const engine = await Engine.open({ dataDir: dir, properties: {} });
-  try {
-    await fn(engine);
-  } finally {
-    await engine.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const STREAM_A = "CREATE STREAM a (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', value_format='JSON', partitions=1);";
 const TABLE_A = "CREATE TABLE ta (id INT PRIMARY KEY, col1 INT, col2 INT) WITH (kafka_topic='ta', value_format='JSON', partitions=1);";

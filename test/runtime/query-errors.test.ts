@@ -2,24 +2,11 @@
 // DESCRIBE EXTENDED / SHOW QUERIES EXTENDED name the error in queryErrors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { withEngine } from '../engine/with-engine.js';
 
 const ctx = { properties: { 'auto.offset.reset': 'earliest' }, variables: {} };
 type Json = Record<string, any>;
-
-async function withEngine(fn: (e: Engine) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-query-errors-'));
-  const e = await Engine.open({ dataDir: dir });
-  try {
-    await fn(e);
-  } finally {
-    await e.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function describeQuery(e: Engine, sink: string): Promise<Json> {
   const [d] = (await e.execute(`DESCRIBE ${sink} EXTENDED;`, ctx)) as Json[];
