@@ -1,31 +1,14 @@
 // Errors as a user meets them through the REST server over the real engine: malformed
 // records land in the queryable processing log (saying where and why) while the query goes
 // on, and malformed statements are answered with line:column and the offending token.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../../src/engine/engine.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { serverForFile } from './rest.js';
 
-let dataDir: string;
-let engine: Engine;
-let server: RunningServer;
-
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'eddy-errors-'));
-  engine = await Engine.open({ dataDir });
-  server = await startServer(engine, { port: 0, host: '127.0.0.1' });
-});
-after(async () => {
-  await server.close();
-  await engine.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serverForFile();
 
 async function post(path: string, sql: string, properties: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await fetch(`${served.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ksql: sql, streamsProperties: properties }),
@@ -52,7 +35,7 @@ test('malformed records go to KSQL_PROCESSING_LOG with topic, partition, offset 
   assert.equal(r.status, 200, JSON.stringify(r.body));
 
   // As another Kafka client would write them: good, bad JSON, a wrong type, good.
-  await engine.log.produce('sensor', [
+  await served.engine.log.produce('sensor', [
     { key: intKey(1), value: Buffer.from('{"TEMP": 25}') },
     { key: intKey(2), value: Buffer.from('{"TEMP": 30') },
     { key: intKey(3), value: Buffer.from('{"TEMP": "warm"}') },

@@ -2,32 +2,15 @@
 // header carries the proto3 schema of its columns and each row is that message, base64-encoded;
 // the bytes decode with the header's schema to the rows the JSON answer gives; the table's
 // rows are asked for before they exist, so the test waits for the materialization.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Engine } from '../../src/engine/engine.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
 import { parseProtobufSchema } from '../../src/serde/protobuf-schema.js';
+import { serverForFile } from './rest.js';
 
-let dataDir: string;
-let engine: Engine;
-let server: RunningServer;
-
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'eddy-protobuf-query-'));
-  engine = await Engine.open({ dataDir });
-  server = await startServer(engine, { port: 0, host: '127.0.0.1' });
-});
-after(async () => {
-  await server.close();
-  await engine.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serverForFile();
 
 async function post(path: string, sql: string, accept = 'application/vnd.ksql.v1+json'): Promise<{ status: number; type: string | null; body: any }> {
-  const res = await fetch(`${server.url}${path}`, {
+  const res = await fetch(`${served.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept },
     body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }),
