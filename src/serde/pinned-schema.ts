@@ -4,11 +4,10 @@
 // query's are filled by the serde (defaults, nulls) or fail there.
 
 import { formatType, typesEqual, type Column, type SqlType } from '../common/types.js';
-import type { FormatName } from './serde.js';
+import { REGISTRY_FORMATS, type FormatName } from './serde.js';
 import type { SchemaRegistry } from './registry.js';
 import { inferColumns, SchemaInferenceError } from './schema-inference.js';
 
-const INFERENCE_FORMATS: ReadonlySet<FormatName> = new Set(['AVRO', 'PROTOBUF', 'JSON_SR']);
 
 export interface PinnedSinkSide {
   format: FormatName;
@@ -27,7 +26,7 @@ function columnText(name: string, type: SqlType, side: 'key' | 'value'): string 
 /** Throws, worded like ksqlDB, when the query's columns do not fit the registered schema. */
 export function checkPinnedSinkSchema(registry: SchemaRegistry, req: PinnedSinkSide): void {
   const SIDE = req.side.toUpperCase();
-  if (!INFERENCE_FORMATS.has(req.format)) {
+  if (!REGISTRY_FORMATS.has(req.format)) {
     throw new SchemaInferenceError(`${SIDE}_FORMAT should support schema inference when ${SIDE}_SCHEMA_ID is provided. Current format is ${req.format}.`);
   }
   const inferred =

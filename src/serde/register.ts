@@ -7,7 +7,7 @@ import { avroSchemaForColumns } from './avro.js';
 import { jsonSchemaForColumns } from './json-schema.js';
 import { protobufSchemaForColumns } from './protobuf-schema.js';
 import { defaultSchemaRegistry, type RegisteredSchema } from './registry.js';
-import type { FormatName, FormatOptions } from './serde.js';
+import { REGISTRY_FORMATS, type FormatName, type FormatOptions } from './serde.js';
 
 export interface SideSchema {
   format: FormatName;
@@ -79,7 +79,6 @@ export function registerPinnedSchemas(topic: string, sides: SideSchema[]): void 
   }
 }
 
-const REGISTRY_FORMATS = new Set<FormatName>(['AVRO', 'PROTOBUF', 'JSON_SR']);
 
 /** DESCRIBE EXTENDED: the subject, latest version and id of each registry-format side (or the pinned id). */
 export function registeredSchemasOf(

@@ -16,6 +16,9 @@ export type FormatName =
   | 'PROTOBUF'
   | 'PROTOBUF_NOSR';
 
+/** The formats whose schemas live in the Schema Registry (and so can be inferred from it). */
+export const REGISTRY_FORMATS: ReadonlySet<FormatName> = new Set<FormatName>(['AVRO', 'PROTOBUF', 'JSON_SR']);
+
 export interface FormatOptions {
   /** Values only: false writes/reads a single column as an anonymous primitive. Default true. */
   wrapSingleValue?: boolean;

@@ -20,6 +20,7 @@
 import type { DataSource, KeyFormat } from '../../catalog/model.js';
 import type { JoinClause } from '../../parser/ast.js';
 import { QueryPlanningError } from './errors.js';
+import { REGISTRY_FORMATS } from '../../serde/serde.js';
 
 /** What the rule reads of a join step (./join.ts `JoinStep`). */
 interface TopologyStep {
@@ -57,8 +58,6 @@ const COST = {
   streamTableJoin: 1,
 };
 
-const SCHEMA_INFERENCE = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
-
 function sameKeyFormat(a: KeyFormat, b: KeyFormat): boolean {
   return a.format === b.format && a.window?.type === b.window?.type && a.window?.sizeMs === b.window?.sizeMs;
 }
@@ -84,7 +83,7 @@ export function joinTopology(join: { sources: { source: DataSource }[]; steps: T
   const sides: [SideNode, SideNode][] = steps.map((s, n) => {
     const fk = s.kind === 'FOREIGN_KEY';
     const rightSource = join.sources[s.right]!.source;
-    const fkRightRepartition = fk && SCHEMA_INFERENCE.has(rightSource.keyFormat.format) && rightSource.schema.key.some((c) => c.type.base === 'STRUCT');
+    const fkRightRepartition = fk && REGISTRY_FORMATS.has(rightSource.keyFormat.format) && rightSource.schema.key.some((c) => c.type.base === 'STRUCT');
     const left: SideNode =
       n === 0 ? { wrapped: !fk, requires: !s.leftKeyed, source: 0 } : { wrapped: !fk && !s.leftKeyed, requires: !s.leftKeyed };
     const right: SideNode = { wrapped: !fk || fkRightRepartition, requires: !s.rightKeyed, source: s.right };
@@ -107,7 +106,7 @@ export function joinTopology(join: { sources: { source: DataSource }[]; steps: T
         if (inner !== undefined) setJoinFormat(inner, format);
         continue;
       }
-      const force = SCHEMA_INFERENCE.has(format.format);
+      const force = REGISTRY_FORMATS.has(format.format);
       const windowed = node.source !== undefined && sourceFormat(node.source).window !== undefined;
       // The key format the side carries: a repartitioned side takes the join's, windows included.
       const target: KeyFormat = windowed ? { ...format, window: sourceFormat(node.source!).window! } : format;
