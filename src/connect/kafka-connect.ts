@@ -6,6 +6,18 @@ import type { ConnectorBackend, ConnectorDetails, ConnectorInfo, ConnectorStateI
 
 const TIMEOUT_MS = 30_000;
 
+/** The connector was created meanwhile (by another client, or between exists() and create()). */
+export class ConnectorExistsError extends KsqlError {
+  constructor(readonly connectorName: string) {
+    super(`Connector ${connectorName} already exists`);
+  }
+}
+
+function isExistsConflict(json: unknown): boolean {
+  const message = (json as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' && /already exists/i.test(message);
+}
+
 export class KafkaConnectBackend implements ConnectorBackend {
   private readonly base: string;
 
@@ -13,7 +25,7 @@ export class KafkaConnectBackend implements ConnectorBackend {
     this.base = url.replace(/\/+$/, '');
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  private async request(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
@@ -40,15 +52,32 @@ export class KafkaConnectBackend implements ConnectorBackend {
     return new KsqlError(`Failed to ${what}: ${detail || `HTTP ${r.status}`}`);
   }
 
+  /**
+   * Kafka Connect answers 409 while its workers rebalance or its config topic is catching up
+   * ("Cannot complete request momentarily due to stale configuration"); such a request is
+   * asked again for a while. A 409 saying the connector exists is final.
+   */
+  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const r = await this.request(method, path, body);
+      if (r.status !== 409 || isExistsConflict(r.json) || Date.now() > deadline) return r;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   async create(name: string, _type: 'SOURCE' | 'SINK', config: Record<string, string>): Promise<ConnectorInfo> {
     const r = await this.call('POST', '/connectors', { name, config: { ...config, name } });
+    if (r.status === 409 && isExistsConflict(r.json)) throw new ConnectorExistsError(name);
     if (r.status !== 201 && r.status !== 200) throw this.failure('create connector', r);
     return r.json as ConnectorInfo;
   }
 
   async exists(name: string): Promise<boolean> {
     const r = await this.call('GET', `/connectors/${encodeURIComponent(name)}`);
-    return r.status === 200;
+    if (r.status === 200) return true;
+    if (r.status === 404) return false;
+    throw this.failure(`look up connector ${name}`, r);
   }
 
   async drop(name: string): Promise<boolean> {

@@ -13,7 +13,7 @@ import { skipped } from './context.js';
 import { describeSourceBody } from './describe.js';
 import type { ConnectorSpec } from '../../connect/contract.js';
 import { ConnectorConfigError } from '../../connect/config.js';
-import { KafkaConnectBackend } from '../../connect/kafka-connect.js';
+import { ConnectorExistsError, KafkaConnectBackend } from '../../connect/kafka-connect.js';
 import { BuiltInBackend, connectorInfoOf } from '../../connect/built-in-backend.js';
 import { builtInPlugins } from '../../connect/plugins.js';
 import type { ConnectorBackend } from '../../connect/shapes.js';
@@ -102,7 +102,13 @@ export async function executeOnConnectCluster(ctx: EngineContext, stmt: CreateCo
       if (stmt.ifNotExists) return warningEntity(stmt.text, `Connector ${spec.name} already exists`);
       throw new KsqlError(alreadyExists(spec.name));
     }
-    return entity('connector_info', stmt.text, { info: await cluster.create(spec.name, spec.type, spec.config) });
+    try {
+      return entity('connector_info', stmt.text, { info: await cluster.create(spec.name, spec.type, spec.config) });
+    } catch (e) {
+      if (!(e instanceof ConnectorExistsError)) throw e;
+      if (stmt.ifNotExists) return warningEntity(stmt.text, `Connector ${spec.name} already exists`);
+      throw new KsqlError(alreadyExists(spec.name));
+    }
   }
   if (!(await cluster.drop(stmt.name))) {
     if (stmt.ifExists) return warningEntity(stmt.text, `Connector ${stmt.name} does not exist.`);

@@ -10,7 +10,7 @@
 // STRICT ANY column holds comes back with its storage class.
 
 import type Database from 'better-sqlite3';
-import type { PartitionProgress, ProduceRecord, TopicLog } from '../../log/topic-log.js';
+import { TopicExistsError, type PartitionProgress, type ProduceRecord, type TopicLog } from '../../log/topic-log.js';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const OUT = 'changelog_out';
@@ -52,6 +52,8 @@ export async function ensureChangelogTopic(log: TopicLog, topic: string, partiti
   try {
     await log.createTopic(topic, { partitions, ...(replicationFactor ? { replicationFactor } : {}), configs: { 'cleanup.policy': 'compact' } });
   } catch (e) {
+    // Another server of the cluster created it first (its metadata may not have reached every broker yet).
+    if (e instanceof TopicExistsError) return;
     if (!(await log.describeTopic(topic))) throw e;
   }
 }

@@ -191,9 +191,27 @@ export class ClusteredQuery {
   startLoop(): void {
     if (this.loop || this.stopped) return;
     this.onStoreOpened(this.plan.sink.stateStore ?? this.id, this.plan.materialize ? this.view : null);
-    this.loop = this.run().catch((e) => {
-      this.error = e instanceof Error ? e : new Error(String(e));
-    });
+    this.loop = this.runUntilStopped();
+  }
+
+  /**
+   * A query that could not set itself up here (a topic's metadata not yet on every broker, a
+   * broker restarting) is in ERROR, says why, and tries again with a growing pause: it must
+   * not sit out of its group in silence while the other servers carry its tasks.
+   */
+  private async runUntilStopped(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        return await this.run();
+      } catch (e) {
+        this.error = e instanceof Error ? e : new Error(String(e));
+        if (this.stopped || this.error instanceof QueryFailure) return;
+        const pauseMs = Math.min(1000 * 2 ** attempt, 30_000);
+        process.emitWarning(`Query ${this.id} could not start on this server: ${this.error.message}; trying again in ${pauseMs / 1000} s`);
+        await sleep(pauseMs);
+        if (!this.stopped) this.error = null;
+      }
+    }
   }
 
   private async run(): Promise<void> {
